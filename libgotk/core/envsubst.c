@@ -1,0 +1,1 @@
+/* filled in by the core work; placeholder so the tree builds */

@@ -1,0 +1,1 @@
+/* placeholder: obj module is being written */
