@@ -1,1 +1,335 @@
-/* placeholder: obj module is being written */
+/*
+ * json-c -> YAML, formatted as kustomize prints it.
+ *
+ * kustomize turns each object into JSON and then into YAML with go-yaml v2,
+ * whose emitter is a port of libyaml's. So we drive libyaml's emitter with the
+ * same events go-yaml's encoder sends: block collections, and per scalar the
+ * style go-yaml picks (literal for multi-line strings, double quotes for strings
+ * that would read back as another type, plain otherwise). libyaml then makes the
+ * layout decisions: indentation, quoting of strings that cannot be plain, and
+ * folding at 80 columns. Numbers go through the JSON text Go would write and are
+ * read back as go-yaml would, so 1.0 prints 1 and 1e21 prints 1e+21.
+ */
+#include "gotk/obj.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "internal.h"
+
+typedef struct {
+    yaml_emitter_t em;
+    yaml_event_t ev;
+    unsigned flags;
+    gotk_err *err;
+} emit_ctx;
+
+static int write_to_buf(void *data, unsigned char *buffer, size_t size)
+{
+    gotk_buf_append(data, buffer, size);
+    return 1;
+}
+
+/* Send the prepared event; remember the first failure. */
+static void emit(emit_ctx *c)
+{
+    if (c->err) {
+        yaml_event_delete(&c->ev);
+        return;
+    }
+    if (!yaml_emitter_emit(&c->em, &c->ev))
+        c->err = gotk_err_new(GOTK_E_INVALID, "emitting YAML: %s",
+                              c->em.problem ? c->em.problem : "unknown error");
+}
+
+static void emit_scalar(emit_ctx *c, const char *s, size_t len, yaml_scalar_style_t style)
+{
+    yaml_scalar_event_initialize(&c->ev, NULL, NULL, (yaml_char_t *)s, (int)len, 1, 1, style);
+    emit(c);
+}
+
+static bool utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char b = s[i];
+        size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        if (!n || i + n > len)
+            return false;
+        for (size_t k = 1; k < n; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+        i += n;
+    }
+    return true;
+}
+
+/* go-yaml v2's choice for a string: literal if multi-line, plain if it reads
+ * back as a string, else double-quoted. */
+static void emit_string(emit_ctx *c, const char *s, size_t len)
+{
+    if (!utf8_valid((const unsigned char *)s, len)) {
+        if (!c->err)
+            c->err = gotk_err_new(GOTK_E_INVALID, "emitting YAML: a string is not valid UTF-8");
+        return;
+    }
+    yaml_scalar_style_t style;
+    if (memchr(s, '\n', len)) {
+        style = YAML_LITERAL_SCALAR_STYLE;
+    } else {
+        res_value r;
+        bool nul = memchr(s, '\0', len) != NULL;
+        if (!nul)
+            obj_resolve_plain(s, true, &r);
+        bool plain = !nul && r.kind == RES_STR && !obj_is_base60_float(s);
+        style = plain ? YAML_PLAIN_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    }
+    emit_scalar(c, s, len, style);
+}
+
+/* A float as go-yaml v2 prints what Go's JSON encoder wrote for it. */
+static void emit_double(emit_ctx *c, double d)
+{
+    char text[32], out[32];
+    if (isnan(d) || isinf(d)) {
+        const char *s = isnan(d) ? ".nan" : d > 0 ? ".inf" : "-.inf";
+        emit_scalar(c, s, strlen(s), YAML_PLAIN_SCALAR_STYLE);
+        return;
+    }
+    gotk_go_json_float(d, text);
+    res_value r;
+    obj_resolve_plain(text, true, &r);
+    if (r.kind == RES_INT)
+        snprintf(out, sizeof out, "%lld", (long long)r.i);
+    else if (r.kind == RES_UINT)
+        snprintf(out, sizeof out, "%llu", (unsigned long long)r.u);
+    else
+        gotk_go_float_g(r.kind == RES_FLOAT ? r.f : d, out);
+    emit_scalar(c, out, strlen(out), YAML_PLAIN_SCALAR_STYLE);
+}
+
+static void emit_int(emit_ctx *c, json_object *v)
+{
+    char out[32];
+    int64_t i = json_object_get_int64(v);
+    uint64_t u = json_object_get_uint64(v);
+    if (i == INT64_MAX && u > (uint64_t)INT64_MAX)
+        snprintf(out, sizeof out, "%llu", (unsigned long long)u);
+    else
+        snprintf(out, sizeof out, "%lld", (long long)i);
+    emit_scalar(c, out, strlen(out), YAML_PLAIN_SCALAR_STYLE);
+}
+
+/* Next code point of a UTF-8 string (input is valid UTF-8 or treated bytewise). */
+static unsigned next_rune(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    unsigned r;
+    size_t n;
+    if (s[0] < 0x80) {
+        r = s[0];
+        n = 1;
+    } else if ((s[0] >> 5) == 6 && s[1]) {
+        r = (s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu);
+        n = 2;
+    } else if ((s[0] >> 4) == 14 && s[1] && s[2]) {
+        r = (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
+        n = 3;
+    } else if ((s[0] >> 3) == 30 && s[1] && s[2] && s[3]) {
+        r = (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
+        n = 4;
+    } else {
+        r = s[0];
+        n = 1;
+    }
+    *p = s + n;
+    return r;
+}
+
+/* Letters as Go's unicode.IsLetter sees them; non-ASCII counts as a letter. */
+static bool is_letter(unsigned r)
+{
+    return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r == 0xAA || r == 0xB5 ||
+           r == 0xBA || (r >= 0xC0 && r != 0xD7 && r != 0xF7);
+}
+
+static bool is_digit(unsigned r)
+{
+    return r >= '0' && r <= '9';
+}
+
+/* Decode a whole key into runes. */
+static unsigned *runes_of(const char *s, size_t *n)
+{
+    size_t len = strlen(s);
+    unsigned *out = gotk_xmalloc((len + 1) * sizeof *out);
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k = 0;
+    while (*p)
+        out[k++] = next_rune(&p);
+    *n = k;
+    return out;
+}
+
+/* go-yaml v2's key order: letters after other characters, digit runs compared
+ * as numbers. */
+static bool key_less(const unsigned *a, size_t na, const unsigned *b, size_t nb)
+{
+    for (size_t i = 0; i < na && i < nb; i++) {
+        if (a[i] == b[i])
+            continue;
+        bool al = is_letter(a[i]), bl = is_letter(b[i]);
+        if (al && bl)
+            return a[i] < b[i];
+        if (al || bl)
+            return bl;
+        long long an = 0, bn = 0;
+        if (a[i] == '0' || b[i] == '0') {
+            for (size_t j = i; j-- > 0 && is_digit(a[j]);) {
+                if (a[j] != '0') {
+                    an = bn = 1;
+                    break;
+                }
+            }
+        }
+        size_t ai = i, bi = i;
+        for (; ai < na && is_digit(a[ai]); ai++)
+            an = an * 10 + (a[ai] - '0');
+        for (; bi < nb && is_digit(b[bi]); bi++)
+            bn = bn * 10 + (b[bi] - '0');
+        if (an != bn)
+            return an < bn;
+        if (ai != bi)
+            return ai < bi;
+        return a[i] < b[i];
+    }
+    return na < nb;
+}
+
+typedef struct {
+    const char *key;
+    json_object *val;
+    unsigned *runes;
+    size_t n_runes;
+} entry;
+
+static int entry_cmp(const void *x, const void *y)
+{
+    const entry *a = x, *b = y;
+    if (key_less(a->runes, a->n_runes, b->runes, b->n_runes))
+        return -1;
+    return key_less(b->runes, b->n_runes, a->runes, a->n_runes) ? 1 : 0;
+}
+
+static void emit_value(emit_ctx *c, json_object *v);
+
+static void emit_mapping(emit_ctx *c, json_object *obj)
+{
+    size_t n = (size_t)json_object_object_length(obj), k = 0;
+    entry *entries = gotk_xmalloc((n ? n : 1) * sizeof *entries);
+    json_object_object_foreach(obj, key, val) {
+        entries[k] = (entry){.key = key, .val = val};
+        if (c->flags & GOTK_YAML_SORT_KEYS)
+            entries[k].runes = runes_of(key, &entries[k].n_runes);
+        k++;
+    }
+    if (c->flags & GOTK_YAML_SORT_KEYS)
+        qsort(entries, n, sizeof *entries, entry_cmp);
+    yaml_mapping_start_event_initialize(&c->ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+    emit(c);
+    for (size_t i = 0; i < n; i++) {
+        emit_string(c, entries[i].key, strlen(entries[i].key));
+        emit_value(c, entries[i].val);
+        free(entries[i].runes);
+    }
+    free(entries);
+    yaml_mapping_end_event_initialize(&c->ev);
+    emit(c);
+}
+
+static void emit_sequence(emit_ctx *c, json_object *arr)
+{
+    yaml_sequence_start_event_initialize(&c->ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+    emit(c);
+    size_t n = json_object_array_length(arr);
+    for (size_t i = 0; i < n; i++)
+        emit_value(c, json_object_array_get_idx(arr, i));
+    yaml_sequence_end_event_initialize(&c->ev);
+    emit(c);
+}
+
+static void emit_value(emit_ctx *c, json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        emit_scalar(c, "null", 4, YAML_PLAIN_SCALAR_STYLE);
+        break;
+    case json_type_boolean:
+        if (json_object_get_boolean(v))
+            emit_scalar(c, "true", 4, YAML_PLAIN_SCALAR_STYLE);
+        else
+            emit_scalar(c, "false", 5, YAML_PLAIN_SCALAR_STYLE);
+        break;
+    case json_type_int:
+        emit_int(c, v);
+        break;
+    case json_type_double:
+        emit_double(c, json_object_get_double(v));
+        break;
+    case json_type_string:
+        emit_string(c, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+        break;
+    case json_type_array:
+        emit_sequence(c, v);
+        break;
+    case json_type_object:
+        emit_mapping(c, v);
+        break;
+    }
+}
+
+gotk_err *gotk_yaml_emit(json_object *doc, unsigned flags, gotk_buf *out)
+{
+    emit_ctx c = {.flags = flags};
+    if (!yaml_emitter_initialize(&c.em))
+        return gotk_err_new(GOTK_E_NOMEM, "initializing the YAML emitter");
+    yaml_emitter_set_output(&c.em, write_to_buf, out);
+    yaml_emitter_set_unicode(&c.em, 1);
+    yaml_emitter_set_indent(&c.em, 2);
+    yaml_emitter_set_width(&c.em, 80);
+    yaml_stream_start_event_initialize(&c.ev, YAML_UTF8_ENCODING);
+    emit(&c);
+    yaml_document_start_event_initialize(&c.ev, NULL, NULL, NULL, 1);
+    emit(&c);
+    emit_value(&c, doc);
+    yaml_document_end_event_initialize(&c.ev, 1);
+    emit(&c);
+    yaml_stream_end_event_initialize(&c.ev);
+    emit(&c);
+    yaml_emitter_delete(&c.em);
+    return c.err;
+}
+
+gotk_err *gotk_yaml_emit_stream(json_object *docs, unsigned flags, gotk_buf *out)
+{
+    size_t n = json_object_array_length(docs);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            gotk_buf_puts(out, "---\n");
+        gotk_err *e = gotk_yaml_emit(json_object_array_get_idx(docs, i), flags, out);
+        if (e)
+            return gotk_err_wrap(e, "document %zu", i + 1);
+    }
+    return NULL;
+}
+
+char *gotk_yaml_to_string(json_object *doc, unsigned flags)
+{
+    gotk_buf b = {0};
+    gotk_err *e = gotk_yaml_emit(doc, flags, &b);
+    gotk_err_free(e);
+    return gotk_buf_steal(&b);
+}

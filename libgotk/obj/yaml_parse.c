@@ -1,1 +1,478 @@
-/* placeholder: obj module is being written */
+/*
+ * YAML -> json-c, reading libyaml's event stream.
+ *
+ * One recursive function turns each node event into a json value: scalars are
+ * typed (see resolve.c), sequences become arrays, mappings become objects with
+ * keys in the order written. Anchors are remembered per document and an alias
+ * inserts a deep copy of what it names (bounded, so a "billion laughs" document
+ * fails instead of eating memory). `<<` merge keys add the keys of the merged
+ * mappings that the mapping does not set itself. A key written twice is an error
+ * naming both lines.
+ */
+#include "gotk/obj.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "internal.h"
+
+#define MAX_DEPTH 512
+#define MAX_ALIAS_NODES 10000000L
+
+typedef struct {
+    char *name;
+    json_object *value;
+    long nodes; /* size of the value, charged again on every alias */
+} anchor;
+
+typedef struct {
+    yaml_parser_t parser;
+    const char *source;
+    const char *data; /* the input, to point at a bad character */
+    size_t len;
+    anchor *anchors;
+    size_t n_anchors, cap_anchors;
+    long alias_nodes;
+} parse_ctx;
+
+/* "source:line:col: message" for a mark (libyaml counts from 0). */
+static gotk_err *err_at(parse_ctx *c, yaml_mark_t mark, const char *fmt, const char *arg)
+{
+    char *msg = gotk_xasprintf(fmt, arg);
+    gotk_err *e = gotk_err_new(GOTK_E_INVALID, "%s:%zu:%zu: %s", c->source ? c->source : "<input>",
+                               mark.line + 1, mark.column + 1, msg);
+    free(msg);
+    return e;
+}
+
+/* The parser's own error: problem, position, and what it was parsing. */
+static gotk_err *parser_error(parse_ctx *c)
+{
+    yaml_parser_t *p = &c->parser;
+    const char *problem = p->problem ? p->problem : "invalid YAML";
+    size_t at = p->problem_mark.index;
+    if (at < c->len && c->data[at] == '\t' && strstr(problem, "cannot start any token"))
+        problem = "found a tab character where indentation or a token was expected "
+                  "(YAML indents with spaces)";
+    if (!p->context)
+        return err_at(c, p->problem_mark, "%s", problem);
+    char *msg = gotk_xasprintf("%s (%s at line %zu)", problem, p->context,
+                               p->context_mark.line + 1);
+    gotk_err *e = err_at(c, p->problem_mark, "%s", msg);
+    free(msg);
+    return e;
+}
+
+static gotk_err *next_event(parse_ctx *c, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&c->parser, ev))
+        return parser_error(c);
+    return NULL;
+}
+
+static void anchors_clear(parse_ctx *c)
+{
+    for (size_t i = 0; i < c->n_anchors; i++) {
+        free(c->anchors[i].name);
+        json_object_put(c->anchors[i].value);
+    }
+    c->n_anchors = 0;
+}
+
+static void anchor_add(parse_ctx *c, const unsigned char *name, json_object *v, long nodes)
+{
+    if (!name)
+        return;
+    if (c->n_anchors == c->cap_anchors) {
+        c->cap_anchors = c->cap_anchors ? c->cap_anchors * 2 : 8;
+        c->anchors = gotk_xrealloc(c->anchors, c->cap_anchors * sizeof *c->anchors);
+    }
+    anchor *a = &c->anchors[c->n_anchors++];
+    a->name = gotk_xstrdup((const char *)name);
+    a->value = json_object_get(v);
+    a->nodes = nodes;
+}
+
+/* The latest anchor with this name (a name may be redefined). */
+static anchor *anchor_find(parse_ctx *c, const char *name)
+{
+    for (size_t i = c->n_anchors; i > 0; i--)
+        if (!strcmp(c->anchors[i - 1].name, name))
+            return &c->anchors[i - 1];
+    return NULL;
+}
+
+static bool tag_is(const yaml_char_t *tag, const char *short_name)
+{
+    static const char prefix[] = "tag:yaml.org,2002:";
+    return tag && !strncmp((const char *)tag, prefix, sizeof prefix - 1) &&
+           !strcmp((const char *)tag + sizeof prefix - 1, short_name);
+}
+
+/* json value of a resolved scalar. */
+static json_object *from_resolved(const res_value *r, const char *text, size_t len)
+{
+    char buf[32];
+    switch (r->kind) {
+    case RES_NULL:
+        return NULL;
+    case RES_BOOL:
+        return json_object_new_boolean(r->b);
+    case RES_INT:
+        return json_object_new_int64(r->i);
+    case RES_UINT:
+        return json_object_new_uint64(r->u);
+    case RES_FLOAT:
+        return json_object_new_double_s(r->f, gotk_go_json_float(r->f, buf));
+    case RES_TIMESTAMP:
+        return json_object_new_string(r->ts);
+    case RES_STR:
+        break;
+    }
+    return json_object_new_string_len(text, (int)len);
+}
+
+/* Type a scalar as go-yaml v3 does: quoted and block scalars are strings; plain
+ * ones resolve; the standard tags force a type. */
+static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, json_object **out)
+{
+    const char *text = (const char *)ev->data.scalar.value;
+    size_t len = ev->data.scalar.length;
+    const yaml_char_t *tag = ev->data.scalar.tag;
+    bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    res_value r = {.kind = RES_STR};
+    if (tag && (tag_is(tag, "int") || tag_is(tag, "float") || tag_is(tag, "bool") ||
+                tag_is(tag, "null") || tag_is(tag, "timestamp"))) {
+        obj_resolve_plain(text, false, &r);
+        if (tag_is(tag, "float") && r.kind == RES_INT) {
+            r.kind = RES_FLOAT;
+            r.f = (double)r.i;
+        }
+        bool ok = (tag_is(tag, "int") && (r.kind == RES_INT || r.kind == RES_UINT)) ||
+                  (tag_is(tag, "float") && r.kind == RES_FLOAT) ||
+                  (tag_is(tag, "bool") && r.kind == RES_BOOL) ||
+                  (tag_is(tag, "null") && r.kind == RES_NULL) ||
+                  (tag_is(tag, "timestamp") && r.kind == RES_TIMESTAMP);
+        if (!ok)
+            return err_at(c, ev->start_mark, "cannot decode %s with the tag it has", text);
+    } else if (plain && !tag) {
+        obj_resolve_plain(text, false, &r);
+    }
+    *out = from_resolved(&r, text, len);
+    return NULL;
+}
+
+static gotk_err *parse_node(parse_ctx *c, yaml_event_t *ev, int depth, json_object **out,
+                            long *nodes);
+
+/* A sequence: nodes until SEQUENCE-END. */
+static gotk_err *parse_sequence(parse_ctx *c, int depth, json_object **out, long *nodes)
+{
+    json_object *arr = json_object_new_array();
+    *nodes = 1;
+    for (;;) {
+        yaml_event_t ev;
+        gotk_err *e = next_event(c, &ev);
+        if (e) {
+            json_object_put(arr);
+            return e;
+        }
+        if (ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        json_object *item = NULL;
+        long n = 0;
+        e = parse_node(c, &ev, depth + 1, &item, &n);
+        yaml_event_delete(&ev);
+        if (e) {
+            json_object_put(arr);
+            return e;
+        }
+        json_object_array_add(arr, item);
+        *nodes += n;
+    }
+    *out = arr;
+    return NULL;
+}
+
+typedef struct {
+    size_t *lines; /* line of each key, by insertion index */
+    size_t n, cap;
+    json_object **merges; /* values of `<<` keys, applied at the end */
+    size_t n_merges, cap_merges;
+} map_state;
+
+static void map_state_free(map_state *m)
+{
+    free(m->lines);
+    for (size_t i = 0; i < m->n_merges; i++)
+        json_object_put(m->merges[i]);
+    free(m->merges);
+}
+
+/* The line where `key` was first set, for the duplicate-key message. */
+static size_t first_line_of(json_object *obj, const map_state *m, const char *key)
+{
+    size_t i = 0;
+    json_object_object_foreach(obj, k, v) {
+        (void)v;
+        if (!strcmp(k, key))
+            return i < m->n ? m->lines[i] : 0;
+        i++;
+    }
+    return 0;
+}
+
+/* Add the keys of a merged mapping (or list of mappings) that are not set. */
+static gotk_err *apply_merge(parse_ctx *c, json_object *obj, json_object *src, yaml_mark_t at)
+{
+    if (json_object_is_type(src, json_type_array)) {
+        size_t n = json_object_array_length(src);
+        for (size_t i = 0; i < n; i++) {
+            gotk_err *e = apply_merge(c, obj, json_object_array_get_idx(src, i), at);
+            if (e)
+                return e;
+        }
+        return NULL;
+    }
+    if (!json_object_is_type(src, json_type_object))
+        return err_at(c, at, "%s", "map merge requires map or sequence of maps as the value");
+    json_object_object_foreach(src, k, v) {
+        if (!json_object_object_get_ex(obj, k, NULL))
+            json_object_object_add(obj, k, gotk_obj_copy(v));
+    }
+    return NULL;
+}
+
+/* Read one key: a scalar (or an alias of one). Sets *is_merge for a plain `<<`. */
+static gotk_err *parse_key(parse_ctx *c, yaml_event_t *ev, char **key, bool *is_merge)
+{
+    *is_merge = false;
+    if (ev->type == YAML_SCALAR_EVENT) {
+        *is_merge = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+                    !strcmp((const char *)ev->data.scalar.value, "<<");
+        *key = gotk_xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+        return NULL;
+    }
+    if (ev->type == YAML_ALIAS_EVENT) {
+        anchor *a = anchor_find(c, (const char *)ev->data.alias.anchor);
+        if (a && json_object_is_type(a->value, json_type_string)) {
+            *key = gotk_xstrdup(json_object_get_string(a->value));
+            return NULL;
+        }
+    }
+    return err_at(c, ev->start_mark, "%s", "only scalar mapping keys are supported");
+}
+
+/* Read the value for `key` and store it, or remember it as a merge source. */
+static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const char *key,
+                             bool is_merge, yaml_mark_t key_mark, int depth, long *nodes)
+{
+    yaml_event_t ev;
+    gotk_err *e = next_event(c, &ev);
+    if (e)
+        return e;
+    json_object *val = NULL;
+    long n = 0;
+    e = parse_node(c, &ev, depth + 1, &val, &n);
+    yaml_event_delete(&ev);
+    if (e)
+        return e;
+    *nodes += n;
+    if (is_merge) {
+        if (m->n_merges == m->cap_merges) {
+            m->cap_merges = m->cap_merges ? m->cap_merges * 2 : 2;
+            m->merges = gotk_xrealloc(m->merges, m->cap_merges * sizeof *m->merges);
+        }
+        m->merges[m->n_merges++] = val;
+        return NULL;
+    }
+    if (json_object_object_get_ex(obj, key, NULL)) {
+        json_object_put(val);
+        char *msg = gotk_xasprintf("mapping key \"%s\" already defined at line %zu", key,
+                                   first_line_of(obj, m, key));
+        e = err_at(c, key_mark, "%s", msg);
+        free(msg);
+        return e;
+    }
+    json_object_object_add(obj, key, val);
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 8;
+        m->lines = gotk_xrealloc(m->lines, m->cap * sizeof *m->lines);
+    }
+    m->lines[m->n++] = key_mark.line + 1;
+    return NULL;
+}
+
+/* A mapping: key/value pairs until MAPPING-END, then merges. */
+static gotk_err *parse_mapping(parse_ctx *c, int depth, yaml_mark_t start, json_object **out,
+                               long *nodes)
+{
+    json_object *obj = json_object_new_object();
+    map_state m = {0};
+    gotk_err *e = NULL;
+    *nodes = 1;
+    for (;;) {
+        yaml_event_t ev;
+        if ((e = next_event(c, &ev)))
+            break;
+        if (ev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        char *key = NULL;
+        bool is_merge;
+        yaml_mark_t key_mark = ev.start_mark;
+        e = parse_key(c, &ev, &key, &is_merge);
+        yaml_event_delete(&ev);
+        if (!e)
+            e = parse_entry(c, obj, &m, key, is_merge, key_mark, depth, nodes);
+        free(key);
+        if (e)
+            break;
+    }
+    for (size_t i = 0; !e && i < m.n_merges; i++)
+        e = apply_merge(c, obj, m.merges[i], start);
+    map_state_free(&m);
+    if (e) {
+        json_object_put(obj);
+        return e;
+    }
+    *out = obj;
+    return NULL;
+}
+
+/* An alias: a copy of what the anchor holds, charged against the alias budget. */
+static gotk_err *parse_alias(parse_ctx *c, yaml_event_t *ev, json_object **out, long *nodes)
+{
+    const char *name = (const char *)ev->data.alias.anchor;
+    anchor *a = anchor_find(c, name);
+    if (!a)
+        return err_at(c, ev->start_mark, "unknown anchor '%s' referenced", name);
+    c->alias_nodes += a->nodes;
+    if (c->alias_nodes > MAX_ALIAS_NODES)
+        return err_at(c, ev->start_mark, "%s", "document contains excessive aliasing");
+    *out = gotk_obj_copy(a->value);
+    *nodes = a->nodes;
+    return NULL;
+}
+
+static gotk_err *parse_node(parse_ctx *c, yaml_event_t *ev, int depth, json_object **out,
+                            long *nodes)
+{
+    if (depth > MAX_DEPTH)
+        return err_at(c, ev->start_mark, "%s", "document is nested too deeply");
+    gotk_err *e = NULL;
+    const yaml_char_t *anchor_name = NULL;
+    *nodes = 1;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        anchor_name = ev->data.scalar.anchor;
+        e = scalar_value(c, ev, out);
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        anchor_name = ev->data.sequence_start.anchor;
+        e = parse_sequence(c, depth, out, nodes);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        anchor_name = ev->data.mapping_start.anchor;
+        e = parse_mapping(c, depth, ev->start_mark, out, nodes);
+        break;
+    case YAML_ALIAS_EVENT:
+        return parse_alias(c, ev, out, nodes);
+    default:
+        return err_at(c, ev->start_mark, "%s", "unexpected YAML event");
+    }
+    if (!e)
+        anchor_add(c, anchor_name, *out, *nodes);
+    return e;
+}
+
+/* One document: its root node then DOCUMENT-END. Null roots are skipped. */
+static gotk_err *parse_document(parse_ctx *c, json_object *docs)
+{
+    yaml_event_t ev;
+    gotk_err *e = next_event(c, &ev);
+    if (e)
+        return e;
+    json_object *root = NULL;
+    long nodes;
+    e = parse_node(c, &ev, 0, &root, &nodes);
+    yaml_event_delete(&ev);
+    if (!e)
+        e = next_event(c, &ev);
+    if (!e)
+        yaml_event_delete(&ev); /* DOCUMENT-END */
+    anchors_clear(c);
+    if (!e && root)
+        json_object_array_add(docs, root);
+    else
+        json_object_put(root);
+    return e;
+}
+
+static gotk_err *parse_stream(parse_ctx *c, json_object *docs)
+{
+    for (;;) {
+        yaml_event_t ev;
+        gotk_err *e = next_event(c, &ev);
+        if (e)
+            return e;
+        yaml_event_type_t type = ev.type;
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT)
+            return NULL;
+        if (type == YAML_DOCUMENT_START_EVENT && (e = parse_document(c, docs)))
+            return e;
+    }
+}
+
+gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json_object **docs)
+{
+    parse_ctx c = {.source = source, .data = data, .len = len};
+    if (!yaml_parser_initialize(&c.parser))
+        return gotk_err_new(GOTK_E_NOMEM, "initializing the YAML parser");
+    yaml_parser_set_input_string(&c.parser, (const unsigned char *)data, len);
+    json_object *arr = json_object_new_array();
+    gotk_err *e = parse_stream(&c, arr);
+    anchors_clear(&c);
+    free(c.anchors);
+    yaml_parser_delete(&c.parser);
+    if (e) {
+        json_object_put(arr);
+        return e;
+    }
+    *docs = arr;
+    return NULL;
+}
+
+gotk_err *gotk_yaml_parse_one(const char *data, size_t len, const char *source, json_object **doc)
+{
+    json_object *docs;
+    gotk_err *e = gotk_yaml_parse(data, len, source, &docs);
+    if (e)
+        return e;
+    size_t n = json_object_array_length(docs);
+    if (n != 1) {
+        json_object_put(docs);
+        return gotk_err_new(GOTK_E_INVALID, "%s: expected one YAML document, found %zu",
+                            source ? source : "<input>", n);
+    }
+    *doc = json_object_get(json_object_array_get_idx(docs, 0));
+    json_object_put(docs);
+    return NULL;
+}
+
+gotk_err *gotk_yaml_parse_file(const char *path, json_object **docs)
+{
+    char *data;
+    size_t len;
+    gotk_err *e = gotk_file_read(path, &data, &len);
+    if (e)
+        return e;
+    e = gotk_yaml_parse(data, len, path, docs);
+    free(data);
+    return e;
+}

@@ -62,7 +62,8 @@ char *gotk_yaml_to_string(json_object *doc, unsigned flags);
 
 /* Parse JSON text; the error names the position. */
 gotk_err *gotk_json_parse(const char *data, size_t len, json_object **out);
-/* Compact JSON as Go's encoding/json prints it (no spaces, `<>&` kept as is,
+/* Compact JSON as Go's encoding/json prints it (no spaces, `<>&` escaped as
+ * \u003c..., keys in their order,
  * floats in Go's format). Caller frees. */
 char *gotk_json_to_string(json_object *o);
 
