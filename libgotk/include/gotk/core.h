@@ -27,21 +27,6 @@
 #else
 #define GOTK_PRINTF(f, a)
 #define GOTK_WARN_UNUSED
-/* ---- envsubst ---------------------------------------------------------- */
-
-/* Look a variable up; NULL when unset. */
-typedef const char *(*gotk_env_lookup)(const char *name, void *ud);
-/* The process environment, as a gotk_env_lookup. */
-const char *gotk_env_getenv(const char *name, void *ud);
-
-/* Substitute variables in `in` as Flux does (drone/envsubst syntax): $VAR,
- * ${VAR}, ${VAR:=default}, ${VAR:-default}, ${VAR=default}, ${VAR-default},
- * ${VAR:+alt}, ${#VAR}, ${VAR:pos:len}, case and replace forms, and `$$` as an
- * escaped `$`. With `strict`, an unset variable without a default is an error that
- * names it. `*out` is a new string the caller frees. */
-gotk_err *gotk_envsubst(const char *in, gotk_env_lookup lookup, void *ud, bool strict,
-                        char **out);
-
 #endif
 
 /* ---- errors ------------------------------------------------------------- */
