@@ -24,9 +24,11 @@
 #if defined(__GNUC__)
 #define GOTK_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define GOTK_WARN_UNUSED __attribute__((warn_unused_result))
+#define GOTK_SENTINEL __attribute__((sentinel))
 #else
 #define GOTK_PRINTF(f, a)
 #define GOTK_WARN_UNUSED
+#define GOTK_SENTINEL
 #endif
 
 /* ---- errors ------------------------------------------------------------- */
@@ -106,7 +108,8 @@ typedef struct {
 
 /* One JSON line: {"level":"info","ts":"...","msg":"...","controller":...,
  * then any extra key/value string pairs, terminated by NULL}. */
-void gotk_log(gotk_log_level level, const gotk_log_ctx *ctx, const char *msg, ...);
+void gotk_log(gotk_log_level level, const gotk_log_ctx *ctx, const char *msg, ...)
+    GOTK_SENTINEL;
 /* Write one formatted line into `out` instead of the log (for tests). */
 void gotk_log_format(gotk_buf *out, gotk_log_level level, const gotk_log_ctx *ctx,
                      const char *msg, const char *const *kv);
