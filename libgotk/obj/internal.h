@@ -32,6 +32,9 @@ typedef struct {
 
 /* Resolve a plain scalar. `yaml11` selects go-yaml v2's booleans. */
 void obj_resolve_plain(const char *s, bool yaml11, res_value *out);
+/* Cheap test: false when `s` is certainly a string (its first character
+ * cannot start a number or a word). */
+bool obj_may_resolve(const char *s);
 /* YAML 1.1 base-60 floats ("1:20"), which go-yaml v2 quotes. */
 bool obj_is_base60_float(const char *s);
 

@@ -49,6 +49,8 @@ static const word_entry words[] = {
 /* Look the scalar up in the word table. */
 static bool resolve_word(const char *s, bool yaml11, res_value *out)
 {
+    if (strnlen(s, 6) > 5) /* no word is longer */
+        return false;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         const word_entry *w = &words[i];
         if (strcmp(s, w->word) != 0 || (w->yaml11_only && !yaml11))
@@ -298,6 +300,12 @@ static void resolve_number(const char *s, res_value *out)
         out->kind = RES_FLOAT;
     if (plain != small)
         free(plain);
+}
+
+bool obj_may_resolve(const char *s)
+{
+    char c = s[0];
+    return c == '\0' || strchr("yYnNtTfFoO~.+-", c) || isdigit((unsigned char)c);
 }
 
 void obj_resolve_plain(const char *s, bool yaml11, res_value *out)

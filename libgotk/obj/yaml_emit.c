@@ -79,6 +79,8 @@ static void emit_string(emit_ctx *c, const char *s, size_t len)
     yaml_scalar_style_t style;
     if (memchr(s, '\n', len)) {
         style = YAML_LITERAL_SCALAR_STYLE;
+    } else if (len && !obj_may_resolve(s)) {
+        style = YAML_PLAIN_SCALAR_STYLE;
     } else {
         res_value r;
         bool nul = memchr(s, '\0', len) != NULL;
@@ -161,17 +163,14 @@ static bool is_digit(unsigned r)
     return r >= '0' && r <= '9';
 }
 
-/* Decode a whole key into runes. */
-static unsigned *runes_of(const char *s, size_t *n)
+/* Decode a key into runes at `out` (room for strlen(s) runes); returns the count. */
+static size_t runes_of(const char *s, unsigned *out)
 {
-    size_t len = strlen(s);
-    unsigned *out = gotk_xmalloc((len + 1) * sizeof *out);
     const unsigned char *p = (const unsigned char *)s;
     size_t k = 0;
     while (*p)
         out[k++] = next_rune(&p);
-    *n = k;
-    return out;
+    return k;
 }
 
 /* go-yaml v2's key order: letters after other characters, digit runs compared
@@ -226,24 +225,36 @@ static int entry_cmp(const void *x, const void *y)
 
 static void emit_value(emit_ctx *c, json_object *v);
 
+/* Sort entries by key, decoding all keys into one rune array first. */
+static void sort_entries(entry *entries, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += strlen(entries[i].key);
+    unsigned *runes = gotk_xmalloc((total ? total : 1) * sizeof *runes), *at = runes;
+    for (size_t i = 0; i < n; i++) {
+        entries[i].runes = at;
+        entries[i].n_runes = runes_of(entries[i].key, at);
+        at += entries[i].n_runes;
+    }
+    qsort(entries, n, sizeof *entries, entry_cmp);
+    free(runes);
+}
+
 static void emit_mapping(emit_ctx *c, json_object *obj)
 {
     size_t n = (size_t)json_object_object_length(obj), k = 0;
     entry *entries = gotk_xmalloc((n ? n : 1) * sizeof *entries);
     json_object_object_foreach(obj, key, val) {
-        entries[k] = (entry){.key = key, .val = val};
-        if (c->flags & GOTK_YAML_SORT_KEYS)
-            entries[k].runes = runes_of(key, &entries[k].n_runes);
-        k++;
+        entries[k++] = (entry){.key = key, .val = val};
     }
-    if (c->flags & GOTK_YAML_SORT_KEYS)
-        qsort(entries, n, sizeof *entries, entry_cmp);
+    if ((c->flags & GOTK_YAML_SORT_KEYS) && n > 1)
+        sort_entries(entries, n);
     yaml_mapping_start_event_initialize(&c->ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
     emit(c);
     for (size_t i = 0; i < n; i++) {
         emit_string(c, entries[i].key, strlen(entries[i].key));
         emit_value(c, entries[i].val);
-        free(entries[i].runes);
     }
     free(entries);
     yaml_mapping_end_event_initialize(&c->ev);
