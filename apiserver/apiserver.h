@@ -1,0 +1,330 @@
+/*
+ * apiserver.h: the private interface between gotk-apiserver's files.
+ *
+ * gotk-apiserver speaks the Kubernetes REST protocol over HTTPS (libmicrohttpd,
+ * one thread per connection) and keeps every object as a JSON document in SQLite.
+ * One mutex (srv->lock) guards the store, the resource table and the watch ring:
+ * a request takes it for the whole of its work, so requests are serialized and a
+ * write is committed before its response is queued. Watchers wait on srv->cond,
+ * which every commit broadcasts.
+ *
+ * Files: main.c (flags, startup, shutdown), tls.c (CA and serving certificate),
+ * http.c (libmicrohttpd, auth, routing), status.c (Status errors), jsonx.c (json-c
+ * helpers), util.c (files, ids), store.c (SQLite), resources.c (kinds, CRDs), discovery.c (/api, /apis,
+ * /openapi), handlers.c (verbs), patch.c (merge, JSON and strategic patches),
+ * select.c (label and field selectors), watch.c (event ring, watch streams),
+ * table.c (server-side printing for kubectl get).
+ */
+#ifndef GOTK_APISERVER_H
+#define GOTK_APISERVER_H
+
+#include <json-c/json.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gotk/core.h"
+
+/* ---- JSON helpers (jsonx.c) -------------------------------------------- */
+
+/* Parse JSON text; on failure returns NULL and sets *err to a message (freed by
+ * the caller). */
+json_object *jx_parse(const char *data, size_t len, char **err);
+/* Compact JSON text owned by `o` (valid until `o` changes or is freed). */
+const char *jx_str(json_object *o);
+/* A new malloc'd copy of the compact JSON text. */
+char *jx_strdup(json_object *o);
+/* Deep copy. */
+json_object *jx_copy(json_object *o);
+/* Structural equality; object key order does not matter. */
+bool jx_equal(json_object *a, json_object *b);
+/* Member `key` of object `o`, or NULL. */
+json_object *jx_get(json_object *o, const char *key);
+/* String member, or NULL when absent or not a string. */
+const char *jx_get_str(json_object *o, const char *key);
+/* metadata.<key> string, or NULL. */
+const char *jx_meta_str(json_object *o, const char *key);
+/* The object at `key`, created when missing or not an object. */
+json_object *jx_ensure_obj(json_object *o, const char *key);
+/* Set string member. */
+void jx_set_str(json_object *o, const char *key, const char *val);
+/* RFC 7386 merge patch; returns the result (consumes `target`). */
+json_object *jx_merge_patch(json_object *target, json_object *patch);
+/* Current time as RFC 3339 UTC with second precision, into out[32]. */
+void jx_now(char out[32]);
+
+/* ---- files and ids (util.c) ------------------------------------------- */
+
+gotk_err *ax_read_file(const char *path, char **out);
+/* Write atomically (temp file, fsync, rename) with permissions `mode`. */
+gotk_err *ax_write_file(const char *path, const char *data, size_t len, int mode);
+/* mkdir -p. */
+gotk_err *ax_mkdir_all(const char *path, int mode);
+/* 2n lowercase hex characters from n random bytes. Caller frees. */
+char *ax_random_hex(size_t n);
+/* A random UUID (36 characters + NUL). */
+void ax_uuid(char out[37]);
+
+/* ---- Status errors (status.c) ------------------------------------------ */
+
+/* An API response: HTTP code and a body. */
+typedef struct {
+    int code;
+    char *body;        /* malloc'd JSON text */
+    const char *ctype; /* content type, default application/json */
+} api_resp;
+
+/* A Kubernetes Status object for a failure. `kind` and `name` fill details. */
+void api_status(api_resp *r, int code, const char *reason, const char *group,
+                const char *kind, const char *name, const char *fmt, ...) GOTK_PRINTF(7, 8);
+/* 200 with the JSON text of `o` (not consumed). */
+void api_json(api_resp *r, int code, json_object *o);
+/* Status with status Success (delete responses). */
+void api_status_success(api_resp *r, const char *group, const char *kind,
+                        const char *name, const char *uid);
+/* A Status json object (new reference) for watch ERROR events. */
+json_object *api_status_obj(int code, const char *reason, const char *msg);
+
+/* ---- resources (resources.c) ------------------------------------------- */
+
+typedef struct api_printer_col {
+    char *name, *type, *format, *json_path, *description;
+    int priority;
+} api_printer_col;
+
+/* One served resource of one group version. */
+typedef struct api_resource {
+    char *group, *version, *plural, *singular, *kind, *list_kind;
+    bool namespaced;
+    bool has_status;
+    bool crd;          /* defined by a CustomResourceDefinition */
+    char **short_names; /* NULL-terminated */
+    char **categories;  /* NULL-terminated */
+    api_printer_col *cols;
+    int ncols;
+    json_object *schema; /* CRD openAPIV3Schema (owned), or NULL */
+} api_resource;
+
+typedef struct api_resources {
+    api_resource *items;
+    int n, cap;
+} api_resources;
+
+/* Fill the table with the built-in kinds. */
+void res_init_builtin(api_resources *t);
+/* Free every entry. */
+void res_free(api_resources *t);
+/* Find the resource for group/version/plural, or NULL. */
+api_resource *res_find(api_resources *t, const char *group, const char *version,
+                       const char *plural);
+/* Find by group and plural (any version), or NULL. */
+api_resource *res_find_plural(api_resources *t, const char *group, const char *plural);
+/* Find by group and kind (any version), or NULL. */
+api_resource *res_find_kind(api_resources *t, const char *group, const char *kind);
+
+struct apisrv;
+/* Drop CRD-defined entries and add one per served version of each stored CRD. */
+void res_reload_crds(struct apisrv *s);
+/* Check a CRD object, fill defaults and its status (names accepted, established).
+ * Returns NULL when valid, else an error message to free. */
+char *res_crd_prepare(json_object *crd);
+
+/* ---- store (store.c) --------------------------------------------------- */
+
+typedef struct store store;
+
+/* Open (creating) the database at `path`. */
+gotk_err *store_open(const char *path, store **out);
+void store_close(store *st);
+/* The last committed revision. */
+int64_t store_rev(store *st);
+gotk_err *store_begin(store *st);
+gotk_err *store_commit(store *st);
+void store_rollback(store *st);
+/* The next revision inside the open transaction. */
+int64_t store_next_rev(store *st);
+/* Get one object; NULL when absent. Caller owns the result. */
+json_object *store_get(store *st, const char *group, const char *res, const char *ns,
+                       const char *name);
+/* Insert or replace. */
+gotk_err *store_put(store *st, const char *group, const char *res, const char *ns,
+                    const char *name, int64_t rev, json_object *obj);
+gotk_err *store_del(store *st, const char *group, const char *res, const char *ns,
+                    const char *name);
+/* Visit objects of a resource in (namespace, name) order, in namespace `ns` (NULL
+ * for all), starting after the key (after_ns, after_name) when given. The visitor
+ * takes ownership of the object and returns false to stop. */
+typedef bool (*store_visit)(json_object *obj, const char *ns, const char *name, void *ud);
+gotk_err *store_list(store *st, const char *group, const char *res, const char *ns,
+                     const char *after_ns, const char *after_name, store_visit fn, void *ud);
+/* Visit every namespaced object in namespace `ns`, any resource. */
+typedef bool (*store_visit_any)(const char *group, const char *res, json_object *obj, void *ud);
+gotk_err *store_list_ns(store *st, const char *ns, store_visit_any fn, void *ud);
+/* Visit every object (for garbage collection). */
+gotk_err *store_list_all(store *st, store_visit_any fn, void *ud);
+
+/* ---- watch (watch.c) --------------------------------------------------- */
+
+typedef struct api_event {
+    int64_t rev;
+    char type[10]; /* ADDED, MODIFIED, DELETED */
+    char *group, *res, *ns;
+    json_object *obj;
+} api_event;
+
+typedef struct api_ring {
+    api_event *ev;
+    int cap, head, count; /* events [head, head+count) modulo cap, oldest first */
+    int64_t floor;        /* watches may resume from any revision >= floor */
+} api_ring;
+
+void ring_init(api_ring *r, int cap, int64_t floor);
+void ring_free(api_ring *r);
+/* Record an event (takes a reference to obj). */
+void ring_push(api_ring *r, int64_t rev, const char *type, const char *group,
+               const char *res, const char *ns, json_object *obj);
+
+/* ---- the server --------------------------------------------------------- */
+
+typedef struct apisrv {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    store *st;
+    api_resources res;
+    api_ring ring;
+    char *token;
+    char *server_addr; /* host:port, for /api */
+    volatile bool stopping;
+    /* events of the open transaction, pushed to the ring on commit */
+    api_event *pending;
+    int npending, cappending;
+    bool crds_changed;
+} apisrv;
+
+/* ---- requests (handlers.c) ---------------------------------------------- */
+
+/* What the router extracted from a request. */
+typedef struct api_req {
+    apisrv *s;
+    const char *method;
+    const char *path;
+    char *group, *version, *ns, *resource, *name, *sub;
+    const char *body;
+    size_t body_len;
+    const char *content_type;
+    const char *accept;
+    /* query parameters */
+    const char *label_selector, *field_selector, *continue_tok, *resource_version;
+    const char *dry_run, *field_manager, *timeout_seconds;
+    const char *include_object;
+    long limit;
+    bool watch, bookmarks, force;
+    api_resource *r;
+} api_req;
+
+/* Serve a resource request (everything under /api/v1 and /apis/G/V that names a
+ * resource). Called with the lock held. */
+void handle_resource(api_req *q, api_resp *out);
+/* Open the transaction for a write. */
+gotk_err *txn_begin(apisrv *s);
+/* Commit and publish the pending events. */
+gotk_err *txn_commit(apisrv *s);
+void txn_rollback(apisrv *s);
+/* Stage an event for the open transaction. */
+void txn_event(apisrv *s, int64_t rev, const char *type, const char *group,
+               const char *res, const char *ns, json_object *obj);
+/* Set apiVersion and kind on an object for the resource it is served as. */
+void obj_set_gvk(json_object *o, const api_resource *r);
+
+/* Helpers shared by the verb files (handlers.c, write.c, delete.c). */
+/* Store obj with the next revision and stage an ADDED/MODIFIED event. */
+gotk_err *h_put(apisrv *s, const api_resource *r, json_object *obj, const char *type);
+/* Remove obj with the next revision and stage its DELETED event. */
+gotk_err *h_remove(apisrv *s, const char *group, const char *plural, json_object *obj);
+bool h_dry_run(const api_req *q);
+/* Commit (or roll back for dry runs, or on e); false with a 500 on failure. */
+bool h_finish(api_req *q, gotk_err *e, api_resp *out);
+/* "deployments.apps", as messages name resources. Caller frees. */
+char *h_qualified(const api_resource *r);
+void h_not_found(api_req *q, const char *name, api_resp *out);
+void h_invalid(api_req *q, const char *name, const char *field, const char *msg, api_resp *out);
+void h_conflict(api_req *q, const char *name, api_resp *out);
+/* Why a name is invalid for the resource, or NULL. */
+const char *h_name_problem(const api_resource *r, const char *n);
+json_object *h_parse_body(api_req *q, api_resp *out);
+bool h_check_gvk(api_req *q, json_object *o, api_resp *out);
+bool h_spec_changed(json_object *a, json_object *b);
+bool h_has_finalizers(json_object *o);
+/* The addressed object, or NULL with a 404. */
+json_object *h_load(api_req *q, api_resp *out);
+/* Respond with an object (as a Table when the client asks for one). */
+void h_respond_obj(api_req *q, int code, json_object *o, api_resp *out);
+
+/* write.c */
+void do_create(api_req *q, api_resp *out);
+void do_update(api_req *q, api_resp *out);
+void do_patch(api_req *q, api_resp *out);
+/* Store `next` as the new state of `cur` (both borrowed), with the server's
+ * metadata rules; used by update, patch and apply. */
+void h_write_update(api_req *q, json_object *cur, json_object *next, api_resp *out);
+/* ssa.c: server-side apply (application/apply-patch+yaml). */
+void do_apply(api_req *q, api_resp *out);
+/* delete.c */
+void do_delete(api_req *q, api_resp *out);
+void do_delete_collection(api_req *q, api_resp *out);
+/* Delete an object as a client's DELETE would (finalizers, cascades). */
+gotk_err *h_delete_obj(apisrv *s, const api_resource *r, json_object *cur, bool *removed);
+/* After objects went away: remove emptied terminating namespaces, collect
+ * orphaned dependents. */
+gotk_err *h_after_removal(apisrv *s);
+
+/* ---- discovery (discovery.c) ------------------------------------------- */
+
+/* Serve /version, /api, /apis, /api/v1, /apis/G[/V], /openapi/...; returns false
+ * when the path is not one of them. */
+bool handle_discovery(apisrv *s, const char *path, const char *accept, api_resp *out);
+
+/* ---- selectors (select.c) ---------------------------------------------- */
+
+typedef struct sel sel;
+/* Parse a label selector; NULL result and *err set on a syntax error. An empty
+ * string gives a selector that matches everything. */
+sel *sel_parse_labels(const char *s, char **err);
+/* Parse a field selector (key=value, key==value, key!=value, comma-separated). */
+sel *sel_parse_fields(const char *s, char **err);
+bool sel_match_labels(const sel *l, json_object *obj);
+bool sel_match_fields(const sel *f, json_object *obj);
+void sel_free(sel *l);
+
+/* ---- patches (patch.c) ------------------------------------------------- */
+
+/* Apply an RFC 6902 JSON patch to a copy of `doc`; NULL and *err on failure. */
+json_object *patch_json(json_object *doc, json_object *ops, char **err);
+/* Apply a strategic merge patch; returns the result (consumes `doc`). */
+json_object *patch_strategic(json_object *doc, json_object *patch);
+
+/* ---- watch streams (watch.c) ------------------------------------------- */
+
+typedef struct watcher watcher;
+/* Start a watch for the request; *w is handed to the HTTP layer. On an
+ * immediate failure fills `out` and returns NULL. Called with the lock held. */
+watcher *watch_start(api_req *q, api_resp *out);
+/* Produce more of the stream (blocks until there is something or the watch
+ * ends). Returns bytes written, or -1 at the end. */
+long watch_read(watcher *w, char *buf, size_t max);
+void watch_free(watcher *w);
+
+/* ---- table (table.c) --------------------------------------------------- */
+
+/* Whether the Accept header asks for a meta.k8s.io Table. */
+bool table_wanted(const char *accept);
+/* Turn an object or list into a Table (consumes `o`). */
+json_object *table_from(api_req *q, json_object *o, bool is_list);
+
+/* ---- TLS material (tls.c) ---------------------------------------------- */
+
+/* Load data_dir/{ca.crt,server.crt,server.key}, generating them on first start. */
+gotk_err *tls_ensure(const char *data_dir, char **ca_pem, char **cert_pem, char **key_pem);
+
+#endif

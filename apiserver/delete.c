@@ -1,0 +1,339 @@
+/*
+ * delete.c: deletion, finalizers, namespaces and garbage collection.
+ *
+ * DELETE on an object with finalizers only sets metadata.deletionTimestamp (the
+ * object stays, a MODIFIED event goes out); it is removed when an update takes
+ * away the last finalizer. Deleting a Namespace marks it Terminating and deletes
+ * everything in it; the Namespace itself goes once it is empty. Deleting a
+ * CustomResourceDefinition removes its custom objects. After every removal,
+ * h_after_removal finishes emptied namespaces and garbage-collects objects whose
+ * ownerReferences all point at objects that no longer exist (background
+ * propagation; Orphan leaves dependents alone).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apiserver.h"
+
+/* An object found by a scan, with where it lives. */
+typedef struct {
+    char *group, *res;
+    json_object *obj;
+} found;
+
+typedef struct {
+    found *v;
+    int n, cap;
+} found_list;
+
+/* Visitor collecting every object. */
+static bool collect(const char *group, const char *res, json_object *obj, void *ud)
+{
+    found_list *l = ud;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->v = gotk_xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = (found){gotk_xstrdup(group), gotk_xstrdup(res), obj};
+    return true;
+}
+
+/* Free a collected list. */
+static void found_free(found_list *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        free(l->v[i].group);
+        free(l->v[i].res);
+        json_object_put(l->v[i].obj);
+    }
+    free(l->v);
+}
+
+/* Mark an object deleted (deletionTimestamp now) unless it already is. */
+static gotk_err *mark_deleted(apisrv *s, const api_resource *r, json_object *obj)
+{
+    json_object *meta = jx_ensure_obj(obj, "metadata");
+    if (jx_get(meta, "deletionTimestamp"))
+        return NULL;
+    char now[32];
+    jx_now(now);
+    jx_set_str(meta, "deletionTimestamp", now);
+    json_object_object_add(meta, "deletionGracePeriodSeconds", json_object_new_int(0));
+    if (!*r->group && !strcmp(r->plural, "namespaces"))
+        jx_set_str(jx_ensure_obj(obj, "status"), "phase", "Terminating");
+    return h_put(s, r, obj, "MODIFIED");
+}
+
+/* Delete everything inside a namespace. */
+static gotk_err *delete_contents(apisrv *s, const char *ns)
+{
+    found_list l = {0};
+    gotk_err *e = store_list_ns(s->st, ns, collect, &l);
+    for (int i = 0; !e && i < l.n; i++) {
+        const api_resource *r = res_find_plural(&s->res, l.v[i].group, l.v[i].res);
+        bool removed;
+        e = r ? h_delete_obj(s, r, l.v[i].obj, &removed)
+              : h_remove(s, l.v[i].group, l.v[i].res, l.v[i].obj);
+    }
+    found_free(&l);
+    return e;
+}
+
+/* Remove every custom object of a CRD being deleted. */
+static gotk_err *delete_custom_objects(apisrv *s, json_object *crd)
+{
+    json_object *spec = jx_get(crd, "spec");
+    const char *group = jx_get_str(spec, "group");
+    const char *plural = jx_get_str(jx_get(spec, "names"), "plural");
+    found_list l = {0};
+    gotk_err *e = NULL;
+    if (!group || !plural)
+        return NULL;
+    e = store_list_all(s->st, collect, &l);
+    for (int i = 0; !e && i < l.n; i++)
+        if (!strcmp(l.v[i].group, group) && !strcmp(l.v[i].res, plural))
+            e = h_remove(s, group, plural, l.v[i].obj);
+    found_free(&l);
+    return e;
+}
+
+/* Delete one object as a DELETE request would. */
+gotk_err *h_delete_obj(apisrv *s, const api_resource *r, json_object *cur, bool *removed)
+{
+    *removed = false;
+    if (!*r->group && !strcmp(r->plural, "namespaces")) {
+        gotk_err *e = mark_deleted(s, r, cur);
+        return e ? e : delete_contents(s, jx_meta_str(cur, "name"));
+    }
+    if (h_has_finalizers(cur))
+        return mark_deleted(s, r, cur);
+    gotk_err *e = h_remove(s, r->group, r->plural, cur);
+    if (!e && !strcmp(r->group, "apiextensions.k8s.io"))
+        e = delete_custom_objects(s, cur);
+    *removed = !e;
+    return e;
+}
+
+/* Whether a namespace holds no objects. */
+static bool ns_empty(apisrv *s, const char *ns)
+{
+    found_list l = {0};
+    gotk_err_free(store_list_ns(s->st, ns, collect, &l));
+    bool empty = l.n == 0;
+    found_free(&l);
+    return empty;
+}
+
+/* Remove terminating namespaces that became empty; counts removals. */
+static gotk_err *finish_namespaces(apisrv *s, found_list *all, int *n)
+{
+    gotk_err *e = NULL;
+    for (int i = 0; !e && i < all->n; i++) {
+        found *f = &all->v[i];
+        if (*f->group || strcmp(f->res, "namespaces") || !jx_meta_str(f->obj, "deletionTimestamp"))
+            continue;
+        if (ns_empty(s, jx_meta_str(f->obj, "name"))) {
+            e = h_remove(s, "", "namespaces", f->obj);
+            (*n)++;
+        }
+    }
+    return e;
+}
+
+/* Compare strings for qsort/bsearch over char *. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether any owner of obj still exists (uids sorted). */
+static bool has_live_owner(json_object *refs, char **uids, int nuids)
+{
+    for (size_t i = 0; i < json_object_array_length(refs); i++) {
+        const char *uid = jx_get_str(json_object_array_get_idx(refs, i), "uid");
+        if (uid && bsearch(&uid, uids, (size_t)nuids, sizeof *uids, cmp_str))
+            return true;
+    }
+    return false;
+}
+
+/* Delete dependents whose owners are all gone; counts deletions. */
+static gotk_err *collect_garbage(apisrv *s, found_list *all, int *n)
+{
+    char **uids = gotk_xcalloc((size_t)all->n + 1, sizeof *uids);
+    int nuids = 0;
+    gotk_err *e = NULL;
+    for (int i = 0; i < all->n; i++) {
+        const char *uid = jx_meta_str(all->v[i].obj, "uid");
+        if (uid)
+            uids[nuids++] = (char *)uid;
+    }
+    qsort(uids, (size_t)nuids, sizeof *uids, cmp_str);
+    for (int i = 0; !e && i < all->n; i++) {
+        found *f = &all->v[i];
+        json_object *refs = jx_get(jx_get(f->obj, "metadata"), "ownerReferences");
+        if (!refs || !json_object_is_type(refs, json_type_array) ||
+            !json_object_array_length(refs) || has_live_owner(refs, uids, nuids) ||
+            jx_meta_str(f->obj, "deletionTimestamp"))
+            continue;
+        const api_resource *r = res_find_plural(&s->res, f->group, f->res);
+        bool removed;
+        e = r ? h_delete_obj(s, r, f->obj, &removed) : NULL;
+        (*n)++;
+    }
+    free(uids);
+    return e;
+}
+
+/* Settle what removals leave behind, until nothing changes. */
+gotk_err *h_after_removal(apisrv *s)
+{
+    gotk_err *e = NULL;
+    for (int round = 0; !e && round < 16; round++) {
+        found_list all = {0};
+        int n = 0;
+        e = store_list_all(s->st, collect, &all);
+        if (!e)
+            e = finish_namespaces(s, &all, &n);
+        if (!e && !n)
+            e = collect_garbage(s, &all, &n);
+        found_free(&all);
+        if (!n)
+            break;
+    }
+    return e;
+}
+
+/* Parse DeleteOptions from the body (optional). */
+static json_object *delete_options(api_req *q, api_resp *out)
+{
+    if (!q->body_len)
+        return json_object_new_object();
+    char *err = NULL;
+    json_object *o = jx_parse(q->body, q->body_len, &err);
+    if (!o || !json_object_is_type(o, json_type_object)) {
+        api_status(out, 400, "BadRequest", NULL, NULL, NULL, "error decoding DeleteOptions: %s",
+                   err ? err : "not an object");
+        free(err);
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Check DeleteOptions.preconditions; false with a 409. */
+static bool preconditions_hold(api_req *q, json_object *opts, json_object *cur, api_resp *out)
+{
+    json_object *pre = jx_get(opts, "preconditions");
+    const char *uid = jx_get_str(pre, "uid"), *rv = jx_get_str(pre, "resourceVersion");
+    const char *have_uid = jx_meta_str(cur, "uid"), *have_rv = jx_meta_str(cur, "resourceVersion");
+    char *qn = h_qualified(q->r);
+    bool ok = true;
+    if (uid && (!have_uid || strcmp(uid, have_uid))) {
+        api_status(out, 409, "Conflict", q->r->group, q->r->plural, q->name,
+                   "Operation cannot be fulfilled on %s \"%s\": Precondition failed: UID in "
+                   "precondition: %s, UID in object meta: %s",
+                   qn, q->name, uid, have_uid ? have_uid : "");
+        ok = false;
+    } else if (rv && (!have_rv || strcmp(rv, have_rv))) {
+        api_status(out, 409, "Conflict", q->r->group, q->r->plural, q->name,
+                   "Operation cannot be fulfilled on %s \"%s\": Precondition failed: "
+                   "ResourceVersion in precondition: %s, ResourceVersion in object meta: %s",
+                   qn, q->name, rv, have_rv ? have_rv : "");
+        ok = false;
+    }
+    free(qn);
+    return ok;
+}
+
+/* Whether DeleteOptions asks for a dry run. */
+static bool opts_dry_run(json_object *opts)
+{
+    json_object *d = jx_get(opts, "dryRun");
+    return d && json_object_is_type(d, json_type_array) && json_object_array_length(d) > 0;
+}
+
+/* DELETE one object. */
+void do_delete(api_req *q, api_resp *out)
+{
+    json_object *opts = delete_options(q, out), *cur = NULL;
+    if (!opts || !(cur = h_load(q, out)) || !preconditions_hold(q, opts, cur, out))
+        goto done;
+    if (opts_dry_run(opts))
+        q->dry_run = "All";
+    const char *prop = jx_get_str(opts, "propagationPolicy");
+    bool removed = false;
+    char *uid = gotk_xstrdup(jx_meta_str(cur, "uid"));
+    gotk_err *e = txn_begin(q->s);
+    if (!e)
+        e = h_delete_obj(q->s, q->r, cur, &removed);
+    if (!e && removed && !(prop && !strcmp(prop, "Orphan")))
+        e = h_after_removal(q->s);
+    if (h_finish(q, e, out)) {
+        if (removed)
+            api_status_success(out, q->r->group, q->r->plural, q->name, uid);
+        else
+            h_respond_obj(q, 200, cur, out);
+    }
+    free(uid);
+done:
+    json_object_put(cur);
+    json_object_put(opts);
+}
+
+typedef struct {
+    api_req *q;
+    sel *labels, *fields;
+    found_list hits;
+} dc_ctx;
+
+/* Visitor: collect objects matching the selectors. */
+static bool dc_visit(json_object *obj, const char *ns, const char *name, void *ud)
+{
+    dc_ctx *c = ud;
+    (void)ns;
+    (void)name;
+    if (sel_match_labels(c->labels, obj) && sel_match_fields(c->fields, obj))
+        return collect(c->q->r->group, c->q->r->plural, obj, &c->hits);
+    json_object_put(obj);
+    return true;
+}
+
+/* DELETE on a collection: every object matching the selectors. */
+void do_delete_collection(api_req *q, api_resp *out)
+{
+    dc_ctx c = {.q = q};
+    char *err = NULL;
+    c.labels = sel_parse_labels(q->label_selector, &err);
+    if (c.labels)
+        c.fields = sel_parse_fields(q->field_selector, &err);
+    if (!c.labels || !c.fields) {
+        api_status(out, 400, "BadRequest", NULL, NULL, NULL, "%s", err);
+        goto done;
+    }
+    gotk_err *e = store_list(q->s->st, q->r->group, q->r->plural, q->r->namespaced ? q->ns : NULL,
+                             NULL, NULL, dc_visit, &c);
+    if (!e)
+        e = txn_begin(q->s);
+    for (int i = 0; !e && i < c.hits.n; i++) {
+        bool removed;
+        e = h_delete_obj(q->s, q->r, c.hits.v[i].obj, &removed);
+    }
+    if (!e)
+        e = h_after_removal(q->s);
+    if (h_finish(q, e, out)) {
+        json_object *list = json_object_new_object();
+        obj_set_gvk(list, q->r);
+        jx_set_str(list, "kind", q->r->list_kind);
+        json_object_object_add(list, "metadata", json_object_new_object());
+        json_object_object_add(list, "items", json_object_new_array());
+        api_json(out, 200, list);
+        json_object_put(list);
+    }
+done:
+    free(err);
+    found_free(&c.hits);
+    sel_free(c.labels);
+    sel_free(c.fields);
+}
