@@ -38,4 +38,24 @@ bool obj_may_resolve(const char *s);
 /* YAML 1.1 base-60 floats ("1:20"), which go-yaml v2 quotes. */
 bool obj_is_base60_float(const char *s);
 
+/* The value kustomize ends up with for a folded (`>`) scalar: it re-emits each
+ * scalar with go-yaml v3, whose folded writer decides where to add blank lines by
+ * looking at the start of the string instead of the current position, then reads
+ * it back. Returns a new json string. */
+struct json_object *obj_refold_v3(const char *value, size_t len);
+
+/* Parse YAML reading folded scalars exactly as the spec says (for the refold's
+ * own read-back). */
+struct gotk_err *obj_yaml_parse_plain(const char *data, size_t len, struct json_object **docs);
+
+/* The string go-yaml v2 reads back from Go's JSON: Go leaves U+0085 (NEL)
+ * unescaped and YAML folds a raw line break inside a quoted scalar. Returns NULL
+ * when `s` has no NEL, else a new string the caller frees. */
+char *obj_fold_nel(const char *s, size_t len, size_t *out_len);
+
+/* go-yaml v2 escapes every character of a double-quoted string that starts with
+ * a byte-order mark (its BOM check ignores the position). Returns that quoted
+ * text, a new string. */
+char *obj_bom_quoted(const char *s, size_t len);
+
 #endif

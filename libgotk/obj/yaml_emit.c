@@ -12,19 +12,31 @@
  */
 #include "gotk/obj.h"
 
+#include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 #include <yaml.h>
 
 #include "internal.h"
+
+/* A scalar libyaml cannot write the way go-yaml does: emitted as a unique plain
+ * token, replaced with `text` once the document is written. */
+typedef struct {
+    char token[48];
+    char *text;
+} placeholder;
 
 typedef struct {
     yaml_emitter_t em;
     yaml_event_t ev;
     unsigned flags;
     gotk_err *err;
+    placeholder *ph;
+    size_t n_ph;
 } emit_ctx;
 
 static int write_to_buf(void *data, unsigned char *buffer, size_t size)
@@ -67,6 +79,36 @@ static bool utf8_valid(const unsigned char *s, size_t len)
     return true;
 }
 
+/* Emit a token now and substitute go-yaml's fully escaped form later. */
+static void emit_bom_string(emit_ctx *c, const char *s, size_t len)
+{
+    c->ph = gotk_xrealloc(c->ph, (c->n_ph + 1) * sizeof *c->ph);
+    placeholder *p = &c->ph[c->n_ph];
+    snprintf(p->token, sizeof p->token, "gotk-placeholder-7f3a9c-%zu-z", c->n_ph);
+    p->text = obj_bom_quoted(s, len);
+    c->n_ph++;
+    emit_scalar(c, p->token, strlen(p->token), YAML_PLAIN_SCALAR_STYLE);
+}
+
+static bool starts_with_bom(const char *s, size_t len)
+{
+    return len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3);
+}
+
+static void emit_string(emit_ctx *c, const char *s, size_t len);
+
+/* A string holding NEL, as go-yaml v2 reads it back from Go's JSON. */
+static bool emit_nel_string(emit_ctx *c, const char *s, size_t len)
+{
+    size_t n;
+    char *folded = obj_fold_nel(s, len, &n);
+    if (!folded)
+        return false;
+    emit_string(c, folded, n);
+    free(folded);
+    return true;
+}
+
 /* go-yaml v2's choice for a string: literal if multi-line, plain if it reads
  * back as a string, else double-quoted. */
 static void emit_string(emit_ctx *c, const char *s, size_t len)
@@ -76,6 +118,12 @@ static void emit_string(emit_ctx *c, const char *s, size_t len)
             c->err = gotk_err_new(GOTK_E_INVALID, "emitting YAML: a string is not valid UTF-8");
         return;
     }
+    if (starts_with_bom(s, len)) {
+        emit_bom_string(c, s, len);
+        return;
+    }
+    if (emit_nel_string(c, s, len))
+        return;
     yaml_scalar_style_t style;
     if (memchr(s, '\n', len)) {
         style = YAML_LITERAL_SCALAR_STYLE;
@@ -151,11 +199,24 @@ static unsigned next_rune(const unsigned char **p)
     return r;
 }
 
-/* Letters as Go's unicode.IsLetter sees them; non-ASCII counts as a letter. */
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void load_utf8_locale(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* Letters as Go's unicode.IsLetter sees them (the C library's Unicode tables
+ * for non-ASCII; without a UTF-8 locale, non-ASCII counts as a letter). */
 static bool is_letter(unsigned r)
 {
-    return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || r == 0xAA || r == 0xB5 ||
-           r == 0xBA || (r >= 0xC0 && r != 0xD7 && r != 0xF7);
+    if (r < 0x80)
+        return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z');
+    pthread_once(&utf8_once, load_utf8_locale);
+    if (!utf8_locale)
+        return true;
+    return iswalpha_l((wint_t)r, utf8_locale) && !iswdigit_l((wint_t)r, utf8_locale);
 }
 
 static bool is_digit(unsigned r)
@@ -302,9 +363,39 @@ static void emit_value(emit_ctx *c, json_object *v)
     }
 }
 
+/* Put the go-yaml text in place of each placeholder token written after `start`. */
+static void replace_placeholders(emit_ctx *c, gotk_buf *out, size_t start)
+{
+    for (size_t i = 0; i < c->n_ph; i++) {
+        char *at = strstr(out->data + start, c->ph[i].token);
+        if (at) {
+            size_t off = (size_t)(at - out->data), tlen = strlen(c->ph[i].token);
+            char *tail = gotk_xstrdup(at + tlen);
+            out->len = off;
+            gotk_buf_puts(out, c->ph[i].text);
+            gotk_buf_puts(out, tail);
+            free(tail);
+        }
+        free(c->ph[i].text);
+    }
+    free(c->ph);
+}
+
+/* libyaml ends a stream with "..." after a keep-chomped block scalar; go-yaml
+ * never writes it for an implicit document end. */
+static void strip_document_end(gotk_buf *out, size_t start)
+{
+    if (out->len >= start + 4 && !memcmp(out->data + out->len - 4, "...\n", 4) &&
+        (out->len == start + 4 || out->data[out->len - 5] == '\n')) {
+        out->len -= 4;
+        out->data[out->len] = '\0';
+    }
+}
+
 gotk_err *gotk_yaml_emit(json_object *doc, unsigned flags, gotk_buf *out)
 {
     emit_ctx c = {.flags = flags};
+    size_t start = out->len;
     if (!yaml_emitter_initialize(&c.em))
         return gotk_err_new(GOTK_E_NOMEM, "initializing the YAML emitter");
     yaml_emitter_set_output(&c.em, write_to_buf, out);
@@ -321,6 +412,10 @@ gotk_err *gotk_yaml_emit(json_object *doc, unsigned flags, gotk_buf *out)
     yaml_stream_end_event_initialize(&c.ev);
     emit(&c);
     yaml_emitter_delete(&c.em);
+    if (!out->data)
+        gotk_buf_puts(out, "");
+    strip_document_end(out, start);
+    replace_placeholders(&c, out, start);
     return c.err;
 }
 

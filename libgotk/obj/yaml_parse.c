@@ -31,6 +31,7 @@ typedef struct {
     const char *source;
     const char *data; /* the input, to point at a bad character */
     size_t len;
+    bool literal_folds; /* read folded scalars as written (no kustomize refold) */
     anchor *anchors;
     size_t n_anchors, cap_anchors;
     long alias_nodes;
@@ -135,13 +136,24 @@ static json_object *from_resolved(const res_value *r, const char *text, size_t l
 
 /* Type a scalar as go-yaml v3 does: quoted and block scalars are strings; plain
  * ones resolve; the standard tags force a type. */
-static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, json_object **out)
+static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json_object **out)
 {
     const char *text = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     const yaml_char_t *tag = ev->data.scalar.tag;
+    if (tag && !strcmp((const char *)tag, "!"))
+        tag = NULL; /* the non-specific tag resolves like none */
     bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     res_value r = {.kind = RES_STR};
+    if (ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE && !c->literal_folds) {
+        *out = obj_refold_v3(text, len);
+        return NULL;
+    }
+    /* kustomize re-emits flow collections, writing an empty value as '' */
+    if (plain && !tag && len == 0 && in_flow) {
+        *out = json_object_new_string("");
+        return NULL;
+    }
     if (tag && (tag_is(tag, "int") || tag_is(tag, "float") || tag_is(tag, "bool") ||
                 tag_is(tag, "null") || tag_is(tag, "timestamp"))) {
         obj_resolve_plain(text, false, &r);
@@ -166,6 +178,10 @@ static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, json_object **out)
 static gotk_err *parse_node(parse_ctx *c, yaml_event_t *ev, int depth, json_object **out,
                             long *nodes);
 
+/* Depth is counted in steps of 2; odd depths mean "inside a flow collection". */
+#define FLOW_BIT 1
+#define DEPTH_STEP 2
+
 /* A sequence: nodes until SEQUENCE-END. */
 static gotk_err *parse_sequence(parse_ctx *c, int depth, json_object **out, long *nodes)
 {
@@ -184,7 +200,7 @@ static gotk_err *parse_sequence(parse_ctx *c, int depth, json_object **out, long
         }
         json_object *item = NULL;
         long n = 0;
-        e = parse_node(c, &ev, depth + 1, &item, &n);
+        e = parse_node(c, &ev, depth + DEPTH_STEP, &item, &n);
         yaml_event_delete(&ev);
         if (e) {
             json_object_put(arr);
@@ -246,13 +262,16 @@ static gotk_err *apply_merge(parse_ctx *c, json_object *obj, json_object *src, y
     return NULL;
 }
 
-/* Read one key: a scalar (or an alias of one). Sets *is_merge for a plain `<<`. */
-static gotk_err *parse_key(parse_ctx *c, yaml_event_t *ev, char **key, bool *is_merge)
+typedef enum { KEY_NORMAL, KEY_MERGE, KEY_DROP } key_kind;
+
+/* Read one key: a scalar (or an alias of one). A plain `<<` merges; kustomize
+ * loses a quoted one together with its value. */
+static gotk_err *parse_key(parse_ctx *c, yaml_event_t *ev, char **key, key_kind *kind)
 {
-    *is_merge = false;
+    *kind = KEY_NORMAL;
     if (ev->type == YAML_SCALAR_EVENT) {
-        *is_merge = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-                    !strcmp((const char *)ev->data.scalar.value, "<<");
+        if (!strcmp((const char *)ev->data.scalar.value, "<<"))
+            *kind = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? KEY_MERGE : KEY_DROP;
         *key = gotk_xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
         return NULL;
     }
@@ -268,7 +287,7 @@ static gotk_err *parse_key(parse_ctx *c, yaml_event_t *ev, char **key, bool *is_
 
 /* Read the value for `key` and store it, or remember it as a merge source. */
 static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const char *key,
-                             bool is_merge, yaml_mark_t key_mark, int depth, long *nodes)
+                             key_kind kind, yaml_mark_t key_mark, int depth, long *nodes)
 {
     yaml_event_t ev;
     gotk_err *e = next_event(c, &ev);
@@ -276,12 +295,16 @@ static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const
         return e;
     json_object *val = NULL;
     long n = 0;
-    e = parse_node(c, &ev, depth + 1, &val, &n);
+    e = parse_node(c, &ev, depth + DEPTH_STEP, &val, &n);
     yaml_event_delete(&ev);
     if (e)
         return e;
     *nodes += n;
-    if (is_merge) {
+    if (kind == KEY_DROP) {
+        json_object_put(val);
+        return NULL;
+    }
+    if (kind == KEY_MERGE) {
         if (m->n_merges == m->cap_merges) {
             m->cap_merges = m->cap_merges ? m->cap_merges * 2 : 2;
             m->merges = gotk_xrealloc(m->merges, m->cap_merges * sizeof *m->merges);
@@ -323,12 +346,12 @@ static gotk_err *parse_mapping(parse_ctx *c, int depth, yaml_mark_t start, json_
             break;
         }
         char *key = NULL;
-        bool is_merge;
+        key_kind kind;
         yaml_mark_t key_mark = ev.start_mark;
-        e = parse_key(c, &ev, &key, &is_merge);
+        e = parse_key(c, &ev, &key, &kind);
         yaml_event_delete(&ev);
         if (!e)
-            e = parse_entry(c, obj, &m, key, is_merge, key_mark, depth, nodes);
+            e = parse_entry(c, obj, &m, key, kind, key_mark, depth, nodes);
         free(key);
         if (e)
             break;
@@ -362,7 +385,7 @@ static gotk_err *parse_alias(parse_ctx *c, yaml_event_t *ev, json_object **out, 
 static gotk_err *parse_node(parse_ctx *c, yaml_event_t *ev, int depth, json_object **out,
                             long *nodes)
 {
-    if (depth > MAX_DEPTH)
+    if (depth / DEPTH_STEP > MAX_DEPTH)
         return err_at(c, ev->start_mark, "%s", "document is nested too deeply");
     gotk_err *e = NULL;
     const yaml_char_t *anchor_name = NULL;
@@ -370,14 +393,18 @@ static gotk_err *parse_node(parse_ctx *c, yaml_event_t *ev, int depth, json_obje
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
         anchor_name = ev->data.scalar.anchor;
-        e = scalar_value(c, ev, out);
+        e = scalar_value(c, ev, depth & FLOW_BIT, out);
         break;
     case YAML_SEQUENCE_START_EVENT:
         anchor_name = ev->data.sequence_start.anchor;
+        if (ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE)
+            depth |= FLOW_BIT;
         e = parse_sequence(c, depth, out, nodes);
         break;
     case YAML_MAPPING_START_EVENT:
         anchor_name = ev->data.mapping_start.anchor;
+        if (ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE)
+            depth |= FLOW_BIT;
         e = parse_mapping(c, depth, ev->start_mark, out, nodes);
         break;
     case YAML_ALIAS_EVENT:
@@ -429,9 +456,11 @@ static gotk_err *parse_stream(parse_ctx *c, json_object *docs)
     }
 }
 
-gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json_object **docs)
+/* Parse with or without kustomize's treatment of folded scalars. */
+static gotk_err *parse_all(const char *data, size_t len, const char *source, bool literal_folds,
+                           json_object **docs)
 {
-    parse_ctx c = {.source = source, .data = data, .len = len};
+    parse_ctx c = {.source = source, .data = data, .len = len, .literal_folds = literal_folds};
     if (!yaml_parser_initialize(&c.parser))
         return gotk_err_new(GOTK_E_NOMEM, "initializing the YAML parser");
     yaml_parser_set_input_string(&c.parser, (const unsigned char *)data, len);
@@ -446,6 +475,16 @@ gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json
     }
     *docs = arr;
     return NULL;
+}
+
+gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json_object **docs)
+{
+    return parse_all(data, len, source, false, docs);
+}
+
+gotk_err *obj_yaml_parse_plain(const char *data, size_t len, json_object **docs)
+{
+    return parse_all(data, len, NULL, true, docs);
 }
 
 gotk_err *gotk_yaml_parse_one(const char *data, size_t len, const char *source, json_object **doc)

@@ -202,6 +202,33 @@ static void test_emit_like_kustomize(void **state)
     check_roundtrip("t: 2001-12-14\nb60: \"1:20\"\n", "b60: \"1:20\"\nt: \"2001-12-14T00:00:00Z\"\n");
 }
 
+/* Where kustomize's pipeline changes values, checked against kubectl kustomize. */
+static void test_kustomize_quirks(void **state)
+{
+    (void)state;
+    /* go-yaml v3's folded writer adds a blank line before a more-indented line */
+    check_json("v: >\n  para\n  one\n\n  Second\n    indented\n  back\n",
+               "{\"v\":\"para one\\nSecond\\n\\n  indented\\nback\\n\"}");
+    /* an empty value in a flow collection is re-emitted as '' */
+    check_json("v: {k: , j: 1}\nw: [a: ]\nb:\n  k:\n",
+               "{\"v\":{\"k\":\"\",\"j\":1},\"w\":[{\"a\":\"\"}],\"b\":{\"k\":null}}");
+    /* the non-specific tag resolves like none */
+    check_json("v: ! 789\n", "{\"v\":789}");
+    /* a quoted merge key is lost with its value */
+    check_json("v:\n  \"<<\": {m: 1}\n  k: 1\n", "{\"v\":{\"k\":1}}");
+    check_error("v:\n  <<: x\n",
+                "ERROR t.yaml:2:3: map merge requires map or sequence of maps as the value");
+    /* a BOM at the start makes go-yaml v2 escape every character */
+    check_roundtrip("b: \"\\ufeffbo m\"\nc: \"x\\ufeffy\"\n",
+                    "b: \"\\uFEFF\\x62\\x6F\\x20\\x6D\"\nc: \"x\\uFEFFy\"\n");
+    /* NEL comes back from Go's JSON folded into a space */
+    check_roundtrip("n: \"a \\u0085 b\"\n", "\"n\": a b\n");
+    /* keep-chomped block scalars: no "..." end marker */
+    check_roundtrip("k: \"a\\n\\n\"\n", "k: |+\n  a\n\n");
+    /* emoji are not letters, so they sort before letters */
+    check_roundtrip("b: 1\n\"\\U0001F600\": 2\n", "\"\\U0001F600\": 2\nb: 1\n");
+}
+
 static void test_emit_keeps_order_unless_sorting(void **state)
 {
     (void)state;
@@ -262,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_alias_bomb_is_refused),
         cmocka_unit_test(test_deep_nesting_is_refused),
         cmocka_unit_test(test_emit_like_kustomize),
+        cmocka_unit_test(test_kustomize_quirks),
         cmocka_unit_test(test_emit_keeps_order_unless_sorting),
         cmocka_unit_test(test_emit_stream_separators),
         cmocka_unit_test(test_emit_rejects_invalid_utf8),
