@@ -1,0 +1,125 @@
+/*
+ * template: Go's text/template language in C.
+ *
+ * A gotk_tpl_set holds named templates (Go's *template.Template and its
+ * associated templates), the function table and the options. Parse text into it
+ * (each {{define}} adds a named template), then execute one template by name
+ * against data held in json-c objects.
+ *
+ * Values keep the Go type distinctions templates can observe: int (template
+ * literals, len) vs int64 vs float64 (numbers from JSON/YAML, as Helm sees them),
+ * string, bool, nil, map[string]interface{} and []interface{}. json-c's int is
+ * Go's int and its double is float64; a caller that wants Helm's view of values
+ * converts its ints to doubles first (gotk_template_floatify).
+ *
+ * Output and errors are Go's byte for byte: `%v` of maps and slices, `<no value>`,
+ * printf verbs, and messages such as
+ *   template: x:3:12: executing "x" at <.Values.x.y>: nil pointer evaluating interface {}.y
+ *   template: x:1: function "foo" not defined
+ *
+ * Functions: the builtins (and, or, not, len, index, slice, print, printf,
+ * println, eq, ne, lt, le, gt, ge, html, js, urlquery, call) are always present;
+ * callers add their own with gotk_template_add_func, declaring Go parameter types
+ * so that argument conversion and its errors behave as in Go.
+ */
+#ifndef GOTK_TEMPLATE_H
+#define GOTK_TEMPLATE_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gotk/core.h"
+
+/* The Go type of a value, as far as templates can tell them apart. */
+typedef enum {
+    GOTK_TPL_INVALID = 0, /* no value at all (a missing map key): prints <no value> */
+    GOTK_TPL_NIL,         /* a nil interface{} */
+    GOTK_TPL_BOOL,
+    GOTK_TPL_INT,     /* Go int */
+    GOTK_TPL_INT64,   /* Go int64 */
+    GOTK_TPL_FLOAT64, /* Go float64 */
+    GOTK_TPL_STRING,
+    GOTK_TPL_MAP,   /* map[string]interface{}; j may be NULL for a nil map */
+    GOTK_TPL_SLICE, /* []interface{}; j may be NULL for a nil slice */
+} gotk_tpl_kind;
+
+/* A value during execution. `j` is borrowed: it lives as long as the data passed
+ * to execute, or as long as the execution when a function made it. `iface` says
+ * the value sits in an interface{} slot (a map or slice element), which changes
+ * some of Go's error messages ("interface {}" instead of the concrete type). */
+typedef struct {
+    gotk_tpl_kind kind;
+    bool iface;
+    json_object *j;
+} gotk_tpl_val;
+
+typedef struct gotk_tpl_set gotk_tpl_set;
+/* The execution a function runs in: use it to make result values. */
+typedef struct gotk_tpl_exec gotk_tpl_exec;
+
+/* A function callable from templates. `argv` holds `argc` arguments already
+ * converted to the declared parameter types; set *result and return NULL, or
+ * return an error (the executor reports "error calling NAME: MESSAGE"). */
+typedef gotk_err *(*gotk_tpl_fn)(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
+                                 gotk_tpl_val *result, void *ud);
+
+/* A new empty set with the builtin functions. */
+gotk_tpl_set *gotk_template_new(void);
+void gotk_template_free(gotk_tpl_set *set);
+
+/* Add or replace a function. `params` lists Go parameter types, one letter each:
+ *   v interface{}   r reflect.Value (sees missing values as such)
+ *   s string  i int  I int64  f float64  b bool  m map[string]interface{}
+ *   l []interface{}
+ * and a trailing "..." makes the last one variadic: "s v...". */
+void gotk_template_add_func(gotk_tpl_set *set, const char *name, const char *params,
+                            gotk_tpl_fn fn, void *ud);
+/* Options as Go's Template.Option: "missingkey=default|invalid|zero|error". */
+gotk_err *gotk_template_option(gotk_tpl_set *set, const char *opt);
+/* Action delimiters for later parses; NULL or "" restores "{{" / "}}". */
+void gotk_template_delims(gotk_tpl_set *set, const char *left, const char *right);
+
+/* Parse `text` as the template `name` (and any templates it defines) into the
+ * set, as Go's t.New(name).Parse(text). A template already defined is replaced,
+ * except by an empty one. */
+gotk_err *gotk_template_parse(gotk_tpl_set *set, const char *name, const char *text,
+                              size_t len);
+/* Whether the set has a non-empty template of that name. */
+bool gotk_template_has(const gotk_tpl_set *set, const char *name);
+
+/* Execute the template `name` with `data` as dot, appending to `out`. On error
+ * `out` holds the output written so far. `data` may be NULL (nil). */
+gotk_err *gotk_template_execute(gotk_tpl_set *set, const char *name, json_object *data,
+                                gotk_buf *out);
+
+/* ---- for functions ----------------------------------------------------- */
+
+/* Result values owned by the execution. */
+gotk_tpl_val gotk_tpl_string(gotk_tpl_exec *ex, const char *s, size_t len);
+gotk_tpl_val gotk_tpl_int(gotk_tpl_exec *ex, int64_t i);
+gotk_tpl_val gotk_tpl_int64(gotk_tpl_exec *ex, int64_t i);
+gotk_tpl_val gotk_tpl_float(gotk_tpl_exec *ex, double d);
+gotk_tpl_val gotk_tpl_bool(gotk_tpl_exec *ex, bool b);
+gotk_tpl_val gotk_tpl_nil(void);
+/* Wrap a json value the execution takes ownership of (one reference). */
+gotk_tpl_val gotk_tpl_own(gotk_tpl_exec *ex, json_object *j);
+/* A value viewing borrowed json (a map or slice element: iface is set). */
+gotk_tpl_val gotk_tpl_from_json(json_object *j, bool iface);
+
+/* Go's truth: false, 0, nil, and empty strings, maps and slices are false. */
+bool gotk_tpl_truth(gotk_tpl_val v);
+/* Go's type name: "int", "float64", "map[string]interface {}", "<nil>"... */
+const char *gotk_tpl_type_name(gotk_tpl_val v);
+/* fmt.Sprint / Sprintf / Sprintln of values, appended to out. */
+void gotk_tpl_sprint(gotk_buf *out, int argc, const gotk_tpl_val *argv);
+void gotk_tpl_sprintf(gotk_buf *out, const char *format, size_t flen, int argc,
+                      const gotk_tpl_val *argv);
+void gotk_tpl_sprintln(gotk_buf *out, int argc, const gotk_tpl_val *argv);
+
+/* Turn every json int in `j` into a double, in place (Helm's values are
+ * float64 after their trip through JSON). Returns j. */
+json_object *gotk_template_floatify(json_object *j);
+
+#endif

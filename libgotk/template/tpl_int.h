@@ -1,0 +1,173 @@
+/*
+ * tpl_int.h: what the template module's files share and nobody else sees.
+ *
+ * lex.c turns text into items, parse.c builds node trees from them (all nodes of
+ * a set live in one arena freed with the set), exec.c walks a tree against data,
+ * fmt.c is Go's fmt for template values, funcs.c the builtin functions and
+ * value.c the value helpers and the per-execution arena.
+ */
+#ifndef GOTK_TPL_INT_H
+#define GOTK_TPL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gotk/template.h"
+
+/* ---- arena ------------------------------------------------------------- */
+
+typedef struct tpl_block tpl_block;
+typedef struct {
+    tpl_block *head;
+} tpl_arena;
+
+/* Zeroed memory that lives until tpl_arena_free. */
+void *tpl_alloc(tpl_arena *a, size_t n);
+char *tpl_strndup(tpl_arena *a, const char *s, size_t n);
+void tpl_arena_free(tpl_arena *a);
+
+/* ---- lexer ------------------------------------------------------------- */
+
+typedef enum {
+    IT_ERROR, IT_BOOL, IT_CHAR, IT_CHARCONST, IT_COMPLEX, IT_ASSIGN, IT_DECLARE, IT_EOF,
+    IT_FIELD, IT_IDENT, IT_LDELIM, IT_LPAREN, IT_NUMBER, IT_PIPE, IT_RAWSTRING,
+    IT_RDELIM, IT_RPAREN, IT_SPACE, IT_STRING, IT_TEXT, IT_VARIABLE,
+    IT_KEYWORD, /* keywords follow */
+    IT_BLOCK, IT_BREAK, IT_CONTINUE, IT_DOT, IT_DEFINE, IT_ELSE, IT_END, IT_IF, IT_NIL,
+    IT_RANGE, IT_TEMPLATE, IT_WITH,
+} tpl_itype;
+
+typedef struct {
+    tpl_itype typ;
+    size_t pos;      /* byte offset of the item */
+    const char *val; /* points into the input, or at an error message */
+    size_t len;
+    int line;
+} tpl_item;
+
+typedef struct {
+    const char *input;
+    size_t len;
+    const char *ldelim, *rdelim;
+    size_t pos, start;
+    int line, start_line;
+    int paren_depth;
+    int state;
+    bool break_ok, continue_ok;
+    char errbuf[160];
+} tpl_lexer;
+
+void tpl_lex_init(tpl_lexer *l, const char *input, size_t len, const char *ld,
+                  const char *rd);
+tpl_item tpl_lex_next(tpl_lexer *l);
+
+/* ---- nodes ------------------------------------------------------------- */
+
+typedef enum {
+    N_TEXT, N_ACTION, N_BOOL, N_CHAIN, N_COMMAND, N_DOT, N_FIELD, N_IDENT, N_IF, N_LIST,
+    N_NIL, N_NUMBER, N_PIPE, N_RANGE, N_STRING, N_TEMPLATE, N_VARIABLE, N_WITH,
+    N_COMMENT, N_BREAK, N_CONTINUE, N_ELSE, N_END,
+} tpl_ntype;
+
+/* Where a tree's text came from: for "name:line:col" in errors. */
+typedef struct {
+    const char *name; /* the top-level template name given to parse */
+    const char *text;
+    size_t len;
+} tpl_src;
+
+typedef struct tpl_node tpl_node;
+struct tpl_node {
+    tpl_ntype type;
+    size_t pos;
+    int line;
+    const tpl_src *src;
+    tpl_node **kids; /* list: nodes; command: args; pipe: commands */
+    int nkids, capkids;
+    const char *text; /* text, string value, identifier, number text, template name */
+    size_t textlen;
+    const char *quoted; /* string: as written */
+    const char **ident; /* field, variable, chain: names (variable: ident[0] is $x) */
+    int nident;
+    tpl_node **decl; /* pipe: declared variables */
+    int ndecl;
+    bool is_assign;
+    tpl_node *pipe, *list, *elselist; /* if/range/with/template/action; chain: node */
+    bool b;
+    bool is_int, is_uint, is_float;
+    int64_t i;
+    uint64_t u;
+    double f;
+};
+
+/* Go's Node.String(), appended to out. */
+void tpl_node_string(const tpl_node *n, gotk_buf *out);
+/* "name:line:col" of a node, appended. */
+void tpl_node_location(const tpl_node *n, gotk_buf *out);
+
+/* ---- the set ----------------------------------------------------------- */
+
+typedef struct {
+    char *name;
+    char *params; /* parameter letters, without "..." */
+    bool variadic;
+    gotk_tpl_fn fn;
+    void *ud;
+    int builtin; /* 0, or a BI_* code for builtins handled by the executor */
+} tpl_func;
+
+typedef struct {
+    const char *name;
+    tpl_node *root; /* a list */
+} tpl_tree;
+
+typedef enum { MISSING_INVALID, MISSING_ZERO, MISSING_ERROR } tpl_missing;
+
+struct gotk_tpl_set {
+    tpl_arena arena;
+    tpl_tree *trees;
+    int ntrees, captrees;
+    tpl_func *funcs;
+    int nfuncs, capfuncs;
+    tpl_missing missing;
+    char *ldelim, *rdelim;
+};
+
+const tpl_func *tpl_find_func(const gotk_tpl_set *set, const char *name, size_t len);
+tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name);
+/* Install the builtin functions (funcs.c). */
+void tpl_add_builtins(gotk_tpl_set *set);
+enum { BI_AND = 1, BI_OR, BI_CALL };
+
+/* Parse into the set (parse.c). */
+gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_t len);
+bool tpl_tree_empty(const tpl_node *n);
+
+/* ---- values ------------------------------------------------------------ */
+
+gotk_tpl_kind tpl_kind_of_json(json_object *j);
+/* Go's isTrue; *ok false for values with no truth (none here but kept). */
+bool tpl_is_true(gotk_tpl_val v);
+/* The value inside an interface slot: nil interface -> invalid. */
+gotk_tpl_val tpl_indirect_iface(gotk_tpl_val v);
+/* Length of a string/map/slice value. */
+size_t tpl_len(gotk_tpl_val v);
+/* Keys of a map, sorted as Go's fmtsort does for strings. Caller frees array. */
+const char **tpl_sorted_keys(json_object *map, size_t *n);
+/* Register a new json reference for release at the end of the execution. */
+json_object *tpl_exec_keep(gotk_tpl_exec *ex, json_object *j);
+
+/* ---- fmt --------------------------------------------------------------- */
+
+/* Go's strconv.FormatFloat(f, 'g', -1, 64) — shortest round trip. */
+void tpl_fmt_float_shortest(gotk_buf *out, double f, char fmt);
+/* Go's strconv.Quote. */
+void tpl_quote(gotk_buf *out, const char *s, size_t len);
+/* Go's strconv.Unquote for "..." `...` and '...'. Returns false on bad syntax. */
+bool tpl_unquote(const char *q, size_t qlen, gotk_buf *out);
+/* Decode one UTF-8 rune; returns its length (1 for invalid bytes, rune 0xFFFD). */
+int tpl_utf8_decode(const char *s, size_t len, int32_t *r);
+void tpl_utf8_encode(gotk_buf *out, int32_t r);
+
+#endif

@@ -1,0 +1,1 @@
+[{{ or .Values.nope "default" }}] [{{ and .Values.nope "x" }}]

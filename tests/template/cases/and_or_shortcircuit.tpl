@@ -1,0 +1,1 @@
+{{ or .Values.name (index .Values.list 10) }} {{ and .Values.empty (index .Values.list 10) }}

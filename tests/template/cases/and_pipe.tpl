@@ -1,0 +1,1 @@
+{{ .Values.name | and true }} {{ 0 | or 5 }}

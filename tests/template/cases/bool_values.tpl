@@ -1,0 +1,1 @@
+{{ .Values.enabled }} {{ .Values.disabled }} {{ true }} {{ false }}

@@ -1,0 +1,1 @@
+{{ define "a" }}a{{ template "b" . }}{{ end }}{{ define "b" }}b{{ . }}{{ end }}{{ template "a" 1 }}

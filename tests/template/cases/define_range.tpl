@@ -1,0 +1,2 @@
+{{ define "item" }}- {{ .name }}: {{ .port }}
+{{ end }}{{ range .Values.ports }}{{ template "item" . }}{{ end }}

@@ -1,0 +1,1 @@
+{{ eq .Values.replicas 3 }}

@@ -1,0 +1,1 @@
+{{ eq .Values.nope "x" }} {{ eq .Values.nope nil }}

@@ -1,0 +1,1 @@
+{{ html nil }} {{ urlquery .Values.nope }} {{ js 1 2 }}

@@ -1,0 +1,1 @@
+{{ html .Values.quote }} {{ html "<a>" 1 }}

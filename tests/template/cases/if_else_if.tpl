@@ -1,0 +1,1 @@
+{{ if eq .Values.name "x" }}x{{ else if eq .Values.name "web" }}web{{ else }}other{{ end }}

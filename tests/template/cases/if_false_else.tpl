@@ -1,0 +1,1 @@
+{{ if .Values.disabled }}yes{{ else }}no{{ end }}

@@ -1,0 +1,1 @@
+{{ if .Values.enabled }}{{ if .Values.disabled }}a{{ else }}b{{ end }}{{ end }}

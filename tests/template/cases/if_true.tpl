@@ -1,0 +1,1 @@
+{{ if .Values.enabled }}yes{{ end }}

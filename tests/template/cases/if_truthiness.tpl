@@ -1,0 +1,1 @@
+{{ if .Values.empty }}a{{ end }}{{ if .Values.zero }}b{{ end }}{{ if .Values.emptylist }}c{{ end }}{{ if .Values.emptymap }}d{{ end }}{{ if .Values.nope }}e{{ end }}{{ if .Values.nullval }}f{{ end }}{{ if .Values.str }}g{{ end }}{{ if .Values.list }}h{{ end }}

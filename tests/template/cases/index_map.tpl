@@ -1,0 +1,1 @@
+{{ index .Values.map "a" }} {{ index .Values.map "c" "d" }} [{{ index .Values.map "zz" }}]

@@ -1,0 +1,1 @@
+{{ index .Values.replicas 1 }}

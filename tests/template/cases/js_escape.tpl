@@ -1,0 +1,1 @@
+{{ js .Values.quote }} {{ js "a=b&c\n" }} {{ js .Values.unicode }}

@@ -1,0 +1,1 @@
+{{ index .Values "my-key" }} {{ index .Values "a.b" }}

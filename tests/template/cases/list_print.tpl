@@ -1,0 +1,1 @@
+{{ .Values.list }} {{ .Values.nums }} {{ .Values.emptylist }} {{ .Values.emptymap }}

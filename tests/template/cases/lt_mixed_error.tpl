@@ -1,0 +1,1 @@
+{{ lt .Values.replicas 5 }}

@@ -1,0 +1,1 @@
+{{ lt .Values.nope 5 }}

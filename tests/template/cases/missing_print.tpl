@@ -1,0 +1,1 @@
+[{{ .Values.nope }}] [{{ print .Values.nope }}] [{{ printf "%v" .Values.nope }}]

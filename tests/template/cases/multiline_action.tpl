@@ -1,0 +1,3 @@
+{{ printf "%s-%s"
+   .Values.name
+   .Values.image.tag }}

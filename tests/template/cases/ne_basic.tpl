@@ -1,0 +1,1 @@
+{{ ne .Values.name "web" }} {{ ne 1 2 }}

@@ -1,0 +1,1 @@
+{{ not .Values.enabled }} {{ not .Values.empty }} {{ not .Values.nope }} {{ not 0 }}

@@ -1,0 +1,1 @@
+[{{ .Values.nullval }}] [{{ print .Values.nullval }}]

@@ -1,0 +1,1 @@
+{{ .Values.small }} {{ .Values.tiny }} {{ .Values.huge }} {{ .Values.pi }}

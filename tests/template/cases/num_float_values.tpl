@@ -1,0 +1,1 @@
+{{ .Values.replicas }} {{ .Values.big }} {{ .Values.half }} {{ .Values.neg }} {{ .Values.zero }}

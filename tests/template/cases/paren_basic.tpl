@@ -1,0 +1,1 @@
+{{ printf "%s:%s" (printf "%d" 1) .Values.name }}

@@ -1,0 +1,1 @@
+{{ len (index .Values.ports 1).name }}

@@ -1,0 +1,1 @@
+{{ printf (len .Values.list }}

@@ -1,0 +1,1 @@
+{{ print .Values.map .Values.list .Values.enabled }}

@@ -1,0 +1,1 @@
+{{ printf "%d|%s|%t|%x" "str" 5 1 true }}

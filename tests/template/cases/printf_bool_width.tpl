@@ -1,0 +1,1 @@
+{{ printf "%-7t|%7v|" true false }}

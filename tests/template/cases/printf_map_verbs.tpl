@@ -1,0 +1,1 @@
+{{ printf "%v|%d|%s" .Values.nums .Values.nums .Values.list }}

@@ -1,0 +1,1 @@
+{{ printf "%5v" .Values.nums }}

@@ -1,0 +1,1 @@
+{{ printf "%q" .Values.unicode }} {{ printf "%q" .Values.multiline }}

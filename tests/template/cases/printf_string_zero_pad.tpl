@@ -1,0 +1,1 @@
+{{ printf "%05s|%.0s|%8.3q" "ab" "xyz" "hello" }}

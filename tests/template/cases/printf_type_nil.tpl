@@ -1,0 +1,1 @@
+{{ printf "%T" nil }} {{ printf "%T" .Values.nope }}

@@ -1,0 +1,1 @@
+{{ printf "%+v|%#v|%#v" .Values.nums "s" 42 }}

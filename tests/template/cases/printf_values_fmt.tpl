@@ -1,0 +1,1 @@
+{{ printf .Values.fmt 3 }}

@@ -1,0 +1,2 @@
+image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+replicas: {{ .Values.replicas }}

@@ -1,0 +1,1 @@
+{{ $i := 0 }}{{ $v := 0 }}{{ range $i, $v = .Values.list }}{{ end }}{{ $i }} {{ $v }}

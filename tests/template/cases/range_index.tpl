@@ -1,0 +1,1 @@
+{{ range $i, $v := .Values.list }}{{ $i }}={{ $v }} {{ end }}

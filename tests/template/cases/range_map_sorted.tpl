@@ -1,0 +1,1 @@
+{{ range $k, $v := .Values.map }}{{ $k }}:{{ $v }} {{ end }}

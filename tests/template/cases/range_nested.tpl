@@ -1,0 +1,1 @@
+{{ range .Values.ports }}{{ $p := . }}{{ range $.Values.list }}{{ $p.name }}-{{ . }} {{ end }}{{ end }}

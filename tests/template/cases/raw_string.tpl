@@ -1,0 +1,1 @@
+{{ `raw \n string` }}

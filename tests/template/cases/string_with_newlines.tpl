@@ -1,0 +1,1 @@
+{{ .Values.multiline }}|{{ .Values.spaces }}|

@@ -1,0 +1,1 @@
+{{ define "t" }}{{ $.name }}{{ end }}{{ range .Values.ports }}{{ template "t" . }}{{ end }}

@@ -1,0 +1,1 @@
+no {action} here } {{ "{{" }}

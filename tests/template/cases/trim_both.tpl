@@ -1,0 +1,5 @@
+x
+
+  {{- .Values.name -}}  
+
+y

@@ -1,0 +1,2 @@
+{{ .Values.name -}}   
+  b

@@ -1,0 +1,1 @@
+{{ .Values.unicode }} {{ len .Values.unicode }}

@@ -1,0 +1,1 @@
+{{ urlquery .Values.str }} {{ urlquery "a&b=c/d?e" }} {{ urlquery .Values.unicode }}

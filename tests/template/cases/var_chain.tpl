@@ -1,0 +1,1 @@
+{{ $img := .Values.image }}{{ $img.repository }}

@@ -1,0 +1,1 @@
+{{ with .Values.image }}{{ $.Values.name }}/{{ .repository }}{{ end }}

@@ -1,0 +1,1 @@
+{{ $x := .Values.name | printf "%s!" }}{{ $x }}

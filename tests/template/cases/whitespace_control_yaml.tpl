@@ -1,0 +1,6 @@
+spec:
+  containers:
+  {{- range .Values.ports }}
+    - name: {{ .name }}
+      port: {{ .port }}
+  {{- end }}

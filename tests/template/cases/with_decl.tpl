@@ -1,0 +1,1 @@
+{{ with $i := .Values.image }}{{ $i.tag }} {{ .pullPolicy }}{{ end }}

@@ -1,0 +1,1 @@
+{{ with .Values.nope }}has{{ else }}none{{ end }}

@@ -1,0 +1,1 @@
+{{ with .Values.nope }}a{{ else with .Values.image }}{{ .tag }}{{ else }}c{{ end }}
