@@ -16,6 +16,7 @@ typedef struct {
 
 int cmd_version(int argc, char **argv);
 int cmd_envsubst(int argc, char **argv);
+int cmd_kustomize(int argc, char **argv);
 
 /* Print "✗ message" to stderr as flux does, and return 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,6 +10,7 @@
 
 static const cli_command commands[] = {
     {"envsubst", "Substitute environment variables in stdin, as flux envsubst", cmd_envsubst},
+    {"kustomize", "Build a kustomization target, as kustomize build", cmd_kustomize},
     {"version", "Print the gotk version", cmd_version},
 };
 

@@ -1,0 +1,372 @@
+/*
+ * kustomize field specs: where each transformer writes in each kind, and the
+ * walker that applies a setter at a field-spec path.
+ *
+ * The tables below restate kustomize's built-in configuration (which fields hold
+ * labels, selectors, namespaces, images, replicas, and which fields refer to a
+ * ConfigMap, Secret, ServiceAccount, ... by name) as compact C rows. A path is
+ * "/"-separated, "\/" escapes a slash inside a key, and a "[]" suffix marks a
+ * list; lists met on the way are walked element by element, as kustomize does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct {
+    const char *g, *v, *k, *path;
+    bool create;
+} fsrow;
+
+/* Labels on metadata and pod templates (used by commonLabels and templates). */
+static const fsrow metadata_labels[] = {
+    {"", "", "", "metadata/labels", true},
+    {"", "v1", "ReplicationController", "spec/template/metadata/labels", true},
+    {"", "", "Deployment", "spec/template/metadata/labels", true},
+    {"", "", "ReplicaSet", "spec/template/metadata/labels", true},
+    {"", "", "DaemonSet", "spec/template/metadata/labels", true},
+    {"apps", "", "StatefulSet", "spec/template/metadata/labels", true},
+    {"apps", "", "StatefulSet", "spec/volumeClaimTemplates[]/metadata/labels", true},
+    {"batch", "", "Job", "spec/template/metadata/labels", true},
+    {"batch", "", "CronJob", "spec/jobTemplate/metadata/labels", true},
+    {"batch", "", "CronJob", "spec/jobTemplate/spec/template/metadata/labels", true},
+    {NULL, NULL, NULL, NULL, false},
+};
+
+#define AFF "spec/template/spec/affinity/"
+/* Selectors that commonLabels also writes. */
+static const fsrow selector_labels[] = {
+    {"", "v1", "Service", "spec/selector", true},
+    {"", "v1", "ReplicationController", "spec/selector", true},
+    {"", "", "Deployment", "spec/selector/matchLabels", true},
+    {"apps", "", "Deployment", AFF "podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false},
+    {"apps", "", "Deployment", AFF "podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false},
+    {"apps", "", "Deployment", AFF "podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false},
+    {"apps", "", "Deployment", AFF "podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false},
+    {"apps", "", "Deployment", "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels", false},
+    {"", "", "ReplicaSet", "spec/selector/matchLabels", true},
+    {"", "", "DaemonSet", "spec/selector/matchLabels", true},
+    {"apps", "", "StatefulSet", "spec/selector/matchLabels", true},
+    {"apps", "", "StatefulSet", AFF "podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false},
+    {"apps", "", "StatefulSet", AFF "podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false},
+    {"apps", "", "StatefulSet", AFF "podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false},
+    {"apps", "", "StatefulSet", AFF "podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false},
+    {"apps", "", "StatefulSet", "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels", false},
+    {"batch", "", "Job", "spec/selector/matchLabels", false},
+    {"batch", "", "CronJob", "spec/jobTemplate/spec/selector/matchLabels", false},
+    {"policy", "", "PodDisruptionBudget", "spec/selector/matchLabels", false},
+    {"networking.k8s.io", "", "NetworkPolicy", "spec/podSelector/matchLabels", false},
+    {"networking.k8s.io", "", "NetworkPolicy", "spec/ingress/from/podSelector/matchLabels", false},
+    {"networking.k8s.io", "", "NetworkPolicy", "spec/egress/to/podSelector/matchLabels", false},
+    {NULL, NULL, NULL, NULL, false},
+};
+
+/* commonAnnotations. */
+static const fsrow annotations[] = {
+    {"", "", "", "metadata/annotations", true},
+    {"", "v1", "ReplicationController", "spec/template/metadata/annotations", true},
+    {"", "", "Deployment", "spec/template/metadata/annotations", true},
+    {"", "", "ReplicaSet", "spec/template/metadata/annotations", true},
+    {"", "", "DaemonSet", "spec/template/metadata/annotations", true},
+    {"", "", "StatefulSet", "spec/template/metadata/annotations", true},
+    {"batch", "", "Job", "spec/template/metadata/annotations", true},
+    {"batch", "", "CronJob", "spec/jobTemplate/metadata/annotations", true},
+    {"batch", "", "CronJob", "spec/jobTemplate/spec/template/metadata/annotations", true},
+    {NULL, NULL, NULL, NULL, false},
+};
+
+/* namespace (metadata/namespace itself is handled by the transformer). */
+static const fsrow namespaces[] = {
+    {"", "", "Namespace", "metadata/name", true},
+    {"apiregistration.k8s.io", "", "APIService", "spec/service/namespace", true},
+    {"apiextensions.k8s.io", "", "CustomResourceDefinition",
+     "spec/conversion/webhook/clientConfig/service/namespace", false},
+    {NULL, NULL, NULL, NULL, false},
+};
+
+static const fsrow names[] = {
+    {"", "", "", "metadata/name", false},
+    {NULL, NULL, NULL, NULL, false},
+};
+
+static const fsrow images[] = {
+    {"", "", "", "spec/containers[]/image", true},
+    {"", "", "", "spec/initContainers[]/image", true},
+    {"", "", "", "spec/template/spec/containers[]/image", true},
+    {"", "", "", "spec/template/spec/initContainers[]/image", true},
+    {NULL, NULL, NULL, NULL, false},
+};
+
+static const fsrow replicas[] = {
+    {"", "", "Deployment", "spec/replicas", true},
+    {"", "", "ReplicationController", "spec/replicas", true},
+    {"", "", "ReplicaSet", "spec/replicas", true},
+    {"", "", "StatefulSet", "spec/replicas", true},
+    {NULL, NULL, NULL, NULL, false},
+};
+
+/* Name references: target group, version, kind; referrer group, version, kind, path. */
+static const char *const namerefs[][7] = {
+#include "nameref_table.inc"
+};
+
+/* Append one field spec. */
+void kfslist_add(kfslist *l, const char *g, const char *v, const char *k, const char *path,
+                 bool create)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = gotk_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->n++] = (kfspec){g ? g : "", v ? v : "", k ? k : "", path, create};
+}
+
+/* Is an equal spec (gvk and path) already in l? */
+static bool kfslist_has(const kfslist *l, const kfspec *f)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].group, f->group) && !strcmp(l->v[i].version, f->version) &&
+            !strcmp(l->v[i].kind, f->kind) && !strcmp(l->v[i].path, f->path))
+            return true;
+    return false;
+}
+
+/* Merge add into into, skipping duplicates. */
+void kfslist_merge(kfslist *into, const kfslist *add)
+{
+    for (size_t i = 0; i < add->n; i++)
+        if (!kfslist_has(into, &add->v[i]))
+            kfslist_add(into, add->v[i].group, add->v[i].version, add->v[i].kind,
+                        add->v[i].path, add->v[i].create);
+}
+
+void kfslist_free(kfslist *l)
+{
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* Append a static table. */
+static void add_rows(kfslist *l, const fsrow *rows)
+{
+    for (; rows->path; rows++)
+        kfslist_add(l, rows->g, rows->v, rows->k, rows->path, rows->create);
+}
+
+/* The name-reference entry for a target gvk, created when missing. */
+static knameref *nameref_for(kconfig *c, const char *g, const char *v, const char *k)
+{
+    for (size_t i = 0; i < c->nnr; i++)
+        if (!strcmp(c->nr[i].group, g) && !strcmp(c->nr[i].version, v) &&
+            !strcmp(c->nr[i].kind, k))
+            return &c->nr[i];
+    c->nr = gotk_xrealloc(c->nr, (c->nnr + 1) * sizeof *c->nr);
+    knameref *n = &c->nr[c->nnr++];
+    memset(n, 0, sizeof *n);
+    n->group = g;
+    n->version = v;
+    n->kind = k;
+    return n;
+}
+
+/* kustomize's default transformer configuration. */
+void kconfig_default(kconfig *c)
+{
+    memset(c, 0, sizeof *c);
+    add_rows(&c->fs[KFS_COMMON_LABELS], selector_labels);
+    add_rows(&c->fs[KFS_COMMON_LABELS], metadata_labels);
+    add_rows(&c->fs[KFS_TEMPLATE_LABELS], metadata_labels);
+    add_rows(&c->fs[KFS_ANNOTATIONS], annotations);
+    add_rows(&c->fs[KFS_NAMESPACE], namespaces);
+    add_rows(&c->fs[KFS_PREFIX], names);
+    add_rows(&c->fs[KFS_SUFFIX], names);
+    add_rows(&c->fs[KFS_IMAGES], images);
+    add_rows(&c->fs[KFS_REPLICAS], replicas);
+    for (size_t i = 0; i < sizeof namerefs / sizeof namerefs[0]; i++) {
+        const char *const *r = namerefs[i];
+        knameref *n = nameref_for(c, r[0], r[1], r[2]);
+        kfslist_add(&n->refs, r[3], r[4], r[5], r[6], false);
+    }
+}
+
+void kconfig_free(kconfig *c)
+{
+    for (int i = 0; i < KFS_NCLASSES; i++)
+        kfslist_free(&c->fs[i]);
+    for (size_t i = 0; i < c->nnr; i++)
+        kfslist_free(&c->nr[i].refs);
+    free(c->nr);
+    kstrv_free(&c->owned);
+}
+
+/* Keep a copy of s alive as long as the config. */
+static const char *intern(kconfig *c, json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return "";
+    kstrv_push(&c->owned, json_object_get_string(v));
+    return c->owned.v[c->owned.n - 1];
+}
+
+/* Field specs from a list in a configuration document. */
+static void load_specs(kconfig *c, json_object *arr, kfslist *into)
+{
+    if (!arr || !json_object_is_type(arr, json_type_array))
+        return;
+    kfslist add = {0};
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        json_object *f = json_object_array_get_idx(arr, i);
+        json_object *cr = NULL;
+        json_object_object_get_ex(f, "create", &cr);
+        kfslist_add(&add, intern(c, f, "group"), intern(c, f, "version"),
+                    intern(c, f, "kind"), intern(c, f, "path"), cr && json_object_get_boolean(cr));
+    }
+    kfslist_merge(into, &add);
+    kfslist_free(&add);
+}
+
+/* Merge a transformer configuration document (the `configurations:` files). */
+gotk_err *kconfig_merge_doc(kconfig *c, json_object *doc)
+{
+    static const struct { const char *key; int cls; } keys[] = {
+        {"commonLabels", KFS_COMMON_LABELS}, {"templateLabels", KFS_TEMPLATE_LABELS},
+        {"commonAnnotations", KFS_ANNOTATIONS}, {"namespace", KFS_NAMESPACE},
+        {"namePrefix", KFS_PREFIX}, {"nameSuffix", KFS_SUFFIX},
+        {"images", KFS_IMAGES}, {"replicas", KFS_REPLICAS},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        load_specs(c, json_object_object_get(doc, keys[i].key), &c->fs[keys[i].cls]);
+    json_object *nr = json_object_object_get(doc, "nameReference");
+    for (size_t i = 0; nr && json_object_is_type(nr, json_type_array) &&
+                       i < json_object_array_length(nr); i++) {
+        json_object *t = json_object_array_get_idx(nr, i);
+        knameref *n = nameref_for(c, intern(c, t, "group"), intern(c, t, "version"),
+                                  intern(c, t, "kind"));
+        load_specs(c, json_object_object_get(t, "fieldSpecs"), &n->refs);
+    }
+    return NULL;
+}
+
+/* Does the spec's gvk select the object? */
+bool kfs_matches(const kfspec *fs, json_object *obj)
+{
+    const char *g, *v;
+    size_t gl;
+    kres_gvk(obj, &g, &gl, &v);
+    const char *k = gotk_obj_get_str(obj, "kind");
+    if (*fs->kind && (!k || strcmp(fs->kind, k)))
+        return false;
+    if (*fs->group && (strlen(fs->group) != gl || strncmp(fs->group, g, gl)))
+        return false;
+    if (*fs->version && strcmp(fs->version, v))
+        return false;
+    return true;
+}
+
+json_object *kslot_get(const kslot *s)
+{
+    if (json_object_is_type(s->parent, json_type_array))
+        return json_object_array_get_idx(s->parent, s->idx);
+    return json_object_object_get(s->parent, s->key);
+}
+
+void kslot_set(const kslot *s, json_object *v)
+{
+    if (json_object_is_type(s->parent, json_type_array))
+        json_object_array_put_idx(s->parent, s->idx, v);
+    else
+        json_object_object_add(s->parent, s->key, v);
+}
+
+/* Split a path at unescaped slashes ("a\/b" is one key "a/b"). */
+static void split_path(const char *path, kstrv *out)
+{
+    gotk_buf b = {0};
+    for (const char *p = path;; p++) {
+        if (*p == '\\' && p[1] == '/') {
+            gotk_buf_putc(&b, '/');
+            p++;
+        } else if (*p == '/' || !*p) {
+            kstrv_push(out, b.data ? b.data : "");
+            b.len = 0;
+            if (b.data)
+                b.data[0] = 0;
+            if (!*p)
+                break;
+        } else {
+            gotk_buf_putc(&b, *p);
+        }
+    }
+    gotk_buf_free(&b);
+}
+
+typedef struct {
+    kstrv segs;
+    bool create;
+    json_type last;
+    kfs_fn fn;
+    void *ud;
+} walk;
+
+static gotk_err *walk_node(walk *w, const kslot *s, size_t i);
+
+/* One map step: look the key up, creating it when asked. */
+static gotk_err *walk_map(walk *w, json_object *obj, size_t i)
+{
+    const char *seg = w->segs.v[i];
+    size_t sl = strlen(seg);
+    bool seq = sl >= 2 && !strcmp(seg + sl - 2, "[]");
+    char *name = gotk_xstrndup(seg, seq ? sl - 2 : sl);
+    bool mk = w->create && w->last != json_type_null && !seq;
+    json_type kind = i + 1 == w->segs.n ? w->last : json_type_object;
+    json_object *f = NULL;
+    bool have = json_object_object_get_ex(obj, name, &f);
+    if ((!have || !f) && mk) {
+        json_object_object_add(obj, name, kind == json_type_object ? json_object_new_object()
+                                                                   : json_object_new_string(""));
+        have = true;
+    } else if (!have) {
+        free(name);
+        return NULL;
+    }
+    kslot s = {obj, name, 0};
+    gotk_err *e = walk_node(w, &s, i + 1);
+    free(name);
+    return e;
+}
+
+/* Walk from the value at s through the remaining segments. */
+static gotk_err *walk_node(walk *w, const kslot *s, size_t i)
+{
+    if (i == w->segs.n)
+        return w->fn(s, w->ud);
+    json_object *o = kslot_get(s);
+    if (!o)
+        return NULL;
+    if (json_object_is_type(o, json_type_array)) {
+        for (size_t j = 0; j < json_object_array_length(o); j++) {
+            kslot es = {o, NULL, j};
+            gotk_err *e = walk_node(w, &es, i);
+            if (e)
+                return e;
+        }
+        return NULL;
+    }
+    if (json_object_is_type(o, json_type_object))
+        return walk_map(w, o, i);
+    return gotk_err_new(GOTK_E_INVALID, "expected sequence or mapping node");
+}
+
+/* Apply fn at path in obj. */
+gotk_err *kfs_apply(json_object *obj, const char *path, bool create, json_type create_last,
+                    kfs_fn fn, void *ud)
+{
+    walk w = {{0}, create, create_last, fn, ud};
+    split_path(path, &w.segs);
+    gotk_err *e = NULL;
+    if (w.segs.n)
+        e = walk_map(&w, obj, 0);
+    kstrv_free(&w.segs);
+    return e;
+}

@@ -1,0 +1,240 @@
+/*
+ * kustomize internals: the types shared by the engine's files.
+ *
+ * A build is one `kctx` (options, the stack of directories being loaded for cycle
+ * detection). Each kustomization level accumulates a `kmap`: resources in order,
+ * each a `kres` holding its json-c object plus what kustomize keeps in build
+ * annotations (previous ids, applied prefixes and suffixes, generator behavior),
+ * kept here as C fields instead. A kmap indexes its resources by current id in a
+ * hash table so lookups and conflict checks cost O(1).
+ */
+#ifndef GOTK_KUSTOMIZE_INTERNAL_H
+#define GOTK_KUSTOMIZE_INTERNAL_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gotk/core.h"
+#include "gotk/kustomize.h"
+#include "gotk/obj.h"
+
+/* ---- string list / hash ------------------------------------------------- */
+
+typedef struct {
+    char **v;
+    size_t n, cap;
+} kstrv;
+
+void kstrv_push(kstrv *s, const char *str);
+void kstrv_free(kstrv *s);
+
+/* A string -> pointer hash table (open addressing); keys are copied. */
+typedef struct {
+    char **keys;
+    void **vals;
+    size_t n, cap;
+} khash;
+
+void *khash_get(const khash *h, const char *key);
+void khash_put(khash *h, const char *key, void *val);
+void khash_free(khash *h);
+
+/* ---- resources ---------------------------------------------------------- */
+
+/* A previous id recorded when a transformer renamed a resource. */
+typedef struct {
+    char *name, *ns, *kind; /* ns is the effective namespace */
+} kprev;
+
+enum { KBEH_UNSPEC = 0, KBEH_CREATE, KBEH_MERGE, KBEH_REPLACE };
+
+typedef struct kres {
+    json_object *obj; /* owned */
+    kprev *prev;
+    size_t nprev;
+    kstrv prefixes, suffixes;
+    int behavior;     /* generator behavior */
+    bool needs_hash;  /* generated without disableNameSuffixHash */
+    bool local;       /* config.kubernetes.io/local-config */
+} kres;
+
+typedef struct {
+    kres **v;
+    size_t n, cap;
+    khash idx; /* current id key -> kres* */
+} kmap;
+
+/* Group, version, kind, name, namespace of an object (never NULL). */
+void kres_gvk(json_object *o, const char **group_out, size_t *glen, const char **version);
+const char *kres_kind(const kres *r);
+const char *kres_name(const kres *r);
+const char *kres_ns(const kres *r);
+const char *kres_apiversion(const kres *r);
+/* The effective namespace: "_non_namespaceable_" for cluster-scoped kinds,
+ * "default" for empty. */
+const char *keff_ns(const char *kind, const char *ns);
+bool kkind_cluster_scoped(const char *kind);
+/* Id as kustomize prints it: Kind.version.group/name.namespace */
+char *kres_id_string(const kres *r);
+/* The hash key of the current id. */
+char *kres_key(const kres *r);
+/* Remember the current name/namespace/kind as a previous id. */
+void kres_store_prev(kres *r);
+/* Original id name (first previous name, or the current one). */
+const char *kres_org_name(const kres *r);
+const char *kres_org_ns_eff(const kres *r);
+/* Does the selector group/version/kind select (group, version, kind)? */
+bool kgvk_selected(const char *g, const char *v, const char *k, const char *sg,
+                   const char *sv, const char *sk);
+
+kres *kres_new(json_object *obj);
+void kres_free(kres *r);
+void kres_set_name(kres *r, const char *name);
+
+/* Append; fails with kustomize's message when the id is taken. Takes r. */
+gotk_err *kmap_append(kmap *m, kres *r);
+kres *kmap_find(kmap *m, const kres *like);
+/* Rebuild the id index after transformers changed ids. */
+void kmap_reindex(kmap *m);
+/* Remove entry i (frees it). */
+void kmap_remove(kmap *m, size_t i);
+void kmap_free(kmap *m);
+
+/* ---- field specs -------------------------------------------------------- */
+
+typedef struct {
+    const char *group, *version, *kind, *path;
+    bool create;
+} kfspec;
+
+/* A list of field specs (static tables plus ones loaded from configurations). */
+typedef struct {
+    kfspec *v;
+    size_t n, cap;
+} kfslist;
+
+enum {
+    KFS_COMMON_LABELS,
+    KFS_TEMPLATE_LABELS,
+    KFS_ANNOTATIONS,
+    KFS_NAMESPACE,
+    KFS_PREFIX,
+    KFS_SUFFIX,
+    KFS_IMAGES,
+    KFS_REPLICAS,
+    KFS_NCLASSES
+};
+
+/* A name reference: referrer field specs pointing at a target gvk. */
+typedef struct {
+    const char *group, *version, *kind; /* the target */
+    kfslist refs;
+} knameref;
+
+typedef struct {
+    kfslist fs[KFS_NCLASSES];
+    knameref *nr;
+    size_t nnr;
+    kstrv owned; /* strings read from configuration files */
+} kconfig;
+
+/* Merge field specs `add` into `into`, skipping ones already present. */
+void kfslist_merge(kfslist *into, const kfslist *add);
+void kfslist_free(kfslist *l);
+
+void kconfig_default(kconfig *c);
+void kconfig_free(kconfig *c);
+void kfslist_add(kfslist *l, const char *g, const char *v, const char *k, const char *path,
+                 bool create);
+/* Merge field specs from a transformer configuration file (already parsed). */
+gotk_err *kconfig_merge_doc(kconfig *c, json_object *doc);
+
+/* The place a value lives in its parent, so a setter can read and replace it. */
+typedef struct {
+    json_object *parent;
+    const char *key; /* when the parent is an object */
+    size_t idx;      /* when the parent is an array */
+} kslot;
+
+json_object *kslot_get(const kslot *s);
+/* Replace the value (takes ownership of v). */
+void kslot_set(const kslot *s, json_object *v);
+
+typedef gotk_err *(*kfs_fn)(const kslot *s, void *ud);
+
+/* Apply fn at `path` ("spec/template/metadata/labels", "a/b[]/c", escaped "\/")
+ * in obj. With create, missing fields are made: maps on the way and the last one
+ * of type create_last (json_type_object or json_type_string); json_type_null
+ * means never create. */
+gotk_err *kfs_apply(json_object *obj, const char *path, bool create, json_type create_last,
+                    kfs_fn fn, void *ud);
+/* Does spec select the resource's gvk? */
+bool kfs_matches(const kfspec *fs, json_object *obj);
+
+/* ---- the build context -------------------------------------------------- */
+
+typedef struct {
+    gotk_kustomize_opts opts;
+    kstrv stack; /* directories being loaded (cycle detection) */
+} kctx;
+
+/* A loaded kustomization: its directory and parsed file. */
+typedef struct {
+    char *dir;       /* absolute, clean */
+    char *file;      /* the kustomization file's path */
+    json_object *k;  /* parsed kustomization */
+    bool component;
+} kdir;
+
+/* Build the directory into `out` (the full pipeline minus hashes/refs/sort when
+ * `top` is false). For components, `out` holds the parent's resources. */
+gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfig *cfg);
+
+/* Read a file below the kustomization root, honouring the load restrictor. */
+gotk_err *kload_file(kctx *c, const char *root, const char *rel, char **data, size_t *len,
+                     char **abspath);
+/* Join and clean a path. Caller frees. */
+char *kpath_join(const char *dir, const char *rel);
+
+/* ---- transformers ------------------------------------------------------- */
+
+gotk_err *kt_namespace(kmap *m, const char *ns, kconfig *cfg);
+gotk_err *kt_prefix_suffix(kmap *m, const char *prefix, const char *suffix, kconfig *cfg);
+gotk_err *kt_labels(kmap *m, json_object *labels, const kfslist *specs);
+gotk_err *kt_annotations(kmap *m, json_object *annos, const kfslist *specs);
+gotk_err *kt_image(kmap *m, json_object *image, const kfslist *specs);
+gotk_err *kt_replicas(kmap *m, json_object *replica, const kfslist *specs);
+/* Rename references to renamed resources (after all levels). */
+gotk_err *kt_namerefs(kmap *m, const kconfig *cfg);
+/* Add the content hash to generated names. */
+gotk_err *kt_hash_names(kmap *m);
+/* kustomize's name hash of a ConfigMap or Secret. */
+gotk_err *kgen_hash(json_object *obj, char out[11]);
+
+/* ---- generators --------------------------------------------------------- */
+
+gotk_err *kgen_run(kctx *c, const char *root, json_object *k, kmap *m);
+
+/* ---- patches ------------------------------------------------------------ */
+
+/* Strategic merge `patch` into `dst` (modified in place). */
+gotk_err *ksmp_apply(json_object **dst, json_object *patch);
+/* Apply JSON 6902 operations (array). */
+gotk_err *kjson6902_apply(json_object **dst, json_object *ops);
+/* Patches of one kustomization level: phase 0 runs patchesStrategicMerge and
+ * patches, phase 1 patchesJson6902 (kustomize runs them at different points). */
+gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int phase);
+/* Parse a resource file's documents into a list of objects (Lists expanded). */
+gotk_err *kparse_resources(const char *data, size_t len, const char *source,
+                           json_object **docs);
+
+/* ---- replacements ------------------------------------------------------- */
+
+gotk_err *krepl_run(kctx *c, const char *root, json_object *k, kmap *m);
+
+/* ---- ordering ----------------------------------------------------------- */
+
+void ksort_legacy(kmap *m);
+
+#endif

@@ -1,0 +1,313 @@
+/*
+ * kustomize resource maps: string lists, a string hash table, resources and
+ * their ids, and the ordered resource list indexed by current id.
+ *
+ * Ids follow kustomize's ResId: group/version/kind, name and the *effective*
+ * namespace (cluster-scoped kinds have none, an empty namespace means
+ * "default"), so two objects differing only by `namespace: default` vs none
+ * collide as they do in kustomize.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Append a copy of str. */
+void kstrv_push(kstrv *s, const char *str)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 4;
+        s->v = gotk_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = gotk_xstrdup(str);
+}
+
+/* Free every string and the array. */
+void kstrv_free(kstrv *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+/* FNV-1a. */
+static size_t khash_fn(const char *s)
+{
+    size_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static size_t khash_slot(const khash *h, const char *key)
+{
+    size_t i = khash_fn(key) & (h->cap - 1);
+    while (h->keys[i] && strcmp(h->keys[i], key))
+        i = (i + 1) & (h->cap - 1);
+    return i;
+}
+
+/* Look a key up; NULL when absent. */
+void *khash_get(const khash *h, const char *key)
+{
+    if (!h->cap)
+        return NULL;
+    size_t i = khash_slot(h, key);
+    return h->keys[i] ? h->vals[i] : NULL;
+}
+
+/* Double the table. */
+static void khash_grow(khash *h)
+{
+    khash nh = {0};
+    nh.cap = h->cap ? h->cap * 2 : 16;
+    nh.keys = gotk_xcalloc(nh.cap, sizeof *nh.keys);
+    nh.vals = gotk_xcalloc(nh.cap, sizeof *nh.vals);
+    for (size_t i = 0; i < h->cap; i++)
+        if (h->keys[i]) {
+            size_t j = khash_slot(&nh, h->keys[i]);
+            nh.keys[j] = h->keys[i];
+            nh.vals[j] = h->vals[i];
+            nh.n++;
+        }
+    free(h->keys);
+    free(h->vals);
+    *h = nh;
+}
+
+/* Insert or replace. */
+void khash_put(khash *h, const char *key, void *val)
+{
+    if ((h->n + 1) * 2 > h->cap)
+        khash_grow(h);
+    size_t i = khash_slot(h, key);
+    if (!h->keys[i]) {
+        h->keys[i] = gotk_xstrdup(key);
+        h->n++;
+    }
+    h->vals[i] = val;
+}
+
+/* Free keys and table (not the values). */
+void khash_free(khash *h)
+{
+    for (size_t i = 0; i < h->cap; i++)
+        free(h->keys[i]);
+    free(h->keys);
+    free(h->vals);
+    memset(h, 0, sizeof *h);
+}
+
+/* Built-in kinds that are not namespaced (from the Kubernetes API). */
+static const char *const cluster_kinds[] = {
+    "APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "ClusterRole",
+    "ClusterRoleBinding", "ComponentStatus", "CustomResourceDefinition", "FlowSchema",
+    "IngressClass", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
+    "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume",
+    "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass",
+    "SelfSubjectAccessReview", "SelfSubjectReview", "SelfSubjectRulesReview",
+    "StorageClass", "SubjectAccessReview", "TokenReview", "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
+    "VolumeAttachment", "VolumeAttributesClass", "ClusterTrustBundle", "IPAddress",
+    "ServiceCIDR", "DeviceClass", "ResourceSlice", NULL,
+};
+
+/* Is kind one of the cluster-scoped built-in kinds? */
+bool kkind_cluster_scoped(const char *kind)
+{
+    for (size_t i = 0; cluster_kinds[i]; i++)
+        if (!strcmp(kind, cluster_kinds[i]))
+            return true;
+    return false;
+}
+
+/* kustomize's EffectiveNamespace. */
+const char *keff_ns(const char *kind, const char *ns)
+{
+    if (kkind_cluster_scoped(kind))
+        return "_non_namespaceable_";
+    if (!ns || !*ns)
+        return "default";
+    return ns;
+}
+
+/* A string field of an object, or "". */
+static const char *str_at(json_object *o, const char *dotted)
+{
+    const char *s = gotk_obj_get_str(o, dotted);
+    return s ? s : "";
+}
+
+const char *kres_kind(const kres *r) { return str_at(r->obj, "kind"); }
+const char *kres_name(const kres *r) { return str_at(r->obj, "metadata.name"); }
+const char *kres_ns(const kres *r) { return str_at(r->obj, "metadata.namespace"); }
+const char *kres_apiversion(const kres *r) { return str_at(r->obj, "apiVersion"); }
+
+/* Split apiVersion into group (pointer+length) and version. */
+void kres_gvk(json_object *o, const char **group, size_t *glen, const char **version)
+{
+    const char *av = str_at(o, "apiVersion");
+    const char *slash = strchr(av, '/');
+    if (slash) {
+        *group = av;
+        *glen = (size_t)(slash - av);
+        *version = slash + 1;
+    } else {
+        *group = "";
+        *glen = 0;
+        *version = av;
+    }
+}
+
+/* Id as kustomize prints it: Kind.version.group/name.namespace */
+char *kres_id_string(const kres *r)
+{
+    const char *g, *v;
+    size_t gl;
+    kres_gvk(r->obj, &g, &gl, &v);
+    const char *k = kres_kind(r), *n = kres_name(r), *ns = kres_ns(r);
+    return gotk_xasprintf("%s.%s.%.*s/%s.%s", *k ? k : "[noKind]", *v ? v : "[noVer]",
+                          gl ? (int)gl : 7, gl ? g : "[noGrp]", *n ? n : "[noName]",
+                          *ns ? ns : "[noNs]");
+}
+
+/* The hash key of the current id: group|version|kind|effective ns|name. */
+char *kres_key(const kres *r)
+{
+    const char *g, *v;
+    size_t gl;
+    kres_gvk(r->obj, &g, &gl, &v);
+    return gotk_xasprintf("%.*s|%s|%s|%s|%s", (int)gl, g, v, kres_kind(r),
+                          keff_ns(kres_kind(r), kres_ns(r)), kres_name(r));
+}
+
+/* Record the current id as a previous id. */
+void kres_store_prev(kres *r)
+{
+    r->prev = gotk_xrealloc(r->prev, (r->nprev + 1) * sizeof *r->prev);
+    kprev *p = &r->prev[r->nprev++];
+    p->name = gotk_xstrdup(kres_name(r));
+    p->ns = gotk_xstrdup(keff_ns(kres_kind(r), kres_ns(r)));
+    p->kind = gotk_xstrdup(kres_kind(r));
+}
+
+/* The original name. */
+const char *kres_org_name(const kres *r)
+{
+    return r->nprev ? r->prev[0].name : kres_name(r);
+}
+
+/* The original effective namespace. */
+const char *kres_org_ns_eff(const kres *r)
+{
+    return r->nprev ? r->prev[0].ns : keff_ns(kres_kind(r), kres_ns(r));
+}
+
+/* kustomize's Gvk.IsSelected: empty selector fields match anything. */
+bool kgvk_selected(const char *g, const char *v, const char *k, const char *sg,
+                   const char *sv, const char *sk)
+{
+    if (sg && *sg && strcmp(g, sg))
+        return false;
+    if (sv && *sv && strcmp(v, sv))
+        return false;
+    if (sk && *sk && strcmp(k, sk))
+        return false;
+    return true;
+}
+
+/* A resource owning obj. */
+kres *kres_new(json_object *obj)
+{
+    kres *r = gotk_xcalloc(1, sizeof *r);
+    r->obj = obj;
+    return r;
+}
+
+/* Free a resource and its object. */
+void kres_free(kres *r)
+{
+    if (!r)
+        return;
+    json_object_put(r->obj);
+    for (size_t i = 0; i < r->nprev; i++) {
+        free(r->prev[i].name);
+        free(r->prev[i].ns);
+        free(r->prev[i].kind);
+    }
+    free(r->prev);
+    kstrv_free(&r->prefixes);
+    kstrv_free(&r->suffixes);
+    free(r);
+}
+
+/* Set metadata.name. */
+void kres_set_name(kres *r, const char *name)
+{
+    gotk_err *e = gotk_obj_setp(r->obj, "metadata.name", json_object_new_string(name));
+    gotk_err_free(e);
+}
+
+/* Append r, failing when its id is already registered. */
+gotk_err *kmap_append(kmap *m, kres *r)
+{
+    char *key = kres_key(r);
+    if (khash_get(&m->idx, key)) {
+        char *id = kres_id_string(r);
+        gotk_err *e = gotk_err_new(GOTK_E_CONFLICT,
+                                   "may not add resource with an already registered id: %s", id);
+        free(id);
+        free(key);
+        kres_free(r);
+        return e;
+    }
+    khash_put(&m->idx, key, r);
+    free(key);
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 16;
+        m->v = gotk_xrealloc(m->v, m->cap * sizeof *m->v);
+    }
+    m->v[m->n++] = r;
+    return NULL;
+}
+
+/* The resource with the same current id as `like`, or NULL. */
+kres *kmap_find(kmap *m, const kres *like)
+{
+    char *key = kres_key(like);
+    kres *r = khash_get(&m->idx, key);
+    free(key);
+    return r;
+}
+
+/* Rebuild the index from the list. */
+void kmap_reindex(kmap *m)
+{
+    khash_free(&m->idx);
+    for (size_t i = 0; i < m->n; i++) {
+        char *key = kres_key(m->v[i]);
+        khash_put(&m->idx, key, m->v[i]);
+        free(key);
+    }
+}
+
+/* Remove and free entry i, keeping order. */
+void kmap_remove(kmap *m, size_t i)
+{
+    kres_free(m->v[i]);
+    memmove(&m->v[i], &m->v[i + 1], (m->n - i - 1) * sizeof *m->v);
+    m->n--;
+    kmap_reindex(m);
+}
+
+/* Free all resources. */
+void kmap_free(kmap *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        kres_free(m->v[i]);
+    free(m->v);
+    khash_free(&m->idx);
+    memset(m, 0, sizeof *m);
+}

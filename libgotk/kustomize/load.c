@@ -1,0 +1,547 @@
+/*
+ * kustomize loading and the build pipeline.
+ *
+ * kbuild_dir() is kustomize's KustTarget.AccumulateTarget: find and parse the
+ * kustomization file, accumulate resources (files, and directories built
+ * recursively into their own map and appended), merge transformer
+ * configurations, run generators, components, then the built-in transformers in
+ * kustomize's order. gotk_kustomize_build() adds what runs once at the top:
+ * name hashes, name-reference fixing, dropping local-config objects, ordering.
+ *
+ * Error texts follow kustomize's ("accumulating resources: accumulation
+ * err='...'") so messages can be compared with kubectl's.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+static const char *const kfile_names[] = {"kustomization.yaml", "kustomization.yml",
+                                          "Kustomization"};
+
+/* Join dir and rel (rel may be absolute) and clean "." and ".." lexically. */
+char *kpath_join(const char *dir, const char *rel)
+{
+    char *full = rel[0] == '/' ? gotk_xstrdup(rel) : gotk_xasprintf("%s/%s", dir, rel);
+    kstrv parts = {0};
+    char *save = NULL;
+    for (char *t = strtok_r(full, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(t, ".") || !*t)
+            continue;
+        if (!strcmp(t, "..")) {
+            if (parts.n)
+                free(parts.v[--parts.n]);
+            continue;
+        }
+        kstrv_push(&parts, t);
+    }
+    gotk_buf b = {0};
+    for (size_t i = 0; i < parts.n; i++) {
+        gotk_buf_putc(&b, '/');
+        gotk_buf_puts(&b, parts.v[i]);
+    }
+    if (!b.len)
+        gotk_buf_putc(&b, '/');
+    kstrv_free(&parts);
+    free(full);
+    return gotk_buf_steal(&b);
+}
+
+/* Is path inside (or equal to) root? Both absolute and clean. */
+static bool path_within(const char *path, const char *root)
+{
+    size_t rl = strlen(root);
+    if (!strcmp(root, "/"))
+        return true;
+    return !strncmp(path, root, rl) && (path[rl] == '/' || !path[rl]);
+}
+
+/* realpath, or a copy of p when it does not resolve. */
+static char *real_or_copy(const char *p)
+{
+    char *r = realpath(p, NULL);
+    return r ? r : gotk_xstrdup(p);
+}
+
+/* Read a file for a kustomization rooted at root, checking the load restrictor. */
+gotk_err *kload_file(kctx *c, const char *root, const char *rel, char **data, size_t *len,
+                     char **abspath)
+{
+    char *p = kpath_join(root, rel);
+    char *rp = realpath(p, NULL);
+    if (!rp) {
+        gotk_err *e = gotk_err_new(GOTK_E_NOTFOUND,
+                                   "evalsymlink failure on '%s' : lstat %s: no such file or directory",
+                                   p, p);
+        free(p);
+        return e;
+    }
+    char *rroot = real_or_copy(root);
+    if (!c->opts.load_restrictor_none && !path_within(rp, rroot)) {
+        gotk_err *e = gotk_err_new(GOTK_E_INVALID, "security; file '%s' is not in or below '%s'",
+                                   rp, rroot);
+        free(rroot);
+        free(rp);
+        free(p);
+        return e;
+    }
+    free(rroot);
+    gotk_err *e = gotk_file_read(rp, data, len);
+    if (abspath && !e)
+        *abspath = p;
+    else
+        free(p);
+    free(rp);
+    return e;
+}
+
+/* Append the items of a List, or the object itself. */
+static void add_resource_doc(json_object *out, json_object *doc)
+{
+    const char *kind = gotk_obj_get_str(doc, "kind");
+    json_object *items = json_object_object_get(doc, "items");
+    size_t kl = kind ? strlen(kind) : 0;
+    if (kind && kl >= 4 && !strcmp(kind + kl - 4, "List") && items &&
+        json_object_is_type(items, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(items); i++)
+            json_object_array_add(out, json_object_get(json_object_array_get_idx(items, i)));
+        return;
+    }
+    json_object_array_add(out, json_object_get(doc));
+}
+
+/* Parse a resource stream; Lists become their items. */
+gotk_err *kparse_resources(const char *data, size_t len, const char *source, json_object **docs)
+{
+    json_object *raw = NULL;
+    gotk_err *e = gotk_yaml_parse(data, len, source, &raw);
+    if (e)
+        return e;
+    json_object *out = json_object_new_array();
+    for (size_t i = 0; i < json_object_array_length(raw); i++) {
+        json_object *d = json_object_array_get_idx(raw, i);
+        if (!json_object_is_type(d, json_type_object)) {
+            json_object_put(raw);
+            json_object_put(out);
+            return gotk_err_new(GOTK_E_INVALID, "%s: expected a mapping document", source);
+        }
+        add_resource_doc(out, d);
+    }
+    json_object_put(raw);
+    *docs = out;
+    return NULL;
+}
+
+/* Find the kustomization file in dir. */
+static gotk_err *find_kfile(const char *dir, char **out)
+{
+    char *found = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        char *p = gotk_xasprintf("%s/%s", dir, kfile_names[i]);
+        struct stat st;
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (found) {
+                free(p);
+                free(found);
+                return gotk_err_new(GOTK_E_INVALID,
+                                    "Found multiple kustomization files under: %s", dir);
+            }
+            found = p;
+        } else {
+            free(p);
+        }
+    }
+    if (!found)
+        return gotk_err_new(GOTK_E_NOTFOUND,
+                            "unable to find one of 'kustomization.yaml', 'kustomization.yml' or "
+                            "'Kustomization' in directory '%s'", dir);
+    *out = found;
+    return NULL;
+}
+
+/* Is s a remote URL kustomize would fetch? */
+static bool is_remote(const char *s)
+{
+    static const char *const pfx[] = {"http://", "https://", "git@", "ssh://", "git::",
+                                      "github.com/", "gitlab.com/", "bitbucket.org/", NULL};
+    for (size_t i = 0; pfx[i]; i++)
+        if (!strncmp(s, pfx[i], strlen(pfx[i])))
+            return true;
+    return false;
+}
+
+/* The string items of an array field (NULL-safe); borrowed. */
+static json_object *arr(json_object *k, const char *key)
+{
+    json_object *a = json_object_object_get(k, key);
+    return a && json_object_is_type(a, json_type_array) ? a : NULL;
+}
+
+/* Append every object in a resource file to m. */
+static gotk_err *accumulate_file(kctx *c, const char *root, const char *rel, kmap *m)
+{
+    char *data = NULL, *abs = NULL;
+    size_t len = 0;
+    gotk_err *e = kload_file(c, root, rel, &data, &len, &abs);
+    if (e)
+        return e;
+    json_object *docs = NULL;
+    e = kparse_resources(data, len, rel, &docs);
+    free(data);
+    free(abs);
+    if (e)
+        return e;
+    for (size_t i = 0; !e && i < json_object_array_length(docs); i++) {
+        json_object *d = json_object_get(json_object_array_get_idx(docs, i));
+        e = kmap_append(m, kres_new(d));
+        if (e)
+            e = gotk_err_wrap(e, "merging resources from '%s'", rel);
+    }
+    json_object_put(docs);
+    return e;
+}
+
+/* Build a directory resource into its own map and append it to m. */
+static gotk_err *accumulate_dir(kctx *c, const char *path, kmap *m, kconfig *cfg)
+{
+    kmap sub = {0};
+    kconfig subcfg;
+    kconfig_default(&subcfg);
+    gotk_err *e = kbuild_dir(c, path, false, &sub, &subcfg);
+    for (size_t i = 0; !e && i < sub.n; i++) {
+        e = kmap_append(m, sub.v[i]);
+        sub.v[i] = NULL;
+    }
+    for (size_t i = 0; i < sub.n; i++)
+        kres_free(sub.v[i]);
+    sub.n = 0;
+    kmap_free(&sub);
+    for (int i = 0; !e && i < KFS_NCLASSES; i++)
+        kfslist_merge(&cfg->fs[i], &subcfg.fs[i]);
+    kconfig_free(&subcfg);
+    return e;
+}
+
+/* One entry of `resources:`: a file, else a directory with a kustomization. */
+static gotk_err *accumulate_one(kctx *c, const char *root, const char *rel, kmap *m,
+                                kconfig *cfg)
+{
+    if (is_remote(rel))
+        return gotk_err_new(GOTK_E_INVALID,
+                            "accumulating resources from '%s': remote resources are not "
+                            "supported by gotk", rel);
+    char *p = kpath_join(root, rel);
+    struct stat st;
+    gotk_err *e = NULL;
+    if (stat(p, &st) != 0) {
+        e = gotk_err_new(GOTK_E_NOTFOUND,
+                         "accumulation err='accumulating resources from '%s': evalsymlink "
+                         "failure on '%s' : lstat %s: no such file or directory': must build "
+                         "at directory: not a valid directory: evalsymlink failure on '%s' : "
+                         "lstat %s: no such file or directory", rel, p, p, p, p);
+    } else if (S_ISDIR(st.st_mode)) {
+        e = accumulate_dir(c, p, m, cfg);
+        if (e)
+            e = gotk_err_wrap(e, "accumulation err='accumulating resources from '%s': '%s' "
+                                 "must resolve to a file'", rel, p);
+    } else {
+        e = accumulate_file(c, root, rel, m);
+        if (e && strstr(gotk_err_msg(e), "security; ") == gotk_err_msg(e))
+            e = gotk_err_wrap(e, "accumulation err='accumulating resources from '%s'", rel);
+        else if (e && strstr(gotk_err_msg(e), "merging resources from") == gotk_err_msg(e))
+            e = gotk_err_wrap(e, "accumulation err=");
+    }
+    free(p);
+    return e;
+}
+
+/* resources: and bases: in order. */
+static gotk_err *accumulate_resources(kctx *c, const char *root, json_object *k, kmap *m,
+                                      kconfig *cfg)
+{
+    static const char *const keys[] = {"resources", "bases"};
+    for (size_t j = 0; j < 2; j++) {
+        json_object *a = arr(k, keys[j]);
+        for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+            const char *rel = json_object_get_string(json_object_array_get_idx(a, i));
+            gotk_err *e = accumulate_one(c, root, rel, m, cfg);
+            if (e)
+                return gotk_err_wrap(e, "accumulating resources");
+        }
+    }
+    return NULL;
+}
+
+/* configurations: transformer config files merged into cfg. */
+static gotk_err *load_configurations(kctx *c, const char *root, json_object *k, kconfig *cfg)
+{
+    json_object *a = arr(k, "configurations");
+    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        const char *rel = json_object_get_string(json_object_array_get_idx(a, i));
+        char *data = NULL;
+        size_t len = 0;
+        gotk_err *e = kload_file(c, root, rel, &data, &len, NULL);
+        json_object *docs = NULL;
+        if (!e)
+            e = gotk_yaml_parse(data, len, rel, &docs);
+        free(data);
+        for (size_t j = 0; !e && j < json_object_array_length(docs); j++)
+            e = kconfig_merge_doc(cfg, json_object_array_get_idx(docs, j));
+        json_object_put(docs);
+        if (e)
+            return e;
+    }
+    return NULL;
+}
+
+/* components: each built on top of m. */
+static gotk_err *accumulate_components(kctx *c, const char *root, json_object *k, kmap *m,
+                                       kconfig *cfg)
+{
+    json_object *a = arr(k, "components");
+    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        const char *rel = json_object_get_string(json_object_array_get_idx(a, i));
+        char *p = kpath_join(root, rel);
+        gotk_err *e = kbuild_dir(c, p, true, m, cfg);
+        free(p);
+        if (e)
+            return gotk_err_wrap(e, "accumulating components");
+    }
+    return NULL;
+}
+
+/* Field specs for one entry of `labels:`. */
+static void label_specs(json_object *l, kconfig *cfg, kfslist *fss)
+{
+    json_object *sel = json_object_object_get(l, "includeSelectors");
+    json_object *tpl = json_object_object_get(l, "includeTemplates");
+    json_object *fields = json_object_object_get(l, "fields");
+    for (size_t i = 0; fields && json_object_is_type(fields, json_type_array) &&
+                       i < json_object_array_length(fields); i++) {
+        json_object *f = json_object_array_get_idx(fields, i);
+        json_object *cr = json_object_object_get(f, "create");
+        kstrv_push(&cfg->owned, gotk_obj_get_str(f, "path") ? gotk_obj_get_str(f, "path") : "");
+        const char *path = cfg->owned.v[cfg->owned.n - 1];
+        const char *keys[] = {"group", "version", "kind"};
+        const char *vals[3];
+        for (int j = 0; j < 3; j++) {
+            const char *s = gotk_obj_get_str(f, keys[j]);
+            kstrv_push(&cfg->owned, s ? s : "");
+            vals[j] = cfg->owned.v[cfg->owned.n - 1];
+        }
+        kfslist_add(fss, vals[0], vals[1], vals[2], path, cr && json_object_get_boolean(cr));
+    }
+    if (sel && json_object_get_boolean(sel)) {
+        kfslist_merge(fss, &cfg->fs[KFS_COMMON_LABELS]);
+        return;
+    }
+    if (tpl && json_object_get_boolean(tpl))
+        kfslist_merge(fss, &cfg->fs[KFS_TEMPLATE_LABELS]);
+    kfslist one = {0};
+    kfslist_add(&one, "", "", "", "metadata/labels", true);
+    kfslist_merge(fss, &one);
+    kfslist_free(&one);
+}
+
+/* labels: and commonLabels:. */
+static gotk_err *run_labels(json_object *k, kmap *m, kconfig *cfg)
+{
+    json_object *a = arr(k, "labels");
+    gotk_err *e = NULL;
+    for (size_t i = 0; !e && a && i < json_object_array_length(a); i++) {
+        json_object *l = json_object_array_get_idx(a, i);
+        kfslist fss = {0};
+        label_specs(l, cfg, &fss);
+        e = kt_labels(m, json_object_object_get(l, "pairs"), &fss);
+        kfslist_free(&fss);
+    }
+    json_object *cl = json_object_object_get(k, "commonLabels");
+    if (!e && cl)
+        e = kt_labels(m, cl, &cfg->fs[KFS_COMMON_LABELS]);
+    return e;
+}
+
+/* The built-in transformers in kustomize's order. */
+static gotk_err *run_transformers(kctx *c, const char *root, json_object *k, kmap *m,
+                                  kconfig *cfg)
+{
+    gotk_err *e = kpatch_run(c, root, k, m, 0);
+    const char *ns = gotk_obj_get_str(k, "namespace");
+    if (!e && ns && *ns)
+        e = kt_namespace(m, ns, cfg);
+    if (!e)
+        e = kt_prefix_suffix(m, gotk_obj_get_str(k, "namePrefix"),
+                             gotk_obj_get_str(k, "nameSuffix"), cfg);
+    if (!e)
+        e = run_labels(k, m, cfg);
+    json_object *ca = json_object_object_get(k, "commonAnnotations");
+    if (!e && ca)
+        e = kt_annotations(m, ca, &cfg->fs[KFS_ANNOTATIONS]);
+    if (!e)
+        e = kpatch_run(c, root, k, m, 1);
+    json_object *a = arr(k, "replicas");
+    for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
+        e = kt_replicas(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_REPLICAS]);
+    a = arr(k, "images");
+    for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
+        e = kt_image(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_IMAGES]);
+    if (!e)
+        e = krepl_run(c, root, k, m);
+    return e;
+}
+
+/* Refuse what gotk does not do. */
+static gotk_err *check_unsupported(json_object *k)
+{
+    if (arr(k, "helmCharts") && json_object_array_length(arr(k, "helmCharts")))
+        return gotk_err_new(GOTK_E_INVALID, "helmCharts are not supported by gotk");
+    return NULL;
+}
+
+/* Load and parse dir's kustomization file. */
+static gotk_err *load_kustomization(const char *dir, bool component, json_object **out)
+{
+    char *file = NULL;
+    gotk_err *e = find_kfile(dir, &file);
+    if (e)
+        return e;
+    json_object *k = NULL;
+    char *data = NULL;
+    size_t len = 0;
+    e = gotk_file_read(file, &data, &len);
+    if (!e)
+        e = gotk_yaml_parse_one(data, len, file, &k);
+    free(data);
+    free(file);
+    if (!e && !json_object_is_type(k, json_type_object))
+        e = gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: not a mapping");
+    const char *kind = e ? NULL : gotk_obj_get_str(k, "kind");
+    if (!e && component && (!kind || strcmp(kind, "Component")))
+        e = gotk_err_new(GOTK_E_INVALID, "wrong kind '%s' for component in '%s'",
+                         kind ? kind : "Kustomization", dir);
+    else if (!e && !component && kind && !strcmp(kind, "Component"))
+        e = gotk_err_new(GOTK_E_INVALID,
+                         "kind 'Component' cannot be used as a resource or base: '%s'", dir);
+    if (e) {
+        json_object_put(k);
+        return e;
+    }
+    *out = k;
+    return NULL;
+}
+
+/* The steps of one level after loading. */
+static gotk_err *build_level(kctx *c, const char *dir, json_object *k, kmap *m, kconfig *cfg)
+{
+    gotk_err *e = check_unsupported(k);
+    if (!e)
+        e = accumulate_resources(c, dir, k, m, cfg);
+    if (!e)
+        e = load_configurations(c, dir, k, cfg);
+    if (!e)
+        e = kgen_run(c, dir, k, m);
+    if (!e)
+        e = accumulate_components(c, dir, k, m, cfg);
+    if (!e)
+        e = run_transformers(c, dir, k, m, cfg);
+    return e;
+}
+
+/* Build one directory into out (see internal.h). */
+gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfig *cfg)
+{
+    char *rdir = real_or_copy(dir);
+    for (size_t i = 0; i < c->stack.n; i++)
+        if (!strcmp(c->stack.v[i], rdir)) {
+            gotk_err *e = gotk_err_new(GOTK_E_INVALID,
+                                       "cycle detected: candidate root '%s' contains visited "
+                                       "root '%s'", rdir, rdir);
+            free(rdir);
+            return e;
+        }
+    json_object *k = NULL;
+    gotk_err *e = load_kustomization(rdir, component, &k);
+    if (e) {
+        e = gotk_err_wrap(e, "couldn't make target for path '%s'", rdir);
+        free(rdir);
+        return e;
+    }
+    kstrv_push(&c->stack, rdir);
+    e = build_level(c, rdir, k, out, cfg);
+    if (e && c->stack.n > 1)
+        e = gotk_err_wrap(e, "recursed accumulation of path '%s'", rdir);
+    free(c->stack.v[--c->stack.n]);
+    json_object_put(k);
+    free(rdir);
+    return e;
+}
+
+/* Drop objects annotated config.kubernetes.io/local-config: "true". */
+static void drop_local(kmap *m)
+{
+    for (size_t i = m->n; i-- > 0;) {
+        const char *v = gotk_obj_get_str(m->v[i]->obj, "metadata.annotations");
+        (void)v;
+        json_object *an = gotk_obj_get(m->v[i]->obj, "metadata", "annotations", NULL);
+        json_object *lc = an ? json_object_object_get(an, "config.kubernetes.io/local-config")
+                             : NULL;
+        if (lc && json_object_is_type(lc, json_type_string) &&
+            !strcmp(json_object_get_string(lc), "true"))
+            kmap_remove(m, i);
+    }
+}
+
+/* Build dir into a new array of objects. */
+gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
+                               json_object **docs)
+{
+    kctx c = {0};
+    if (opts)
+        c.opts = *opts;
+    kmap m = {0};
+    kconfig cfg;
+    kconfig_default(&cfg);
+    char *abs = real_or_copy(dir);
+    struct stat st;
+    gotk_err *e = NULL;
+    if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))
+        e = gotk_err_new(GOTK_E_NOTFOUND, "must build at directory: not a valid directory: "
+                                          "evalsymlink failure on '%s' : lstat %s: no such "
+                                          "file or directory", dir, dir);
+    if (!e)
+        e = kbuild_dir(&c, abs, false, &m, &cfg);
+    if (!e)
+        e = kt_hash_names(&m);
+    if (!e)
+        e = kt_namerefs(&m, &cfg);
+    if (!e) {
+        drop_local(&m);
+        if (c.opts.reorder == GOTK_KUSTOMIZE_REORDER_LEGACY)
+            ksort_legacy(&m);
+        json_object *out = json_object_new_array();
+        for (size_t i = 0; i < m.n; i++)
+            json_object_array_add(out, json_object_get(m.v[i]->obj));
+        *docs = out;
+    }
+    kmap_free(&m);
+    kconfig_free(&cfg);
+    kstrv_free(&c.stack);
+    free(abs);
+    return e;
+}
+
+/* Build and print as kustomize does. */
+gotk_err *gotk_kustomize_build_yaml(const char *dir, const gotk_kustomize_opts *opts,
+                                    gotk_buf *out)
+{
+    json_object *docs = NULL;
+    gotk_err *e = gotk_kustomize_build(dir, opts, &docs);
+    if (e)
+        return e;
+    e = gotk_yaml_emit_stream(docs, GOTK_YAML_SORT_KEYS, out);
+    json_object_put(docs);
+    return e;
+}

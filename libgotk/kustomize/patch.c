@@ -1,0 +1,804 @@
+/*
+ * kustomize patches: strategic merge (as kustomize's kyaml merge2 does it) and
+ * JSON 6902, with kustomize's target selectors.
+ *
+ * Strategic merge: maps merge recursively, null deletes, scalars and lists are
+ * replaced, except lists the Kubernetes schema marks as merged (containers by
+ * name, volumeMounts by mountPath, ports by containerPort/port, ...) for
+ * built-in API groups: those merge element by element, the patch's elements
+ * first, then the remaining ones of the original, as kyaml orders them.
+ * `$patch: delete|replace` work on maps and list elements.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Merge keys of schema-merged lists, by field name. */
+static const struct {
+    const char *field, *key;
+} merge_keys[] = {
+    {"containers", "name"}, {"initContainers", "name"}, {"ephemeralContainers", "name"},
+    {"env", "name"}, {"volumes", "name"}, {"volumeMounts", "mountPath"},
+    {"volumeDevices", "devicePath"}, {"imagePullSecrets", "name"}, {"hostAliases", "ip"},
+    {"topologySpreadConstraints", "topologyKey"}, {"ownerReferences", "uid"},
+    {"conditions", "type"}, {"webhooks", "name"}, {"schedulingGates", "name"},
+    {"resourceClaims", "name"}, {"claims", "name"}, {"finalizers", ""},
+    {"ports", "*"}, {NULL, NULL},
+};
+
+/* Built-in API groups (objects of other groups have no schema: lists replace). */
+static bool builtin_group(json_object *obj)
+{
+    static const char *const groups[] = {
+        "apps", "batch", "extensions", "networking.k8s.io", "rbac.authorization.k8s.io",
+        "policy", "autoscaling", "storage.k8s.io", "admissionregistration.k8s.io",
+        "apiextensions.k8s.io", "scheduling.k8s.io", "coordination.k8s.io",
+        "discovery.k8s.io", "node.k8s.io", "certificates.k8s.io", NULL,
+    };
+    const char *g, *v;
+    size_t gl;
+    kres_gvk(obj, &g, &gl, &v);
+    if (!gl)
+        return true;
+    for (size_t i = 0; groups[i]; i++)
+        if (strlen(groups[i]) == gl && !strncmp(groups[i], g, gl))
+            return true;
+    return false;
+}
+
+/* The merge key of a list field: NULL (replace), "" (primitive union) or a key. */
+static const char *list_key(const char *field, json_object *a, json_object *b)
+{
+    for (size_t i = 0; merge_keys[i].field; i++) {
+        if (strcmp(field, merge_keys[i].field))
+            continue;
+        if (strcmp(merge_keys[i].key, "*"))
+            return merge_keys[i].key;
+        json_object *arrs[] = {a, b};
+        for (int j = 0; j < 2; j++)
+            for (size_t k = 0; arrs[j] && k < json_object_array_length(arrs[j]); k++)
+                if (json_object_object_get_ex(json_object_array_get_idx(arrs[j], k),
+                                              "containerPort", NULL))
+                    return "containerPort";
+        return "port";
+    }
+    return NULL;
+}
+
+/* The `$patch` directive of a map, or NULL. */
+static const char *directive(json_object *o)
+{
+    json_object *d = NULL;
+    if (json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, "$patch", &d))
+        return json_object_get_string(d);
+    return NULL;
+}
+
+/* A copy of a patch value with directives removed. */
+static json_object *strip(json_object *p)
+{
+    if (json_object_is_type(p, json_type_object)) {
+        json_object *o = json_object_new_object();
+        json_object_object_foreach(p, k, v) {
+            if (k[0] == '$' || !strncmp(k, "$setElementOrder/", 17))
+                continue;
+            json_object_object_add(o, k, strip(v));
+        }
+        return o;
+    }
+    if (json_object_is_type(p, json_type_array)) {
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < json_object_array_length(p); i++) {
+            json_object *el = json_object_array_get_idx(p, i);
+            if (directive(el))
+                continue;
+            json_object_array_add(a, strip(el));
+        }
+        return a;
+    }
+    return gotk_obj_copy(p);
+}
+
+static json_object *merge_value(json_object *dst, json_object *patch, const char *field,
+                                bool schema);
+
+/* The text of an element's key field, or NULL. */
+static const char *elem_key(json_object *el, const char *key)
+{
+    json_object *v = NULL;
+    if (!json_object_is_type(el, json_type_object) || !json_object_object_get_ex(el, key, &v) ||
+        !v)
+        return NULL;
+    return json_object_get_string(v);
+}
+
+/* Index of the element of a with key value kv, or -1. */
+static long find_elem(json_object *a, const char *key, const char *kv)
+{
+    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        json_object *el = json_object_array_get_idx(a, i);
+        const char *v = *key ? elem_key(el, key) : json_object_get_string(el);
+        if (v && !strcmp(v, kv))
+            return (long)i;
+    }
+    return -1;
+}
+
+/* Merge two lists by key: patch elements first, then the rest of dst. */
+static json_object *merge_assoc(json_object *dst, json_object *patch, const char *key)
+{
+    json_object *out = json_object_new_array();
+    kstrv done = {0};
+    for (size_t i = 0; i < json_object_array_length(patch); i++) {
+        json_object *pe = json_object_array_get_idx(patch, i);
+        const char *kv = *key ? elem_key(pe, key) : json_object_get_string(pe);
+        const char *d = directive(pe);
+        if (!kv) {
+            if (!(d && !strcmp(d, "replace")))
+                json_object_array_add(out, strip(pe));
+            continue;
+        }
+        kstrv_push(&done, kv);
+        long j = find_elem(dst, key, kv);
+        if (d && !strcmp(d, "delete"))
+            continue;
+        json_object *de = j >= 0 ? json_object_array_get_idx(dst, (size_t)j) : NULL;
+        json_object *m = de && *key ? merge_value(gotk_obj_copy(de), pe, "", true) : strip(pe);
+        if (m)
+            json_object_array_add(out, m);
+    }
+    for (size_t i = 0; dst && i < json_object_array_length(dst); i++) {
+        json_object *de = json_object_array_get_idx(dst, i);
+        const char *kv = *key ? elem_key(de, key) : json_object_get_string(de);
+        bool seen = false;
+        for (size_t j = 0; kv && j < done.n; j++)
+            seen = seen || !strcmp(done.v[j], kv);
+        if (!seen)
+            json_object_array_add(out, gotk_obj_copy(de));
+    }
+    kstrv_free(&done);
+    return out;
+}
+
+/* Does a patch list hold a `$patch: replace` element? */
+static bool list_replace(json_object *patch)
+{
+    for (size_t i = 0; i < json_object_array_length(patch); i++) {
+        const char *d = directive(json_object_array_get_idx(patch, i));
+        if (d && !strcmp(d, "replace"))
+            return true;
+    }
+    return false;
+}
+
+/* Merge patch map into dst map (dst owned, returned; NULL = delete). */
+static json_object *merge_map(json_object *dst, json_object *patch, bool schema)
+{
+    const char *d = directive(patch);
+    if (d && !strcmp(d, "delete")) {
+        json_object_put(dst);
+        return NULL;
+    }
+    if (d && !strcmp(d, "replace")) {
+        json_object_put(dst);
+        return strip(patch);
+    }
+    json_object_object_foreach(patch, k, pv) {
+        if (k[0] == '$')
+            continue;
+        json_object *dv = NULL;
+        bool have = json_object_object_get_ex(dst, k, &dv);
+        if (!pv) {
+            json_object_object_del(dst, k);
+            continue;
+        }
+        json_object *nv = merge_value(have && dv ? json_object_get(dv) : NULL, pv, k, schema);
+        if (nv)
+            json_object_object_add(dst, k, nv);
+        else
+            json_object_object_del(dst, k);
+    }
+    return dst;
+}
+
+/* Merge one value (dst owned or NULL; result owned or NULL to delete). */
+static json_object *merge_value(json_object *dst, json_object *patch, const char *field,
+                                bool schema)
+{
+    if (json_object_is_type(patch, json_type_object)) {
+        if (!dst || !json_object_is_type(dst, json_type_object)) {
+            const char *d = directive(patch);
+            json_object_put(dst);
+            return d && !strcmp(d, "delete") ? NULL : strip(patch);
+        }
+        return merge_map(dst, patch, schema);
+    }
+    if (json_object_is_type(patch, json_type_array) && dst &&
+        json_object_is_type(dst, json_type_array) && schema && !list_replace(patch)) {
+        const char *key = list_key(field, dst, patch);
+        if (key) {
+            json_object *r = merge_assoc(dst, patch, key);
+            json_object_put(dst);
+            return r;
+        }
+    }
+    json_object_put(dst);
+    return strip(patch);
+}
+
+/* Strategic merge patch into *dst (replaced; NULL when the patch deletes it). */
+gotk_err *ksmp_apply(json_object **dst, json_object *patch)
+{
+    bool schema = builtin_group(*dst);
+    *dst = merge_map(*dst, patch, schema);
+    return NULL;
+}
+
+/* ---- JSON 6902 ---------------------------------------------------------------- */
+
+/* Split a JSON pointer into unescaped tokens. */
+static gotk_err *ptr_split(const char *p, kstrv *out)
+{
+    if (!*p)
+        return NULL;
+    if (*p != '/')
+        return gotk_err_new(GOTK_E_INVALID, "invalid JSON pointer %s", p);
+    gotk_buf b = {0};
+    for (const char *s = p + 1;; s++) {
+        if (*s == '/' || !*s) {
+            kstrv_push(out, b.data ? b.data : "");
+            b.len = 0;
+            if (b.data)
+                b.data[0] = 0;
+            if (!*s)
+                break;
+        } else if (*s == '~' && (s[1] == '0' || s[1] == '1')) {
+            gotk_buf_putc(&b, s[1] == '0' ? '~' : '/');
+            s++;
+        } else {
+            gotk_buf_putc(&b, *s);
+        }
+    }
+    gotk_buf_free(&b);
+    return NULL;
+}
+
+/* Parse an array index token. */
+static bool arr_index(const char *t, size_t len, bool allow_end, size_t *out)
+{
+    if (allow_end && !strcmp(t, "-")) {
+        *out = len;
+        return true;
+    }
+    char *end = NULL;
+    long v = strtol(t, &end, 10);
+    if (!*t || *end || v < 0 || (size_t)v > len || (!allow_end && (size_t)v == len))
+        return false;
+    *out = (size_t)v;
+    return true;
+}
+
+/* The container holding the last token of the pointer. */
+static gotk_err *ptr_parent(json_object *doc, const kstrv *toks, const char *path,
+                            json_object **out)
+{
+    json_object *cur = doc;
+    for (size_t i = 0; i + 1 < toks->n; i++) {
+        json_object *next = NULL;
+        if (json_object_is_type(cur, json_type_object)) {
+            next = json_object_object_get(cur, toks->v[i]);
+        } else if (json_object_is_type(cur, json_type_array)) {
+            size_t idx;
+            if (arr_index(toks->v[i], json_object_array_length(cur), false, &idx))
+                next = json_object_array_get_idx(cur, idx);
+        }
+        if (!next)
+            return gotk_err_new(GOTK_E_NOTFOUND, "doc is missing path: \"%s\"", path);
+        cur = next;
+    }
+    *out = cur;
+    return NULL;
+}
+
+/* Insert into an array at idx (shifting). */
+static void arr_insert(json_object *a, size_t idx, json_object *v)
+{
+    size_t n = json_object_array_length(a);
+    json_object_array_add(a, NULL);
+    for (size_t i = n; i > idx; i--)
+        json_object_array_put_idx(a, i, json_object_get(json_object_array_get_idx(a, i - 1)));
+    json_object_array_put_idx(a, idx, v);
+}
+
+/* Remove from an array at idx. */
+static void arr_delete(json_object *a, size_t idx)
+{
+    json_object_array_del_idx(a, idx, 1);
+}
+
+/* Get (borrowed) the value at a pointer. */
+static gotk_err *ptr_get(json_object *doc, const char *path, json_object **out)
+{
+    kstrv t = {0};
+    gotk_err *e = ptr_split(path, &t);
+    json_object *par = NULL, *v = NULL;
+    if (!e && !t.n) {
+        *out = doc;
+        kstrv_free(&t);
+        return NULL;
+    }
+    if (!e)
+        e = ptr_parent(doc, &t, path, &par);
+    if (!e) {
+        const char *last = t.v[t.n - 1];
+        size_t idx;
+        if (json_object_is_type(par, json_type_object))
+            v = json_object_object_get(par, last);
+        else if (json_object_is_type(par, json_type_array) &&
+                 arr_index(last, json_object_array_length(par), false, &idx))
+            v = json_object_array_get_idx(par, idx);
+        if (!v && !(json_object_is_type(par, json_type_object) &&
+                    json_object_object_get_ex(par, last, NULL)))
+            e = gotk_err_new(GOTK_E_NOTFOUND, "doc is missing key: %s", path);
+    }
+    kstrv_free(&t);
+    if (!e)
+        *out = v;
+    return e;
+}
+
+/* add / replace / remove at a pointer (v owned; NULL for remove). */
+static gotk_err *ptr_put(json_object **doc, const char *op, const char *path, json_object *v)
+{
+    kstrv t = {0};
+    gotk_err *e = ptr_split(path, &t);
+    json_object *par = NULL;
+    if (!e && !t.n) {
+        json_object_put(*doc);
+        *doc = v;
+        kstrv_free(&t);
+        return NULL;
+    }
+    if (!e)
+        e = ptr_parent(*doc, &t, path, &par);
+    if (e) {
+        json_object_put(v);
+        kstrv_free(&t);
+        return e;
+    }
+    const char *last = t.v[t.n - 1];
+    bool add = !strcmp(op, "add"), rm = !strcmp(op, "remove");
+    if (json_object_is_type(par, json_type_object)) {
+        if (!add && !json_object_object_get_ex(par, last, NULL))
+            e = gotk_err_new(GOTK_E_NOTFOUND, "%s operation does not apply: doc is missing key: %s",
+                             op, path);
+        else if (rm)
+            json_object_object_del(par, last);
+        else {
+            json_object_object_add(par, last, v);
+            v = NULL;
+        }
+    } else if (json_object_is_type(par, json_type_array)) {
+        size_t idx;
+        if (!arr_index(last, json_object_array_length(par), add, &idx))
+            e = gotk_err_new(GOTK_E_NOTFOUND, "%s operation does not apply: index out of range: %s",
+                             op, path);
+        else if (rm)
+            arr_delete(par, idx);
+        else if (add) {
+            arr_insert(par, idx, v);
+            v = NULL;
+        } else {
+            json_object_array_put_idx(par, idx, v);
+            v = NULL;
+        }
+    } else {
+        e = gotk_err_new(GOTK_E_INVALID, "%s operation does not apply: %s", op, path);
+    }
+    json_object_put(v);
+    kstrv_free(&t);
+    return e;
+}
+
+/* One operation. */
+static gotk_err *json6902_op(json_object **doc, json_object *op)
+{
+    const char *o = gotk_obj_get_str(op, "op"), *path = gotk_obj_get_str(op, "path");
+    const char *from = gotk_obj_get_str(op, "from");
+    json_object *val = json_object_object_get(op, "value");
+    if (!o || !path)
+        return gotk_err_new(GOTK_E_INVALID, "invalid JSON patch operation");
+    if (!strcmp(o, "add") || !strcmp(o, "replace"))
+        return ptr_put(doc, o, path, gotk_obj_copy(val));
+    if (!strcmp(o, "remove"))
+        return ptr_put(doc, o, path, NULL);
+    if (!strcmp(o, "test")) {
+        json_object *cur = NULL;
+        gotk_err *e = ptr_get(*doc, path, &cur);
+        if (!e && !gotk_obj_equal(cur, val))
+            e = gotk_err_new(GOTK_E_INVALID, "testing value %s failed: test failed", path);
+        return e;
+    }
+    if ((!strcmp(o, "move") || !strcmp(o, "copy")) && from) {
+        json_object *cur = NULL;
+        gotk_err *e = ptr_get(*doc, from, &cur);
+        if (e)
+            return e;
+        json_object *cp = gotk_obj_copy(cur);
+        if (!strcmp(o, "move") && (e = ptr_put(doc, "remove", from, NULL))) {
+            json_object_put(cp);
+            return e;
+        }
+        return ptr_put(doc, "add", path, cp);
+    }
+    return gotk_err_new(GOTK_E_INVALID, "Unexpected kind: %s", o);
+}
+
+/* Apply a list of operations. */
+gotk_err *kjson6902_apply(json_object **dst, json_object *ops)
+{
+    if (!json_object_is_type(ops, json_type_array))
+        return gotk_err_new(GOTK_E_INVALID, "JSON patch must be a list of operations");
+    for (size_t i = 0; i < json_object_array_length(ops); i++) {
+        gotk_err *e = json6902_op(dst, json_object_array_get_idx(ops, i));
+        if (e)
+            return e;
+    }
+    return NULL;
+}
+
+/* ---- selectors -------------------------------------------------------------- */
+
+/* Does s fully match the regex pattern (anchored like kustomize)? */
+static bool re_match(const char *pattern, const char *s)
+{
+    if (!pattern || !*pattern)
+        return true;
+    char *full = gotk_xasprintf("^(?:%s)$", pattern);
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+    free(full);
+    if (!re)
+        return !strcmp(pattern, s);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+    return rc >= 0;
+}
+
+/* Trim spaces in place. */
+static char *trim(char *s)
+{
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        s[--n] = 0;
+    return s;
+}
+
+/* Does the "a in (x,y)" set hold v? */
+static bool in_set(char *set, const char *v)
+{
+    char *save = NULL;
+    for (char *t = strtok_r(set, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        if (!strcmp(trim(t), v))
+            return true;
+    return false;
+}
+
+/* One selector requirement against a string map. */
+static bool req_match(char *req, json_object *map)
+{
+    req = trim(req);
+    const char *v;
+    char *p;
+    if (*req == '!')
+        return !(map && json_object_object_get_ex(map, trim(req + 1), NULL));
+    if ((p = strstr(req, " notin ")) || (p = strstr(req, " in "))) {
+        bool notin = p[1] == 'n';
+        *p = 0;
+        char *set = strchr(p + 1, '(');
+        char *end = set ? strrchr(set, ')') : NULL;
+        if (!set || !end)
+            return false;
+        *end = 0;
+        v = map ? gotk_obj_get_str(map, trim(req)) : NULL;
+        bool in = v && in_set(set + 1, v);
+        return notin ? !in : in;
+    }
+    bool neg = false;
+    if ((p = strstr(req, "!="))) {
+        neg = true;
+        *p = 0;
+        p += 2;
+    } else if ((p = strstr(req, "=="))) {
+        *p = 0;
+        p += 2;
+    } else if ((p = strchr(req, '='))) {
+        *p = 0;
+        p += 1;
+    } else {
+        return map && json_object_object_get_ex(map, req, NULL);
+    }
+    v = NULL;
+    json_object *jv = map ? json_object_object_get(map, trim(req)) : NULL;
+    if (jv)
+        v = json_object_get_string(jv);
+    bool eq = v && !strcmp(v, trim(p));
+    return neg ? !eq : eq;
+}
+
+/* Does a Kubernetes label selector string select the map? */
+static bool selector_match(const char *sel, json_object *map)
+{
+    if (!sel || !*sel)
+        return true;
+    char *s = gotk_xstrdup(sel);
+    bool ok = true;
+    int depth = 0;
+    char *start = s;
+    for (char *p = s;; p++) {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        if ((*p == ',' && depth == 0) || !*p) {
+            bool end = !*p;
+            *p = 0;
+            ok = ok && req_match(start, map);
+            if (end)
+                break;
+            start = p + 1;
+        }
+    }
+    free(s);
+    return ok;
+}
+
+/* kustomize's Select: does the target selector pick r? */
+static bool target_match(json_object *t, kres *r)
+{
+    const char *g, *v;
+    size_t gl;
+    kres_gvk(r->obj, &g, &gl, &v);
+    char *gs = gotk_xstrndup(g, gl);
+    bool ok = re_match(gotk_obj_get_str(t, "group"), gs) &&
+              re_match(gotk_obj_get_str(t, "version"), v) &&
+              re_match(gotk_obj_get_str(t, "kind"), kres_kind(r));
+    free(gs);
+    const char *ns = gotk_obj_get_str(t, "namespace");
+    if (ok && ns && *ns)
+        ok = re_match(ns, kres_org_ns_eff(r)) ||
+             re_match(ns, keff_ns(kres_kind(r), kres_ns(r)));
+    const char *name = gotk_obj_get_str(t, "name");
+    if (ok && name && *name)
+        ok = re_match(name, kres_org_name(r)) || re_match(name, kres_name(r));
+    if (ok)
+        ok = selector_match(gotk_obj_get_str(t, "labelSelector"),
+                            gotk_obj_get(r->obj, "metadata", "labels", NULL));
+    if (ok)
+        ok = selector_match(gotk_obj_get_str(t, "annotationSelector"),
+                            gotk_obj_get(r->obj, "metadata", "annotations", NULL));
+    return ok;
+}
+
+/* ---- applying --------------------------------------------------------------- */
+
+/* Apply an SMP to one resource, keeping its name/namespace/kind unless allowed. */
+static gotk_err *smp_one(kmap *m, size_t *i, json_object *patch, json_object *options)
+{
+    kres *r = m->v[*i];
+    bool an = options && gotk_obj_get(options, "allowNameChange", NULL) &&
+              json_object_get_boolean(json_object_object_get(options, "allowNameChange"));
+    bool ak = options && gotk_obj_get(options, "allowKindChange", NULL) &&
+              json_object_get_boolean(json_object_object_get(options, "allowKindChange"));
+    char *n = gotk_xstrdup(kres_name(r)), *ns = gotk_xstrdup(kres_ns(r));
+    char *k = gotk_xstrdup(kres_kind(r));
+    if (an || ak)
+        kres_store_prev(r);
+    json_object *pc = gotk_obj_copy(patch);
+    json_object_object_add(pc, "apiVersion", json_object_new_string(kres_apiversion(r)));
+    ksmp_apply(&r->obj, pc);
+    json_object_put(pc);
+    if (!r->obj || json_object_object_length(r->obj) == 0) {
+        r->obj = r->obj ? r->obj : json_object_new_object();
+        kmap_remove(m, *i);
+        (*i)--;
+    } else {
+        if (!ak)
+            json_object_object_add(r->obj, "kind", json_object_new_string(k));
+        if (!an)
+            kres_set_name(r, n);
+        json_object *md = json_object_object_get(r->obj, "metadata");
+        if (md && *ns)
+            json_object_object_add(md, "namespace", json_object_new_string(ns));
+        else if (md)
+            json_object_object_del(md, "namespace");
+    }
+    free(n);
+    free(ns);
+    free(k);
+    return NULL;
+}
+
+/* Does any id of r equal the patch's id (gvk, name, effective namespace)? */
+static bool id_match(kres *r, json_object *p)
+{
+    const char *av = gotk_obj_get_str(p, "apiVersion"), *kind = gotk_obj_get_str(p, "kind");
+    const char *name = gotk_obj_get_str(p, "metadata.name");
+    const char *ns = keff_ns(kind ? kind : "", gotk_obj_get_str(p, "metadata.namespace"));
+    if (!av || !kind || !name || strcmp(av, kres_apiversion(r)))
+        return false;
+    if (!strcmp(kind, kres_kind(r)) && !strcmp(name, kres_name(r)) &&
+        !strcmp(ns, keff_ns(kres_kind(r), kres_ns(r))))
+        return true;
+    for (size_t i = 0; i < r->nprev; i++)
+        if (!strcmp(kind, r->prev[i].kind) && !strcmp(name, r->prev[i].name) &&
+            !strcmp(ns, r->prev[i].ns))
+            return true;
+    return false;
+}
+
+/* kustomize's id string of a patch document. */
+static char *patch_id(json_object *p)
+{
+    kres tmp = {0};
+    tmp.obj = p;
+    return kres_id_string(&tmp);
+}
+
+/* An SMP without target: the one resource with the patch's id. */
+static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options)
+{
+    size_t hit = 0, nhit = 0;
+    for (size_t i = 0; i < m->n; i++)
+        if (id_match(m->v[i], p)) {
+            hit = i;
+            nhit++;
+        }
+    if (nhit != 1) {
+        char *id = patch_id(p);
+        gotk_err *e = gotk_err_new(GOTK_E_NOTFOUND,
+                                   "no resource matches strategic merge patch \"%s\": %s for Id %s",
+                                   id, nhit ? "multiple matches" : "no matches", id);
+        free(id);
+        return e;
+    }
+    return smp_one(m, &hit, p, options);
+}
+
+/* Apply a patch (SMP docs or JSON ops) to the targets, or by id. */
+static gotk_err *apply_patch(kmap *m, json_object *docs, bool json, json_object *target,
+                             json_object *options, const char *src)
+{
+    if (json && !target)
+        return gotk_err_new(GOTK_E_INVALID, "must specify a target for JSON patch %s", src);
+    if (!target) {
+        for (size_t i = 0; i < json_object_array_length(docs); i++) {
+            gotk_err *e = smp_by_id(m, json_object_array_get_idx(docs, i), options);
+            if (e)
+                return e;
+        }
+        return NULL;
+    }
+    if (!json && json_object_array_length(docs) > 1)
+        return gotk_err_new(GOTK_E_INVALID, "Multiple Strategic-Merge Patches in one `patches` "
+                                            "entry is not allowed to set `patches.target` field: %s",
+                            src);
+    for (size_t i = 0; i < m->n; i++) {
+        if (!target_match(target, m->v[i]))
+            continue;
+        gotk_err *e = NULL;
+        if (json) {
+            kres_store_prev(m->v[i]);
+            e = kjson6902_apply(&m->v[i]->obj, json_object_array_get_idx(docs, 0));
+        } else {
+            e = smp_one(m, &i, json_object_array_get_idx(docs, 0), options);
+        }
+        if (e)
+            return e;
+    }
+    kmap_reindex(m);
+    return NULL;
+}
+
+/* Load patch text from `path:` or `patch:` and parse it. */
+static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_object **docs,
+                            bool *json, char **src)
+{
+    const char *path = gotk_obj_get_str(pe, "path"), *text = gotk_obj_get_str(pe, "patch");
+    char *data = NULL;
+    size_t len = 0;
+    gotk_err *e = NULL;
+    if (path && *path && text && *text)
+        return gotk_err_new(GOTK_E_INVALID, "patch and path can't be set at the same time");
+    if (path && *path) {
+        e = kload_file(c, root, path, &data, &len, NULL);
+        if (e)
+            return gotk_err_wrap(e, "failed to get the patch file from path(%s)", path);
+        *src = gotk_xasprintf("[path: \"%s\"]", path);
+    } else if (text && *text) {
+        data = gotk_xstrdup(text);
+        len = strlen(text);
+        *src = gotk_xasprintf("[patch: %s]", "inline");
+    } else {
+        return gotk_err_new(GOTK_E_INVALID, "must specify one of patch and path");
+    }
+    json_object *raw = NULL;
+    e = gotk_yaml_parse(data, len, path && *path ? path : "patch", &raw);
+    free(data);
+    if (e)
+        return e;
+    *json = json_object_array_length(raw) == 1 &&
+            json_object_is_type(json_object_array_get_idx(raw, 0), json_type_array);
+    *docs = raw;
+    return NULL;
+}
+
+/* One entry of `patches:` or `patchesJson6902:`. */
+static gotk_err *run_patch_entry(kctx *c, const char *root, json_object *pe, kmap *m)
+{
+    json_object *docs = NULL;
+    bool json = false;
+    char *src = NULL;
+    gotk_err *e = load_patch(c, root, pe, &docs, &json, &src);
+    if (!e)
+        e = apply_patch(m, docs, json, json_object_object_get(pe, "target"),
+                        json_object_object_get(pe, "options"), src);
+    json_object_put(docs);
+    free(src);
+    return e;
+}
+
+/* patchesStrategicMerge: files or inline documents. */
+static gotk_err *run_psm(kctx *c, const char *root, json_object *a, kmap *m)
+{
+    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+        const char *s = json_object_get_string(json_object_array_get_idx(a, i));
+        char *data = NULL;
+        size_t len = 0;
+        gotk_err *e = NULL;
+        if (strchr(s, '\n')) {
+            data = gotk_xstrdup(s);
+            len = strlen(s);
+        } else {
+            e = kload_file(c, root, s, &data, &len, NULL);
+        }
+        json_object *docs = NULL;
+        if (!e)
+            e = gotk_yaml_parse(data, len, s, &docs);
+        free(data);
+        if (!e)
+            e = apply_patch(m, docs, false, NULL, NULL, s);
+        json_object_put(docs);
+        if (e)
+            return e;
+    }
+    return NULL;
+}
+
+/* The patches of one level (see internal.h for the phases). */
+gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int phase)
+{
+    gotk_err *e = NULL;
+    if (phase == 0) {
+        json_object *a = json_object_object_get(k, "patchesStrategicMerge");
+        e = run_psm(c, root, a && json_object_is_type(a, json_type_array) ? a : NULL, m);
+        a = json_object_object_get(k, "patches");
+        for (size_t i = 0; !e && a && json_object_is_type(a, json_type_array) &&
+                           i < json_object_array_length(a); i++)
+            e = run_patch_entry(c, root, json_object_array_get_idx(a, i), m);
+        return e;
+    }
+    json_object *a = json_object_object_get(k, "patchesJson6902");
+    for (size_t i = 0; !e && a && json_object_is_type(a, json_type_array) &&
+                       i < json_object_array_length(a); i++)
+        e = run_patch_entry(c, root, json_object_array_get_idx(a, i), m);
+    return e;
+}
