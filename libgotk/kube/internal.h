@@ -1,0 +1,115 @@
+/*
+ * kube/internal.h: what the kube module's files share and nobody else sees.
+ *
+ * The client holds its config, one libcurl easy handle for ordinary requests
+ * (guarded by req_lock), a share handle for connections, DNS and TLS sessions
+ * (so watches reuse them too), and state guarded by `mu`: the rate limiter,
+ * cached credentials (token file, exec plugin) and the discovery cache.
+ */
+#ifndef GOTK_KUBE_INTERNAL_H
+#define GOTK_KUBE_INTERNAL_H
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <time.h>
+
+#include "gotk/kube.h"
+#include "gotk/obj.h"
+
+/* One resource of the discovery cache (the public struct plus owned storage). */
+typedef struct kube_res {
+    gotk_kube_resource pub;
+    char *strs[6]; /* group, version, kind, plural, singular owned here */
+    char **short_names;
+    char **verbs;
+} kube_res;
+
+/* The resources of one group version. */
+typedef struct kube_gv {
+    char *group, *version;
+    kube_res **res;
+    size_t n;
+    struct kube_gv *next;
+} kube_gv;
+
+/* Credentials fetched at run time. */
+typedef struct {
+    char *file_token;      /* from token_file */
+    time_t file_read_at;
+    char *exec_token;      /* from the exec plugin */
+    unsigned char *exec_cert, *exec_key;
+    size_t exec_cert_len, exec_key_len;
+    time_t exec_expiry;    /* 0: no expiry given */
+    bool exec_valid;
+} kube_creds;
+
+struct gotk_kube_client {
+    gotk_kube_config *cfg;
+    pthread_mutex_t req_lock; /* guards easy */
+    CURL *easy;
+    CURLSH *share;
+    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+    pthread_mutex_t mu; /* guards everything below */
+    gotk_kube_limiter limiter;
+    kube_creds creds;
+    kube_gv *gvs;      /* cached group versions */
+    kube_gv *retired;  /* replaced entries, kept until free (pointers were handed out) */
+    bool all_discovered;
+    gotk_kube_trace_fn trace;
+    void *trace_ud;
+};
+
+/* ---- transport.c ------------------------------------------------------- */
+
+/* Configure a fresh (or reset) easy handle: TLS, timeouts, agent, share. */
+void kube_easy_setup(gotk_kube_client *c, CURL *h);
+/* The request headers: auth, impersonation, Accept, Content-Type and `extra`.
+ * May run the exec plugin. The list holds secrets: free it with
+ * curl_slist_free_all and never log it. */
+gotk_err *kube_headers(gotk_kube_client *c, const char *content_type,
+                       struct curl_slist **out);
+/* Wait for the rate limiter. */
+void kube_rate_wait(gotk_kube_client *c);
+/* The full URL for a path. Caller frees. */
+char *kube_url(gotk_kube_client *c, const char *path);
+/* Mark exec credentials stale (after a 401). Returns whether there were any. */
+bool kube_creds_invalidate(gotk_kube_client *c);
+/* Turn a curl failure into an error naming the URL (never a secret). */
+gotk_err *kube_curl_error(CURLcode rc, const char *errbuf, const char *method,
+                          const char *url);
+/* Install the trace callback on a handle (when one is set). */
+void kube_trace_setup(gotk_kube_client *c, CURL *h);
+/* Monotonic clock in nanoseconds. */
+int64_t kube_now_ns(void);
+
+/* ---- exec.c ------------------------------------------------------------- */
+
+/* Run the exec plugin and parse its ExecCredential into `cr`. */
+gotk_err *kube_exec_run(const gotk_kube_config *cfg, kube_creds *cr);
+
+/* ---- config.c ----------------------------------------------------------- */
+
+void kube_exec_free(gotk_kube_exec *x);
+char **kube_strv_copy(char *const *v);
+void kube_strv_free(char **v);
+
+/* ---- query.c ------------------------------------------------------------ */
+
+/* Append "?k=v" or "&k=v" (value escaped) to a path buffer; NULL values skip. */
+void kube_query_add(gotk_buf *b, const char *key, const char *val);
+/* The namespace a request uses for `r`: NULL for cluster-scoped kinds. */
+const char *kube_effective_ns(gotk_kube_client *c, const gotk_kube_resource *r,
+                              const char *ns, bool all_ok);
+/* Split "group/version" (or "v1") into new strings. */
+void kube_split_api_version(const char *av, char **group, char **version);
+
+/* ---- discovery.c -------------------------------------------------------- */
+
+void kube_discovery_free(gotk_kube_client *c);
+
+/* ---- errors.c ----------------------------------------------------------- */
+
+/* The generic message client-go uses when a response carries no Status. */
+const char *kube_generic_message(long code);
+
+#endif
