@@ -1,0 +1,216 @@
+/* kustomize: internals (name hash, path joining, field-spec walking, the id
+ * index, JSON 6902 and strategic merge) and whole builds in temporary
+ * directories, including the error texts of missing resources, duplicate ids
+ * and cycles, and Flux's kustomization generator. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../libgotk/kustomize/internal.h"
+
+/* Parse one YAML document (test helper). */
+static json_object *yaml(const char *s)
+{
+    json_object *o = NULL;
+    gotk_err *e = gotk_yaml_parse_one(s, strlen(s), "test", &o);
+    assert_null(e);
+    return o;
+}
+
+/* Write a file under dir. */
+static void put(const char *dir, const char *name, const char *text)
+{
+    char *p = gotk_xasprintf("%s/%s", dir, name);
+    char *slash = strrchr(p, '/');
+    *slash = 0;
+    gotk_err_free(gotk_file_mkdir_all(p, 0755));
+    *slash = '/';
+    assert_null(gotk_file_write_atomic(p, text, strlen(text), 0644));
+    free(p);
+}
+
+/* kustomize's ConfigMap hash (the name never enters it). */
+static void test_hash(void **state)
+{
+    (void)state;
+    json_object *cm = yaml("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n"
+                           "data:\n  B: two\n  A: \"1\"\n");
+    char h[11];
+    assert_null(kgen_hash(cm, h));
+    assert_string_equal(h, "6b56fdfggc");
+    json_object_put(cm);
+}
+
+/* Paths are joined and cleaned lexically. */
+static void test_path_join(void **state)
+{
+    (void)state;
+    char *p = kpath_join("/a/b", "../c/./d");
+    assert_string_equal(p, "/a/c/d");
+    free(p);
+    p = kpath_join("/a", "/abs/x");
+    assert_string_equal(p, "/abs/x");
+    free(p);
+}
+
+static gotk_err *set_x(const kslot *s, void *ud)
+{
+    (void)ud;
+    kslot_set(s, json_object_new_string("x"));
+    return NULL;
+}
+
+/* Field specs walk lists, update only existing fields without create, and
+ * create maps on the way with it. */
+static void test_fieldspec(void **state)
+{
+    (void)state;
+    json_object *o = yaml("spec:\n  containers:\n  - name: a\n  - {name: b, image: y}\n");
+    assert_null(kfs_apply(o, "spec/containers[]/image", false, json_type_null, set_x, NULL));
+    assert_string_equal(gotk_obj_get_str(json_object_array_get_idx(
+                            gotk_obj_get(o, "spec", "containers", NULL), 1), "image"), "x");
+    assert_null(gotk_obj_get_str(json_object_array_get_idx(
+        gotk_obj_get(o, "spec", "containers", NULL), 0), "image"));
+    assert_null(kfs_apply(o, "metadata/labels/a\\/b", true, json_type_string, set_x, NULL));
+    assert_non_null(gotk_obj_get(o, "metadata", "labels", "a/b", NULL));
+    json_object_put(o);
+}
+
+/* The id index rejects a second object with the same id. */
+static void test_duplicate_id(void **state)
+{
+    (void)state;
+    kmap m = {0};
+    assert_null(kmap_append(&m, kres_new(yaml("apiVersion: v1\nkind: ConfigMap\n"
+                                              "metadata:\n  name: a\n"))));
+    gotk_err *e = kmap_append(&m, kres_new(yaml("apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                                                "  name: a\n  namespace: default\n")));
+    assert_non_null(e);
+    assert_string_equal(gotk_err_msg(e), "may not add resource with an already registered id: "
+                                         "ConfigMap.v1.[noGrp]/a.default");
+    gotk_err_free(e);
+    kmap_free(&m);
+}
+
+/* JSON 6902 operations, and a failing test op. */
+static void test_json6902(void **state)
+{
+    (void)state;
+    json_object *doc = yaml("a:\n  b: [1, 2]\n");
+    json_object *ops = yaml("- {op: add, path: /a/b/1, value: 9}\n- {op: copy, from: /a/b, "
+                            "path: /c}\n- {op: remove, path: /a/b/0}\n");
+    assert_null(kjson6902_apply(&doc, ops));
+    assert_int_equal(json_object_array_length(gotk_obj_get(doc, "a", "b", NULL)), 2);
+    assert_int_equal(json_object_array_length(gotk_obj_get(doc, "c", NULL)), 3);
+    json_object *bad = yaml("- {op: test, path: /a/b/0, value: 5}\n");
+    gotk_err *e = kjson6902_apply(&doc, bad);
+    assert_non_null(e);
+    assert_non_null(strstr(gotk_err_msg(e), "test failed"));
+    gotk_err_free(e);
+    json_object_put(bad);
+    json_object_put(ops);
+    json_object_put(doc);
+}
+
+/* Strategic merge: containers merge by name, patch elements first. */
+static void test_smp(void **state)
+{
+    (void)state;
+    json_object *d = yaml("apiVersion: apps/v1\nkind: Deployment\nspec:\n  containers:\n"
+                          "  - {name: a, image: a}\n  - {name: b, image: b}\n");
+    json_object *p = yaml("spec:\n  containers:\n  - {name: c, image: c}\n"
+                          "  - {name: b, image: b2}\n  - {name: a, $patch: delete}\n");
+    assert_null(ksmp_apply(&d, p));
+    json_object *cs = gotk_obj_get(d, "spec", "containers", NULL);
+    assert_int_equal(json_object_array_length(cs), 2);
+    assert_string_equal(gotk_obj_get_str(json_object_array_get_idx(cs, 0), "name"), "c");
+    assert_string_equal(gotk_obj_get_str(json_object_array_get_idx(cs, 1), "image"), "b2");
+    json_object_put(p);
+    json_object_put(d);
+}
+
+/* A build with prefix, generator and reference fixing. */
+static void test_build(void **state)
+{
+    (void)state;
+    char *dir = NULL;
+    assert_null(gotk_file_temp_dir("gotk-kust-test", &dir));
+    put(dir, "kustomization.yaml", "namePrefix: p-\nresources:\n- d.yaml\n"
+                                   "configMapGenerator:\n- name: cfg\n  literals: [A=1]\n");
+    put(dir, "d.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  volumes:\n"
+                       "  - name: v\n    configMap:\n      name: cfg\n");
+    gotk_buf b = {0};
+    assert_null(gotk_kustomize_build_yaml(dir, NULL, &b));
+    assert_non_null(strstr(b.data, "name: p-cfg-"));
+    assert_non_null(strstr(b.data, "name: p-x\n"));
+    gotk_buf_free(&b);
+    gotk_err_free(gotk_file_remove_all(dir));
+    free(dir);
+}
+
+/* Error texts: missing resource and cycles. */
+static void test_errors(void **state)
+{
+    (void)state;
+    char *dir = NULL;
+    assert_null(gotk_file_temp_dir("gotk-kust-test", &dir));
+    put(dir, "kustomization.yaml", "resources:\n- nope.yaml\n");
+    json_object *docs = NULL;
+    gotk_err *e = gotk_kustomize_build(dir, NULL, &docs);
+    assert_non_null(e);
+    assert_non_null(strstr(gotk_err_msg(e), "accumulating resources from 'nope.yaml'"));
+    gotk_err_free(e);
+    put(dir, "kustomization.yaml", "resources:\n- sub\n");
+    put(dir, "sub/kustomization.yaml", "resources:\n- ..\n");
+    e = gotk_kustomize_build(dir, NULL, &docs);
+    assert_non_null(e);
+    assert_non_null(strstr(gotk_err_msg(e), "cycle detected"));
+    gotk_err_free(e);
+    gotk_err_free(gotk_file_remove_all(dir));
+    free(dir);
+}
+
+/* Flux's generator lists manifests and kustomization directories. */
+static void test_generate(void **state)
+{
+    (void)state;
+    char *dir = NULL;
+    assert_null(gotk_file_temp_dir("gotk-kust-test", &dir));
+    put(dir, "b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n");
+    put(dir, "sub/a.yml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+    put(dir, "app/kustomization.yaml", "resources: []\n");
+    put(dir, "README.md", "# hi\n");
+    bool created = false;
+    assert_null(gotk_kustomize_generate(dir, &created));
+    assert_true(created);
+    char *p = gotk_xasprintf("%s/kustomization.yaml", dir), *data = NULL;
+    size_t len = 0;
+    assert_null(gotk_file_read(p, &data, &len));
+    assert_string_equal(data, "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+                              "resources:\n- app\n- b.yaml\n- sub/a.yml\n");
+    free(data);
+    free(p);
+    json_object *docs = NULL;
+    assert_null(gotk_kustomize_build(dir, NULL, &docs));
+    assert_int_equal(json_object_array_length(docs), 2);
+    json_object_put(docs);
+    gotk_err_free(gotk_file_remove_all(dir));
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hash),         cmocka_unit_test(test_path_join),
+        cmocka_unit_test(test_fieldspec),    cmocka_unit_test(test_duplicate_id),
+        cmocka_unit_test(test_json6902),     cmocka_unit_test(test_smp),
+        cmocka_unit_test(test_build),        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_generate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
