@@ -18,7 +18,7 @@
 #include "internal.h"
 
 #define MAX_DEPTH 512
-#define MAX_ALIAS_NODES 10000000L
+#define MAX_ALIAS_NODES 2000000L
 
 typedef struct {
     char *name;
