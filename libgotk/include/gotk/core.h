@@ -159,11 +159,14 @@ typedef const char *(*gotk_env_lookup)(const char *name, void *ud);
 /* The process environment, as a gotk_env_lookup. */
 const char *gotk_env_getenv(const char *name, void *ud);
 
-/* Substitute variables in `in` as Flux does (drone/envsubst syntax): $VAR,
- * ${VAR}, ${VAR:=default}, ${VAR:-default}, ${VAR=default}, ${VAR-default},
- * ${VAR:+alt}, ${#VAR}, ${VAR:pos:len}, case and replace forms, and `$$` as an
- * escaped `$`. With `strict`, an unset variable without a default is an error that
- * names it. `*out` is a new string the caller frees. */
+/* Substitute variables in `in` as Flux does (drone/envsubst syntax, see
+ * core/envsubst.c): ${VAR}, ${VAR:=default}, ${VAR:-default}, ${VAR=default},
+ * ${VAR:+alt}, ${#VAR}, ${VAR:pos:len}, case, trim and replace forms, and `$$` as an
+ * escaped `$`. As in Flux, a bare $VAR is left as it is and ${VAR-default} is a
+ * parse error. Without `strict` an unset variable is empty; with it, an unset
+ * variable without a default is an error that names it
+ * (`variable not set (strict mode): "VAR"`). `*out` is a new string the caller
+ * frees; on error it is NULL. */
 gotk_err *gotk_envsubst(const char *in, gotk_env_lookup lookup, void *ud, bool strict,
                         char **out);
 
