@@ -372,7 +372,8 @@ static gotk_err *ptr_put(json_object **doc, const char *op, const char *path, js
     const char *last = t.v[t.n - 1];
     bool add = !strcmp(op, "add"), rm = !strcmp(op, "remove");
     if (json_object_is_type(par, json_type_object)) {
-        if (!add && !json_object_object_get_ex(par, last, NULL))
+        /* kustomize's JSON patch library lets replace create a missing key */
+        if (rm && !json_object_object_get_ex(par, last, NULL))
             e = gotk_err_new(GOTK_E_NOTFOUND, "%s operation does not apply: doc is missing key: %s",
                              op, path);
         else if (rm)
