@@ -103,6 +103,33 @@ const char *kube_effective_ns(gotk_kube_client *c, const gotk_kube_resource *r,
 /* Split "group/version" (or "v1") into new strings. */
 void kube_split_api_version(const char *av, char **group, char **version);
 
+/* ---- watch.c ------------------------------------------------------------ */
+
+/* One watch stream: its handle and the state of its line splitter. */
+typedef struct kube_watch {
+    gotk_kube_watch_fn fn;
+    void *ud;
+    gotk_kube_watch_result *res;
+    CURL *h;
+    gotk_buf line;    /* bytes of the current, incomplete line */
+    gotk_buf errbody; /* the body of a non-200 answer */
+    gotk_err *err;    /* from an ERROR event or a bad line */
+    bool stop;        /* the callback said stop, or an error ended the stream */
+    char *url;
+    struct curl_slist *hdrs; /* holds the token: freed, never logged */
+    char errbuf[CURL_ERROR_SIZE];
+} kube_watch;
+
+/* Prepare `w` (which must not move afterwards) for a watch; nothing is sent yet. */
+gotk_err *kube_watch_open(gotk_kube_client *c, const char *api_version, const char *kind,
+                          const char *ns, const gotk_kube_watch_opts *o,
+                          gotk_kube_watch_fn fn, void *ud, gotk_kube_watch_result *res,
+                          kube_watch *w);
+/* The result of a finished transfer (`rc` from curl). Takes w->err into the result. */
+gotk_err *kube_watch_outcome(kube_watch *w, CURLcode rc);
+/* Free everything `w` holds. */
+void kube_watch_close(kube_watch *w);
+
 /* ---- discovery.c -------------------------------------------------------- */
 
 void kube_discovery_free(gotk_kube_client *c);

@@ -11,9 +11,11 @@
  *
  * Credentials are added per request: a static token, a token file re-read every
  * minute, or an exec plugin's token cached until it expires or a 401 says it is
- * stale (then the request is tried once more). A token bucket in front of every
- * request enforces qps/burst. Secrets live only in header lists that are cleared
- * and freed after use; the trace callback sees Authorization masked.
+ * stale (then the request is tried once more). Answers 429 and 5xx carrying
+ * Retry-After are retried after that many seconds (at most 10, 5 times), as
+ * client-go does. A token bucket in front of every request enforces qps/burst.
+ * Secrets live only in header lists that are cleared and freed after use; the
+ * trace callback sees Authorization masked.
  */
 #include "internal.h"
 
@@ -429,6 +431,17 @@ static void set_method(CURL *h, const char *method, const char *body, size_t len
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 }
 
+/* Seconds from a Retry-After header (delta-seconds form), else 0. */
+static long retry_after(CURL *h)
+{
+    struct curl_header *hdr = NULL;
+    if (curl_easy_header(h, "Retry-After", 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK)
+        return 0;
+    char *end = NULL;
+    long secs = strtol(hdr->value, &end, 10);
+    return end != hdr->value && secs > 0 ? secs : 0;
+}
+
 /* One attempt on the client's handle. */
 static gotk_err *do_once(gotk_kube_client *c, const char *method, const char *url,
                          const char *ctype, const char *body, size_t len,
@@ -454,6 +467,7 @@ static gotk_err *do_once(gotk_kube_client *c, const char *method, const char *ur
     CURLcode rc = curl_easy_perform(h);
     long code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+    resp->retry_after = rc == CURLE_OK ? retry_after(h) : 0;
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
     pthread_mutex_unlock(&c->req_lock);
     curl_slist_free_all(hdrs);
@@ -469,6 +483,15 @@ static gotk_err *do_once(gotk_kube_client *c, const char *method, const char *ur
     return NULL;
 }
 
+#define MAX_RETRIES 5
+#define MAX_RETRY_WAIT 10 /* seconds */
+
+/* Whether an answer asks to be retried later. */
+static bool should_retry(const gotk_kube_response *r)
+{
+    return r->retry_after > 0 && (r->code == 429 || r->code >= 500);
+}
+
 gotk_err *gotk_kube_do(gotk_kube_client *c, const char *method, const char *path,
                        const char *content_type, const char *body, size_t len,
                        gotk_kube_response *resp)
@@ -479,6 +502,16 @@ gotk_err *gotk_kube_do(gotk_kube_client *c, const char *method, const char *path
     gotk_err *e = do_once(c, method, url, content_type, body, len, resp);
     if (!e && resp->code == 401 && kube_creds_invalidate(c)) {
         gotk_kube_response_free(resp);
+        e = do_once(c, method, url, content_type, body, len, resp);
+    }
+    /* As client-go: 429 and 5xx answers that say when to come back are retried. */
+    for (int i = 0; !e && i < MAX_RETRIES && should_retry(resp); i++) {
+        long secs = resp->retry_after > MAX_RETRY_WAIT ? MAX_RETRY_WAIT : resp->retry_after;
+        gotk_kube_response_free(resp);
+        struct timespec ts = {secs, 0};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+        kube_rate_wait(c);
         e = do_once(c, method, url, content_type, body, len, resp);
     }
     free(url);

@@ -4,8 +4,9 @@
  * A watch is a GET with watch=true whose chunked response is a stream of JSON
  * lines, each {"type":"ADDED|MODIFIED|DELETED|BOOKMARK|ERROR","object":{...}}.
  * Each watch gets its own easy handle (sharing connections and TLS sessions with
- * the client through the share handle) driven by a private multi handle, so the
- * loop can wake every 100 ms to honour the cancel flag and the deadline. Bytes
+ * the client through the share handle). gotk_kube_watch drives it with a private
+ * multi handle, waking every 100 ms to honour the cancel flag and the deadline;
+ * loop.c drives the same kube_watch from the caller's event loop instead. Bytes
  * are cut into lines as they arrive; each complete line is decoded and handed to
  * the callback, and the last resourceVersion seen (bookmarks included) is kept
  * for resuming. An ERROR event carries a Status: 410 / Expired becomes
@@ -18,16 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    gotk_kube_watch_fn fn;
-    void *ud;
-    gotk_kube_watch_result *res;
-    CURL *h;
-    gotk_buf line;    /* bytes of the current, incomplete line */
-    gotk_buf errbody; /* the body of a non-200 answer */
-    gotk_err *err;    /* from an ERROR event or a bad line */
-    bool stop;        /* the callback said stop, or an error ended the stream */
-} watch_ctx;
 
 const char *gotk_kube_event_name(gotk_kube_event t)
 {
@@ -51,7 +42,7 @@ static int event_type(const char *s)
 }
 
 /* Remember the object's resourceVersion for resuming. */
-static void note_rv(watch_ctx *w, json_object *obj)
+static void note_rv(kube_watch *w, json_object *obj)
 {
     const char *rv = gotk_obj_get_str(obj, "metadata.resourceVersion");
     if (rv && strlen(rv) < sizeof w->res->resource_version)
@@ -59,7 +50,7 @@ static void note_rv(watch_ctx *w, json_object *obj)
 }
 
 /* Decode one line and deliver it. */
-static void handle_line(watch_ctx *w, const char *text, size_t len)
+static void handle_line(kube_watch *w, const char *text, size_t len)
 {
     while (len && (text[len - 1] == '\r' || text[len - 1] == ' '))
         len--;
@@ -96,7 +87,7 @@ static void handle_line(watch_ctx *w, const char *text, size_t len)
 /* curl write callback: split the stream into lines. Returning 0 ends the transfer. */
 static size_t watch_write(char *data, size_t sz, size_t n, void *ud)
 {
-    watch_ctx *w = ud;
+    kube_watch *w = ud;
     size_t len = sz * n;
     const char *p = data;
     long code = 0;
@@ -152,7 +143,7 @@ static char *watch_path(const gotk_kube_resource *r, const char *ns,
 }
 
 /* Drive the transfer until it ends, the flag is set or the deadline passes. */
-static CURLcode run_transfer(CURL *h, watch_ctx *w, const gotk_kube_watch_opts *o)
+static CURLcode run_transfer(CURL *h, kube_watch *w, const gotk_kube_watch_opts *o)
 {
     CURLM *m = curl_multi_init();
     curl_multi_add_handle(m, h);
@@ -184,11 +175,18 @@ static CURLcode run_transfer(CURL *h, watch_ctx *w, const gotk_kube_watch_opts *
     return rc;
 }
 
-/* Turn how the stream ended into the call's result. */
-static gotk_err *watch_outcome(watch_ctx *w, CURLcode rc, const char *errbuf, const char *url)
+/* Hand over the stream's own error, if any. */
+static gotk_err *take_err(kube_watch *w)
+{
+    gotk_err *e = w->err;
+    w->err = NULL;
+    return gotk_err_wrap(e, "watch");
+}
+
+gotk_err *kube_watch_outcome(kube_watch *w, CURLcode rc)
 {
     if (w->err)
-        return gotk_err_wrap(w->err, "watch");
+        return take_err(w);
     long code = 0;
     curl_easy_getinfo(w->h, CURLINFO_RESPONSE_CODE, &code);
     if (code && code != 200)
@@ -198,47 +196,65 @@ static gotk_err *watch_outcome(watch_ctx *w, CURLcode rc, const char *errbuf, co
             w->res->timed_out = true;
             return NULL;
         }
-        return kube_curl_error(rc, errbuf, "GET", url);
+        return kube_curl_error(rc, w->errbuf, "GET", w->url);
     }
     if (!w->stop && w->line.len) /* a last event without its newline */
         handle_line(w, w->line.data, w->line.len);
-    return w->err ? gotk_err_wrap(w->err, "watch") : NULL;
+    return take_err(w);
 }
 
-gotk_err *gotk_kube_watch(gotk_kube_client *c, const char *api_version, const char *kind,
+gotk_err *kube_watch_open(gotk_kube_client *c, const char *api_version, const char *kind,
                           const char *ns, const gotk_kube_watch_opts *o,
-                          gotk_kube_watch_fn fn, void *ud, gotk_kube_watch_result *res)
+                          gotk_kube_watch_fn fn, void *ud, gotk_kube_watch_result *res,
+                          kube_watch *w)
 {
     memset(res, 0, sizeof *res);
+    memset(w, 0, sizeof *w);
     if (o && o->resource_version && strlen(o->resource_version) < sizeof res->resource_version)
         strcpy(res->resource_version, o->resource_version);
     const gotk_kube_resource *r = NULL;
     gotk_err *e = gotk_kube_resource_for(c, api_version, kind, &r);
     if (e)
         return e;
-    char *path = watch_path(r, kube_effective_ns(c, r, ns, true), o);
-    char *url = kube_url(c, path);
-    free(path);
     struct curl_slist *hdrs = NULL;
-    if ((e = kube_headers(c, NULL, &hdrs))) {
-        free(url);
+    if ((e = kube_headers(c, NULL, &hdrs)))
         return e;
-    }
+    char *path = watch_path(r, kube_effective_ns(c, r, ns, true), o);
+    *w = (kube_watch){.fn = fn, .ud = ud, .res = res, .h = curl_easy_init(),
+                      .url = kube_url(c, path), .hdrs = hdrs};
+    free(path);
+    kube_easy_setup(c, w->h);
+    curl_easy_setopt(w->h, CURLOPT_URL, w->url);
+    curl_easy_setopt(w->h, CURLOPT_HTTPHEADER, w->hdrs);
+    curl_easy_setopt(w->h, CURLOPT_WRITEFUNCTION, watch_write);
+    curl_easy_setopt(w->h, CURLOPT_WRITEDATA, w);
+    curl_easy_setopt(w->h, CURLOPT_ERRORBUFFER, w->errbuf);
+    return NULL;
+}
+
+void kube_watch_close(kube_watch *w)
+{
+    if (w->h)
+        curl_easy_cleanup(w->h);
+    curl_slist_free_all(w->hdrs);
+    gotk_buf_free(&w->line);
+    gotk_buf_free(&w->errbody);
+    gotk_err_free(w->err);
+    free(w->url);
+    memset(w, 0, sizeof *w);
+}
+
+gotk_err *gotk_kube_watch(gotk_kube_client *c, const char *api_version, const char *kind,
+                          const char *ns, const gotk_kube_watch_opts *o,
+                          gotk_kube_watch_fn fn, void *ud, gotk_kube_watch_result *res)
+{
+    kube_watch w;
+    gotk_err *e = kube_watch_open(c, api_version, kind, ns, o, fn, ud, res, &w);
+    if (e)
+        return e;
     kube_rate_wait(c);
-    watch_ctx w = {.fn = fn, .ud = ud, .res = res, .h = curl_easy_init()};
-    char errbuf[CURL_ERROR_SIZE] = "";
-    kube_easy_setup(c, w.h);
-    curl_easy_setopt(w.h, CURLOPT_URL, url);
-    curl_easy_setopt(w.h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(w.h, CURLOPT_WRITEFUNCTION, watch_write);
-    curl_easy_setopt(w.h, CURLOPT_WRITEDATA, &w);
-    curl_easy_setopt(w.h, CURLOPT_ERRORBUFFER, errbuf);
     CURLcode rc = run_transfer(w.h, &w, o);
-    e = watch_outcome(&w, rc, errbuf, url);
-    curl_easy_cleanup(w.h);
-    curl_slist_free_all(hdrs);
-    gotk_buf_free(&w.line);
-    gotk_buf_free(&w.errbody);
-    free(url);
+    e = kube_watch_outcome(&w, rc);
+    kube_watch_close(&w);
     return e;
 }

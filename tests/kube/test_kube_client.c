@@ -5,11 +5,13 @@
  * port, reads "listening on https://..." from its stdout, loads the admin
  * kubeconfig it wrote and runs the client through discovery, CRUD, selectors,
  * pagination, conflicts, patches, server-side apply, dry-run, deletion options,
- * watches (live, resumed, cancelled, timed out, 410 after a restart), auth
+ * watches (live, resumed, cancelled, timed out, 410 after a restart; blocking and
+ * on a poll(2) event loop), auth
  * failures, impersonation headers and exec/token-file credentials. The server is
  * stopped (SIGTERM, then waited for) on every path.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -660,6 +662,167 @@ static void test_watch_label_selector(void **state)
     free(rv);
 }
 
+/* ---- watches on an event loop (poll(2) standing in for libuv) ---------------- */
+
+typedef struct {
+    struct pollfd fds[16];
+    int n;
+    int64_t timer_at; /* monotonic ms, -1: none */
+} poller;
+
+/* Monotonic milliseconds. */
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Hook: watch, change or forget an fd. */
+static void poll_watch_fd(int fd, int mask, void *ud)
+{
+    poller *p = ud;
+    int i = 0;
+    while (i < p->n && p->fds[i].fd != fd)
+        i++;
+    if (mask & GOTK_KUBE_POLL_REMOVE) {
+        if (i < p->n)
+            p->fds[i] = p->fds[--p->n];
+        return;
+    }
+    if (i == p->n) {
+        assert_true(p->n < 16);
+        p->n++;
+    }
+    p->fds[i].fd = fd;
+    p->fds[i].events = (short)(((mask & GOTK_KUBE_POLL_IN) ? POLLIN : 0) |
+                               ((mask & GOTK_KUBE_POLL_OUT) ? POLLOUT : 0));
+}
+
+/* Hook: arm or disarm the timer. */
+static void poll_set_timer(long ms, void *ud)
+{
+    poller *p = ud;
+    p->timer_at = ms < 0 ? -1 : now_ms() + ms;
+}
+
+/* Run the loop for up to `ms`, or until *until becomes true. */
+static void poll_run(poller *p, gotk_kube_loop *l, bool *until, int ms)
+{
+    int64_t end = now_ms() + ms;
+    while (!*until && now_ms() < end) {
+        int64_t wait = end - now_ms();
+        if (p->timer_at >= 0 && p->timer_at - now_ms() < wait)
+            wait = p->timer_at - now_ms();
+        struct pollfd fds[16];
+        int n = p->n;
+        memcpy(fds, p->fds, sizeof fds);
+        poll(fds, (nfds_t)n, wait < 0 ? 0 : (int)wait);
+        for (int i = 0; i < n; i++) {
+            int ev = ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) ? GOTK_KUBE_POLL_IN : 0) |
+                     ((fds[i].revents & POLLOUT) ? GOTK_KUBE_POLL_OUT : 0);
+            if (ev)
+                gotk_kube_loop_fd_ready(l, fds[i].fd, ev);
+        }
+        if (p->timer_at >= 0 && now_ms() >= p->timer_at) {
+            p->timer_at = -1;
+            gotk_kube_loop_timeout(l);
+        }
+    }
+}
+
+/* One async watch's record: its events, and how it ended. */
+typedef struct {
+    events ev;
+    bool done;
+    int code; /* of the error given to done; -1 for none */
+    char msg[256];
+    gotk_kube_watch_result res;
+    gotk_kube_watch_handle *h;
+    bool stop_in_callback; /* call gotk_kube_watch_stop from the event callback */
+} async_rec;
+
+/* Event callback for async watches. */
+static bool async_event(gotk_kube_event t, json_object *obj, void *ud)
+{
+    async_rec *r = ud;
+    bool more = record(t, obj, &r->ev);
+    if (r->stop_in_callback && r->ev.n == 1)
+        gotk_kube_watch_stop(r->h); /* deferred: we are inside libcurl */
+    return more;
+}
+
+/* Done callback for async watches. */
+static void async_done(gotk_err *err, const gotk_kube_watch_result *res, void *ud)
+{
+    async_rec *r = ud;
+    r->done = true;
+    r->res = *res;
+    r->code = err ? (int)gotk_err_code_of(err) : -1;
+    snprintf(r->msg, sizeof r->msg, "%s", err ? gotk_err_msg(err) : "");
+    gotk_err_free(err);
+}
+
+static void test_watch_on_event_loop(void **state)
+{
+    env *v = *state;
+    poller p = {.timer_at = -1};
+    gotk_kube_loop_hooks hooks = {poll_watch_fd, poll_set_timer, &p};
+    gotk_kube_loop *l = gotk_kube_loop_new(&hooks);
+    char *rv = list_rv(v->c);
+    async_rec a = {.ev.stop_after = 3}, b = {.stop_in_callback = true}, c = {0}, t = {0};
+    gotk_kube_watch_opts oa = {.resource_version = rv, .field_selector = "metadata.name=async-1"};
+    gotk_kube_watch_opts ob = {.resource_version = rv, .label_selector = "async=yes"};
+    gotk_kube_watch_opts oc = {.resource_version = rv};
+    gotk_kube_watch_opts ot = {.resource_version = rv, .label_selector = "none=here",
+                               .timeout = 300 * GOTK_MS};
+    ok(gotk_kube_watch_start(l, v->c, "v1", "ConfigMap", "watching", &oa, async_event,
+                             async_done, &a, &a.h));
+    ok(gotk_kube_watch_start(l, v->c, "v1", "ConfigMap", "watching", &ob, async_event,
+                             async_done, &b, &b.h));
+    ok(gotk_kube_watch_start(l, v->c, "v1", "ConfigMap", "watching", &oc, async_event,
+                             async_done, &c, &c.h));
+    ok(gotk_kube_watch_start(l, v->c, "v1", "ConfigMap", "watching", &ot, async_event,
+                             async_done, &t, &t.h));
+    assert_int_equal(gotk_kube_loop_count(l), 4);
+    churn(v->c, "async-1");
+    make_cm(v->c, "watching", "async-2", "{\"async\":\"yes\"}", NULL);
+    bool all = false;
+    for (int i = 0; i < 100 && !all; i++) {
+        poll_run(&p, l, &all, 50);
+        all = a.done && b.done && t.done && c.ev.n >= 4;
+    }
+    /* a: the callback said stop after three events */
+    assert_true(a.done);
+    assert_string_equal(a.ev.log, "ADDED async-1,MODIFIED async-1,DELETED async-1");
+    assert_true(a.res.stopped);
+    assert_int_equal(a.code, -1);
+    /* b: stopped from inside its event callback */
+    assert_true(b.done);
+    assert_string_equal(b.ev.log, "ADDED async-2");
+    assert_true(b.res.cancelled);
+    /* t: nothing matched, it timed out normally */
+    assert_true(t.done);
+    assert_true(t.res.timed_out);
+    assert_int_equal(t.ev.n, 0);
+    /* c: still running, saw everything; stopped from outside, done at once */
+    assert_false(c.done);
+    assert_string_equal(c.ev.log, "ADDED async-1,MODIFIED async-1,DELETED async-1,"
+                                  "ADDED async-2");
+    gotk_kube_watch_stop(c.h);
+    assert_true(c.done);
+    assert_true(c.res.cancelled);
+    assert_int_equal(gotk_kube_loop_count(l), 0);
+    /* freeing the loop ends what still runs */
+    async_rec d = {0};
+    ok(gotk_kube_watch_start(l, v->c, "v1", "ConfigMap", "watching", &oc, async_event,
+                             async_done, &d, NULL));
+    gotk_kube_loop_free(l);
+    assert_true(d.done);
+    assert_true(d.res.cancelled);
+    free(rv);
+}
+
 /* After a restart the server keeps no events older than its start: 410. */
 static void test_watch_gone_after_restart(void **state)
 {
@@ -679,6 +842,18 @@ static void test_watch_gone_after_restart(void **state)
     gotk_err *e = gotk_kube_watch(v->c, "v1", "ConfigMap", "watching", &o, record, &ev, &res);
     fails(e, GOTK_E_KUBE_GONE, "too old resource version");
     assert_int_equal(ev.n, 0);
+    /* and the same through the event loop */
+    poller p = {.timer_at = -1};
+    gotk_kube_loop_hooks hooks = {poll_watch_fd, poll_set_timer, &p};
+    gotk_kube_loop *l = gotk_kube_loop_new(&hooks);
+    async_rec a = {0};
+    ok(gotk_kube_watch_start(l, v->c, "v1", "ConfigMap", "watching", &o, async_event,
+                             async_done, &a, NULL));
+    poll_run(&p, l, &a.done, 3000);
+    assert_true(a.done);
+    assert_int_equal(a.code, (int)GOTK_E_KUBE_GONE);
+    assert_non_null(strstr(a.msg, "too old resource version"));
+    gotk_kube_loop_free(l);
     /* the informer's answer: relist, then watch from the new list's revision */
     char *new_rv = list_rv(v->c);
     o.resource_version = new_rv;
@@ -890,6 +1065,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_watch_resume),
         cmocka_unit_test(test_watch_live_cancel),
         cmocka_unit_test(test_watch_label_selector),
+        cmocka_unit_test(test_watch_on_event_loop),
         cmocka_unit_test(test_wrong_token),
         cmocka_unit_test(test_tls_verification),
         cmocka_unit_test(test_impersonation_header),

@@ -21,9 +21,10 @@
  *    update, merge / JSON / strategic patch, server-side apply, the status
  *    subresource, delete (propagation, preconditions), dryRun=All.
  *  - Watch. A blocking call that streams events to a callback until the callback
- *    says stop, the timeout passes, the server closes, or a cancel flag is set.
- *    410 Gone (too old a resourceVersion) is its own error code, so an informer
- *    knows to relist.
+ *    says stop, the timeout passes, the server closes, or a cancel flag is set;
+ *    or the same driven by the caller's event loop (gotk_kube_loop). 410 Gone
+ *    (too old a resourceVersion) is its own error code, so an informer knows to
+ *    relist.
  *  - Errors. A failed call returns the API's Status message ("configmaps \"x\" not
  *    found"), with a code callers branch on: GOTK_E_NOTFOUND, GOTK_E_CONFLICT
  *    (AlreadyExists, Conflict), GOTK_E_INVALID (Invalid, BadRequest; field causes
@@ -133,11 +134,14 @@ typedef struct {
     long code;  /* HTTP status */
     char *body; /* NUL-terminated */
     size_t len;
+    long retry_after; /* seconds from a Retry-After header, 0 if none */
 } gotk_kube_response;
 void gotk_kube_response_free(gotk_kube_response *r);
 
 /* One request to `path` (with its query), relative to the server URL. Fails only
- * when no response came; any HTTP status is returned in `resp`. */
+ * when no response came; any HTTP status is returned in `resp`. A 401 is tried
+ * once more with fresh exec/token-file credentials; a 429 or 5xx with Retry-After
+ * is retried after waiting (up to 5 times, 10 s each at most). */
 gotk_err *gotk_kube_do(gotk_kube_client *c, const char *method, const char *path,
                        const char *content_type, const char *body, size_t len,
                        gotk_kube_response *resp);
@@ -276,6 +280,59 @@ gotk_err *gotk_kube_watch(gotk_kube_client *c, const char *api_version, const ch
                           const char *ns, const gotk_kube_watch_opts *o,
                           gotk_kube_watch_fn fn, void *ud, gotk_kube_watch_result *res);
 const char *gotk_kube_event_name(gotk_kube_event t);
+
+/* ---- watches on the caller's event loop ------------------------------------ */
+
+/* A set of watches driven by the caller's event loop (libuv, poll, ...) instead of
+ * a blocking call: libcurl's multi-socket interface under the hood. The caller
+ * watches the file descriptors and runs the one timer the hooks ask for, and
+ * reports back with gotk_kube_loop_fd_ready / gotk_kube_loop_timeout. Everything
+ * runs on the loop's thread; callbacks are called from those two functions. */
+typedef struct gotk_kube_loop gotk_kube_loop;
+
+enum {
+    GOTK_KUBE_POLL_IN = 1,
+    GOTK_KUBE_POLL_OUT = 2,
+    GOTK_KUBE_POLL_REMOVE = 4, /* stop watching the fd */
+};
+
+typedef struct {
+    /* Watch `fd` for `events` (GOTK_KUBE_POLL_IN | _OUT), or stop (_REMOVE). */
+    void (*watch_fd)(int fd, int events, void *ud);
+    /* Call gotk_kube_loop_timeout once after `ms` (0: as soon as possible),
+     * replacing any earlier request; -1 cancels the timer. */
+    void (*set_timer)(long ms, void *ud);
+    void *ud;
+} gotk_kube_loop_hooks;
+
+gotk_kube_loop *gotk_kube_loop_new(const gotk_kube_loop_hooks *hooks);
+/* Stop every watch still running (each gets its done callback), then free. */
+void gotk_kube_loop_free(gotk_kube_loop *l);
+/* Report that `fd` is ready for `events`. */
+void gotk_kube_loop_fd_ready(gotk_kube_loop *l, int fd, int events);
+/* Report that the timer fired. */
+void gotk_kube_loop_timeout(gotk_kube_loop *l);
+/* How many watches are running. */
+size_t gotk_kube_loop_count(const gotk_kube_loop *l);
+
+/* Called once when a watch ends, with the same outcome gotk_kube_watch returns
+ * (the callee owns `err`, NULL for a normal end) and `res` saying how it ended. */
+typedef void (*gotk_kube_watch_done_fn)(gotk_err *err, const gotk_kube_watch_result *res,
+                                        void *ud);
+typedef struct gotk_kube_watch_handle gotk_kube_watch_handle;
+
+/* Start a watch on the loop; events go to `fn`, the end to `done`, both with `ud`.
+ * `o->cancel` is ignored (use gotk_kube_watch_stop); `o->timeout` ends the watch
+ * normally with timed_out. Discovery of the kind may block on its first use.
+ * `out` (may be NULL) is valid until `done` has been called. */
+gotk_err *gotk_kube_watch_start(gotk_kube_loop *l, gotk_kube_client *c,
+                                const char *api_version, const char *kind, const char *ns,
+                                const gotk_kube_watch_opts *o, gotk_kube_watch_fn fn,
+                                gotk_kube_watch_done_fn done, void *ud,
+                                gotk_kube_watch_handle **out);
+/* End a watch: `done` is called with res->cancelled (at once, or when the loop
+ * leaves the callback that asked for it). */
+void gotk_kube_watch_stop(gotk_kube_watch_handle *h);
 
 /* ---- errors and helpers -------------------------------------------------- */
 
