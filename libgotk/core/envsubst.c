@@ -59,6 +59,7 @@ typedef struct {
     es_node *all;    /* every node made, for freeing */
     const char *err; /* the parse error, when one happened */
     gotk_buf tok;    /* text of the last token */
+    int depth;       /* ${...} nesting, bounded to keep the C stack small */
 } es_parser;
 
 /* Scanner modes: which tokens a scan may return. */
@@ -74,6 +75,9 @@ typedef bool (*es_accept)(uint32_t r, size_t i);
 #define E_NAME "unable to parse variable name"
 #define E_FUNC "unable to parse substitution within function"
 #define E_DEFAULT "unable to parse default function"
+/* Ours: the original has no limit, but real input nests two or three deep. */
+#define E_DEPTH "bad substitution: nested too deeply"
+#define ES_MAX_DEPTH 200
 
 /* ---- UTF-8 and Unicode ---------------------------------------------------- */
 
@@ -458,7 +462,7 @@ static es_node *es_parse_casing(es_parser *p, es_node *f)
 }
 
 /* After `${`: a name and what follows it. */
-static es_node *es_parse_func(es_parser *p)
+static es_node *es_parse_func_body(es_parser *p)
 {
     if (p->pos < p->n && es_peek(p) == '#')
         return es_parse_len(p);
@@ -481,6 +485,17 @@ static es_node *es_parse_func(es_parser *p)
     default:
         return es_scan(p, M_RBRACK, acc_ident, true) == T_RBRACK ? f : es_fail(p, E_BRACE);
     }
+}
+
+/* A function, nested at most ES_MAX_DEPTH deep. */
+static es_node *es_parse_func(es_parser *p)
+{
+    if (p->depth >= ES_MAX_DEPTH)
+        return es_fail(p, E_DEPTH);
+    p->depth++;
+    es_node *f = es_parse_func_body(p);
+    p->depth--;
+    return f;
 }
 
 /* The whole input: text (with `$$` escapes) and functions. */

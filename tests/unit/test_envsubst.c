@@ -296,6 +296,24 @@ static void test_parse_error_wins(void **state)
     check_row("${#set", NULL, "bad substitution", (void *)env_strict, false);
 }
 
+/* Nesting is bounded (the original's is not; real input nests a few levels). */
+static void test_nesting_limit(void **state)
+{
+    (void)state;
+    gotk_buf in = {0};
+    for (int i = 0; i < 200; i++)
+        gotk_buf_puts(&in, "${a:=");
+    gotk_buf_puts(&in, "x");
+    for (int i = 0; i < 200; i++)
+        gotk_buf_putc(&in, '}');
+    check_row(in.data, "x", NULL, (void *)env_strict, true);
+    gotk_buf_free(&in);
+    for (int i = 0; i < 100000; i++)
+        gotk_buf_puts(&in, "${a:=");
+    check_row(in.data, NULL, "bad substitution: nested too deeply", (void *)env_strict, false);
+    gotk_buf_free(&in);
+}
+
 /* Multi-line input, as kustomize-controller substitutes whole documents. */
 static void test_document(void **state)
 {
@@ -328,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_substring_out_of_range),
         cmocka_unit_test(test_getenv),
         cmocka_unit_test(test_parse_error_wins),
+        cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_document),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
