@@ -268,7 +268,7 @@ void do_delete(api_req *q, api_resp *out)
     gotk_err *e = txn_begin(q->s);
     if (!e)
         e = h_delete_obj(q->s, q->r, cur, &removed);
-    if (!e && removed && !(prop && !strcmp(prop, "Orphan")))
+    if (!e && !(prop && !strcmp(prop, "Orphan")))
         e = h_after_removal(q->s);
     if (h_finish(q, e, out)) {
         if (removed)

@@ -12,8 +12,8 @@
  * /openapi/v3 lists one document per group version; each document declares the
  * PATCH operation of every resource with the fieldValidation parameter, which
  * tells kubectl that the server validates fields itself, so `kubectl apply`
- * needs no client-side schema. /openapi/v2 is not served (404), as kubectl
- * only needs it when v3 is missing.
+ * needs no client-side schema. /openapi/v2 is an empty protobuf document,
+ * which kubectl reads when a kind is not in the v3 documents.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,6 +356,16 @@ bool handle_discovery(apisrv *s, const char *path, const char *accept, api_resp 
         out->code = 200;
         out->body = gotk_xstrdup("ok");
         out->ctype = "text/plain; charset=utf-8";
+        return true;
+    }
+    if (!strcmp(path, "/openapi/v2")) {
+        /* An OpenAPI v2 Document in protobuf (what kubectl asks for) holding
+         * only swagger: "2.0": no schemas, so client-side validation has
+         * nothing to reject, and the server validates with fieldValidation. */
+        free(out->body);
+        out->code = 200;
+        out->body = gotk_xstrdup("\x0a\x03" "2.0");
+        out->ctype = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
         return true;
     }
     bool found;

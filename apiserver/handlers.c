@@ -386,12 +386,36 @@ static bool list_visit(json_object *obj, const char *ns, const char *name, void 
     return true;
 }
 
-/* Decode a continue token "base64(ns/name)". */
+/* A continue token: unpadded URL-safe base64 of "ns/name". Caller frees. */
+static char *encode_continue(const char *ns, const char *name)
+{
+    char *key = gotk_xasprintf("%s/%s", ns, name);
+    char *tok = gotk_base64_encode(key, strlen(key));
+    for (char *p = tok; *p; p++) {
+        if (*p == '+')
+            *p = '-';
+        else if (*p == '/')
+            *p = '_';
+        else if (*p == '=')
+            *p = '\0';
+    }
+    free(key);
+    return tok;
+}
+
+/* Decode a continue token. */
 static bool decode_continue(const char *tok, char **ns, char **name)
 {
     unsigned char *raw = NULL;
-    size_t n = 0;
-    gotk_err *e = gotk_base64_decode(tok, strlen(tok), &raw, &n);
+    size_t n = 0, len = strlen(tok);
+    char *std = gotk_xmalloc(len + 4);
+    for (size_t i = 0; i < len; i++)
+        std[i] = tok[i] == '-' ? '+' : tok[i] == '_' ? '/' : tok[i];
+    while (len % 4)
+        std[len++] = '=';
+    std[len] = '\0';
+    gotk_err *e = gotk_base64_decode(std, len, &raw, &n);
+    free(std);
     if (e) {
         gotk_err_free(e);
         return false;
@@ -438,11 +462,9 @@ static void do_list(api_req *q, api_resp *out)
     snprintf(rv, sizeof rv, "%lld", (long long)store_rev(q->s->st));
     jx_set_str(meta, "resourceVersion", rv);
     if (c.more) {
-        char *key = gotk_xasprintf("%s/%s", c.last_ns, c.last_name);
-        char *tok = gotk_base64_encode(key, strlen(key));
+        char *tok = encode_continue(c.last_ns, c.last_name);
         jx_set_str(meta, "continue", tok);
         free(tok);
-        free(key);
     }
     json_object_object_add(list, "metadata", meta);
     json_object_object_add(list, "items", c.items);

@@ -2,7 +2,7 @@
  * main.c: gotk-apiserver's entry point.
  *
  *   gotk-apiserver --data-dir DIR [--listen HOST:PORT] [--kubeconfig-out PATH]
- *                  [--token-file PATH] [--v]
+ *                  [--token-file PATH] [--watch-cache-size N] [--v]
  *
  * Startup: create the data directory, load or generate the TLS material and
  * the bearer token (DIR/token unless --token-file names one; a missing file is
@@ -31,6 +31,7 @@
 
 typedef struct {
     const char *data_dir, *listen, *kubeconfig_out, *token_file;
+    int ring_size;
 } options;
 
 /* Print usage and exit with `code`. */
@@ -38,7 +39,7 @@ static void usage(int code)
 {
     fprintf(code ? stderr : stdout,
             "usage: gotk-apiserver --data-dir DIR [--listen HOST:PORT] "
-            "[--kubeconfig-out PATH] [--token-file PATH] [--v]\n");
+            "[--kubeconfig-out PATH] [--token-file PATH] [--watch-cache-size N] [--v]\n");
     exit(code);
 }
 
@@ -48,22 +49,24 @@ static void parse_flags(int argc, char **argv, options *o)
     static const struct option longs[] = {
         {"data-dir", required_argument, NULL, 'd'},   {"listen", required_argument, NULL, 'l'},
         {"kubeconfig-out", required_argument, NULL, 'k'}, {"token-file", required_argument, NULL, 't'},
-        {"v", no_argument, NULL, 'v'},                {"help", no_argument, NULL, 'h'},
+        {"watch-cache-size", required_argument, NULL, 'w'}, {"v", no_argument, NULL, 'v'},                {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
     o->listen = "127.0.0.1:6443";
+    o->ring_size = RING_SIZE;
     while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         switch (ch) {
         case 'd': o->data_dir = optarg; break;
         case 'l': o->listen = optarg; break;
         case 'k': o->kubeconfig_out = optarg; break;
         case 't': o->token_file = optarg; break;
+        case 'w': o->ring_size = atoi(optarg); break;
         case 'v': http_verbose = true; break;
         case 'h': usage(0); break;
         default: usage(2);
         }
     }
-    if (!o->data_dir || optind != argc)
+    if (!o->data_dir || optind != argc || o->ring_size < 1)
         usage(2);
 }
 
@@ -209,7 +212,7 @@ static gotk_err *bootstrap(apisrv *s)
 }
 
 /* Open storage and the tables. */
-static gotk_err *open_state(apisrv *s, const char *dir)
+static gotk_err *open_state(apisrv *s, const char *dir, int ring_size)
 {
     char *db = gotk_xasprintf("%s/state.db", dir);
     gotk_err *e = store_open(db, &s->st);
@@ -218,7 +221,7 @@ static gotk_err *open_state(apisrv *s, const char *dir)
         return e;
     res_init_builtin(&s->res);
     res_reload_crds(s);
-    ring_init(&s->ring, RING_SIZE, store_rev(s->st));
+    ring_init(&s->ring, ring_size, store_rev(s->st));
     return bootstrap(s);
 }
 
@@ -256,7 +259,7 @@ static int serve(const options *o, apisrv *s, const sigset_t *sigs)
     if (!e)
         e = load_token(token_path, &s->token);
     if (!e)
-        e = open_state(s, o->data_dir);
+        e = open_state(s, o->data_dir, o->ring_size);
     if (!e)
         e = open_listener(o->listen, &fd, &port);
     if (!e) {

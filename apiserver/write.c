@@ -69,6 +69,36 @@ static bool namespace_open(api_req *q, const char *name, api_resp *out)
     return ok;
 }
 
+/* 422 from a "field: detail" message. */
+static void invalid_msg(api_req *q, const char *name, const char *msg, api_resp *out)
+{
+    const char *sep = strstr(msg, ": ");
+    char *field = sep ? gotk_xstrndup(msg, (size_t)(sep - msg)) : gotk_xstrdup("");
+    h_invalid(q, name, field, sep ? sep + 2 : msg, out);
+    free(field);
+}
+
+/* Secrets: stringData folds into data (base64), type defaults to Opaque. */
+static void normalize_secret(const api_resource *r, json_object *o)
+{
+    if (*r->group || strcmp(r->kind, "Secret"))
+        return;
+    json_object *sd = jx_get(o, "stringData");
+    if (sd && json_object_is_type(sd, json_type_object)) {
+        json_object *data = jx_ensure_obj(o, "data");
+        json_object_object_foreach(sd, k, v)
+        {
+            const char *txt = v ? json_object_get_string(v) : "";
+            char *b64 = gotk_base64_encode(txt, strlen(txt));
+            jx_set_str(data, k, b64);
+            free(b64);
+        }
+    }
+    json_object_object_del(o, "stringData");
+    if (!jx_get_str(o, "type"))
+        jx_set_str(o, "type", "Opaque");
+}
+
 /* Metadata the server sets on create, and kind-specific defaults. */
 static char *init_object(api_req *q, json_object *o, json_object *meta)
 {
@@ -90,6 +120,7 @@ static char *init_object(api_req *q, json_object *o, json_object *meta)
     }
     if (!strcmp(q->r->group, "apiextensions.k8s.io"))
         return res_crd_prepare(o);
+    normalize_secret(q->r, o);
     if (q->r->has_status)
         json_object_object_del(o, "status");
     return NULL;
@@ -134,8 +165,7 @@ void do_create(api_req *q, api_resp *out)
         goto done;
     }
     if ((bad = init_object(q, o, meta))) {
-        api_status(out, 422, "Invalid", q->r->group, q->r->kind, name,
-                   "%s \"%s\" is invalid: %s", q->r->kind, name, bad);
+        invalid_msg(q, name, bad, out);
         goto done;
     }
     gotk_err *e = txn_begin(q->s);
@@ -173,6 +203,8 @@ static json_object *merge_update(api_req *q, json_object *cur, json_object *next
         else
             json_object_object_del(n, "status");
     }
+    if (!status_only)
+        normalize_secret(q->r, n);
     json_object *nm = jx_ensure_obj(n, "metadata"), *cm = jx_get(cur, "metadata");
     static const char *const owned[] = {"uid", "creationTimestamp", "deletionTimestamp",
                                         "deletionGracePeriodSeconds", "namespace", "name",
@@ -196,8 +228,7 @@ void h_write_update(api_req *q, json_object *cur, json_object *next, api_resp *o
     if (crd && h_spec_changed(cur, n)) {
         char *bad = res_crd_prepare(n);
         if (bad) {
-            api_status(out, 422, "Invalid", q->r->group, q->r->kind, q->name,
-                       "%s \"%s\" is invalid: %s", q->r->kind, q->name, bad);
+            invalid_msg(q, q->name, bad, out);
             free(bad);
             json_object_put(n);
             return;

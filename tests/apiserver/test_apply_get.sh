@@ -1,0 +1,83 @@
+# apply (client-side) and get in every output format.
+start_server
+cat > cm.yaml <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: demo
+  labels:
+    app: web
+data:
+  color: blue
+YAML
+expect_eq "$(k apply -f cm.yaml)" "configmap/demo created"
+expect_eq "$(k apply -f cm.yaml)" "configmap/demo unchanged"
+sed -i 's/color: blue/color: red/' cm.yaml
+expect_eq "$(k apply -f cm.yaml)" "configmap/demo configured"
+
+expect_eq "$(k get cm demo -o jsonpath='{.data.color}')" "red" "jsonpath"
+expect_eq "$(k get cm demo -o jsonpath='{.metadata.namespace}/{.metadata.name}')" "default/demo"
+uid=$(k get cm demo -o jsonpath='{.metadata.uid}')
+[[ "$uid" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] || fail "uid $uid"
+[[ "$(k get cm demo -o jsonpath='{.metadata.creationTimestamp}')" =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]] \
+  || fail "creationTimestamp"
+
+json=$(k get cm demo -o json)
+expect_eq "$(jq -r '.apiVersion + " " + .kind + " " + .data.color' <<<"$json")" "v1 ConfigMap red"
+expect_contains "$(jq -r '.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]' <<<"$json")" '"color":"red"'
+
+yaml=$(k get cm demo -o yaml)
+expect_contains "$yaml" "apiVersion: v1"
+expect_contains "$yaml" "kind: ConfigMap"
+expect_contains "$yaml" "  color: red"
+expect_contains "$yaml" "    app: web"
+
+expect_eq "$(k get cm demo -o custom-columns=NAME:.metadata.name,COLOR:.data.color --no-headers | tr -s ' ')" "demo red"
+expect_eq "$(k get cm -o name)" "configmap/demo"
+table=$(k get cm demo)
+expect_eq "$(head -1 <<<"$table" | tr -s ' ')" "NAME DATA AGE" "table header"
+expect_contains "$(tail -1 <<<"$table" | tr -s ' ')" "demo 1 "
+expect_eq "$(k get cm demo -o wide --no-headers | awk '{print $1, $2}')" "demo 1" "wide"
+
+# A Deployment through apply (strategic merge patch on the second apply).
+cat > deploy.yaml <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.25
+        env:
+        - {name: A, value: "1"}
+      - name: sidecar
+        image: busybox:1.36
+YAML
+expect_eq "$(k apply -f deploy.yaml)" "deployment.apps/web created"
+expect_eq "$(k get deploy web -o jsonpath='{.metadata.generation}')" "1"
+sed -i 's/nginx:1.25/nginx:1.26/' deploy.yaml
+expect_eq "$(k apply -f deploy.yaml)" "deployment.apps/web configured"
+expect_eq "$(k get deploy web -o jsonpath='{.spec.template.spec.containers[*].image}')" "nginx:1.26 busybox:1.36"
+expect_eq "$(k get deploy web -o jsonpath='{.metadata.generation}')" "2" "generation after spec change"
+# Status is never invented.
+expect_eq "$(k get deploy web -o jsonpath='{.status}')" "" "no status"
+expect_eq "$(k get deploy web --no-headers | awk '{print $1, $2}')" "web 0/2"
+
+# get all namespaces, and by short name
+expect_eq "$(k get cm -A --no-headers | awk '{print $1, $2}')" "default demo"
+expect_eq "$(k get deploy -o name)" "deployment.apps/web"
+
+# --dry-run=server changes nothing
+rv=$(k get cm demo -o jsonpath='{.metadata.resourceVersion}')
+sed -i 's/color: red/color: green/' cm.yaml
+expect_eq "$(k apply -f cm.yaml --dry-run=server)" "configmap/demo configured (server dry run)"
+expect_eq "$(k get cm demo -o jsonpath='{.data.color} {.metadata.resourceVersion}')" "red $rv" "after dry run"
+stop_server

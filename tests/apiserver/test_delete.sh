@@ -1,0 +1,70 @@
+# delete: finalizers hold an object with deletionTimestamp until released.
+start_server
+k apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: held
+  finalizers: [example.com/hold]
+YAML
+expect_eq "$(k delete cm held --wait=false)" 'configmap "held" deleted'
+expect_eq "$(k get cm held -o jsonpath='{.metadata.finalizers[0]}')" "example.com/hold" "still there"
+[ -n "$(k get cm held -o jsonpath='{.metadata.deletionTimestamp}')" ] || fail "deletionTimestamp not set"
+# deleting again changes nothing
+k delete cm held --wait=false >/dev/null
+# a waiting delete finishes when the finalizer goes
+k delete cm held --timeout=20s > delete.out 2>&1 &
+waiter=$!
+sleep 1
+kill -0 $waiter 2>/dev/null || fail "kubectl delete did not wait for the finalizer"
+k patch cm held --type=json -p '[{"op":"remove","path":"/metadata/finalizers"}]' >/dev/null
+wait $waiter || fail "waiting delete failed: $(cat delete.out)"
+expect_eq "$(cat delete.out)" 'configmap "held" deleted'
+expect_fail k get cm held
+expect_eq "$OUT" 'Error from server (NotFound): configmaps "held" not found'
+
+# plain delete, and wait --for=delete
+k apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: plain}
+YAML
+expect_eq "$(k delete cm plain)" 'configmap "plain" deleted'
+expect_fail k delete cm plain
+expect_eq "$OUT" 'Error from server (NotFound): configmaps "plain" not found'
+
+# preconditions
+k apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: pre}
+YAML
+expect_fail raw DELETE /api/v1/namespaces/default/configmaps/pre -H 'Content-Type: application/json' \
+  -d '{"kind":"DeleteOptions","apiVersion":"v1","preconditions":{"uid":"nope"}}' -f
+expect_eq "$(k get cm pre -o name)" "configmap/pre"
+
+# owner references: dependents go with their owner (background collection)
+owner_uid=$(k get cm pre -o jsonpath='{.metadata.uid}')
+k apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: child
+  ownerReferences:
+  - {apiVersion: v1, kind: ConfigMap, name: pre, uid: $owner_uid}
+YAML
+k delete cm pre >/dev/null
+expect_fail k get cm child
+expect_contains "$OUT" 'configmaps "child" not found'
+
+# deletecollection by label
+for n in x1 x2 y1; do
+  k apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: $n, labels: {group: "g${n:0:1}"}}
+YAML
+done
+raw DELETE '/api/v1/namespaces/default/configmaps?labelSelector=group%3Dgx' >/dev/null
+expect_eq "$(k get cm -o name | tr '\n' ' ')" "configmap/y1 "
+stop_server
