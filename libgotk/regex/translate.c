@@ -12,7 +12,9 @@
  *  - flag groups are checked for Go's four flags (i, m, s, U) and copied;
  *  - `\s` and `\S` become Go's set of five spaces (PCRE2's also has \v);
  *  - `\p{Greek}` becomes `\p{sc:Greek}` (Go means the Script property);
- *  - a repeated assertion (`^*`, which Go accepts) is wrapped in `(?:...)`.
+ *  - a repeated assertion (`^*`, which Go accepts) is wrapped in `(?:...)`;
+ *  - a repetition after a flag group (`a(?U)*`, which Go applies to `a` with the
+ *    new flags) is written before the flag group, lazy or greedy as Go means it.
  *
  * Besides the syntax, it enforces Go's repeat limit: no repetition count above 1000,
  * nested counts included ("(a{500}){3}" is an invalid repeat count).
