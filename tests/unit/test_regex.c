@@ -164,6 +164,11 @@ static const struct { const char *pattern; const char *subject; int n; int spans
     {"(\?i)(\?-i)A", "aA", 1, {1, 2}},
     {"x*", "\xc3\xa9", 1, {0, 0}},
     {"(\?P<a>x)|(\?P<a>y)", "y", 3, {0, 1, -1, -1, 0, 1}},
+    /* a repetition after a flag group applies to the item before it */
+    {"a(\?U)*", "aaa", 1, {0, 0}},
+    {"a(\?i)+b", "aaB", 1, {0, 3}},
+    {"x(\?U)(\?s){2,}\?", "xxxx", 1, {0, 4}},
+    {"^(\?m)*a", "a", 1, {0, 1}},
 };
 
 static const struct { const char *tmpl; const char *want; } expands[] = {
