@@ -1,10 +1,11 @@
 /*
  * kube/internal.h: what the kube module's files share and nobody else sees.
  *
- * The client holds its config, one libcurl easy handle for ordinary requests
- * (guarded by req_lock), a share handle for connections, DNS and TLS sessions
- * (so watches reuse them too), and state guarded by `mu`: the rate limiter,
- * cached credentials (token file, exec plugin) and the discovery cache.
+ * The client holds its config, a small pool of idle libcurl easy handles for
+ * ordinary requests, a share handle for connections, DNS and TLS sessions (so
+ * every handle, watches included, reuses the same connections), and state
+ * guarded by `mu`: the handle pool, the rate limiter, cached credentials (token
+ * file, exec plugin), the discovery cache and the counters.
  */
 #ifndef GOTK_KUBE_INTERNAL_H
 #define GOTK_KUBE_INTERNAL_H
@@ -32,6 +33,9 @@ typedef struct kube_gv {
     struct kube_gv *next;
 } kube_gv;
 
+/* How many idle easy handles a client keeps (one per concurrent request). */
+#define KUBE_POOL_MAX 8
+
 /* Credentials fetched at run time. */
 typedef struct {
     char *file_token;      /* from token_file */
@@ -45,11 +49,12 @@ typedef struct {
 
 struct gotk_kube_client {
     gotk_kube_config *cfg;
-    pthread_mutex_t req_lock; /* guards easy */
-    CURL *easy;
     CURLSH *share;
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
     pthread_mutex_t mu; /* guards everything below */
+    CURL *idle[KUBE_POOL_MAX]; /* easy handles between requests */
+    int nidle;
+    gotk_kube_stats stats;
     gotk_kube_limiter limiter;
     kube_creds creds;
     kube_gv *gvs;      /* cached group versions */
@@ -77,6 +82,8 @@ bool kube_creds_invalidate(gotk_kube_client *c);
 /* Turn a curl failure into an error naming the URL (never a secret). */
 gotk_err *kube_curl_error(CURLcode rc, const char *errbuf, const char *method,
                           const char *url);
+/* Count a finished transfer on `h` in the client's statistics. */
+void kube_count(gotk_kube_client *c, CURL *h, bool retry);
 /* Install the trace callback on a handle (when one is set). */
 void kube_trace_setup(gotk_kube_client *c, CURL *h);
 /* Monotonic clock in nanoseconds. */

@@ -1,10 +1,12 @@
 /*
  * kube/transport.c: the client and its HTTP requests, over libcurl.
  *
- * A client owns one easy handle for ordinary requests: kept between requests (a
- * curl_easy_reset keeps its connection cache), it reuses the TLS connection, and
- * a mutex serializes its users. A share handle lets watch handles reuse DNS, TLS
- * sessions and connections too. Every handle verifies the server against the
+ * A client keeps a pool of idle easy handles (up to KUBE_POOL_MAX): a request
+ * takes one (or makes one when all are busy, so concurrent reconciles never wait
+ * for each other), resets and configures it, and puts it back. All handles,
+ * watch handles included, hang off one share handle holding the connection
+ * cache, DNS and TLS sessions, so TLS connections are reused across all of them
+ * (the counters in gotk_kube_stats show it). Every handle verifies the server against the
  * cluster CA (CURLOPT_CAINFO_BLOB; no system CAs when the kubeconfig names one),
  * presents the client certificate from memory, asks for HTTP/2 over TLS, and
  * keeps TCP keepalive on so dead peers are noticed.
@@ -104,13 +106,11 @@ gotk_err *gotk_kube_client_new(const gotk_kube_config *cfg, gotk_kube_client **o
     pthread_once(&curl_once, curl_init_once);
     gotk_kube_client *c = gotk_xcalloc(1, sizeof *c);
     c->cfg = gotk_kube_config_copy(cfg);
-    pthread_mutex_init(&c->req_lock, NULL);
     pthread_mutex_init(&c->mu, NULL);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_init(&c->share_locks[i], NULL);
     c->share = curl_share_init();
-    c->easy = curl_easy_init();
-    if (!c->share || !c->easy) {
+    if (!c->share) {
         gotk_kube_client_free(c);
         return gotk_err_new(GOTK_E_NOMEM, "kube client: initializing libcurl");
     }
@@ -148,8 +148,8 @@ void gotk_kube_client_free(gotk_kube_client *c)
 {
     if (!c)
         return;
-    if (c->easy)
-        curl_easy_cleanup(c->easy);
+    for (int i = 0; i < c->nidle; i++)
+        curl_easy_cleanup(c->idle[i]);
     if (c->share)
         curl_share_cleanup(c->share);
     creds_clear(&c->creds);
@@ -157,7 +157,6 @@ void gotk_kube_client_free(gotk_kube_client *c)
     gotk_kube_config_free(c->cfg);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_destroy(&c->share_locks[i]);
-    pthread_mutex_destroy(&c->req_lock);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }
@@ -442,10 +441,59 @@ static long retry_after(CURL *h)
     return end != hdr->value && secs > 0 ? secs : 0;
 }
 
-/* One attempt on the client's handle. */
+/* An easy handle from the pool (or a new one), reset for a request. */
+static CURL *handle_get(gotk_kube_client *c)
+{
+    pthread_mutex_lock(&c->mu);
+    CURL *h = c->nidle ? c->idle[--c->nidle] : NULL;
+    pthread_mutex_unlock(&c->mu);
+    if (!h)
+        h = curl_easy_init();
+    else
+        curl_easy_reset(h);
+    if (!h)
+        abort(); /* out of memory, as gotk_xmalloc */
+    return h;
+}
+
+/* Give a handle back to the pool; it keeps no pointer into the request. */
+static void handle_put(gotk_kube_client *c, CURL *h)
+{
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+    pthread_mutex_lock(&c->mu);
+    bool kept = c->nidle < KUBE_POOL_MAX;
+    if (kept)
+        c->idle[c->nidle++] = h;
+    pthread_mutex_unlock(&c->mu);
+    if (!kept)
+        curl_easy_cleanup(h);
+}
+
+void kube_count(gotk_kube_client *c, CURL *h, bool retry)
+{
+    long connects = 0;
+    curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
+    pthread_mutex_lock(&c->mu);
+    c->stats.requests++;
+    c->stats.connections += (uint64_t)(connects > 0 ? connects : 0);
+    c->stats.retries += retry;
+    pthread_mutex_unlock(&c->mu);
+}
+
+void gotk_kube_client_stats(gotk_kube_client *c, gotk_kube_stats *out)
+{
+    pthread_mutex_lock(&c->mu);
+    *out = c->stats;
+    pthread_mutex_unlock(&c->mu);
+}
+
+/* One attempt on a pooled handle (`retry`: it repeats an earlier attempt). */
 static gotk_err *do_once(gotk_kube_client *c, const char *method, const char *url,
                          const char *ctype, const char *body, size_t len,
-                         gotk_kube_response *resp)
+                         gotk_kube_response *resp, bool retry)
 {
     struct curl_slist *hdrs = NULL;
     gotk_err *e = kube_headers(c, ctype, &hdrs);
@@ -453,9 +501,7 @@ static gotk_err *do_once(gotk_kube_client *c, const char *method, const char *ur
         return e;
     gotk_buf buf = {0};
     char errbuf[CURL_ERROR_SIZE] = "";
-    pthread_mutex_lock(&c->req_lock);
-    CURL *h = c->easy;
-    curl_easy_reset(h);
+    CURL *h = handle_get(c);
     kube_easy_setup(c, h);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
@@ -468,8 +514,8 @@ static gotk_err *do_once(gotk_kube_client *c, const char *method, const char *ur
     long code = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     resp->retry_after = rc == CURLE_OK ? retry_after(h) : 0;
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-    pthread_mutex_unlock(&c->req_lock);
+    kube_count(c, h, retry);
+    handle_put(c, h);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK) {
         gotk_buf_free(&buf);
@@ -499,10 +545,10 @@ gotk_err *gotk_kube_do(gotk_kube_client *c, const char *method, const char *path
     memset(resp, 0, sizeof *resp);
     char *url = kube_url(c, path);
     kube_rate_wait(c);
-    gotk_err *e = do_once(c, method, url, content_type, body, len, resp);
+    gotk_err *e = do_once(c, method, url, content_type, body, len, resp, false);
     if (!e && resp->code == 401 && kube_creds_invalidate(c)) {
         gotk_kube_response_free(resp);
-        e = do_once(c, method, url, content_type, body, len, resp);
+        e = do_once(c, method, url, content_type, body, len, resp, true);
     }
     /* As client-go: 429 and 5xx answers that say when to come back are retried. */
     for (int i = 0; !e && i < MAX_RETRIES && should_retry(resp); i++) {
@@ -512,7 +558,7 @@ gotk_err *gotk_kube_do(gotk_kube_client *c, const char *method, const char *path
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
             ;
         kube_rate_wait(c);
-        e = do_once(c, method, url, content_type, body, len, resp);
+        e = do_once(c, method, url, content_type, body, len, resp, true);
     }
     free(url);
     return e;

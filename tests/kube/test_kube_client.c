@@ -1045,6 +1045,80 @@ static void test_rate_limit_applies(void **state)
     gotk_kube_config_free(cfg);
 }
 
+/* Sequential requests reuse one TLS connection. */
+static void test_connection_reuse(void **state)
+{
+    env *v = *state;
+    gotk_kube_client *c = NULL;
+    ok(gotk_kube_client_new(v->cfg, &c));
+    for (int i = 0; i < 20; i++) {
+        gotk_kube_ref r;
+        ok(gotk_kube_get(c, cm_ref(&r, "default", "crud"), NULL, NULL));
+    }
+    gotk_kube_stats st;
+    gotk_kube_client_stats(c, &st);
+    assert_int_equal(st.requests, 21); /* 20 gets and one discovery of v1 */
+    assert_int_equal(st.connections, 1);
+    assert_int_equal(st.retries, 0);
+    gotk_kube_client_free(c);
+}
+
+typedef struct {
+    gotk_kube_client *c;
+    int idx;
+    gotk_err *err;
+} worker;
+
+/* Thread body: create, read and delete ten ConfigMaps of its own. */
+static void *work(void *ud)
+{
+    worker *w = ud;
+    for (int i = 0; i < 10 && !w->err; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "par-%d-%d", w->idx, i);
+        char *text = gotk_xasprintf("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                                    "\"metadata\":{\"name\":\"%s\",\"namespace\":\"default\"}}",
+                                    name);
+        json_object *o = NULL;
+        w->err = gotk_json_parse(text, strlen(text), &o);
+        free(text);
+        gotk_kube_ref r = {"v1", "ConfigMap", "default", name};
+        if (!w->err)
+            w->err = gotk_kube_create(w->c, o, NULL, NULL);
+        if (!w->err)
+            w->err = gotk_kube_get(w->c, &r, NULL, NULL);
+        if (!w->err)
+            w->err = gotk_kube_delete(w->c, &r, NULL, NULL);
+        json_object_put(o);
+    }
+    return NULL;
+}
+
+/* One client used from several threads at once. */
+static void test_concurrent_requests(void **state)
+{
+    env *v = *state;
+    gotk_kube_client *c = NULL;
+    ok(gotk_kube_client_new(v->cfg, &c));
+    const gotk_kube_resource *r = NULL;
+    ok(gotk_kube_resource_for(c, "v1", "ConfigMap", &r));
+    worker w[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker){c, i, NULL};
+        pthread_create(&th[i], NULL, work, &w[i]);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++)
+        ok(w[i].err);
+    gotk_kube_stats st;
+    gotk_kube_client_stats(c, &st);
+    assert_int_equal(st.requests, 1 + 4 * 30);
+    assert_true(st.connections >= 1 && st.connections <= 4);
+    gotk_kube_client_free(c);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1071,6 +1145,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_impersonation_header),
         cmocka_unit_test(test_exec_and_token_file),
         cmocka_unit_test(test_rate_limit_applies),
+        cmocka_unit_test(test_connection_reuse),
+        cmocka_unit_test(test_concurrent_requests),
         cmocka_unit_test(test_watch_gone_after_restart),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);

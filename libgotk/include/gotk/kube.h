@@ -9,11 +9,11 @@
  *    tokenFile, client certificate and key (data or file), impersonation, and exec
  *    credential plugins (client.authentication.k8s.io/v1 and v1beta1: the user's
  *    helper is run with posix_spawn and its ExecCredential status read).
- *  - Transport. One libcurl easy handle per client for ordinary requests (so the
- *    connection is reused) and one per watch; TLS verified against the cluster CA,
- *    HTTP/2 when the server offers it, a token bucket (qps, burst) in front of every
- *    request, impersonation headers. Tokens and keys never appear in errors or
- *    traces.
+ *  - Transport. libcurl easy handles pooled per client and one per watch, all
+ *    sharing one connection cache, so TLS connections are reused; TLS verified
+ *    against the cluster CA, HTTP/2 when the server offers it, a token bucket
+ *    (qps, burst) in front of every request, impersonation headers, retries
+ *    on Retry-After. Tokens and keys never appear in errors or traces.
  *  - Discovery. GVK -> resource (plural, namespaced, status subresource) from
  *    /api/v1 and /apis/<group>/<version>, cached per group version and fetched
  *    again when a kind is missing (a CRD was just created).
@@ -30,8 +30,8 @@
  *    (AlreadyExists, Conflict), GOTK_E_INVALID (Invalid, BadRequest; field causes
  *    listed), GOTK_E_IO (network), and the kube codes below.
  *
- * A client is safe to use from several threads: ordinary requests are serialized on
- * its one handle, watches run on their own.
+ * A client is safe to use from several threads: concurrent requests each take a
+ * pooled handle, watches run on their own.
  */
 #ifndef GOTK_KUBE_H
 #define GOTK_KUBE_H
@@ -123,6 +123,14 @@ typedef struct gotk_kube_client gotk_kube_client;
 gotk_err *gotk_kube_client_new(const gotk_kube_config *cfg, gotk_kube_client **out);
 void gotk_kube_client_free(gotk_kube_client *c);
 const gotk_kube_config *gotk_kube_client_config(const gotk_kube_client *c);
+
+/* Counters since the client was made. */
+typedef struct {
+    uint64_t requests;    /* HTTP requests completed (watches not counted) */
+    uint64_t connections; /* new TCP+TLS connections they needed */
+    uint64_t retries;     /* of those, repeats after 401 or Retry-After */
+} gotk_kube_stats;
+void gotk_kube_client_stats(gotk_kube_client *c, gotk_kube_stats *out);
 
 /* Called with every request line and header sent, one line at a time, without
  * the line ending; Authorization values are masked. For debugging and tests. */
