@@ -229,6 +229,9 @@ gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int pha
 gotk_err *kparse_resources(const char *data, size_t len, const char *source,
                            json_object **docs);
 
+/* Does a Kubernetes label selector ("a=b,c in (x,y),!d") select the map? */
+bool ksel_match(const char *sel, json_object *map);
+
 /* ---- replacements ------------------------------------------------------- */
 
 gotk_err *krepl_run(kctx *c, const char *root, json_object *k, kmap *m);

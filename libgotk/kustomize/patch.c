@@ -536,7 +536,7 @@ static bool req_match(char *req, json_object *map)
 }
 
 /* Does a Kubernetes label selector string select the map? */
-static bool selector_match(const char *sel, json_object *map)
+bool ksel_match(const char *sel, json_object *map)
 {
     if (!sel || !*sel)
         return true;
@@ -581,10 +581,10 @@ static bool target_match(json_object *t, kres *r)
     if (ok && name && *name)
         ok = re_match(name, kres_org_name(r)) || re_match(name, kres_name(r));
     if (ok)
-        ok = selector_match(gotk_obj_get_str(t, "labelSelector"),
+        ok = ksel_match(gotk_obj_get_str(t, "labelSelector"),
                             gotk_obj_get(r->obj, "metadata", "labels", NULL));
     if (ok)
-        ok = selector_match(gotk_obj_get_str(t, "annotationSelector"),
+        ok = ksel_match(gotk_obj_get_str(t, "annotationSelector"),
                             gotk_obj_get(r->obj, "metadata", "annotations", NULL));
     return ok;
 }
