@@ -13,7 +13,7 @@
  * helpers), util.c (files, ids), store.c (SQLite), resources.c (kinds, CRDs), discovery.c (/api, /apis,
  * /openapi), handlers.c (verbs), patch.c (merge, JSON and strategic patches),
  * select.c (label and field selectors), watch.c (event ring, watch streams),
- * table.c (server-side printing for kubectl get).
+ * table.c (server-side printing for kubectl get), pb.c (protobuf bodies).
  */
 #ifndef GOTK_APISERVER_H
 #define GOTK_APISERVER_H
@@ -321,6 +321,12 @@ void watch_free(watcher *w);
 bool table_wanted(const char *accept);
 /* Turn an object or list into a Table (consumes `o`). */
 json_object *table_from(api_req *q, json_object *o, bool is_list);
+
+/* ---- protobuf bodies (pb.c) -------------------------------------------- */
+
+/* Decode a Kubernetes protobuf body (magic + runtime.Unknown) of a supported
+ * built-in kind into JSON; NULL with *err (to free) otherwise. */
+json_object *pb_decode(const char *body, size_t len, char **err);
 
 /* ---- TLS material (tls.c) ---------------------------------------------- */
 

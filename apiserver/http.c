@@ -194,11 +194,26 @@ static void dispatch(apisrv *s, struct MHD_Connection *c, const char *url, const
     free(copy);
 }
 
-/* Whether the request body is protobuf, which this server does not decode. */
-static bool protobuf_body(struct MHD_Connection *c, conn_state *st)
+/* Replace a protobuf body by its JSON; false with a 415 when it cannot be. */
+static bool protobuf_to_json(struct MHD_Connection *c, conn_state *st, api_resp *out)
 {
     const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-    return st->body.len && ct && strstr(ct, "protobuf");
+    if (!st->body.len || !ct || !strstr(ct, "protobuf"))
+        return true;
+    char *err = NULL;
+    json_object *o = pb_decode(st->body.data, st->body.len, &err);
+    if (!o) {
+        api_status(out, 415, "UnsupportedMediaType", NULL, NULL, NULL,
+                   "the body of the request was in an unknown format - accepted media types "
+                   "include: application/json, application/yaml (%s)",
+                   err);
+        free(err);
+        return false;
+    }
+    st->body.len = 0;
+    gotk_buf_puts(&st->body, jx_str(o));
+    json_object_put(o);
+    return true;
 }
 
 /* libmicrohttpd's access handler. */
@@ -226,13 +241,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     watcher *w = NULL;
     if (!authorized(s, c))
         api_status(&out, 401, "Unauthorized", NULL, NULL, NULL, "Unauthorized");
-    else if (protobuf_body(c, st))
-        api_status(&out, 415, "UnsupportedMediaType", NULL, NULL, NULL,
-                   "the body of the request was in an unknown format - accepted media types "
-                   "include: application/json, application/yaml");
     else if (st->too_big)
         api_status(&out, 413, "RequestEntityTooLarge", NULL, NULL, NULL,
                    "Request entity too large: limit is 3145728");
+    else if (!protobuf_to_json(c, st, &out))
+        ; /* 415 filled */
     else
         dispatch(s, c, url, method, st, &out, &w);
     if (http_verbose)

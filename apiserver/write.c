@@ -116,6 +116,8 @@ static char *init_object(api_req *q, json_object *o, json_object *meta)
         json_object_array_add(fin, json_object_new_string("kubernetes"));
         json_object_object_add(spec, "finalizers", fin);
         jx_set_str(jx_ensure_obj(o, "status"), "phase", "Active");
+        jx_set_str(jx_ensure_obj(meta, "labels"), "kubernetes.io/metadata.name",
+                   jx_get_str(meta, "name"));
         return NULL;
     }
     if (!strcmp(q->r->group, "apiextensions.k8s.io"))
