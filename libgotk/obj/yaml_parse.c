@@ -8,6 +8,14 @@
  * fails instead of eating memory). `<<` merge keys add the keys of the merged
  * mappings that the mapping does not set itself. A key written twice is an error
  * naming both lines.
+ *
+ * A stream is split into documents the way kustomize's reader (kyaml's
+ * ByteReader) splits it: CRLF becomes LF, every line starting with `---` ends a
+ * document (anything but a comment after it is an error), and only the first YAML
+ * document of each piece is read, so text after an explicit `...` is ignored.
+ * Values that kustomize cannot carry through its JSON step are rejected here, at
+ * their position: control characters Go leaves unescaped, and the `\/` escape
+ * go-yaml does not know.
  */
 #include "gotk/obj.h"
 
@@ -31,6 +39,8 @@ typedef struct {
     const char *source;
     const char *data; /* the input, to point at a bad character */
     size_t len;
+    size_t line_offset;       /* lines before this document in the whole stream */
+    size_t cur_char, cur_byte; /* libyaml counts characters; where that is in bytes */
     bool literal_folds; /* read folded scalars as written (no kustomize refold) */
     anchor *anchors;
     size_t n_anchors, cap_anchors;
@@ -42,15 +52,32 @@ static gotk_err *err_at(parse_ctx *c, yaml_mark_t mark, const char *fmt, const c
 {
     char *msg = gotk_xasprintf(fmt, arg);
     gotk_err *e = gotk_err_new(GOTK_E_INVALID, "%s:%zu:%zu: %s", c->source ? c->source : "<input>",
-                               mark.line + 1, mark.column + 1, msg);
+                               mark.line + 1 + c->line_offset, mark.column + 1, msg);
     free(msg);
     return e;
+}
+
+/* A reader error (bad encoding, control character) at a byte offset. */
+static gotk_err *reader_error(parse_ctx *c, size_t offset, const char *problem)
+{
+    yaml_mark_t m = {0};
+    for (size_t i = 0; i < offset && i < c->len; i++) {
+        if (c->data[i] == '\n') {
+            m.line++;
+            m.column = 0;
+        } else if (((unsigned char)c->data[i] & 0xC0) != 0x80) {
+            m.column++;
+        }
+    }
+    return err_at(c, m, "%s", problem);
 }
 
 /* The parser's own error: problem, position, and what it was parsing. */
 static gotk_err *parser_error(parse_ctx *c)
 {
     yaml_parser_t *p = &c->parser;
+    if (p->error == YAML_READER_ERROR)
+        return reader_error(c, p->problem_offset, p->problem ? p->problem : "invalid input");
     const char *problem = p->problem ? p->problem : "invalid YAML";
     size_t at = p->problem_mark.index;
     if (at < c->len && c->data[at] == '\t' && strstr(problem, "cannot start any token"))
@@ -59,7 +86,7 @@ static gotk_err *parser_error(parse_ctx *c)
     if (!p->context)
         return err_at(c, p->problem_mark, "%s", problem);
     char *msg = gotk_xasprintf("%s (%s at line %zu)", problem, p->context,
-                               p->context_mark.line + 1);
+                               p->context_mark.line + 1 + c->line_offset);
     gotk_err *e = err_at(c, p->problem_mark, "%s", msg);
     free(msg);
     return e;
@@ -134,6 +161,74 @@ static json_object *from_resolved(const res_value *r, const char *text, size_t l
     return json_object_new_string_len(text, (int)len);
 }
 
+/* The byte offset of a character index, moving a cursor forward (events come in
+ * input order, so the walk over the input is linear overall). */
+static size_t byte_at(parse_ctx *c, size_t char_index)
+{
+    if (char_index < c->cur_char) {
+        c->cur_char = 0;
+        c->cur_byte = 0;
+    }
+    while (c->cur_char < char_index && c->cur_byte < c->len) {
+        c->cur_byte++;
+        while (c->cur_byte < c->len && ((unsigned char)c->data[c->cur_byte] & 0xC0) == 0x80)
+            c->cur_byte++;
+        c->cur_char++;
+    }
+    return c->cur_byte;
+}
+
+/* go-yaml does not know the `\/` escape that libyaml accepts. */
+static gotk_err *check_escapes(parse_ctx *c, yaml_event_t *ev)
+{
+    size_t from = byte_at(c, ev->start_mark.index), to = byte_at(c, ev->end_mark.index);
+    for (size_t i = from; i + 1 < to; i++) {
+        if (c->data[i] != '\\')
+            continue;
+        if (c->data[i + 1] == '/')
+            return err_at(c, ev->start_mark, "%s",
+                          "found unknown escape character while parsing a quoted scalar");
+        i++;
+    }
+    return NULL;
+}
+
+/* Characters Go's JSON encoder leaves raw and go-yaml's reader then refuses:
+ * DEL, the C1 controls but NEL, and U+FFFE/U+FFFF. */
+static bool has_control_chars(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == 0x7F)
+            return true;
+        if (s[i] == 0xC2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F && s[i + 1] != 0x85)
+            return true;
+        if (s[i] == 0xEF && i + 2 < len && s[i + 1] == 0xBF && (s[i + 2] == 0xBE || s[i + 2] == 0xBF))
+            return true;
+    }
+    return false;
+}
+
+/* !!binary: the decoded bytes as a string (JSON then turns bad UTF-8 into U+FFFD). */
+static gotk_err *binary_value(parse_ctx *c, yaml_event_t *ev, json_object **out)
+{
+    const char *text = (const char *)ev->data.scalar.value;
+    gotk_buf clean = {0};
+    for (size_t i = 0; i < ev->data.scalar.length; i++)
+        if (!strchr(" \t\r\n", text[i]))
+            gotk_buf_putc(&clean, text[i]);
+    unsigned char *bytes = NULL;
+    size_t n = 0;
+    gotk_err *e = gotk_base64_decode(clean.data ? clean.data : "", clean.len, &bytes, &n);
+    gotk_buf_free(&clean);
+    if (e) {
+        gotk_err_free(e);
+        return err_at(c, ev->start_mark, "%s", "!!binary value contains invalid base64 data");
+    }
+    *out = json_object_new_string_len((const char *)bytes, (int)n);
+    free(bytes);
+    return NULL;
+}
+
 /* Type a scalar as go-yaml v3 does: quoted and block scalars are strings; plain
  * ones resolve; the standard tags force a type. */
 static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json_object **out)
@@ -145,6 +240,15 @@ static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json
         tag = NULL; /* the non-specific tag resolves like none */
     bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     res_value r = {.kind = RES_STR};
+    if (has_control_chars((const unsigned char *)text, len))
+        return err_at(c, ev->start_mark, "%s", "control characters are not allowed");
+    if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && c->data) {
+        gotk_err *e = check_escapes(c, ev);
+        if (e)
+            return e;
+    }
+    if (tag_is(tag, "binary"))
+        return binary_value(c, ev, out);
     if (ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE && !c->literal_folds) {
         *out = obj_refold_v3(text, len);
         return NULL;
@@ -270,6 +374,8 @@ static gotk_err *parse_key(parse_ctx *c, yaml_event_t *ev, char **key, key_kind 
 {
     *kind = KEY_NORMAL;
     if (ev->type == YAML_SCALAR_EVENT) {
+        if (has_control_chars(ev->data.scalar.value, ev->data.scalar.length))
+            return err_at(c, ev->start_mark, "%s", "control characters are not allowed");
         if (!strcmp((const char *)ev->data.scalar.value, "<<"))
             *kind = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? KEY_MERGE : KEY_DROP;
         *key = gotk_xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
@@ -325,7 +431,7 @@ static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const
         m->cap = m->cap ? m->cap * 2 : 8;
         m->lines = gotk_xrealloc(m->lines, m->cap * sizeof *m->lines);
     }
-    m->lines[m->n++] = key_mark.line + 1;
+    m->lines[m->n++] = key_mark.line + 1 + c->line_offset;
     return NULL;
 }
 
@@ -477,9 +583,100 @@ static gotk_err *parse_all(const char *data, size_t len, const char *source, boo
     return NULL;
 }
 
+/* The first YAML document of one piece of the stream, if it has one. */
+static gotk_err *parse_piece(parse_ctx *c, const char *piece, size_t len, json_object *docs)
+{
+    c->data = piece;
+    c->len = len;
+    c->cur_char = c->cur_byte = 0;
+    if (!yaml_parser_initialize(&c->parser))
+        return gotk_err_new(GOTK_E_NOMEM, "initializing the YAML parser");
+    yaml_parser_set_input_string(&c->parser, (const unsigned char *)piece, len);
+    gotk_err *e = NULL;
+    for (bool done = false; !done && !e;) {
+        yaml_event_t ev;
+        if ((e = next_event(c, &ev)))
+            break;
+        yaml_event_type_t type = ev.type;
+        yaml_event_delete(&ev);
+        if (type == YAML_STREAM_END_EVENT)
+            done = true;
+        else if (type == YAML_DOCUMENT_START_EVENT) {
+            e = parse_document(c, docs);
+            done = true;
+        }
+    }
+    anchors_clear(c);
+    yaml_parser_delete(&c->parser);
+    return e;
+}
+
+/* After "\n---" at `at`: the rest of the separator line must be empty or a comment. */
+static gotk_err *check_separator(parse_ctx *c, const char *line, size_t n, size_t lineno)
+{
+    size_t i = 3;
+    while (i < n && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+        i++;
+    if (i == n || line[i] == '#')
+        return NULL;
+    size_t end = n;
+    while (end > 0 && strchr(" \t\r", line[end - 1]))
+        end--;
+    return gotk_err_new(GOTK_E_INVALID, "%s:%zu: invalid document separator: %.*s",
+                        c->source ? c->source : "<input>", lineno, (int)end, line);
+}
+
+/* kyaml's splitDocuments: pieces between lines that start with "---". */
+static gotk_err *parse_pieces(parse_ctx *c, const char *data, size_t len, json_object *docs)
+{
+    size_t start = 0, line = 0, piece_line = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] != '\n')
+            continue;
+        line++;
+        const char *nl = i + 4 <= len && !memcmp(data + i + 1, "---", 3)
+                             ? memchr(data + i + 1, '\n', len - i - 1) : NULL;
+        if (!nl)
+            continue;
+        size_t n = (size_t)(nl - (data + i + 1));
+        gotk_err *e = check_separator(c, data + i + 1, n, line + 1);
+        c->line_offset = piece_line;
+        if (!e)
+            e = parse_piece(c, data + start, i + 1 - start, docs);
+        if (e)
+            return e;
+        start = (size_t)(nl - data) + 1;
+        i = start - 1;
+        line++;
+        piece_line = line;
+    }
+    c->line_offset = piece_line;
+    return parse_piece(c, data + start, len - start, docs);
+}
+
 gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json_object **docs)
 {
-    return parse_all(data, len, source, false, docs);
+    char *copy = NULL;
+    if (memmem(data, len, "\r\n", 2)) { /* kyaml turns CRLF into LF first */
+        copy = gotk_xmalloc(len + 1);
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++)
+            if (!(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
+                copy[n++] = data[i];
+        data = copy;
+        len = n;
+    }
+    parse_ctx c = {.source = source};
+    json_object *arr = json_object_new_array();
+    gotk_err *e = parse_pieces(&c, data, len, arr);
+    free(c.anchors);
+    free(copy);
+    if (e) {
+        json_object_put(arr);
+        return e;
+    }
+    *docs = arr;
+    return NULL;
 }
 
 gotk_err *obj_yaml_parse_plain(const char *data, size_t len, json_object **docs)

@@ -229,6 +229,32 @@ static void test_kustomize_quirks(void **state)
     check_roundtrip("b: 1\n\"\\U0001F600\": 2\n", "\"\\U0001F600\": 2\nb: 1\n");
 }
 
+/* How kustomize's reader splits a stream, and what it refuses. */
+static void test_stream_like_kyaml(void **state)
+{
+    (void)state;
+    json_object *docs = NULL;
+    const char *in = "a: 1\r\n...\r\nignored: after document end\r\n--- # next\r\nb: 2\r\n";
+    assert_null(gotk_yaml_parse(in, strlen(in), "s.yaml", &docs));
+    char *s = gotk_json_to_string(docs);
+    assert_string_equal(s, "[{\"a\":1},{\"b\":2}]");
+    free(s);
+    json_object_put(docs);
+    check_error("a: 1\n--- b: 2\n", "ERROR t.yaml:2: invalid document separator: --- b: 2");
+    /* positions count lines of the whole stream */
+    check_error("a: 1\n---\n\nb: 1\nb: 2\n",
+                "ERROR t.yaml:5:1: mapping key \"b\" already defined at line 4");
+    check_error("a: \"x\\/y\"\n",
+                "ERROR t.yaml:1:4: found unknown escape character while parsing a quoted scalar");
+    check_error("a: \"x\\u007fy\"\n", "ERROR t.yaml:1:4: control characters are not allowed");
+    check_error("a: \"x\\u0080y\"\n", "ERROR t.yaml:1:4: control characters are not allowed");
+    check_error("a: 1\nb: x\x01y\n", "ERROR t.yaml:2:5: control characters are not allowed");
+    check_error("a: 1\nb: \xff\n", "ERROR t.yaml:2:4: invalid leading UTF-8 octet");
+    check_json("a: \"x\\u0085y\"\n", "{\"a\":\"x\xc2\x85y\"}"); /* NEL is fine */
+    check_json("b: !!binary aGVsbG8g\n  d29ybGQ=\n", "{\"b\":\"hello world\"}");
+    check_error("b: !!binary '!!!'\n", "ERROR t.yaml:1:4: !!binary value contains invalid base64 data");
+}
+
 static void test_emit_keeps_order_unless_sorting(void **state)
 {
     (void)state;
@@ -290,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting_is_refused),
         cmocka_unit_test(test_emit_like_kustomize),
         cmocka_unit_test(test_kustomize_quirks),
+        cmocka_unit_test(test_stream_like_kyaml),
         cmocka_unit_test(test_emit_keeps_order_unless_sorting),
         cmocka_unit_test(test_emit_stream_separators),
         cmocka_unit_test(test_emit_rejects_invalid_utf8),
