@@ -438,6 +438,10 @@ static void merge_from(kres *r, kres *old, bool data)
         kstrv_push(&r->prefixes, old->prefixes.v[i]);
     for (size_t i = 0; i < old->suffixes.n; i++)
         kstrv_push(&r->suffixes, old->suffixes.v[i]);
+    if (data && old->origin) {
+        free(r->origin);
+        r->origin = gotk_xstrdup(old->origin);
+    }
 }
 
 /* Absorb a generated resource by its behavior. Takes r. */
@@ -491,6 +495,13 @@ static gotk_err *run_list(kctx *c, const char *root, json_object *k, const char 
             e = make_object(c, root, g, gopts, secret, &r);
         if (!e) {
             r->behavior = beh;
+            if (c->origin_on) {
+                char *in = krel_join(c->origin, c->kfile ? c->kfile : "kustomization.yaml");
+                r->origin = gotk_xasprintf("configuredIn: %s\nconfiguredBy:\n  apiVersion: "
+                                           "builtin\n  kind: %s\n", in,
+                                           secret ? "SecretGenerator" : "ConfigMapGenerator");
+                free(in);
+            }
             e = absorb(m, r);
         }
         if (e)

@@ -57,6 +57,7 @@ typedef struct kres {
     int behavior;     /* generator behavior */
     bool needs_hash;  /* generated without disableNameSuffixHash */
     bool local;       /* config.kubernetes.io/local-config */
+    char *origin;     /* the config.kubernetes.io/origin text, when tracked */
 } kres;
 
 typedef struct {
@@ -176,8 +177,15 @@ bool kfs_matches(const kfspec *fs, json_object *obj);
 
 typedef struct {
     gotk_kustomize_opts opts;
-    kstrv stack; /* directories being loaded (cycle detection) */
+    kstrv stack;        /* directories being loaded (cycle detection) */
+    json_object *top_k; /* the top kustomization (sortOptions, buildMetadata) */
+    bool origin_on;     /* buildMetadata asks for origin annotations */
+    char *origin;       /* directory of the level being loaded, relative to the top */
+    const char *kfile;  /* file name of the kustomization being loaded */
 } kctx;
+
+/* Join relative paths and clean them as Go's filepath.Join does. Caller frees. */
+char *krel_join(const char *a, const char *b);
 
 /* A loaded kustomization: its directory and parsed file. */
 typedef struct {
@@ -238,6 +246,8 @@ gotk_err *krepl_run(kctx *c, const char *root, json_object *k, kmap *m);
 
 /* ---- ordering ----------------------------------------------------------- */
 
-void ksort_legacy(kmap *m);
+/* Reorder m in kustomize's legacy order; first/last may be NULL for the
+ * default kind lists (sortOptions.legacySortOptions). */
+void ksort_legacy(kmap *m, json_object *first, json_object *last);
 
 #endif

@@ -240,6 +240,7 @@ void kres_free(kres *r)
     free(r->prev);
     kstrv_free(&r->prefixes);
     kstrv_free(&r->suffixes);
+    free(r->origin);
     free(r);
 }
 

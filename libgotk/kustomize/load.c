@@ -50,6 +50,34 @@ char *kpath_join(const char *dir, const char *rel)
     return gotk_buf_steal(&b);
 }
 
+/* Join relative paths and clean them lexically, keeping leading "..". */
+char *krel_join(const char *a, const char *b)
+{
+    char *full = *a ? gotk_xasprintf("%s/%s", a, b) : gotk_xstrdup(b);
+    kstrv parts = {0};
+    char *save = NULL;
+    for (char *t = strtok_r(full, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(t, "."))
+            continue;
+        if (!strcmp(t, "..") && parts.n && strcmp(parts.v[parts.n - 1], "..")) {
+            free(parts.v[--parts.n]);
+            continue;
+        }
+        kstrv_push(&parts, t);
+    }
+    gotk_buf b2 = {0};
+    for (size_t i = 0; i < parts.n; i++) {
+        if (i)
+            gotk_buf_putc(&b2, '/');
+        gotk_buf_puts(&b2, parts.v[i]);
+    }
+    if (!b2.len)
+        gotk_buf_putc(&b2, '.');
+    kstrv_free(&parts);
+    free(full);
+    return gotk_buf_steal(&b2);
+}
+
 /* Is path inside (or equal to) root? Both absolute and clean. */
 static bool path_within(const char *path, const char *root)
 {
@@ -194,23 +222,46 @@ static gotk_err *accumulate_file(kctx *c, const char *root, const char *rel, kma
     free(abs);
     if (e)
         return e;
+    char *origin = NULL;
+    if (c->origin_on) {
+        char *p = krel_join(c->origin, rel);
+        origin = gotk_xasprintf("path: %s\n", p);
+        free(p);
+    }
     for (size_t i = 0; !e && i < json_object_array_length(docs); i++) {
         json_object *d = json_object_get(json_object_array_get_idx(docs, i));
-        e = kmap_append(m, kres_new(d));
+        kres *r = kres_new(d);
+        if (origin)
+            r->origin = gotk_xstrdup(origin);
+        e = kmap_append(m, r);
         if (e)
             e = gotk_err_wrap(e, "merging resources from '%s'", rel);
     }
     json_object_put(docs);
+    free(origin);
+    return e;
+}
+
+/* Build a sub-directory with the origin path moved into it. */
+static gotk_err *build_sub(kctx *c, const char *path, const char *rel, bool component,
+                          kmap *m, kconfig *cfg)
+{
+    char *saved = c->origin;
+    c->origin = krel_join(saved, rel);
+    gotk_err *e = kbuild_dir(c, path, component, m, cfg);
+    free(c->origin);
+    c->origin = saved;
     return e;
 }
 
 /* Build a directory resource into its own map and append it to m. */
-static gotk_err *accumulate_dir(kctx *c, const char *path, kmap *m, kconfig *cfg)
+static gotk_err *accumulate_dir(kctx *c, const char *path, const char *rel, kmap *m,
+                                kconfig *cfg)
 {
     kmap sub = {0};
     kconfig subcfg;
     kconfig_default(&subcfg);
-    gotk_err *e = kbuild_dir(c, path, false, &sub, &subcfg);
+    gotk_err *e = build_sub(c, path, rel, false, &sub, &subcfg);
     for (size_t i = 0; !e && i < sub.n; i++) {
         e = kmap_append(m, sub.v[i]);
         sub.v[i] = NULL;
@@ -243,7 +294,7 @@ static gotk_err *accumulate_one(kctx *c, const char *root, const char *rel, kmap
                          "at directory: not a valid directory: evalsymlink failure on '%s' : "
                          "lstat %s: no such file or directory", rel, p, p, p, p);
     } else if (S_ISDIR(st.st_mode)) {
-        e = accumulate_dir(c, p, m, cfg);
+        e = accumulate_dir(c, p, rel, m, cfg);
         if (e)
             e = gotk_err_wrap(e, "accumulation err='accumulating resources from '%s': '%s' "
                                  "must resolve to a file'", rel, p);
@@ -305,7 +356,7 @@ static gotk_err *accumulate_components(kctx *c, const char *root, json_object *k
     for (size_t i = 0; a && i < json_object_array_length(a); i++) {
         const char *rel = json_object_get_string(json_object_array_get_idx(a, i));
         char *p = kpath_join(root, rel);
-        gotk_err *e = kbuild_dir(c, p, true, m, cfg);
+        gotk_err *e = build_sub(c, p, rel, true, m, cfg);
         free(p);
         if (e)
             return gotk_err_wrap(e, "accumulating components");
@@ -402,12 +453,16 @@ static gotk_err *check_unsupported(json_object *k)
 }
 
 /* Load and parse dir's kustomization file. */
-static gotk_err *load_kustomization(const char *dir, bool component, json_object **out)
+static gotk_err *load_kustomization(const char *dir, bool component, json_object **out,
+                                    const char **kfile)
 {
     char *file = NULL;
     gotk_err *e = find_kfile(dir, &file);
     if (e)
         return e;
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(strrchr(file, '/') + 1, kfile_names[i]))
+            *kfile = kfile_names[i];
     json_object *k = NULL;
     char *data = NULL;
     size_t len = 0;
@@ -434,13 +489,15 @@ static gotk_err *load_kustomization(const char *dir, bool component, json_object
 }
 
 /* The steps of one level after loading. */
-static gotk_err *build_level(kctx *c, const char *dir, json_object *k, kmap *m, kconfig *cfg)
+static gotk_err *build_level(kctx *c, const char *dir, json_object *k, const char *kfile,
+                             kmap *m, kconfig *cfg)
 {
     gotk_err *e = check_unsupported(k);
     if (!e)
         e = accumulate_resources(c, dir, k, m, cfg);
     if (!e)
         e = load_configurations(c, dir, k, cfg);
+    c->kfile = kfile;
     if (!e)
         e = kgen_run(c, dir, k, m);
     if (!e)
@@ -463,14 +520,21 @@ gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfi
             return e;
         }
     json_object *k = NULL;
-    gotk_err *e = load_kustomization(rdir, component, &k);
+    const char *kfile = "kustomization.yaml";
+    gotk_err *e = load_kustomization(rdir, component, &k, &kfile);
     if (e) {
         e = gotk_err_wrap(e, "couldn't make target for path '%s'", rdir);
         free(rdir);
         return e;
     }
+    if (!c->stack.n) {
+        json_object *bm = json_object_object_get(k, "buildMetadata");
+        c->top_k = json_object_get(k);
+        c->origin_on = bm && json_object_is_type(bm, json_type_array) &&
+                       json_object_array_length(bm) > 0;
+    }
     kstrv_push(&c->stack, rdir);
-    e = build_level(c, rdir, k, out, cfg);
+    e = build_level(c, rdir, k, kfile, out, cfg);
     if (e && c->stack.n > 1)
         e = gotk_err_wrap(e, "recursed accumulation of path '%s'", rdir);
     free(c->stack.v[--c->stack.n]);
@@ -494,6 +558,73 @@ static void drop_local(kmap *m)
     }
 }
 
+/* Is word listed in the top kustomization's buildMetadata? */
+static bool build_meta(kctx *c, const char *word)
+{
+    json_object *bm = c->top_k ? json_object_object_get(c->top_k, "buildMetadata") : NULL;
+    for (size_t i = 0; bm && json_object_is_type(bm, json_type_array) &&
+                       i < json_object_array_length(bm); i++)
+        if (!strcmp(json_object_get_string(json_object_array_get_idx(bm, i)), word))
+            return true;
+    return false;
+}
+
+/* Order the output: sortOptions win over the reorder option. */
+static gotk_err *apply_sort(kctx *c, kmap *m)
+{
+    json_object *so = c->top_k ? json_object_object_get(c->top_k, "sortOptions") : NULL;
+    if (!so) {
+        if (c->opts.reorder == GOTK_KUSTOMIZE_REORDER_LEGACY)
+            ksort_legacy(m, NULL, NULL);
+        return NULL;
+    }
+    const char *order = gotk_obj_get_str(so, "order");
+    json_object *lso = json_object_object_get(so, "legacySortOptions");
+    if (order && !strcmp(order, "fifo") && lso)
+        return gotk_err_new(GOTK_E_INVALID, "the field 'sortOptions.legacySortOptions' is set but "
+                                            "the selected sort order is 'fifo', not 'legacy'");
+    if (order && !strcmp(order, "legacy")) {
+        if (lso)
+            ksort_legacy(m, json_object_object_get(lso, "orderFirst"),
+                         json_object_object_get(lso, "orderLast"));
+        else
+            ksort_legacy(m, NULL, NULL);
+        return NULL;
+    }
+    if (order && !strcmp(order, "fifo"))
+        return NULL;
+    return gotk_err_new(GOTK_E_INVALID,
+                        "the field 'sortOptions.order' must be one of [fifo, legacy]");
+}
+
+/* Set a label or annotation on metadata. */
+static void set_meta(json_object *o, const char *map, const char *key, const char *val)
+{
+    json_object *md = json_object_object_get(o, "metadata");
+    if (!md)
+        return;
+    json_object *mm = json_object_object_get(md, map);
+    if (!mm || !json_object_is_type(mm, json_type_object)) {
+        mm = json_object_new_object();
+        json_object_object_add(md, map, mm);
+    }
+    json_object_object_add(mm, key, json_object_new_string(val));
+}
+
+/* What runs once at the end: order and build metadata. */
+static gotk_err *finish(kctx *c, kmap *m)
+{
+    gotk_err *e = apply_sort(c, m);
+    bool managed = build_meta(c, "managedByLabel"), origin = build_meta(c, "originAnnotations");
+    for (size_t i = 0; !e && i < m->n; i++) {
+        if (managed)
+            set_meta(m->v[i]->obj, "labels", "app.kubernetes.io/managed-by", "kustomize-(devel)");
+        if (origin && m->v[i]->origin)
+            set_meta(m->v[i]->obj, "annotations", "config.kubernetes.io/origin", m->v[i]->origin);
+    }
+    return e;
+}
+
 /* Build dir into a new array of objects. */
 gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
                                json_object **docs)
@@ -501,6 +632,7 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     kctx c = {0};
     if (opts)
         c.opts = *opts;
+    c.origin = gotk_xstrdup("");
     kmap m = {0};
     kconfig cfg;
     kconfig_default(&cfg);
@@ -519,8 +651,9 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
         e = kt_namerefs(&m, &cfg);
     if (!e) {
         drop_local(&m);
-        if (c.opts.reorder == GOTK_KUSTOMIZE_REORDER_LEGACY)
-            ksort_legacy(&m);
+        e = finish(&c, &m);
+    }
+    if (!e) {
         json_object *out = json_object_new_array();
         for (size_t i = 0; i < m.n; i++)
             json_object_array_add(out, json_object_get(m.v[i]->obj));
@@ -529,6 +662,8 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     kmap_free(&m);
     kconfig_free(&cfg);
     kstrv_free(&c.stack);
+    json_object_put(c.top_k);
+    free(c.origin);
     free(abs);
     return e;
 }

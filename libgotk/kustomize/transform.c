@@ -476,8 +476,18 @@ static const char *const order_last[] = {"MutatingWebhookConfiguration",
 #define NFIRST (sizeof order_first / sizeof order_first[0])
 
 /* The rank of a kind: negative first, 0 unknown, positive last. */
-static int kind_rank(const char *kind)
+static int kind_rank(const char *kind, json_object *first, json_object *last)
 {
+    if (first || last) {
+        size_t nf = first ? json_object_array_length(first) : 0;
+        for (size_t i = 0; i < nf; i++)
+            if (!strcmp(kind, json_object_get_string(json_object_array_get_idx(first, i))))
+                return (int)i - (int)nf;
+        for (size_t i = 0; last && i < json_object_array_length(last); i++)
+            if (!strcmp(kind, json_object_get_string(json_object_array_get_idx(last, i))))
+                return (int)i + 1;
+        return 0;
+    }
     for (size_t i = 0; i < NFIRST; i++)
         if (!strcmp(kind, order_first[i]))
             return (int)i - (int)NFIRST;
@@ -496,14 +506,14 @@ typedef struct {
 } ksortkey;
 
 /* Precompute one resource's sort strings. */
-static void sort_key(kres *r, ksortkey *k)
+static void sort_key(kres *r, ksortkey *k, json_object *first, json_object *last)
 {
     const char *g, *v;
     size_t gl;
     kres_gvk(r->obj, &g, &gl, &v);
     const char *kind = kres_kind(r), *ns = kres_ns(r), *name = kres_name(r);
     k->r = r;
-    k->rank = kind_rank(kind);
+    k->rank = kind_rank(kind, first, last);
     k->gvk = gotk_xasprintf("%.*s_%s_%s", gl ? (int)gl : 2, gl ? g : "~G", *v ? v : "~V",
                             *kind ? kind : "~K");
     k->idstr = gotk_xasprintf("%s.%s.%.*s|%s|%s", *kind ? kind : "[noKind]",
@@ -529,11 +539,11 @@ static int sort_cmp(const void *pa, const void *pb)
 }
 
 /* Reorder m in kustomize's legacy order. */
-void ksort_legacy(kmap *m)
+void ksort_legacy(kmap *m, json_object *first, json_object *last)
 {
     ksortkey *keys = gotk_xcalloc(m->n ? m->n : 1, sizeof *keys);
     for (size_t i = 0; i < m->n; i++)
-        sort_key(m->v[i], &keys[i]);
+        sort_key(m->v[i], &keys[i], first, last);
     qsort(keys, m->n, sizeof *keys, sort_cmp);
     for (size_t i = 0; i < m->n; i++) {
         m->v[i] = keys[i].r;
