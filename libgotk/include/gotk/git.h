@@ -1,0 +1,148 @@
+/*
+ * git: what source-controller and image-automation-controller do with Git,
+ * on libgit2 (1.5, with libssh2 for SSH and mbedTLS for HTTPS).
+ *
+ * Checkout. gotk_git_checkout lists the remote's refs, resolves the requested
+ * reference to a commit, and returns "unchanged" without fetching when the
+ * resulting revision equals the last one the caller saw. Otherwise it fetches
+ * only the one ref it needs (libgit2 1.5 cannot fetch shallow; a single ref is
+ * the closest it gets), checks the commit out into the directory (detached
+ * HEAD), and optionally updates submodules recursively with the same
+ * credentials.
+ *
+ * References, in Flux's precedence: commit (alone, or checked to be on
+ * `branch`), name (any refname; annotated tags are peeled), semver (the
+ * highest tag matching the constraint, tags parsed as Flux's version package
+ * does), tag, branch (default "master").
+ *
+ * Revisions, exactly as Flux writes them: `<branch>@sha1:<hex>`,
+ * `<tag>@sha1:<commit hex>`, `sha1:<hex>` for a bare commit, and for `name`
+ * the full refname, `refs/pull/1/head@sha1:<hex>`.
+ *
+ * URLs: http://, https://, ssh://, git://. The scp form `git@host:org/repo` is
+ * rejected with a message saying to write `ssh://git@host/org/repo`.
+ *
+ * Authentication comes from the Secret keys Flux uses (gotk_git_auth_set):
+ *  - `username` + `password`: HTTP basic (over http:// too, as Flux allows);
+ *  - `bearerToken`: an `Authorization: Bearer` header (not with basic auth);
+ *  - `identity` (+ `identity.pub`, + `password` as its passphrase) and
+ *    `known_hosts` (required for ssh://): the server's host key must appear in
+ *    known_hosts for `host` or `[host]:port` (plain, hashed `|1|` and wildcard
+ *    entries); an unknown host or a different key is an error naming the host;
+ *  - `ca.crt`: HTTPS servers are verified against these CAs (instead of the
+ *    system's) in libgit2's certificate callback, with OpenSSL: the server's
+ *    certificate must be signed by one of them (intermediates must be in
+ *    ca.crt too: libgit2 hands over only the leaf) and match the host;
+ *  - `tls.crt`/`tls.key`: client certificates cannot be set per remote in
+ *    libgit2 1.5; a Secret holding them is refused with a message saying so.
+ * No error message ever contains a password, token or key.
+ *
+ * Timeout: a deadline checked from libgit2's progress callbacks, which abort
+ * the transfer once it passes (libgit2 1.5 has no socket timeouts).
+ *
+ * Commit and push: gotk_git_commit_push stages every change in a checkout,
+ * commits it with the given author and message on top of HEAD, and pushes it
+ * to a branch of the checkout's remote with the same authentication.
+ *
+ * Not here yet: PGP verification of commits and tags (`spec.verify`), proxies,
+ * sparse checkout.
+ */
+#ifndef GOTK_GIT_H
+#define GOTK_GIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gotk/core.h"
+
+/* Process-wide libgit2 setup; every gotk_git_* function calls it. Safe to call
+ * more than once. */
+void gotk_git_init(void);
+/* Release libgit2's global state (tests, to keep leak checkers quiet). */
+void gotk_git_shutdown(void);
+
+/* ---- authentication ---------------------------------------------------- */
+
+typedef struct {
+    const char *data; /* not owned; not NUL-terminated necessarily */
+    size_t len;
+} gotk_git_bytes;
+
+/* The Secret's data, by Flux's key names. Pointers are borrowed. */
+typedef struct {
+    gotk_git_bytes username, password, bearer_token;
+    gotk_git_bytes identity, identity_pub, known_hosts;
+    gotk_git_bytes ca_crt, tls_crt, tls_key;
+} gotk_git_auth;
+
+/* Set the field for a Secret key ("username", "bearerToken", "identity.pub",
+ * "ca.crt", ...). Returns false for keys Git authentication does not use. */
+bool gotk_git_auth_set(gotk_git_auth *a, const char *key, const void *data, size_t len);
+
+/* ---- references and revisions ------------------------------------------ */
+
+typedef struct {
+    const char *branch, *tag, *semver, *name, *commit; /* NULL or "" = unset */
+} gotk_git_ref;
+
+/* Flux's revision string for a commit reached through `reference` (a full
+ * refname, or NULL/"" for a bare commit): "main@sha1:<hex>", "v1@sha1:<hex>",
+ * "sha1:<hex>". With `absolute`, the full refname is kept
+ * ("refs/pull/1/head@sha1:<hex>"). Caller frees. */
+char *gotk_git_revision(const char *reference, const char *hex, bool absolute);
+
+/* Check a URL: scheme http, https, ssh or git, a host, no scp form. */
+gotk_err *gotk_git_url_check(const char *url);
+
+/* ---- checkout ----------------------------------------------------------- */
+
+typedef struct {
+    const char *url;
+    gotk_git_ref ref;
+    const gotk_git_auth *auth;  /* NULL: anonymous */
+    const char *last_revision;  /* skip the fetch when the revision equals it */
+    bool recurse_submodules;
+    gotk_duration timeout;      /* 0: none */
+} gotk_git_checkout_opts;
+
+typedef struct {
+    char *revision;  /* Flux's revision string */
+    char *reference; /* full refname the commit came from, "" for a bare commit */
+    char commit[41]; /* hex */
+    bool unchanged;  /* revision == last_revision: nothing fetched or written */
+    /* The commit, for events (NULL when unchanged). */
+    char *message;
+    char *author_name, *author_email;
+    int64_t author_time; /* seconds since the epoch */
+} gotk_git_result;
+
+/* Check out opts->ref of opts->url into `dir` (created if missing; should be
+ * empty). On error `out` holds nothing to free. */
+gotk_err *gotk_git_checkout(const gotk_git_checkout_opts *opts, const char *dir,
+                            gotk_git_result *out);
+/* Resolve the reference against the remote's ref list only (no fetch): fills
+ * revision, reference and commit. Not possible for `commit` without branch
+ * verification; that case is answered locally. */
+gotk_err *gotk_git_resolve(const gotk_git_checkout_opts *opts, gotk_git_result *out);
+void gotk_git_result_free(gotk_git_result *r);
+
+/* ---- commit and push ----------------------------------------------------- */
+
+typedef struct {
+    const char *author_name, *author_email;
+    const char *message;
+    const char *branch;        /* push to refs/heads/<branch> */
+    bool force;                /* force-push */
+    const gotk_git_auth *auth; /* NULL: anonymous */
+    gotk_duration timeout;
+} gotk_git_push_opts;
+
+/* Stage every change in the checkout at `dir`, commit it on top of HEAD and
+ * push to the remote "origin". `commit_hex` (41 bytes, may be NULL) receives
+ * the new commit. When nothing changed, returns an error with code
+ * GOTK_E_CONFLICT and message "no changes to commit" and pushes nothing. */
+gotk_err *gotk_git_commit_push(const char *dir, const gotk_git_push_opts *opts,
+                               char commit_hex[41]);
+
+#endif
