@@ -18,6 +18,11 @@
  *  - The HTTP endpoints: /metrics on --metrics-addr, /healthz and /readyz on
  *    --health-addr.
  *  - The flags all Flux controllers take.
+ *  - Informers: a thread per watched kind keeping a local cache by list + watch,
+ *    relisting on 410 and retrying across API server restarts.
+ *  - Kubernetes Events as client-go's recorder writes them.
+ *  - Leader election on a coordination.k8s.io Lease.
+ *  - The controller loop tying it together: SIGTERM drains and exits 0.
  */
 #ifndef GOTK_RUNTIME_H
 #define GOTK_RUNTIME_H
@@ -28,6 +33,7 @@
 #include <stdint.h>
 
 #include "gotk/core.h"
+#include "gotk/kube.h"
 
 /* ---- work queue ---------------------------------------------------------- */
 
@@ -192,5 +198,94 @@ gotk_err *gotk_flag_duration(const char *value, void *target); /* gotk_duration 
  * stdout and sets *help. */
 gotk_err *gotk_runtime_parse_flags(int argc, char **argv, gotk_runtime_opts *o,
                                    const gotk_flag *extra, size_t nextra, bool *help);
+
+/* ---- informers ----------------------------------------------------------- */
+
+typedef struct gotk_informer gotk_informer;
+
+/* Called on the informer's thread for every change: the new object (borrowed) and,
+ * for updates, the cached previous one (borrowed, may be NULL). After a relist,
+ * objects that vanished are reported DELETED. */
+typedef void (*gotk_informer_fn)(gotk_kube_event type, json_object *obj, json_object *old,
+                                 void *ud);
+
+/* An informer for `kind` in `ns` (NULL: all namespaces), optionally filtered by a
+ * label selector. Nothing happens until gotk_informer_start. */
+gotk_informer *gotk_informer_new(gotk_kube_client *kube, const char *api_version,
+                                 const char *kind, const char *ns, const char *label_selector,
+                                 gotk_informer_fn fn, void *ud);
+void gotk_informer_start(gotk_informer *i);
+/* Whether the first list has completed. */
+bool gotk_informer_synced(gotk_informer *i);
+bool gotk_informer_wait_synced(gotk_informer *i, gotk_duration timeout);
+/* A deep copy of the cached object, or NULL. */
+json_object *gotk_informer_get(gotk_informer *i, const char *ns, const char *name);
+/* Deep copies of every cached object, in a new array. */
+json_object *gotk_informer_list(gotk_informer *i);
+/* Stop the thread and free everything. */
+void gotk_informer_free(gotk_informer *i);
+
+/* ---- events --------------------------------------------------------------- */
+
+/* Record a Normal (or Warning) Event about `obj`; failures are only logged. */
+void gotk_event_record(gotk_kube_client *kube, json_object *obj, const char *controller,
+                       bool warning, const char *reason, const char *message,
+                       json_object *annotations);
+
+/* ---- leader election ------------------------------------------------------ */
+
+typedef struct gotk_leader gotk_leader;
+
+/* A candidate for the Lease ns/name; identity NULL makes "<hostname>_<random>". */
+gotk_leader *gotk_leader_new(gotk_kube_client *kube, const char *ns, const char *name,
+                             const char *identity, gotk_duration lease,
+                             gotk_duration renew_deadline, gotk_duration retry);
+const char *gotk_leader_identity(gotk_leader *l);
+/* Block until we hold the Lease (true) or *stop is set (false). */
+bool gotk_leader_acquire(gotk_leader *l, atomic_int *stop);
+/* Renew in the background; `on_lost` runs when renewal failed past the deadline. */
+void gotk_leader_keep(gotk_leader *l, void (*on_lost)(void *), void *ud);
+/* Stop renewing and hand the Lease back (empty holder) so another takes it at once. */
+void gotk_leader_release(gotk_leader *l);
+void gotk_leader_free(gotk_leader *l);
+
+/* ---- controller ----------------------------------------------------------- */
+
+typedef struct gotk_controller gotk_controller;
+
+typedef struct {
+    gotk_duration requeue_after; /* > 0: reconcile again after this (jittered) */
+} gotk_result;
+
+/* Reconcile the object ns/name (it may be gone). An error is logged and the key
+ * backs off; the reconciler reports errors to the user itself (status, Events). */
+typedef gotk_err *(*gotk_reconcile_fn)(gotk_controller *c, const char *ns, const char *name,
+                                       gotk_result *res, void *ud);
+
+typedef struct {
+    const char *name;        /* "source-controller": logs, metrics, the Lease name */
+    const char *api_version; /* the primary kind, watched by the controller */
+    const char *kind;
+    gotk_reconcile_fn reconcile;
+    void *ud;
+} gotk_controller_def;
+
+gotk_err *gotk_controller_new(const gotk_controller_def *def, const gotk_runtime_opts *o,
+                              gotk_controller **out);
+/* Also watch another kind; `fn` typically enqueues the primaries that use it. */
+void gotk_controller_watch(gotk_controller *c, const char *api_version, const char *kind,
+                           gotk_informer_fn fn, void *ud);
+void gotk_controller_enqueue(gotk_controller *c, const char *ns, const char *name);
+void gotk_controller_enqueue_after(gotk_controller *c, const char *ns, const char *name,
+                                   gotk_duration d);
+gotk_kube_client *gotk_controller_kube(gotk_controller *c);
+gotk_metrics *gotk_controller_metrics(gotk_controller *c);
+const gotk_runtime_opts *gotk_controller_opts(gotk_controller *c);
+gotk_informer *gotk_controller_informer(gotk_controller *c);
+/* NULL when watching all namespaces. */
+const char *gotk_controller_watch_namespace(gotk_controller *c);
+/* Run until SIGTERM/SIGINT (exit code 0) or a lost Lease (1). */
+int gotk_controller_run(gotk_controller *c);
+void gotk_controller_free(gotk_controller *c);
 
 #endif
