@@ -1,0 +1,257 @@
+/*
+ * git_driver: a small command-line front end over libgotk's git and artifact
+ * modules, run by tests/git/run.sh against real Git servers.
+ *
+ *   checkout URL DIR [--branch B] [--tag T] [--semver C] [--name R] [--commit H]
+ *            [--user U] [--pass P] [--bearer T] [--identity F] [--known-hosts F]
+ *            [--ca F] [--last REV] [--timeout D] [--submodules]
+ *       prints revision=, reference=, commit=, unchanged=, author=, message=
+ *   push DIR BRANCH MESSAGE [--force] [auth options as above]
+ *       prints commit=
+ *   archive DIR OUT [--ignore TEXT]      prints digest= size=
+ *   list TARBALL                         prints one entry per line
+ *   serve ROOT                           prints port=, serves until SIGTERM
+ *   fetch URL DIGEST DIR                 downloads, verifies, extracts
+ * On failure it prints "error=<message>" and exits 1.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gotk/artifact.h"
+#include "gotk/git.h"
+
+typedef struct {
+    gotk_git_auth auth;
+    char *files[6]; /* file contents kept alive for the auth struct */
+    size_t nfiles;
+    gotk_git_checkout_opts co;
+    bool force;
+} options;
+
+/* Read a whole file for the auth struct. */
+static const char *slurp(options *o, const char *path, size_t *len)
+{
+    char *data;
+    gotk_err *e = gotk_file_read(path, &data, len);
+    if (e) {
+        printf("error=%s\n", gotk_err_msg(e));
+        exit(2);
+    }
+    o->files[o->nfiles++] = data;
+    return data;
+}
+
+/* Parse the shared flags from argv[i...]. */
+static void parse_flags(options *o, int argc, char **argv, int i)
+{
+    for (; i < argc; i++) {
+        const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : "";
+        size_t len;
+        if (!strcmp(f, "--submodules")) {
+            o->co.recurse_submodules = true;
+            continue;
+        }
+        if (!strcmp(f, "--force")) {
+            o->force = true;
+            continue;
+        }
+        i++;
+        if (!strcmp(f, "--branch"))
+            o->co.ref.branch = v;
+        else if (!strcmp(f, "--tag"))
+            o->co.ref.tag = v;
+        else if (!strcmp(f, "--semver"))
+            o->co.ref.semver = v;
+        else if (!strcmp(f, "--name"))
+            o->co.ref.name = v;
+        else if (!strcmp(f, "--commit"))
+            o->co.ref.commit = v;
+        else if (!strcmp(f, "--last"))
+            o->co.last_revision = v;
+        else if (!strcmp(f, "--user"))
+            gotk_git_auth_set(&o->auth, "username", v, strlen(v));
+        else if (!strcmp(f, "--pass"))
+            gotk_git_auth_set(&o->auth, "password", v, strlen(v));
+        else if (!strcmp(f, "--bearer"))
+            gotk_git_auth_set(&o->auth, "bearerToken", v, strlen(v));
+        else if (!strcmp(f, "--timeout")) {
+            gotk_err *e = gotk_duration_parse(v, &o->co.timeout);
+            if (e) {
+                printf("error=%s\n", gotk_err_msg(e));
+                exit(2);
+            }
+        } else if (!strcmp(f, "--identity") || !strcmp(f, "--known-hosts") || !strcmp(f, "--ca")) {
+            const char *data = slurp(o, v, &len);
+            const char *key = !strcmp(f, "--identity") ? "identity"
+                              : !strcmp(f, "--ca")     ? "ca.crt"
+                                                       : "known_hosts";
+            gotk_git_auth_set(&o->auth, key, data, len);
+        } else {
+            printf("error=unknown flag %s\n", f);
+            exit(2);
+        }
+    }
+    o->co.auth = &o->auth;
+}
+
+static void free_options(options *o)
+{
+    for (size_t i = 0; i < o->nfiles; i++)
+        free(o->files[i]);
+}
+
+/* Print an error and return the exit code 1. */
+static int report(gotk_err *e)
+{
+    printf("error=%s\n", gotk_err_msg(e));
+    gotk_err_free(e);
+    return 1;
+}
+
+/* First line of a message. */
+static void print_first_line(const char *key, const char *s)
+{
+    size_t n = strcspn(s, "\n");
+    printf("%s=%.*s\n", key, (int)n, s);
+}
+
+static int cmd_checkout(int argc, char **argv)
+{
+    if (argc < 4)
+        return 2;
+    options o = {0};
+    o.co.url = argv[2];
+    parse_flags(&o, argc, argv, 4);
+    gotk_git_result r;
+    gotk_err *e = gotk_git_checkout(&o.co, argv[3], &r);
+    free_options(&o);
+    if (e)
+        return report(e);
+    printf("revision=%s\nreference=%s\ncommit=%s\nunchanged=%d\n", r.revision, r.reference,
+           r.commit, r.unchanged);
+    if (!r.unchanged) {
+        printf("author=%s <%s>\n", r.author_name, r.author_email);
+        print_first_line("message", r.message);
+    }
+    gotk_git_result_free(&r);
+    return 0;
+}
+
+static int cmd_push(int argc, char **argv)
+{
+    if (argc < 5)
+        return 2;
+    options o = {0};
+    parse_flags(&o, argc, argv, 5);
+    gotk_git_push_opts p = {.author_name = "Flux Bot", .author_email = "flux@example.com",
+                            .message = argv[4], .branch = argv[3], .force = o.force,
+                            .auth = &o.auth, .timeout = o.co.timeout};
+    char hex[41];
+    gotk_err *e = gotk_git_commit_push(argv[2], &p, hex);
+    free_options(&o);
+    if (e)
+        return report(e);
+    printf("commit=%s\n", hex);
+    return 0;
+}
+
+static int cmd_archive(int argc, char **argv)
+{
+    if (argc < 4)
+        return 2;
+    const char *ignore = argc >= 6 && !strcmp(argv[4], "--ignore") ? argv[5] : NULL;
+    gotk_ignore *m;
+    gotk_err *e = gotk_ignore_load_dir(argv[2], ignore, &m);
+    if (e)
+        return report(e);
+    gotk_artifact_info info;
+    e = gotk_artifact_archive(argv[2], m, argv[3], &info);
+    gotk_ignore_free(m);
+    if (e)
+        return report(e);
+    printf("digest=%s\nsize=%lld\n", info.digest, (long long)info.size);
+    return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    if (argc < 3)
+        return 2;
+    struct archive *a = archive_read_new();
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_tar(a);
+    if (archive_read_open_filename(a, argv[2], 10240) != ARCHIVE_OK) {
+        printf("error=%s\n", archive_error_string(a));
+        archive_read_free(a);
+        return 1;
+    }
+    struct archive_entry *ent;
+    while (archive_read_next_header(a, &ent) == ARCHIVE_OK)
+        printf("%s\n", archive_entry_pathname(ent));
+    archive_read_free(a);
+    return 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    if (argc < 3)
+        return 2;
+    gotk_artifact_server *s;
+    gotk_err *e = gotk_artifact_server_start("127.0.0.1:0", argv[2], &s);
+    if (e)
+        return report(e);
+    signal(SIGTERM, on_term);
+    printf("port=%d\n", gotk_artifact_server_port(s));
+    fflush(stdout);
+    while (!stop)
+        pause();
+    gotk_artifact_server_stop(s);
+    return 0;
+}
+
+static int cmd_fetch(int argc, char **argv)
+{
+    if (argc < 5)
+        return 2;
+    gotk_err *e = gotk_artifact_fetch(argv[2], argv[3], argv[4], 2);
+    if (e)
+        return report(e);
+    printf("ok\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: git_driver checkout|push|archive|list|serve|fetch ...\n");
+        return 2;
+    }
+    int rc = 2;
+    if (!strcmp(argv[1], "checkout"))
+        rc = cmd_checkout(argc, argv);
+    else if (!strcmp(argv[1], "push"))
+        rc = cmd_push(argc, argv);
+    else if (!strcmp(argv[1], "archive"))
+        rc = cmd_archive(argc, argv);
+    else if (!strcmp(argv[1], "list"))
+        rc = cmd_list(argc, argv);
+    else if (!strcmp(argv[1], "serve"))
+        rc = cmd_serve(argc, argv);
+    else if (!strcmp(argv[1], "fetch"))
+        rc = cmd_fetch(argc, argv);
+    gotk_git_shutdown();
+    return rc;
+}
