@@ -220,6 +220,7 @@ typedef struct api_req {
     const char *include_object;
     long limit;
     bool watch, bookmarks, force;
+    bool applying; /* the write comes from server-side apply */
     api_resource *r;
 } api_req;
 
@@ -270,6 +271,9 @@ void do_patch(api_req *q, api_resp *out);
 void h_write_update(api_req *q, json_object *cur, json_object *next, api_resp *out);
 /* ssa.c: server-side apply (application/apply-patch+yaml). */
 void do_apply(api_req *q, api_resp *out);
+/* Record fields changed by a non-apply write (cur NULL on create) in n's
+ * managedFields under the request's fieldManager. */
+void ssa_track_update(api_req *q, json_object *cur, json_object *n);
 /* delete.c */
 void do_delete(api_req *q, api_resp *out);
 void do_delete_collection(api_req *q, api_resp *out);
@@ -301,6 +305,9 @@ void sel_free(sel *l);
 
 /* Apply an RFC 6902 JSON patch to a copy of `doc`; NULL and *err on failure. */
 json_object *patch_json(json_object *doc, json_object *ops, char **err);
+/* The merge key of list field `field` ("" for merge-strategy primitive lists,
+ * NULL for atomic lists); `sample` is one element. Shared with ssa.c. */
+const char *patch_merge_key(const char *field, json_object *sample);
 /* Apply a strategic merge patch; returns the result (consumes `doc`). */
 json_object *patch_strategic(json_object *doc, json_object *patch);
 

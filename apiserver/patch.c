@@ -230,7 +230,7 @@ json_object *patch_json(json_object *doc, json_object *ops, char **err)
 
 /* The merge key of a list field, "" for merge-strategy primitive lists, NULL for
  * atomic lists. `sample` is an element of the list, to tell ports apart. */
-static const char *merge_key(const char *field, json_object *sample)
+const char *patch_merge_key(const char *field, json_object *sample)
 {
     static const char *const by_name[] = {
         "containers", "initContainers", "ephemeralContainers", "env", "volumes",
@@ -380,7 +380,7 @@ static void merge_member(json_object *doc, const char *k, json_object *pv)
     if (json_object_is_type(pv, json_type_array)) {
         json_object *sample = json_object_array_length(pv) ? json_object_array_get_idx(pv, 0)
                                                            : NULL;
-        const char *key = merge_key(k, sample);
+        const char *key = patch_merge_key(k, sample);
         bool objects = sample && json_object_is_type(sample, json_type_object);
         if (key && *key && objects)
             next = merge_keyed(cur ? json_object_get(cur) : NULL, pv, key);

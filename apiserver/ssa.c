@@ -1,18 +1,596 @@
 /*
- * ssa.c: server-side apply (PATCH with application/apply-patch+yaml).
+ * ssa.c: server-side apply and field ownership (metadata.managedFields).
  *
- * This first version applies the configuration the way a strategic merge
- * patch would (a JSON merge patch for custom resources), creating the object
- * when it does not exist, and requires a fieldManager as the real server does.
- * Field ownership (managedFields with FieldsV1 sets, conflicts, removal of
- * fields a manager stopped applying) is not tracked yet.
+ * A field set is kept as a sorted list of paths; a path is a sequence of
+ * FieldsV1 tokens joined by \x1f: "f:<field>" for a map member, "k:<json>" for
+ * the element of an associative list whose merge-key fields equal <json>,
+ * "v:<json>" for a value of a set-like primitive list, and "." for a list
+ * element itself. Leaves are the fields a manager owns; managedFields store
+ * each manager's set as the FieldsV1 tree of those tokens.
+ *
+ * Apply (PATCH application/apply-patch+yaml with fieldManager M):
+ *  1. the configuration's field set S is computed (apiVersion, kind, metadata
+ *     other than labels/annotations/finalizers/ownerReferences, and status of
+ *     kinds with a status subresource are not fields);
+ *  2. every other manager owning a path of S whose live value differs from the
+ *     configuration's is a conflict: 409 listing them, unless force, which
+ *     moves those paths to M;
+ *  3. paths M applied before but no longer applies, and that nobody else owns,
+ *     are removed from the object;
+ *  4. the configuration is merged in (associative lists by merge key, other
+ *     lists atomic) and M's Apply entry becomes S.
+ * Other writes that carry a fieldManager (create, update, patch) record the
+ * paths whose value they changed under an Update entry, taking them from
+ * other managers — so a later apply of a different value conflicts with them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apiserver.h"
 
-/* Apply the request body. */
+#define SEP '\x1f'
+
+typedef struct {
+    char **v;
+    int n, cap;
+} pathset;
+
+/* ---- path sets --------------------------------------------------------------- */
+
+/* Add a path (copied); duplicates are removed by ps_sort. */
+static void ps_add(pathset *s, const char *p)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->v = gotk_xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = gotk_xstrdup(p);
+}
+
+/* qsort comparator over char *. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort and drop duplicates. */
+static void ps_sort(pathset *s)
+{
+    qsort(s->v, (size_t)s->n, sizeof *s->v, cmp_str);
+    int k = 0;
+    for (int i = 0; i < s->n; i++) {
+        if (k && !strcmp(s->v[k - 1], s->v[i]))
+            free(s->v[i]);
+        else
+            s->v[k++] = s->v[i];
+    }
+    s->n = k;
+}
+
+/* Membership in a sorted set. */
+static bool ps_has(const pathset *s, const char *p)
+{
+    return s->n && bsearch(&p, s->v, (size_t)s->n, sizeof *s->v, cmp_str);
+}
+
+static void ps_free(pathset *s)
+{
+    for (int i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+/* prefix + SEP + tok (or tok alone). Caller frees. */
+static char *join(const char *prefix, const char *tok)
+{
+    return *prefix ? gotk_xasprintf("%s%c%s", prefix, SEP, tok) : gotk_xstrdup(tok);
+}
+
+/* ---- field sets of objects -------------------------------------------------- */
+
+static void collect(json_object *v, const char *prefix, pathset *out);
+
+/* The fields of one list member value. */
+static void collect_list(json_object *arr, const char *field, const char *path, pathset *out)
+{
+    json_object *sample = json_object_array_length(arr) ? json_object_array_get_idx(arr, 0) : NULL;
+    const char *key = patch_merge_key(field, sample);
+    if (key && *key && sample && json_object_is_type(sample, json_type_object)) {
+        for (size_t i = 0; i < json_object_array_length(arr); i++) {
+            json_object *el = json_object_array_get_idx(arr, i), *k = json_object_new_object();
+            json_object *kv = jx_get(el, key);
+            json_object_object_add(k, key, kv ? json_object_get(kv) : NULL);
+            char *tok = gotk_xasprintf("k:%s", jx_str(k)), *p = join(path, tok);
+            char *dot = join(p, ".");
+            ps_add(out, dot);
+            collect(el, p, out);
+            free(dot);
+            free(p);
+            free(tok);
+            json_object_put(k);
+        }
+    } else if (key && !*key) {
+        for (size_t i = 0; i < json_object_array_length(arr); i++) {
+            char *tok = gotk_xasprintf("v:%s", jx_str(json_object_array_get_idx(arr, i)));
+            char *p = join(path, tok);
+            ps_add(out, p);
+            free(p);
+            free(tok);
+        }
+    } else {
+        ps_add(out, path);
+    }
+}
+
+/* Walk an object's members into paths under prefix. */
+static void collect(json_object *v, const char *prefix, pathset *out)
+{
+    json_object_object_foreach(v, k, child)
+    {
+        char *tok = gotk_xasprintf("f:%s", k), *p = join(prefix, tok);
+        if (child && json_object_is_type(child, json_type_object) &&
+            json_object_object_length(child) > 0)
+            collect(child, p, out);
+        else if (child && json_object_is_type(child, json_type_array))
+            collect_list(child, k, p, out);
+        else
+            ps_add(out, p);
+        free(p);
+        free(tok);
+    }
+}
+
+/* The field set of a whole object: what apply and updates can own. */
+static void object_fields(const api_resource *r, json_object *obj, pathset *out)
+{
+    json_object_object_foreach(obj, k, child)
+    {
+        if (!strcmp(k, "apiVersion") || !strcmp(k, "kind") ||
+            (!strcmp(k, "status") && r->has_status))
+            continue;
+        if (!strcmp(k, "metadata")) {
+            static const char *const tracked[] = {"labels", "annotations", "finalizers",
+                                                  "ownerReferences", NULL};
+            json_object *m = json_object_new_object();
+            for (int i = 0; tracked[i]; i++) {
+                json_object *t = jx_get(child, tracked[i]);
+                if (t)
+                    json_object_object_add(m, tracked[i], json_object_get(t));
+            }
+            if (json_object_object_length(m))
+                collect(m, "f:metadata", out);
+            json_object_put(m);
+            continue;
+        }
+        json_object *one = json_object_new_object();
+        json_object_object_add(one, k, child ? json_object_get(child) : NULL);
+        collect(one, "", out);
+        json_object_put(one);
+    }
+    ps_sort(out);
+}
+
+/* FieldsV1 tree -> paths. */
+static void from_fieldsv1(json_object *tree, const char *prefix, pathset *out)
+{
+    if (!tree || !json_object_is_type(tree, json_type_object))
+        return;
+    json_object_object_foreach(tree, k, child)
+    {
+        char *p = join(prefix, k);
+        if (!child || !json_object_is_type(child, json_type_object) ||
+            json_object_object_length(child) == 0)
+            ps_add(out, p);
+        else
+            from_fieldsv1(child, p, out);
+        free(p);
+    }
+}
+
+/* Paths -> FieldsV1 tree. */
+static json_object *to_fieldsv1(const pathset *s)
+{
+    json_object *root = json_object_new_object();
+    for (int i = 0; i < s->n; i++) {
+        char *copy = gotk_xstrdup(s->v[i]), *tok = copy;
+        json_object *cur = root;
+        for (;;) {
+            char *sep = strchr(tok, SEP);
+            if (sep)
+                *sep = '\0';
+            cur = jx_ensure_obj(cur, tok);
+            if (!sep)
+                break;
+            tok = sep + 1;
+        }
+        free(copy);
+    }
+    return root;
+}
+
+/* ---- values at paths ----------------------------------------------------------- */
+
+/* The element of list `arr` matching a k: token's key object. */
+static json_object *find_keyed(json_object *arr, const char *json, size_t *idx)
+{
+    char *err = NULL;
+    json_object *key = jx_parse(json, strlen(json), &err), *hit = NULL;
+    free(err);
+    for (size_t i = 0; key && arr && json_object_is_type(arr, json_type_array) &&
+                       i < json_object_array_length(arr) && !hit;
+         i++) {
+        json_object *el = json_object_array_get_idx(arr, i);
+        bool all = true;
+        json_object_object_foreach(key, k, v) all = all && jx_equal(jx_get(el, k), v);
+        if (all) {
+            hit = el;
+            *idx = i;
+        }
+    }
+    json_object_put(key);
+    return hit;
+}
+
+/* The element of a primitive list equal to a v: token's value. */
+static json_object *find_value(json_object *arr, const char *json, size_t *idx)
+{
+    char *err = NULL;
+    json_object *val = jx_parse(json, strlen(json), &err), *hit = NULL;
+    free(err);
+    for (size_t i = 0; arr && json_object_is_type(arr, json_type_array) &&
+                       i < json_object_array_length(arr) && !hit;
+         i++)
+        if (jx_equal(json_object_array_get_idx(arr, i), val)) {
+            hit = json_object_array_get_idx(arr, i);
+            *idx = i;
+        }
+    json_object_put(val);
+    return hit;
+}
+
+/* One step; *found tells a present null from an absent member. */
+static json_object *step(json_object *cur, const char *tok, bool *found)
+{
+    size_t idx;
+    json_object *v = NULL;
+    *found = false;
+    if (!strncmp(tok, "f:", 2)) {
+        *found = cur && json_object_is_type(cur, json_type_object) &&
+                 json_object_object_get_ex(cur, tok + 2, &v);
+    } else if (!strncmp(tok, "k:", 2)) {
+        v = find_keyed(cur, tok + 2, &idx);
+        *found = v != NULL;
+    } else if (!strncmp(tok, "v:", 2)) {
+        v = find_value(cur, tok + 2, &idx);
+        *found = v != NULL;
+    } else if (!strcmp(tok, ".")) {
+        v = cur;
+        *found = cur != NULL;
+    }
+    return v;
+}
+
+/* The value at a path; *found false when absent. */
+static json_object *resolve(json_object *obj, const char *path, bool *found)
+{
+    char *copy = gotk_xstrdup(path), *tok = copy;
+    json_object *cur = obj;
+    *found = true;
+    while (*found) {
+        char *sep = strchr(tok, SEP);
+        if (sep)
+            *sep = '\0';
+        cur = step(cur, tok, found);
+        if (!sep)
+            break;
+        tok = sep + 1;
+    }
+    free(copy);
+    return *found ? cur : NULL;
+}
+
+/* Whether the value at `path` differs between two objects. */
+static bool differs(json_object *a, json_object *b, const char *path)
+{
+    bool fa, fb;
+    json_object *va = resolve(a, path, &fa), *vb = resolve(b, path, &fb);
+    if (fa != fb)
+        return true;
+    if (!fa)
+        return false;
+    if (!strcmp(path + strlen(path) - 1, ".")) /* element presence only */
+        return false;
+    return !jx_equal(va, vb);
+}
+
+/* Remove the field or element at a path from obj. */
+static void remove_path(json_object *obj, const char *path)
+{
+    char *copy = gotk_xstrdup(path);
+    size_t n = strlen(copy);
+    if (n >= 2 && copy[n - 1] == '.' && copy[n - 2] == SEP)
+        copy[n - 2] = '\0';
+    char *last = strrchr(copy, SEP);
+    json_object *parent = obj;
+    bool found = true;
+    if (last) {
+        *last = '\0';
+        parent = resolve(obj, copy, &found);
+        last++;
+    } else {
+        last = copy;
+    }
+    size_t idx;
+    if (found && parent) {
+        if (!strncmp(last, "f:", 2) && json_object_is_type(parent, json_type_object))
+            json_object_object_del(parent, last + 2);
+        else if (!strncmp(last, "k:", 2) && find_keyed(parent, last + 2, &idx))
+            json_object_array_del_idx(parent, idx, 1);
+        else if (!strncmp(last, "v:", 2) && find_value(parent, last + 2, &idx))
+            json_object_array_del_idx(parent, idx, 1);
+    }
+    free(copy);
+}
+
+/* ".spec.containers[name=\"app\"].image" for messages. */
+static char *pretty(const char *path)
+{
+    gotk_buf b = {0};
+    char *copy = gotk_xstrdup(path), *save = NULL;
+    char sep[2] = {SEP, 0};
+    for (char *t = strtok_r(copy, sep, &save); t; t = strtok_r(NULL, sep, &save)) {
+        if (!strncmp(t, "f:", 2)) {
+            gotk_buf_printf(&b, ".%s", t + 2);
+        } else if (!strncmp(t, "k:", 2)) {
+            char *err = NULL;
+            json_object *k = jx_parse(t + 2, strlen(t + 2), &err);
+            free(err);
+            gotk_buf_putc(&b, '[');
+            bool first = true;
+            json_object_object_foreach(k, kk, kv)
+            {
+                gotk_buf_printf(&b, "%s%s=%s", first ? "" : ",", kk, jx_str(kv));
+                first = false;
+            }
+            gotk_buf_putc(&b, ']');
+            json_object_put(k);
+        } else if (!strncmp(t, "v:", 2)) {
+            gotk_buf_printf(&b, "[=%s]", t + 2);
+        }
+    }
+    free(copy);
+    return b.data ? gotk_buf_steal(&b) : gotk_xstrdup("");
+}
+
+/* ---- managedFields entries ------------------------------------------------------ */
+
+/* The group/version string of the resource. */
+static char *gv_string(const api_resource *r)
+{
+    return *r->group ? gotk_xasprintf("%s/%s", r->group, r->version) : gotk_xstrdup(r->version);
+}
+
+/* Store a set into an entry (new fieldsV1 and time). */
+static void entry_set(json_object *e, const pathset *s)
+{
+    char now[32];
+    jx_now(now);
+    jx_set_str(e, "time", now);
+    jx_set_str(e, "fieldsType", "FieldsV1");
+    json_object_object_add(e, "fieldsV1", to_fieldsv1(s));
+}
+
+/* The entry for (manager, operation), created when missing. */
+static json_object *entry_for(json_object *mf, const api_resource *r, const char *manager,
+                              const char *op)
+{
+    for (size_t i = 0; i < json_object_array_length(mf); i++) {
+        json_object *e = json_object_array_get_idx(mf, i);
+        const char *m = jx_get_str(e, "manager"), *o = jx_get_str(e, "operation");
+        if (m && o && !strcmp(m, manager) && !strcmp(o, op))
+            return e;
+    }
+    json_object *e = json_object_new_object();
+    char *gv = gv_string(r);
+    jx_set_str(e, "manager", manager);
+    jx_set_str(e, "operation", op);
+    jx_set_str(e, "apiVersion", gv);
+    free(gv);
+    json_object_array_add(mf, e);
+    return e;
+}
+
+/* An entry's set. */
+static void entry_paths(json_object *e, pathset *out)
+{
+    from_fieldsv1(jx_get(e, "fieldsV1"), "", out);
+    ps_sort(out);
+}
+
+/* Remove `take` from every entry but `keep`; drop entries left empty. */
+static void take_from_others(json_object **mf, json_object *keep, const pathset *take)
+{
+    json_object *next = json_object_new_array();
+    for (size_t i = 0; i < json_object_array_length(*mf); i++) {
+        json_object *e = json_object_array_get_idx(*mf, i);
+        if (e != keep) {
+            pathset s = {0}, rest = {0};
+            entry_paths(e, &s);
+            for (int k = 0; k < s.n; k++)
+                if (!ps_has(take, s.v[k]))
+                    ps_add(&rest, s.v[k]);
+            if (rest.n != s.n)
+                json_object_object_add(e, "fieldsV1", to_fieldsv1(&rest));
+            bool empty = rest.n == 0;
+            ps_free(&s);
+            ps_free(&rest);
+            if (empty)
+                continue;
+        }
+        json_object_array_add(next, json_object_get(e));
+    }
+    json_object_put(*mf);
+    *mf = next;
+}
+
+/* A copy of the object's managedFields (an empty array when none). */
+static json_object *managed_of(json_object *obj)
+{
+    json_object *mf = jx_get(jx_get(obj, "metadata"), "managedFields");
+    return mf && json_object_is_type(mf, json_type_array) ? jx_copy(mf) : json_object_new_array();
+}
+
+/* Record the fields a non-apply write changed under manager's Update entry. */
+void ssa_track_update(api_req *q, json_object *cur, json_object *n)
+{
+    if (!q->field_manager || !*q->field_manager || (q->sub && !strcmp(q->sub, "status")))
+        return;
+    pathset all = {0}, changed = {0};
+    object_fields(q->r, n, &all);
+    for (int i = 0; i < all.n; i++)
+        if (!cur || differs(cur, n, all.v[i]))
+            ps_add(&changed, all.v[i]);
+    ps_sort(&changed);
+    if (changed.n) {
+        json_object *mf = cur ? managed_of(cur) : json_object_new_array();
+        json_object *e = entry_for(mf, q->r, q->field_manager, "Update");
+        pathset mine = {0};
+        entry_paths(e, &mine);
+        for (int i = 0; i < changed.n; i++)
+            ps_add(&mine, changed.v[i]);
+        ps_sort(&mine);
+        /* drop paths that no longer exist in the object */
+        pathset live = {0};
+        for (int i = 0; i < mine.n; i++)
+            if (ps_has(&all, mine.v[i]))
+                ps_add(&live, mine.v[i]);
+        entry_set(e, &live);
+        take_from_others(&mf, e, &changed);
+        json_object_object_add(jx_ensure_obj(n, "metadata"), "managedFields", mf);
+        ps_free(&mine);
+        ps_free(&live);
+    }
+    ps_free(&all);
+    ps_free(&changed);
+}
+
+/* 409 listing the conflicting fields. */
+static void conflict_resp(api_req *q, const pathset *paths, json_object **owners,
+                          api_resp *out)
+{
+    gotk_buf msg = {0};
+    json_object *causes = json_object_new_array();
+    gotk_buf_printf(&msg, "Apply failed with %d conflict%s: ", paths->n, paths->n == 1 ? "" : "s");
+    for (int i = 0; i < paths->n; i++) {
+        char *field = pretty(paths->v[i]);
+        const char *gv = jx_get_str(owners[i], "apiVersion");
+        char *what = gv ? gotk_xasprintf("conflict with \"%s\" using %s",
+                                         jx_get_str(owners[i], "manager"), gv)
+                        : gotk_xasprintf("conflict with \"%s\"", jx_get_str(owners[i], "manager"));
+        gotk_buf_printf(&msg, "%s%s: %s", i ? "\n" : "", what, field);
+        json_object *c = json_object_new_object();
+        jx_set_str(c, "reason", "FieldManagerConflict");
+        jx_set_str(c, "message", what);
+        jx_set_str(c, "field", field);
+        json_object_array_add(causes, c);
+        free(field);
+        free(what);
+    }
+    json_object *st = api_status_obj(409, "Conflict", msg.data);
+    json_object *d = json_object_new_object();
+    jx_set_str(d, "name", q->name);
+    if (*q->r->group)
+        jx_set_str(d, "group", q->r->group);
+    jx_set_str(d, "kind", q->r->plural);
+    json_object_object_add(d, "causes", causes);
+    json_object_object_add(st, "details", d);
+    api_json(out, 409, st);
+    json_object_put(st);
+    gotk_buf_free(&msg);
+}
+
+/* Find conflicts with other managers; with force, take their fields. Returns
+ * false (with a 409) on conflicts without force. */
+static bool resolve_conflicts(api_req *q, json_object *cur, json_object *cfg, const pathset *s,
+                              json_object **mf, json_object *mine, api_resp *out)
+{
+    pathset conflicts = {0};
+    json_object **owners = NULL;
+    for (size_t i = 0; i < json_object_array_length(*mf); i++) {
+        json_object *e = json_object_array_get_idx(*mf, i);
+        if (e == mine)
+            continue;
+        pathset theirs = {0};
+        entry_paths(e, &theirs);
+        for (int k = 0; k < s->n; k++) {
+            if (!ps_has(&theirs, s->v[k]) || !differs(cur, cfg, s->v[k]))
+                continue;
+            ps_add(&conflicts, s->v[k]);
+            owners = gotk_xrealloc(owners, (size_t)conflicts.n * sizeof *owners);
+            owners[conflicts.n - 1] = e;
+        }
+        ps_free(&theirs);
+    }
+    bool ok = conflicts.n == 0 || q->force;
+    if (!ok)
+        conflict_resp(q, &conflicts, owners, out);
+    else if (conflicts.n) {
+        ps_sort(&conflicts);
+        take_from_others(mf, mine, &conflicts);
+    }
+    free(owners);
+    ps_free(&conflicts);
+    return ok;
+}
+
+/* Whether any entry other than `mine` owns path p. */
+static bool owned_by_others(json_object *mf, json_object *mine, const char *p)
+{
+    for (size_t i = 0; i < json_object_array_length(mf); i++) {
+        json_object *e = json_object_array_get_idx(mf, i);
+        if (e == mine)
+            continue;
+        pathset s = {0};
+        entry_paths(e, &s);
+        bool has = ps_has(&s, p);
+        ps_free(&s);
+        if (has)
+            return true;
+    }
+    return false;
+}
+
+/* Build the applied object from the live one (NULL when creating). */
+static json_object *apply_config(api_req *q, json_object *cur, json_object *cfg, api_resp *out)
+{
+    json_object *mf = managed_of(cur), *base = cur ? jx_copy(cur) : json_object_new_object();
+    json_object *mine = entry_for(mf, q->r, q->field_manager, "Apply");
+    pathset s = {0}, before = {0};
+    object_fields(q->r, cfg, &s);
+    entry_paths(mine, &before);
+    if (!resolve_conflicts(q, base, cfg, &s, &mf, mine, out)) {
+        json_object_put(base);
+        json_object_put(mf);
+        ps_free(&s);
+        ps_free(&before);
+        return NULL;
+    }
+    for (int i = before.n - 1; i >= 0; i--)
+        if (!ps_has(&s, before.v[i]) && !owned_by_others(mf, mine, before.v[i]))
+            remove_path(base, before.v[i]);
+    json_object *cfg_copy = jx_copy(cfg);
+    json_object *n = q->r->crd ? jx_merge_patch(base, cfg_copy) : patch_strategic(base, cfg_copy);
+    json_object_put(cfg_copy);
+    entry_set(mine, &s);
+    json_object_object_add(jx_ensure_obj(n, "metadata"), "managedFields", mf);
+    ps_free(&s);
+    ps_free(&before);
+    return n;
+}
+
+/* PATCH with application/apply-patch+yaml. */
 void do_apply(api_req *q, api_resp *out)
 {
     if (!q->field_manager || !*q->field_manager) {
@@ -24,29 +602,33 @@ void do_apply(api_req *q, api_resp *out)
     json_object *cfg = h_parse_body(q, out), *cur = NULL, *n = NULL;
     if (!cfg || !h_check_gvk(q, cfg, out))
         goto done;
-    const char *name = jx_meta_str(cfg, "name");
+    json_object *meta = jx_ensure_obj(cfg, "metadata");
+    const char *name = jx_get_str(meta, "name");
     if (name && strcmp(name, q->name)) {
         api_status(out, 400, "BadRequest", NULL, NULL, NULL,
                    "the name of the object (%s) does not match the name on the URL (%s)", name,
                    q->name);
         goto done;
     }
+    json_object_object_del(meta, "managedFields");
     cur = store_get(q->s->st, q->r->group, q->r->plural, q->r->namespaced ? q->ns : "", q->name);
-    if (!cur) {
-        jx_set_str(jx_ensure_obj(cfg, "metadata"), "name", q->name);
+    if (!(n = apply_config(q, cur, cfg, out)))
+        goto done;
+    q->applying = true;
+    if (cur) {
+        h_write_update(q, cur, n, out);
+    } else {
+        jx_set_str(jx_ensure_obj(n, "metadata"), "name", q->name);
         const char *body = q->body;
         size_t len = q->body_len;
-        char *text = jx_strdup(cfg);
+        char *text = jx_strdup(n);
         q->body = text;
         q->body_len = strlen(text);
         do_create(q, out);
         q->body = body;
         q->body_len = len;
         free(text);
-        goto done;
     }
-    n = q->r->crd ? jx_merge_patch(jx_copy(cur), cfg) : patch_strategic(jx_copy(cur), cfg);
-    h_write_update(q, cur, n, out);
 done:
     json_object_put(n);
     json_object_put(cur);

@@ -170,11 +170,16 @@ void do_create(api_req *q, api_resp *out)
         invalid_msg(q, name, bad, out);
         goto done;
     }
+    if (!q->applying)
+        ssa_track_update(q, NULL, o);
     gotk_err *e = txn_begin(q->s);
     if (!e)
         e = h_put(q->s, q->r, o, "ADDED");
-    if (h_finish(q, e, out))
+    if (h_finish(q, e, out)) {
+        if (h_dry_run(q)) /* nothing was stored: no resourceVersion */
+            json_object_object_del(jx_get(o, "metadata"), "resourceVersion");
         h_respond_obj(q, 201, o, out);
+    }
 done:
     free(bad);
     free(gen);
@@ -236,6 +241,8 @@ void h_write_update(api_req *q, json_object *cur, json_object *next, api_resp *o
             return;
         }
     }
+    if (!q->applying)
+        ssa_track_update(q, cur, n);
     if (jx_meta_str(cur, "deletionTimestamp") && !h_has_finalizers(n)) {
         e = txn_begin(q->s);
         if (!e)
@@ -251,8 +258,12 @@ void h_write_update(api_req *q, json_object *cur, json_object *next, api_resp *o
         if (!e)
             e = h_put(q->s, q->r, n, "MODIFIED");
     }
-    if (h_finish(q, e, out))
+    if (h_finish(q, e, out)) {
+        if (h_dry_run(q)) /* nothing was stored: the version stays */
+            jx_set_str(jx_ensure_obj(n, "metadata"), "resourceVersion",
+                       jx_meta_str(cur, "resourceVersion"));
         h_respond_obj(q, 200, n, out);
+    }
     json_object_put(n);
 }
 
