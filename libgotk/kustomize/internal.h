@@ -207,8 +207,15 @@ char *kpath_join(const char *dir, const char *rel);
 
 /* ---- transformers ------------------------------------------------------- */
 
-gotk_err *kt_namespace(kmap *m, const char *ns, kconfig *cfg);
-gotk_err *kt_prefix_suffix(kmap *m, const char *prefix, const char *suffix, kconfig *cfg);
+/* NamespaceTransformer options: rb_mode 0 defaultOnly, 1 allServiceAccounts, 2 none. */
+typedef struct {
+    bool unset_only;
+    int rb_mode;
+} knsopts;
+
+gotk_err *kt_namespace(kmap *m, const char *ns, const kfslist *fs, const knsopts *o);
+gotk_err *kt_prefix_suffix(kmap *m, const char *prefix, const char *suffix,
+                           const kfslist *pfs, const kfslist *sfs);
 gotk_err *kt_labels(kmap *m, json_object *labels, const kfslist *specs);
 gotk_err *kt_annotations(kmap *m, json_object *annos, const kfslist *specs);
 gotk_err *kt_image(kmap *m, json_object *image, const kfslist *specs);
@@ -224,6 +231,11 @@ gotk_err *kgen_hash(json_object *obj, char out[11]);
 
 gotk_err *kgen_run(kctx *c, const char *root, json_object *k, kmap *m);
 
+/* ---- builtin plugin configs (transformers: / generators:) -------------- */
+
+gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *field, kmap *m,
+                       kconfig *cfg);
+
 /* ---- patches ------------------------------------------------------------ */
 
 /* Strategic merge `patch` into `dst` (modified in place). */
@@ -233,6 +245,10 @@ gotk_err *kjson6902_apply(json_object **dst, json_object *ops);
 /* Patches of one kustomization level: phase 0 runs patchesStrategicMerge and
  * patches, phase 1 patchesJson6902 (kustomize runs them at different points). */
 gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int phase);
+/* One `patches:`-shaped entry ({patch|path, target, options}). */
+gotk_err *kpatch_entry(kctx *c, const char *root, json_object *pe, kmap *m);
+/* patchesStrategicMerge-shaped list of files or inline documents. */
+gotk_err *kpatch_psm(kctx *c, const char *root, json_object *list, kmap *m);
 /* Parse a resource file's documents into a list of objects (Lists expanded). */
 gotk_err *kparse_resources(const char *data, size_t len, const char *source,
                            json_object **docs);

@@ -421,11 +421,13 @@ static gotk_err *run_transformers(kctx *c, const char *root, json_object *k, kma
 {
     gotk_err *e = kpatch_run(c, root, k, m, 0);
     const char *ns = gotk_obj_get_str(k, "namespace");
+    knsopts nso = {false, 0};
     if (!e && ns && *ns)
-        e = kt_namespace(m, ns, cfg);
+        e = kt_namespace(m, ns, &cfg->fs[KFS_NAMESPACE], &nso);
     if (!e)
         e = kt_prefix_suffix(m, gotk_obj_get_str(k, "namePrefix"),
-                             gotk_obj_get_str(k, "nameSuffix"), cfg);
+                             gotk_obj_get_str(k, "nameSuffix"), &cfg->fs[KFS_PREFIX],
+                             &cfg->fs[KFS_SUFFIX]);
     if (!e)
         e = run_labels(k, m, cfg);
     json_object *ca = json_object_object_get(k, "commonAnnotations");
@@ -441,6 +443,8 @@ static gotk_err *run_transformers(kctx *c, const char *root, json_object *k, kma
         e = kt_image(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_IMAGES]);
     if (!e)
         e = krepl_run(c, root, k, m);
+    if (!e)
+        e = kplugins_run(c, root, k, "transformers", m, cfg);
     return e;
 }
 
@@ -500,6 +504,8 @@ static gotk_err *build_level(kctx *c, const char *dir, json_object *k, const cha
     c->kfile = kfile;
     if (!e)
         e = kgen_run(c, dir, k, m);
+    if (!e)
+        e = kplugins_run(c, dir, k, "generators", m, cfg);
     if (!e)
         e = accumulate_components(c, dir, k, m, cfg);
     if (!e)

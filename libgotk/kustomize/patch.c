@@ -743,7 +743,7 @@ static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_obj
 }
 
 /* One entry of `patches:` or `patchesJson6902:`. */
-static gotk_err *run_patch_entry(kctx *c, const char *root, json_object *pe, kmap *m)
+gotk_err *kpatch_entry(kctx *c, const char *root, json_object *pe, kmap *m)
 {
     json_object *docs = NULL;
     bool json = false;
@@ -758,7 +758,7 @@ static gotk_err *run_patch_entry(kctx *c, const char *root, json_object *pe, kma
 }
 
 /* patchesStrategicMerge: files or inline documents. */
-static gotk_err *run_psm(kctx *c, const char *root, json_object *a, kmap *m)
+gotk_err *kpatch_psm(kctx *c, const char *root, json_object *a, kmap *m)
 {
     for (size_t i = 0; a && i < json_object_array_length(a); i++) {
         const char *s = json_object_get_string(json_object_array_get_idx(a, i));
@@ -790,16 +790,16 @@ gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int pha
     gotk_err *e = NULL;
     if (phase == 0) {
         json_object *a = json_object_object_get(k, "patchesStrategicMerge");
-        e = run_psm(c, root, a && json_object_is_type(a, json_type_array) ? a : NULL, m);
+        e = kpatch_psm(c, root, a && json_object_is_type(a, json_type_array) ? a : NULL, m);
         a = json_object_object_get(k, "patches");
         for (size_t i = 0; !e && a && json_object_is_type(a, json_type_array) &&
                            i < json_object_array_length(a); i++)
-            e = run_patch_entry(c, root, json_object_array_get_idx(a, i), m);
+            e = kpatch_entry(c, root, json_object_array_get_idx(a, i), m);
         return e;
     }
     json_object *a = json_object_object_get(k, "patchesJson6902");
     for (size_t i = 0; !e && a && json_object_is_type(a, json_type_array) &&
                        i < json_object_array_length(a); i++)
-        e = run_patch_entry(c, root, json_object_array_get_idx(a, i), m);
+        e = kpatch_entry(c, root, json_object_array_get_idx(a, i), m);
     return e;
 }

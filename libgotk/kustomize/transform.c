@@ -89,45 +89,66 @@ gotk_err *kt_annotations(kmap *m, json_object *annos, const kfslist *specs)
     return set_pairs(m, annos, specs);
 }
 
-/* Set `namespace` on RoleBinding subjects named "default". */
-static void rolebinding_subjects(json_object *o, const char *ns)
+/* Set `namespace` on RoleBinding subjects: mode 0 those named "default", 1 every
+ * ServiceAccount, 2 none; with unset_only only where none is set. */
+static void rolebinding_subjects(json_object *o, const char *ns, int mode, bool unset_only)
 {
+    if (mode == 2)
+        return;
     json_object *subs = json_object_object_get(o, "subjects");
     for (size_t i = 0; subs && json_object_is_type(subs, json_type_array) &&
                        i < json_object_array_length(subs); i++) {
         json_object *s = json_object_array_get_idx(subs, i);
-        const char *n = gotk_obj_get_str(s, "name");
-        if (json_object_is_type(s, json_type_object) && n && !strcmp(n, "default"))
+        const char *n = gotk_obj_get_str(s, mode == 1 ? "kind" : "name");
+        const char *cur = gotk_obj_get_str(s, "namespace");
+        if (unset_only && cur && *cur)
+            continue;
+        if (json_object_is_type(s, json_type_object) && n &&
+            !strcmp(n, mode == 1 ? "ServiceAccount" : "default"))
             json_object_object_add(s, "namespace", json_object_new_string(ns));
     }
 }
 
-/* Namespace one resource. */
-static gotk_err *namespace_one(kres *r, const char *ns, json_object *nsv, kconfig *cfg)
+/* Set a scalar (only when empty with unset_only). */
+static gotk_err *set_ns(const kslot *s, void *ud)
 {
-    json_object *o = r->obj;
+    kset *k = ud;
+    json_object *cur = kslot_get(s);
+    if (k->if_empty && cur && json_object_is_type(cur, json_type_string) &&
+        *json_object_get_string(cur))
+        return NULL;
+    kslot_set(s, gotk_obj_copy(k->val));
+    return NULL;
+}
+
+/* Namespace one resource. */
+static gotk_err *namespace_one(kres *r, const char *ns, json_object *nsv, const kfslist *fs,
+                               const knsopts *o)
+{
+    json_object *obj = r->obj;
     const char *kind = kres_kind(r);
     kres_store_prev(r);
     if (!kkind_cluster_scoped(kind)) {
-        json_object *md = json_object_object_get(o, "metadata");
+        json_object *md = json_object_object_get(obj, "metadata");
         if (!md || !json_object_is_type(md, json_type_object)) {
             md = json_object_new_object();
-            json_object_object_add(o, "metadata", md);
+            json_object_object_add(obj, "metadata", md);
         }
-        json_object_object_add(md, "namespace", json_object_new_string(ns));
+        const char *cur = gotk_obj_get_str(md, "namespace");
+        if (!(o->unset_only && cur && *cur))
+            json_object_object_add(md, "namespace", json_object_new_string(ns));
     }
     if (!strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding"))
-        rolebinding_subjects(o, ns);
-    const kfslist *fs = &cfg->fs[KFS_NAMESPACE];
-    kset ks = {NULL, nsv, false};
+        rolebinding_subjects(obj, ns, o->rb_mode, o->unset_only);
+    kset ks = {NULL, nsv, o->unset_only};
     for (size_t j = 0; j < fs->n; j++) {
         const kfspec *f = &fs->v[j];
         if (!strcmp(f->path, "metadata/namespace") ||
             (!strcmp(f->path, "metadata/name") && strcmp(kres_apiversion(r), "v1")))
             continue;
-        if (!kfs_matches(f, o))
+        if (!kfs_matches(f, obj))
             continue;
-        gotk_err *e = kfs_apply(o, f->path, f->create, json_type_string, set_entry, &ks);
+        gotk_err *e = kfs_apply(obj, f->path, f->create, json_type_string, set_ns, &ks);
         if (e)
             return gotk_err_wrap(e, "namespace transformation failed");
     }
@@ -135,14 +156,14 @@ static gotk_err *namespace_one(kres *r, const char *ns, json_object *nsv, kconfi
 }
 
 /* namespace: */
-gotk_err *kt_namespace(kmap *m, const char *ns, kconfig *cfg)
+gotk_err *kt_namespace(kmap *m, const char *ns, const kfslist *fs, const knsopts *o)
 {
     json_object *nsv = json_object_new_string(ns);
     gotk_err *e = NULL;
     for (size_t i = 0; !e && i < m->n; i++) {
         if (json_object_object_length(m->v[i]->obj) == 0)
             continue;
-        e = namespace_one(m->v[i], ns, nsv, cfg);
+        e = namespace_one(m->v[i], ns, nsv, fs, o);
     }
     json_object_put(nsv);
     if (e)
@@ -213,13 +234,14 @@ static gotk_err *affix_pass(kmap *m, const char *prefix, const char *suffix,
 }
 
 /* namePrefix: and nameSuffix:. */
-gotk_err *kt_prefix_suffix(kmap *m, const char *prefix, const char *suffix, kconfig *cfg)
+gotk_err *kt_prefix_suffix(kmap *m, const char *prefix, const char *suffix,
+                           const kfslist *pfs, const kfslist *sfs)
 {
     gotk_err *e = NULL;
     if (prefix && *prefix)
-        e = affix_pass(m, prefix, "", &cfg->fs[KFS_PREFIX]);
+        e = affix_pass(m, prefix, "", pfs);
     if (!e && suffix && *suffix)
-        e = affix_pass(m, "", suffix, &cfg->fs[KFS_SUFFIX]);
+        e = affix_pass(m, "", suffix, sfs);
     kmap_reindex(m);
     return e;
 }

@@ -1,0 +1,233 @@
+/*
+ * kustomize's builtin plugin configurations, as listed in `transformers:` and
+ * `generators:` (apiVersion: builtin, kind: LabelTransformer, PatchTransformer,
+ * ConfigMapGenerator, ...).
+ *
+ * An entry is inline YAML (a mapping) or a path: a file of configuration
+ * documents, or a directory whose kustomization builds them. Each configuration
+ * is mapped onto the same engine calls the kustomization fields use, with the
+ * field specs it names instead of the defaults. Other kinds (exec or Go
+ * plugins) are refused.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+/* Field specs listed in a config (strings kept alive by cfg). */
+static void specs_of(json_object *doc, kconfig *cfg, kfslist *out)
+{
+    json_object *a = json_object_object_get(doc, "fieldSpecs");
+    for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
+                       i < json_object_array_length(a); i++) {
+        json_object *f = json_object_array_get_idx(a, i);
+        const char *keys[] = {"group", "version", "kind", "path"};
+        const char *vals[4];
+        for (int j = 0; j < 4; j++) {
+            const char *s = gotk_obj_get_str(f, keys[j]);
+            kstrv_push(&cfg->owned, s ? s : "");
+            vals[j] = cfg->owned.v[cfg->owned.n - 1];
+        }
+        json_object *cr = json_object_object_get(f, "create");
+        kfslist_add(out, vals[0], vals[1], vals[2], vals[3], cr && json_object_get_boolean(cr));
+    }
+}
+
+/* NamespaceTransformer. */
+static gotk_err *namespace_cfg(json_object *doc, kmap *m, kconfig *cfg)
+{
+    const char *ns = gotk_obj_get_str(doc, "metadata.namespace");
+    const char *rb = gotk_obj_get_str(doc, "setRoleBindingSubjects");
+    json_object *uo = json_object_object_get(doc, "unsetOnly");
+    knsopts o = {uo && json_object_get_boolean(uo), 0};
+    if (rb && !strcmp(rb, "allServiceAccounts"))
+        o.rb_mode = 1;
+    else if (rb && !strcmp(rb, "none"))
+        o.rb_mode = 2;
+    else if (rb && *rb && strcmp(rb, "defaultOnly"))
+        return gotk_err_new(GOTK_E_INVALID, "invalid value \"%s\" for setRoleBindingSubjects: "
+                                            "must be one of \"defaultOnly\", \"none\" or "
+                                            "\"allServiceAccounts\"", rb);
+    if (!ns || !*ns)
+        return NULL;
+    kfslist fs = {0};
+    specs_of(doc, cfg, &fs);
+    gotk_err *e = kt_namespace(m, ns, &fs, &o);
+    kfslist_free(&fs);
+    return e;
+}
+
+/* Prefix/Suffix/PrefixSuffixTransformer. */
+static gotk_err *affix_cfg(json_object *doc, kmap *m, kconfig *cfg)
+{
+    kfslist fs = {0};
+    specs_of(doc, cfg, &fs);
+    gotk_err *e = kt_prefix_suffix(m, gotk_obj_get_str(doc, "prefix"),
+                                   gotk_obj_get_str(doc, "suffix"), &fs, &fs);
+    kfslist_free(&fs);
+    return e;
+}
+
+/* Label/Annotations/ImageTag/ReplicaCount transformers: a value and field specs. */
+static gotk_err *specs_cfg(const char *kind, json_object *doc, kmap *m, kconfig *cfg)
+{
+    kfslist fs = {0};
+    specs_of(doc, cfg, &fs);
+    gotk_err *e = NULL;
+    if (!strcmp(kind, "LabelTransformer"))
+        e = kt_labels(m, json_object_object_get(doc, "labels"), &fs);
+    else if (!strcmp(kind, "AnnotationsTransformer"))
+        e = kt_annotations(m, json_object_object_get(doc, "annotations"), &fs);
+    else if (!strcmp(kind, "ImageTagTransformer"))
+        e = kt_image(m, json_object_object_get(doc, "imageTag"), &fs);
+    else
+        e = kt_replicas(m, json_object_object_get(doc, "replica"), &fs);
+    kfslist_free(&fs);
+    return e;
+}
+
+/* PatchStrategicMergeTransformer: paths and/or inline patches. */
+static gotk_err *psm_cfg(kctx *c, const char *root, json_object *doc, kmap *m)
+{
+    json_object *paths = json_object_object_get(doc, "paths");
+    const char *inl = gotk_obj_get_str(doc, "patches");
+    if (!paths && !(inl && *inl))
+        return gotk_err_new(GOTK_E_INVALID, "empty file path and empty patch content");
+    gotk_err *e = paths ? kpatch_psm(c, root, paths, m) : NULL;
+    if (!e && inl && *inl) {
+        json_object *one = json_object_new_array();
+        json_object_array_add(one, json_object_new_string(inl));
+        e = kpatch_psm(c, root, one, m);
+        json_object_put(one);
+    }
+    return e;
+}
+
+/* PatchJson6902Transformer: {target, path, jsonOp}. */
+static gotk_err *json6902_cfg(kctx *c, const char *root, json_object *doc, kmap *m)
+{
+    json_object *pe = json_object_new_object();
+    json_object *t = json_object_object_get(doc, "target");
+    if (t)
+        json_object_object_add(pe, "target", json_object_get(t));
+    const char *path = gotk_obj_get_str(doc, "path"), *op = gotk_obj_get_str(doc, "jsonOp");
+    if (path)
+        json_object_object_add(pe, "path", json_object_new_string(path));
+    if (op)
+        json_object_object_add(pe, "patch", json_object_new_string(op));
+    gotk_err *e = kpatch_entry(c, root, pe, m);
+    json_object_put(pe);
+    return e;
+}
+
+/* ConfigMapGenerator / SecretGenerator: the generator entry with metadata lifted. */
+static gotk_err *generator_cfg(kctx *c, const char *root, const char *kind, json_object *doc,
+                               kmap *m)
+{
+    json_object *g = gotk_obj_copy(doc);
+    const char *name = gotk_obj_get_str(doc, "metadata.name");
+    const char *ns = gotk_obj_get_str(doc, "metadata.namespace");
+    json_object_object_del(g, "metadata");
+    json_object_object_del(g, "apiVersion");
+    json_object_object_del(g, "kind");
+    if (name)
+        json_object_object_add(g, "name", json_object_new_string(name));
+    if (ns)
+        json_object_object_add(g, "namespace", json_object_new_string(ns));
+    json_object *k = json_object_new_object(), *list = json_object_new_array();
+    json_object_array_add(list, g);
+    json_object_object_add(k, !strcmp(kind, "SecretGenerator") ? "secretGenerator"
+                                                                : "configMapGenerator", list);
+    gotk_err *e = kgen_run(c, root, k, m);
+    json_object_put(k);
+    return e;
+}
+
+/* Run one builtin configuration document. */
+static gotk_err *run_config(kctx *c, const char *root, json_object *doc, kmap *m, kconfig *cfg)
+{
+    const char *kind = gotk_obj_get_str(doc, "kind");
+    const char *av = gotk_obj_get_str(doc, "apiVersion");
+    if (!kind)
+        return gotk_err_new(GOTK_E_INVALID, "missing kind in plugin configuration");
+    if (!strcmp(kind, "NamespaceTransformer"))
+        return namespace_cfg(doc, m, cfg);
+    if (!strcmp(kind, "PrefixSuffixTransformer") || !strcmp(kind, "PrefixTransformer") ||
+        !strcmp(kind, "SuffixTransformer"))
+        return affix_cfg(doc, m, cfg);
+    if (!strcmp(kind, "LabelTransformer") || !strcmp(kind, "AnnotationsTransformer") ||
+        !strcmp(kind, "ImageTagTransformer") || !strcmp(kind, "ReplicaCountTransformer"))
+        return specs_cfg(kind, doc, m, cfg);
+    if (!strcmp(kind, "PatchTransformer"))
+        return kpatch_entry(c, root, doc, m);
+    if (!strcmp(kind, "PatchStrategicMergeTransformer"))
+        return psm_cfg(c, root, doc, m);
+    if (!strcmp(kind, "PatchJson6902Transformer"))
+        return json6902_cfg(c, root, doc, m);
+    if (!strcmp(kind, "ReplacementTransformer"))
+        return krepl_run(c, root, doc, m);
+    if (!strcmp(kind, "ConfigMapGenerator") || !strcmp(kind, "SecretGenerator"))
+        return generator_cfg(c, root, kind, doc, m);
+    if (!strcmp(kind, "SortOrderTransformer") || !strcmp(kind, "HashTransformer"))
+        return NULL;
+    return gotk_err_new(GOTK_E_INVALID, "plugin %s.%s is not a builtin plugin supported by gotk "
+                                        "(exec and Go plugins are not supported)",
+                        kind, av ? av : "");
+}
+
+/* The configuration documents of one entry: inline, a file or a directory. */
+static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_object **out)
+{
+    json_object *docs = NULL;
+    if (!gotk_yaml_parse(entry, strlen(entry), "inline", &docs) &&
+        json_object_array_length(docs) > 0 &&
+        json_object_is_type(json_object_array_get_idx(docs, 0), json_type_object)) {
+        *out = docs;
+        return NULL;
+    }
+    json_object_put(docs);
+    char *p = kpath_join(root, entry);
+    struct stat st;
+    gotk_err *e = NULL;
+    if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+        kmap sub = {0};
+        kconfig scfg;
+        kconfig_default(&scfg);
+        e = kbuild_dir(c, p, false, &sub, &scfg);
+        json_object *arr = json_object_new_array();
+        for (size_t i = 0; !e && i < sub.n; i++)
+            json_object_array_add(arr, json_object_get(sub.v[i]->obj));
+        kmap_free(&sub);
+        kconfig_free(&scfg);
+        *out = arr;
+    } else {
+        char *data = NULL;
+        size_t len = 0;
+        e = kload_file(c, root, entry, &data, &len, NULL);
+        if (!e)
+            e = kparse_resources(data, len, entry, out);
+        free(data);
+    }
+    free(p);
+    return e;
+}
+
+/* `transformers:` or `generators:` of one level. */
+gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *field, kmap *m,
+                       kconfig *cfg)
+{
+    json_object *a = json_object_object_get(k, field);
+    for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
+                       i < json_object_array_length(a); i++) {
+        json_object *docs = NULL;
+        gotk_err *e = entry_docs(c, root, json_object_get_string(json_object_array_get_idx(a, i)),
+                                 &docs);
+        for (size_t j = 0; !e && j < json_object_array_length(docs); j++)
+            e = run_config(c, root, json_object_array_get_idx(docs, j), m, cfg);
+        json_object_put(docs);
+        if (e)
+            return e;
+    }
+    return NULL;
+}
