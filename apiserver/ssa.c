@@ -57,6 +57,8 @@ static int cmp_str(const void *a, const void *b)
 /* Sort and drop duplicates. */
 static void ps_sort(pathset *s)
 {
+    if (s->n == 0)
+        return;
     qsort(s->v, (size_t)s->n, sizeof *s->v, cmp_str);
     int k = 0;
     for (int i = 0; i < s->n; i++) {
