@@ -38,7 +38,6 @@
 
 #include "gotk/core.h"
 
-#define RUNE_ERROR 0xFFFDu
 
 /* ---- the parse tree ------------------------------------------------------ */
 
@@ -81,59 +80,6 @@ typedef bool (*es_accept)(uint32_t r, size_t i);
 
 /* ---- UTF-8 and Unicode ---------------------------------------------------- */
 
-/* Decode one rune as Go does: U+FFFD width 1 for bad input, width 0 at the end. */
-static size_t es_decode(const char *str, size_t n, uint32_t *r)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    *r = RUNE_ERROR;
-    if (n == 0)
-        return 0;
-    if (s[0] < 0x80) {
-        *r = s[0];
-        return 1;
-    }
-    size_t w = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
-    if (w == 0 || s[0] > 0xF4 || w > n)
-        return 1;
-    uint32_t c = s[0] & (0x7F >> w);
-    for (size_t k = 1; k < w; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 1;
-        c = (c << 6) | (s[k] & 0x3F);
-    }
-    static const uint32_t min_for_width[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < min_for_width[w] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 1;
-    *r = c;
-    return w;
-}
-
-/* Append rune r as UTF-8. */
-static void es_put_rune(gotk_buf *b, uint32_t r)
-{
-    char u[4];
-    size_t n;
-    if (r < 0x80) {
-        u[0] = (char)r;
-        n = 1;
-    } else if (r < 0x800) {
-        u[0] = (char)(0xC0 | (r >> 6));
-        u[1] = (char)(0x80 | (r & 0x3F));
-        n = 2;
-    } else if (r < 0x10000) {
-        u[0] = (char)(0xE0 | (r >> 12));
-        u[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (r & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (r >> 18));
-        u[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((r >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (r & 0x3F));
-        n = 4;
-    }
-    gotk_buf_append(b, u, n);
-}
 
 static pthread_once_t es_once = PTHREAD_ONCE_INIT;
 static pcre2_code *es_word_code; /* one letter or decimal digit */
@@ -157,10 +103,10 @@ static bool es_is_ident(uint32_t r)
         return (r >= '0' && r <= '9') || (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z') ||
                r == '_';
     pthread_once(&es_once, es_init);
-    if (!es_word_code || r == RUNE_ERROR)
+    if (!es_word_code || r == GOTK_RUNE_ERROR)
         return false;
     gotk_buf b = {0};
-    es_put_rune(&b, r);
+    gotk_utf8_append(&b, r);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     int rc = md ? pcre2_match(es_word_code, (PCRE2_SPTR)b.data, b.len, 0, 0, md, NULL) : -1;
     pcre2_match_data_free(md);
@@ -192,7 +138,7 @@ static uint32_t es_map_case(uint32_t r, bool upper)
 static uint32_t es_peek(const es_parser *p)
 {
     uint32_t r;
-    es_decode(p->s + p->pos, p->n - p->pos, &r);
+    gotk_utf8_decode(p->s + p->pos, p->n - p->pos, &r);
     return p->pos >= p->n ? 0 : r;
 }
 
@@ -224,7 +170,7 @@ static es_token es_scan(es_parser *p, int mode, es_accept accept, bool backslash
     if (p->pos >= p->n)
         return T_EOF;
     uint32_t r;
-    size_t w = es_decode(p->s + p->pos, p->n - p->pos, &r);
+    size_t w = gotk_utf8_decode(p->s + p->pos, p->n - p->pos, &r);
     if ((mode & M_LBRACK) && es_lbrack_at(p, p->pos)) {
         p->pos += 2;
         return T_LBRACK;
@@ -237,7 +183,7 @@ static es_token es_scan(es_parser *p, int mode, es_accept accept, bool backslash
         return T_ILLEGAL;
     bool first = true;
     while (p->pos < p->n) {
-        w = es_decode(p->s + p->pos, p->n - p->pos, &r);
+        w = gotk_utf8_decode(p->s + p->pos, p->n - p->pos, &r);
         if (!first && (mode & M_LBRACK) && es_lbrack_at(p, p->pos))
             break;
         if (es_escape_at(p, p->pos, mode, backslash)) {
@@ -410,7 +356,7 @@ static es_node *es_parse_colon(es_parser *p, es_node *f)
 {
     size_t after = p->pos + 1;
     uint32_t r;
-    size_t w = es_decode(p->s + after, p->n - after, &r);
+    size_t w = gotk_utf8_decode(p->s + after, p->n - after, &r);
     if (after >= p->n)
         r = 0;
     p->pos = after - w;
@@ -540,7 +486,7 @@ static void es_replace(gotk_buf *out, const char *s, const char *old, const char
                 if (start >= slen)
                     break;
                 uint32_t r;
-                size_t w = es_decode(s + start, slen - start, &r);
+                size_t w = gotk_utf8_decode(s + start, slen - start, &r);
                 gotk_buf_append(out, s + start, w);
                 start += w;
             }
@@ -564,8 +510,8 @@ static void es_case_all(gotk_buf *out, const char *s, bool upper)
     size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
         uint32_t r;
-        size_t w = es_decode(s + i, n - i, &r);
-        es_put_rune(out, es_map_case(r, upper));
+        size_t w = gotk_utf8_decode(s + i, n - i, &r);
+        gotk_utf8_append(out, es_map_case(r, upper));
         i += w;
     }
 }
@@ -577,8 +523,8 @@ static void es_case_first(gotk_buf *out, const char *s, bool upper)
     if (n == 0)
         return;
     uint32_t r;
-    size_t w = es_decode(s, n, &r);
-    es_put_rune(out, es_map_case(r, upper));
+    size_t w = gotk_utf8_decode(s, n, &r);
+    gotk_utf8_append(out, es_map_case(r, upper));
     gotk_buf_puts(out, s + w);
 }
 
@@ -649,8 +595,8 @@ static es_glob es_glob_esc(const char **chunk, const char *end, uint32_t *r)
         return G_BAD;
     if (*c == '\\' && ++c >= end)
         return G_BAD;
-    size_t w = es_decode(c, (size_t)(end - c), r);
-    bool bad = *r == RUNE_ERROR && w == 1;
+    size_t w = gotk_utf8_decode(c, (size_t)(end - c), r);
+    bool bad = *r == GOTK_RUNE_ERROR && w == 1;
     *chunk = c + w;
     return bad || *chunk >= end ? G_BAD : G_YES;
 }
@@ -665,7 +611,7 @@ static es_glob es_glob_chunk(const char *c, const char *ce, const char *s, const
             return G_NO;
         if (*c == '[') {
             uint32_t r, lo, hi;
-            s += es_decode(s, (size_t)(se - s), &r);
+            s += gotk_utf8_decode(s, (size_t)(se - s), &r);
             c++;
             bool negated = c < ce && *c == '^';
             c += negated;
@@ -690,7 +636,7 @@ static es_glob es_glob_chunk(const char *c, const char *ce, const char *s, const
                 return G_NO;
         } else if (*c == '?') {
             uint32_t r;
-            s += es_decode(s, (size_t)(se - s), &r);
+            s += gotk_utf8_decode(s, (size_t)(se - s), &r);
             c++;
         } else {
             if (*c == '\\' && ++c >= ce)
@@ -772,9 +718,9 @@ static char *es_reverse(const char *s)
     uint32_t *runes = gotk_xcalloc(n + 1, sizeof *runes);
     size_t count = 0;
     for (size_t k = 0; k < n;)
-        k += es_decode(s + k, n - k, &runes[count++]);
+        k += gotk_utf8_decode(s + k, n - k, &runes[count++]);
     for (size_t i = count; i > 0; i--)
-        es_put_rune(&b, runes[i - 1]);
+        gotk_utf8_append(&b, runes[i - 1]);
     free(runes);
     return gotk_buf_steal(&b);
 }

@@ -43,18 +43,6 @@ gotk_err *gotk_json_parse(const char *data, size_t len, json_object **out)
     return NULL;
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s, size_t avail)
-{
-    size_t n = s[0] < 0x80 ? 1 : (s[0] >> 5) == 6 ? 2 : (s[0] >> 4) == 14 ? 3 : (s[0] >> 3) == 30 ? 4 : 0;
-    if (!n || n > avail)
-        return 0;
-    for (size_t k = 1; k < n; k++)
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
 static void put_string(gotk_buf *b, const char *str, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -76,8 +64,9 @@ static void put_string(gotk_buf *b, const char *str, size_t len)
             gotk_buf_putc(b, (char)c);
             i++;
         } else {
-            size_t n = utf8_len(s + i, len - i);
-            if (!n) {
+            uint32_t r;
+            size_t n = gotk_utf8_decode(str + i, len - i, &r);
+            if (r == GOTK_RUNE_ERROR && n == 1) {
                 gotk_buf_puts(b, "\\ufffd");
                 i++;
             } else if (n == 3 && s[i] == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] & 0xFE) == 0xA8) {

@@ -153,28 +153,13 @@ char *obj_fold_nel(const char *s, size_t len, size_t *out_len)
     return gotk_buf_steal(&b);
 }
 
-/* Next code point and its UTF-8 width. */
-static unsigned decode(const unsigned char *s, size_t avail, size_t *w)
-{
-    unsigned c = s[0];
-    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-    if (n > avail)
-        n = 1;
-    unsigned v = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-    for (size_t k = 1; k < n; k++)
-        v = (v << 6) | (s[k] & 0x3F);
-    *w = n;
-    return v;
-}
-
 char *obj_bom_quoted(const char *s, size_t len)
 {
     gotk_buf b = {0};
     gotk_buf_putc(&b, '"');
     for (size_t i = 0; i < len;) {
-        size_t w;
-        unsigned v = decode((const unsigned char *)s + i, len - i, &w);
-        i += w;
+        uint32_t v;
+        i += gotk_utf8_decode(s + i, len - i, &v);
         const char *named = v == 0 ? "0" : v == 7 ? "a" : v == 8 ? "b" : v == 9 ? "t"
                           : v == 10 ? "n" : v == 11 ? "v" : v == 12 ? "f" : v == 13 ? "r"
                           : v == 0x1b ? "e" : v == '"' ? "\"" : v == '\\' ? "\\"

@@ -63,22 +63,6 @@ static void emit_scalar(emit_ctx *c, const char *s, size_t len, yaml_scalar_styl
     emit(c);
 }
 
-static bool utf8_valid(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char b = s[i];
-        size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
-        if (!n || i + n > len)
-            return false;
-        for (size_t k = 1; k < n; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-        i += n;
-    }
-    return true;
-}
-
 /* Emit a token now and substitute go-yaml's fully escaped form later. */
 static void emit_bom_string(emit_ctx *c, const char *s, size_t len)
 {
@@ -113,7 +97,7 @@ static bool emit_nel_string(emit_ctx *c, const char *s, size_t len)
  * back as a string, else double-quoted. */
 static void emit_string(emit_ctx *c, const char *s, size_t len)
 {
-    if (!utf8_valid((const unsigned char *)s, len)) {
+    if (!gotk_utf8_valid(s, len)) {
         if (!c->err)
             c->err = gotk_err_new(GOTK_E_INVALID, "emitting YAML: a string is not valid UTF-8");
         return;
@@ -173,32 +157,6 @@ static void emit_int(emit_ctx *c, json_object *v)
     emit_scalar(c, out, strlen(out), YAML_PLAIN_SCALAR_STYLE);
 }
 
-/* Next code point of a UTF-8 string (input is valid UTF-8 or treated bytewise). */
-static unsigned next_rune(const unsigned char **p)
-{
-    const unsigned char *s = *p;
-    unsigned r;
-    size_t n;
-    if (s[0] < 0x80) {
-        r = s[0];
-        n = 1;
-    } else if ((s[0] >> 5) == 6 && s[1]) {
-        r = (s[0] & 0x1Fu) << 6 | (s[1] & 0x3Fu);
-        n = 2;
-    } else if ((s[0] >> 4) == 14 && s[1] && s[2]) {
-        r = (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu);
-        n = 3;
-    } else if ((s[0] >> 3) == 30 && s[1] && s[2] && s[3]) {
-        r = (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12 | (s[2] & 0x3Fu) << 6 | (s[3] & 0x3Fu);
-        n = 4;
-    } else {
-        r = s[0];
-        n = 1;
-    }
-    *p = s + n;
-    return r;
-}
-
 static locale_t utf8_locale;
 static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
 
@@ -227,10 +185,12 @@ static bool is_digit(unsigned r)
 /* Decode a key into runes at `out` (room for strlen(s) runes); returns the count. */
 static size_t runes_of(const char *s, unsigned *out)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t k = 0;
-    while (*p)
-        out[k++] = next_rune(&p);
+    size_t len = strlen(s), k = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t r;
+        i += gotk_utf8_decode(s + i, len - i, &r);
+        out[k++] = r;
+    }
     return k;
 }
 

@@ -125,7 +125,7 @@ char *gotk_regex_replace_all(const gotk_regex *re, const char *s, const char *re
             gotk_regex_expand(re, &out, repl, s, spans);
         last_end = a1;
         uint32_t r;
-        size_t width = gotk_regex_utf8_decode(s + search, len - search, &r);
+        size_t width = gotk_utf8_decode(s + search, len - search, &r);
         if (search + width > a1)
             search += width;
         else if (search + 1 > a1)

@@ -179,7 +179,7 @@ size_t gotk_regex_word_rune(const char *s, size_t n)
     if (!word_code)
         return 0;
     uint32_t r;
-    size_t w = gotk_regex_utf8_decode(s, n, &r);
+    size_t w = gotk_utf8_decode(s, n, &r);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     if (!md)
         return 0;

@@ -22,10 +22,6 @@ typedef struct {
 gotk_err *gotk_regex_translate(const char *pat, size_t len, gotk_regex_tr *out);
 void gotk_regex_tr_free(gotk_regex_tr *t);
 
-/* Decode one UTF-8 sequence as Go does: invalid input gives U+FFFD with width 1;
- * an empty input gives U+FFFD with width 0. Returns the width. */
-size_t gotk_regex_utf8_decode(const char *s, size_t n, uint32_t *r);
-
 /* Width of the letter, decimal digit or `_` at the start of s[0, n) (Go's
  * unicode.IsLetter / IsDigit), or 0 when it is none of those. */
 size_t gotk_regex_word_rune(const char *s, size_t n);

@@ -30,7 +30,6 @@
 
 #define NO_POS SIZE_MAX
 #define MAX_REPEAT 1000
-#define RUNE_ERROR 0xFFFDu
 
 /* Go's error codes, as their text. */
 #define E_CHAR_RANGE "invalid character class range"
@@ -82,38 +81,12 @@ static gotk_err *tr_error(const char *code, const char *expr, size_t len)
                         expr);
 }
 
-/* Go's utf8.DecodeRuneInString. */
-size_t gotk_regex_utf8_decode(const char *str, size_t n, uint32_t *r)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    *r = RUNE_ERROR;
-    if (n == 0)
-        return 0;
-    if (s[0] < 0x80) {
-        *r = s[0];
-        return 1;
-    }
-    size_t w = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
-    if (w == 0 || s[0] > 0xF4 || w > n)
-        return 1;
-    uint32_t c = s[0] & (0x7F >> w);
-    for (size_t k = 1; k < w; k++) {
-        if ((s[k] & 0xC0) != 0x80)
-            return 1;
-        c = (c << 6) | (s[k] & 0x3F);
-    }
-    static const uint32_t min_for_width[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < min_for_width[w] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 1;
-    *r = c;
-    return w;
-}
 
 /* Go's nextRune: decode at `at`, or fail with "invalid UTF-8" on bad input. */
 static gotk_err *tr_next_rune(const tr *t, size_t at, uint32_t *r, size_t *w)
 {
-    *w = gotk_regex_utf8_decode(t->p + at, t->n - at, r);
-    if (*r == RUNE_ERROR && *w == 1)
+    *w = gotk_utf8_decode(t->p + at, t->n - at, r);
+    if (*r == GOTK_RUNE_ERROR && *w == 1)
         return tr_error(E_UTF8, t->p + at, t->n - at);
     return NULL;
 }
@@ -123,8 +96,8 @@ static gotk_err *tr_check_utf8(const char *s, size_t n)
 {
     for (size_t k = 0; k < n;) {
         uint32_t r;
-        size_t w = gotk_regex_utf8_decode(s + k, n - k, &r);
-        if (r == RUNE_ERROR && w == 1)
+        size_t w = gotk_utf8_decode(s + k, n - k, &r);
+        if (r == GOTK_RUNE_ERROR && w == 1)
             return tr_error(E_UTF8, s + k, n - k);
         k += w;
     }
@@ -491,7 +464,7 @@ static gotk_err *tr_escape_char(const tr *t, size_t at, uint32_t *r, size_t *nex
             return NULL;
         }
         int x = unhex(c);
-        uint32_t c2 = RUNE_ERROR;
+        uint32_t c2 = GOTK_RUNE_ERROR;
         if (j < t->n) {
             if ((e = tr_next_rune(t, j, &c2, &w)))
                 return e;
@@ -564,8 +537,8 @@ static gotk_err *tr_unicode_class(tr *t, size_t at, size_t *next)
     size_t rest = t->n - at;
     bool neg = s[1] == 'P';
     uint32_t c;
-    size_t w = gotk_regex_utf8_decode(s + 2, rest - 2, &c);
-    if (c == RUNE_ERROR && w == 1)
+    size_t w = gotk_utf8_decode(s + 2, rest - 2, &c);
+    if (c == GOTK_RUNE_ERROR && w == 1)
         return tr_error(E_UTF8, s + 2, rest - 2);
     const char *name;
     size_t name_len, seq_len;
@@ -738,8 +711,8 @@ static gotk_err *tr_quoted(tr *t)
         }
     while (j < end) {
         uint32_t r;
-        size_t w = gotk_regex_utf8_decode(t->p + j, end - j, &r);
-        if (r == RUNE_ERROR && w == 1)
+        size_t w = gotk_utf8_decode(t->p + j, end - j, &r);
+        if (r == GOTK_RUNE_ERROR && w == 1)
             return tr_error(E_UTF8, t->p + j, end - j);
         tr_item(t, false);
         emit_rune(t->out, r, t->p + j, w);

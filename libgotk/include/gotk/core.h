@@ -152,6 +152,18 @@ gotk_err *gotk_file_mkdir_all(const char *path, int mode);
 /* A new empty directory under $TMPDIR (or /tmp) named prefix-XXXXXX. Caller frees. */
 gotk_err *gotk_file_temp_dir(const char *prefix, char **out);
 
+/* ---- UTF-8 --------------------------------------------------------------- */
+
+#define GOTK_RUNE_ERROR 0xFFFDu
+
+/* Decode one code point as Go's utf8.DecodeRuneInString: invalid input gives
+ * U+FFFD with width 1, an empty input width 0. Returns the width. */
+size_t gotk_utf8_decode(const char *s, size_t n, uint32_t *r);
+/* Append `r` as UTF-8 (an invalid code point becomes U+FFFD, as Go's AppendRune). */
+void gotk_utf8_append(gotk_buf *b, uint32_t r);
+/* Whether s[0..n) is valid UTF-8. */
+bool gotk_utf8_valid(const char *s, size_t n);
+
 /* ---- envsubst ---------------------------------------------------------- */
 
 /* Look a variable up; NULL when unset. */
