@@ -195,7 +195,7 @@ static gotk_err *connect_and_list(gotk_git_ctx *ctx, git_remote *remote,
     if (rc == 0)
         rc = git_remote_ls(heads, n, remote);
     if (rc < 0)
-        return gotk_git_error(ctx, rc, "unable to clone '%s'", ctx->url);
+        return gotk_git_error(ctx, rc, "unable to clone '%s'", ctx->safe_url);
     return NULL;
 }
 
@@ -239,7 +239,7 @@ static gotk_err *fetch_target(gotk_git_ctx *ctx, git_remote *remote, const targe
     for (size_t i = 0; i < ns; i++)
         free(specs[i]);
     if (rc < 0)
-        return gotk_git_error(ctx, rc, "unable to clone '%s'", ctx->url);
+        return gotk_git_error(ctx, rc, "unable to clone '%s'", ctx->safe_url);
     return NULL;
 }
 
@@ -413,7 +413,7 @@ gotk_err *gotk_git_checkout(const gotk_git_checkout_opts *o, const char *dir, go
     }
     if ((e = connect_and_list(&ctx, remote, &heads, &n)))
         goto done;
-    if ((e = pick_target(o->url, &o->ref, heads, n, &t)))
+    if ((e = pick_target(ctx.safe_url, &o->ref, heads, n, &t)))
         goto done;
     have_target = true;
     fill_target(out, &t);
@@ -447,11 +447,11 @@ gotk_err *gotk_git_resolve(const gotk_git_checkout_opts *o, gotk_git_result *out
     size_t n = 0;
     target t;
     if (git_remote_create_detached(&remote, o->url) < 0)
-        e = gotk_git_error(NULL, -1, "invalid remote '%s'", o->url);
+        e = gotk_git_error(NULL, -1, "invalid remote '%s'", ctx.safe_url);
     if (!e)
         e = connect_and_list(&ctx, remote, &heads, &n);
     if (!e)
-        e = pick_target(o->url, &o->ref, heads, n, &t);
+        e = pick_target(ctx.safe_url, &o->ref, heads, n, &t);
     if (!e) {
         fill_target(out, &t);
         out->unchanged = same_revision(o->last_revision, out->revision);

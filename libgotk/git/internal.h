@@ -13,6 +13,7 @@
 typedef struct {
     const gotk_git_auth *auth; /* may be NULL */
     char *url;
+    char *safe_url;            /* url with any password replaced, for messages */
     char scheme[8];            /* "http", "https", "ssh", "git" */
     char *host;
     int port;                  /* explicit or the scheme's default */

@@ -31,7 +31,7 @@ static int negotiate(const git_push_update **updates, size_t len, void *payload)
             continue;
         if (git_graph_descendant_of(ctx->repo, &u->dst, &u->src) != 1) {
             char *msg = gotk_xasprintf("failed to push to '%s': non-fast-forward update of %s",
-                                       ctx->url, u->dst_refname);
+                                       ctx->safe_url, u->dst_refname);
             ctx->cb_error = msg;
             git_error_set_str(GIT_ERROR_CALLBACK, msg);
             return -1;
@@ -157,9 +157,10 @@ static gotk_err *push_branch(gotk_git_ctx *ctx, git_repository *repo, const gotk
     int rc = git_remote_push(remote, &specs, &po);
     gotk_err *e = NULL;
     if (rc < 0)
-        e = gotk_git_error(ctx, rc, "failed to push to '%s'", ctx->url);
+        e = gotk_git_error(ctx, rc, "failed to push to '%s'", ctx->safe_url);
     else if (ctx->cb_error)
-        e = gotk_err_new(GOTK_E_CONFLICT, "failed to push to '%s': %s", ctx->url, ctx->cb_error);
+        e = gotk_err_new(GOTK_E_CONFLICT, "failed to push to '%s': %s", ctx->safe_url,
+                         ctx->cb_error);
     free(spec);
     git_remote_free(remote);
     return e;

@@ -189,6 +189,24 @@ int64_t gotk_git_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The URL with a password in its user info replaced by "xxxxx" (Go's
+ * url.Redacted), so it can appear in messages. Caller frees. */
+static char *redact_url(const char *url)
+{
+    const char *sep = strstr(url, "://");
+    if (!sep)
+        return gotk_xstrdup(url);
+    const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (const char *p = auth; p < end; p++)
+        if (*p == '@')
+            at = p;
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (!colon)
+        return gotk_xstrdup(url);
+    return gotk_xasprintf("%.*sxxxxx%s", (int)(colon + 1 - url), url, at);
+}
+
 /* Validate and fill the context. */
 gotk_err *gotk_git_ctx_init(gotk_git_ctx *ctx, const char *url, const gotk_git_auth *auth,
                             gotk_duration timeout)
@@ -202,6 +220,7 @@ gotk_err *gotk_git_ctx_init(gotk_git_ctx *ctx, const char *url, const gotk_git_a
         return e;
     }
     ctx->url = gotk_xstrdup(url);
+    ctx->safe_url = redact_url(url);
     ctx->auth = auth;
     ctx->timeout = timeout;
     if (timeout > 0)
@@ -221,6 +240,7 @@ gotk_err *gotk_git_ctx_init(gotk_git_ctx *ctx, const char *url, const gotk_git_a
 void gotk_git_ctx_free(gotk_git_ctx *ctx)
 {
     free(ctx->url);
+    free(ctx->safe_url);
     free(ctx->host);
     free(ctx->user);
     free(ctx->cb_error);

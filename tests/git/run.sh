@@ -226,6 +226,9 @@ if [ -n "$(field commit "$out")" ]; then ok; else bad "push new branch over git:
 # ---- authentication ------------------------------------------------------------------
 newdir d; out=$(co "$AUTH" "$d" --branch main --user flux --pass wrong-pass)
 expect_error "basic wrong password" "$out" "authentication failed" wrong-pass
+AUTHHOST=${AUTH#http://}
+newdir d; out=$(co "http://flux:wrong-in-url@$AUTHHOST" "$d" --branch main)
+expect_error "password in the URL is redacted" "$out" "unable to clone 'http://flux:xxxxx@$AUTHHOST'" wrong-in-url
 newdir d; out=$(co "$AUTH" "$d" --branch main)
 expect_error "basic no credentials" "$out" "unable to clone '$AUTH'"
 newdir d; out=$(co "$BEARER" "$d" --branch main --bearer t0k3n-value)
@@ -264,6 +267,15 @@ expect_error "ssh host key mismatch" "$out" "knownhosts: key mismatch for host '
 cp "$KH" "$WD/kh-hashed" && ssh-keygen -q -H -f "$WD/kh-hashed" >/dev/null 2>&1
 newdir d; out=$(co_ssh "$SSHURL" "$d" --branch main --identity "$KEY" --known-hosts "$WD/kh-hashed")
 expect_field "ssh hashed known_hosts" "$out" revision "main@sha1:$C4"
+sed 's/^[^ ]*/*/' "$KH" >"$WD/kh-wild"
+newdir d; out=$(co_ssh "$SSHURL" "$d" --branch main --identity "$KEY" --known-hosts "$WD/kh-wild")
+expect_field "ssh wildcard known_hosts" "$out" revision "main@sha1:$C4"
+{ cat "$KH"; sed 's/^/@revoked /' "$KH"; } >"$WD/kh-revoked"
+newdir d; out=$(co_ssh "$SSHURL" "$d" --branch main --identity "$KEY" --known-hosts "$WD/kh-revoked")
+expect_error "ssh revoked host key" "$out" "knownhosts: key is revoked for host '[127.0.0.1]:$SSHPORT'"
+sed 's/^\([^ ]*\)/!\1,\1/' "$KH" >"$WD/kh-negated"
+newdir d; out=$(co_ssh "$SSHURL" "$d" --branch main --identity "$KEY" --known-hosts "$WD/kh-negated")
+expect_error "ssh negated host pattern" "$out" "knownhosts: key is unknown for host"
 newdir d; out=$(co_ssh "$SSHURL" "$d" --branch main --identity "$KEY")
 expect_error "ssh without known_hosts" "$out" "'known_hosts' is required"
 newdir d; out=$(co "root@127.0.0.1:$WD/repos/repo.git" "$d" --branch main)
