@@ -171,6 +171,7 @@ typedef struct api_event {
     char type[10]; /* ADDED, MODIFIED, DELETED */
     char *group, *res, *ns;
     json_object *obj;
+    json_object *prev; /* the state before a MODIFIED event, or NULL */
 } api_event;
 
 typedef struct api_ring {
@@ -181,9 +182,9 @@ typedef struct api_ring {
 
 void ring_init(api_ring *r, int cap, int64_t floor);
 void ring_free(api_ring *r);
-/* Record an event (takes a reference to obj). */
+/* Record an event (takes references to obj and prev). */
 void ring_push(api_ring *r, int64_t rev, const char *type, const char *group,
-               const char *res, const char *ns, json_object *obj);
+               const char *res, const char *ns, json_object *obj, json_object *prev);
 
 /* ---- the server --------------------------------------------------------- */
 
@@ -232,9 +233,9 @@ gotk_err *txn_begin(apisrv *s);
 /* Commit and publish the pending events. */
 gotk_err *txn_commit(apisrv *s);
 void txn_rollback(apisrv *s);
-/* Stage an event for the open transaction. */
+/* Stage an event for the open transaction (prev: the state before, or NULL). */
 void txn_event(apisrv *s, int64_t rev, const char *type, const char *group,
-               const char *res, const char *ns, json_object *obj);
+               const char *res, const char *ns, json_object *obj, json_object *prev);
 /* Set apiVersion and kind on an object for the resource it is served as. */
 void obj_set_gvk(json_object *o, const api_resource *r);
 

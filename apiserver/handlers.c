@@ -35,6 +35,7 @@ static void clear_pending(apisrv *s)
         free(s->pending[i].res);
         free(s->pending[i].ns);
         json_object_put(s->pending[i].obj);
+        json_object_put(s->pending[i].prev);
     }
     s->npending = 0;
 }
@@ -49,7 +50,7 @@ gotk_err *txn_commit(apisrv *s)
     }
     for (int i = 0; i < s->npending; i++) {
         api_event *p = &s->pending[i];
-        ring_push(&s->ring, p->rev, p->type, p->group, p->res, p->ns, p->obj);
+        ring_push(&s->ring, p->rev, p->type, p->group, p->res, p->ns, p->obj, p->prev);
     }
     clear_pending(s);
     if (s->crds_changed)
@@ -67,7 +68,7 @@ void txn_rollback(apisrv *s)
 }
 
 void txn_event(apisrv *s, int64_t rev, const char *type, const char *group, const char *res,
-               const char *ns, json_object *obj)
+               const char *ns, json_object *obj, json_object *prev)
 {
     if (s->npending == s->cappending) {
         s->cappending = s->cappending ? s->cappending * 2 : 16;
@@ -80,6 +81,7 @@ void txn_event(apisrv *s, int64_t rev, const char *type, const char *group, cons
     p->res = gotk_xstrdup(res);
     p->ns = gotk_xstrdup(ns ? ns : "");
     p->obj = json_object_get(obj);
+    p->prev = json_object_get(prev);
     if (!strcmp(group, "apiextensions.k8s.io"))
         s->crds_changed = true;
 }
@@ -104,11 +106,14 @@ gotk_err *h_put(apisrv *s, const api_resource *r, json_object *obj, const char *
     snprintf(rv, sizeof rv, "%lld", (long long)rev);
     json_object *meta = jx_ensure_obj(obj, "metadata");
     jx_set_str(meta, "resourceVersion", rv);
-    const char *ns = jx_get_str(meta, "namespace");
-    gotk_err *e = store_put(s->st, r->group, r->plural, r->namespaced ? ns : "",
-                            jx_get_str(meta, "name"), rev, obj);
+    const char *ns = r->namespaced ? jx_get_str(meta, "namespace") : "";
+    const char *name = jx_get_str(meta, "name");
+    json_object *prev = strcmp(type, "MODIFIED") ? NULL
+                                                 : store_get(s->st, r->group, r->plural, ns, name);
+    gotk_err *e = store_put(s->st, r->group, r->plural, ns, name, rev, obj);
     if (!e)
-        txn_event(s, rev, type, r->group, r->plural, r->namespaced ? ns : "", obj);
+        txn_event(s, rev, type, r->group, r->plural, ns, obj, prev);
+    json_object_put(prev);
     return e;
 }
 
@@ -123,7 +128,7 @@ gotk_err *h_remove(apisrv *s, const char *group, const char *plural, json_object
     const char *ns = jx_get_str(meta, "namespace");
     gotk_err *e = store_del(s->st, group, plural, ns ? ns : "", jx_get_str(meta, "name"));
     if (!e)
-        txn_event(s, rev, "DELETED", group, plural, ns ? ns : "", obj);
+        txn_event(s, rev, "DELETED", group, plural, ns ? ns : "", obj, NULL);
     return e;
 }
 

@@ -57,6 +57,7 @@ static void event_clear(api_event *e)
     free(e->res);
     free(e->ns);
     json_object_put(e->obj);
+    json_object_put(e->prev);
     memset(e, 0, sizeof *e);
 }
 
@@ -70,7 +71,7 @@ void ring_free(api_ring *r)
 
 /* Append, overwriting the oldest event when full (which raises the floor). */
 void ring_push(api_ring *r, int64_t rev, const char *type, const char *group, const char *res,
-               const char *ns, json_object *obj)
+               const char *ns, json_object *obj, json_object *prev)
 {
     api_event *e;
     if (r->count == r->cap) {
@@ -88,6 +89,7 @@ void ring_push(api_ring *r, int64_t rev, const char *type, const char *group, co
     e->res = gotk_xstrdup(res);
     e->ns = gotk_xstrdup(ns ? ns : "");
     e->obj = json_object_get(obj);
+    e->prev = json_object_get(prev);
 }
 
 /* ---- streams ------------------------------------------------------------- */
@@ -133,6 +135,27 @@ static void emit_obj(watcher *w, const char *type, json_object *obj)
 
 static void emit_gone(watcher *w, int64_t rv);
 
+/* Emit one ring event as this watch sees it: an object that starts matching
+ * the selectors is ADDED, one that stops matching is DELETED (with its previous
+ * content), as the real watch cache does. */
+static void emit_event(watcher *w, api_event *e)
+{
+    bool now = wants(w, e->ns, e->obj);
+    bool before = e->prev && wants(w, e->ns, e->prev);
+    if (strcmp(e->type, "MODIFIED") || !e->prev) {
+        if (now)
+            emit_obj(w, e->type, e->obj);
+    } else if (now) {
+        emit_obj(w, before ? "MODIFIED" : "ADDED", e->obj);
+    } else if (before) { /* the old content, at the event's resourceVersion */
+        json_object *old = jx_copy(e->prev);
+        jx_set_str(jx_ensure_obj(old, "metadata"), "resourceVersion",
+                   jx_meta_str(e->obj, "resourceVersion"));
+        emit_obj(w, "DELETED", old);
+        json_object_put(old);
+    }
+}
+
 /* Copy matching ring events newer than w->rev into the output. */
 static void drain_ring(watcher *w)
 {
@@ -146,8 +169,8 @@ static void drain_ring(watcher *w)
         if (e->rev <= w->rev)
             continue;
         w->rev = e->rev;
-        if (!strcmp(e->group, w->group) && !strcmp(e->res, w->res) && wants(w, e->ns, e->obj))
-            emit_obj(w, e->type, e->obj);
+        if (!strcmp(e->group, w->group) && !strcmp(e->res, w->res))
+            emit_event(w, e);
     }
     if (store_rev(w->s->st) > w->rev)
         w->rev = store_rev(w->s->st);

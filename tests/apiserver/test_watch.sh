@@ -32,6 +32,13 @@ expect_eq "$(jq -r '.type + " " + .object.metadata.name' <<<"$out")" "ADDED firs
 out=$(raw GET "/api/v1/configmaps?watch=1&timeoutSeconds=1&fieldSelector=metadata.name%3Dnone")
 expect_eq "$out" "" "field selector"
 
+# selectors see objects enter and leave: leaving is DELETED, entering ADDED
+rv2=$(k get cm first -o jsonpath='{.metadata.resourceVersion}')
+k label cm first a=2 --overwrite >/dev/null
+k label cm first a=1 --overwrite >/dev/null
+out=$(raw GET "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=$rv2&timeoutSeconds=1&labelSelector=a%3D1")
+expect_eq "$(jq -r '.type + " " + .object.metadata.labels.a' <<<"$out" | tr '\n' ',')" "DELETED 1,ADDED 1," "selector transitions"
+
 # bookmarks with allowWatchBookmarks
 out=$(raw GET "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=$rv&timeoutSeconds=7&allowWatchBookmarks=true")
 expect_contains "$(jq -r '.type' <<<"$out" | tr '\n' ',')" "BOOKMARK" "bookmark"
@@ -52,4 +59,11 @@ expect_contains "$out" '"code":410'
 expect_contains "$out" '"reason":"Expired"'
 expect_contains "$out" "too old resource version: $rv"
 expect_contains "$out" "HTTP=200"
+
+# the server stops cleanly with a watch open
+raw GET "/api/v1/configmaps?watch=1" > open-watch.out &
+curl_pid=$!
+sleep 0.5
 stop_server
+wait $curl_pid || true
+expect_contains "$(head -1 open-watch.out)" '"type":"ADDED"' 
