@@ -105,6 +105,11 @@ static const fsrow replicas[] = {
     {NULL, NULL, NULL, NULL, false},
 };
 
+static const fsrow varrefs[] = {
+#include "varref_table.inc"
+    {NULL, NULL, NULL, NULL, false},
+};
+
 /* Name references: target group, version, kind; referrer group, version, kind, path. */
 static const char *const namerefs[][7] = {
 #include "nameref_table.inc"
@@ -182,6 +187,7 @@ void kconfig_default(kconfig *c)
     add_rows(&c->fs[KFS_SUFFIX], names);
     add_rows(&c->fs[KFS_IMAGES], images);
     add_rows(&c->fs[KFS_REPLICAS], replicas);
+    add_rows(&c->fs[KFS_VARREF], varrefs);
     for (size_t i = 0; i < sizeof namerefs / sizeof namerefs[0]; i++) {
         const char *const *r = namerefs[i];
         knameref *n = nameref_for(c, r[0], r[1], r[2]);
@@ -197,6 +203,27 @@ void kconfig_free(kconfig *c)
         kfslist_free(&c->nr[i].refs);
     free(c->nr);
     kstrv_free(&c->owned);
+}
+
+/* Merge a sub-level's configuration into c (kustomize's MergeConfig), taking
+ * over the strings sub owns; sub is freed. */
+void kconfig_absorb(kconfig *c, kconfig *sub)
+{
+    for (int i = 0; i < KFS_NCLASSES; i++)
+        kfslist_merge(&c->fs[i], &sub->fs[i]);
+    for (size_t i = 0; i < sub->nnr; i++) {
+        knameref *n = nameref_for(c, sub->nr[i].group, sub->nr[i].version, sub->nr[i].kind);
+        kfslist_merge(&n->refs, &sub->nr[i].refs);
+    }
+    for (size_t i = 0; i < sub->owned.n; i++) {
+        if (c->owned.n == c->owned.cap) {
+            c->owned.cap = c->owned.cap ? c->owned.cap * 2 : 8;
+            c->owned.v = gotk_xrealloc(c->owned.v, c->owned.cap * sizeof *c->owned.v);
+        }
+        c->owned.v[c->owned.n++] = sub->owned.v[i];
+    }
+    sub->owned.n = 0;
+    kconfig_free(sub);
 }
 
 /* Keep a copy of s alive as long as the config. */
@@ -233,7 +260,7 @@ gotk_err *kconfig_merge_doc(kconfig *c, json_object *doc)
         {"commonLabels", KFS_COMMON_LABELS}, {"templateLabels", KFS_TEMPLATE_LABELS},
         {"commonAnnotations", KFS_ANNOTATIONS}, {"namespace", KFS_NAMESPACE},
         {"namePrefix", KFS_PREFIX}, {"nameSuffix", KFS_SUFFIX},
-        {"images", KFS_IMAGES}, {"replicas", KFS_REPLICAS},
+        {"images", KFS_IMAGES}, {"replicas", KFS_REPLICAS}, {"varReference", KFS_VARREF},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         load_specs(c, json_object_object_get(doc, keys[i].key), &c->fs[keys[i].cls]);

@@ -58,6 +58,7 @@ typedef struct kres {
     bool needs_hash;  /* generated without disableNameSuffixHash */
     bool local;       /* config.kubernetes.io/local-config */
     char *origin;     /* the config.kubernetes.io/origin text, when tracked */
+    kstrv refvars;    /* names of the vars this resource defines */
 } kres;
 
 typedef struct {
@@ -124,6 +125,7 @@ enum {
     KFS_SUFFIX,
     KFS_IMAGES,
     KFS_REPLICAS,
+    KFS_VARREF,
     KFS_NCLASSES
 };
 
@@ -140,6 +142,8 @@ typedef struct {
     kstrv owned; /* strings read from configuration files */
 } kconfig;
 
+/* Merge a sub-level's configuration into c, taking over its strings; frees sub. */
+void kconfig_absorb(kconfig *c, kconfig *sub);
 /* Merge field specs `add` into `into`, skipping ones already present. */
 void kfslist_merge(kfslist *into, const kfslist *add);
 void kfslist_free(kfslist *l);
@@ -182,6 +186,7 @@ typedef struct {
     bool origin_on;     /* buildMetadata asks for origin annotations */
     char *origin;       /* directory of the level being loaded, relative to the top */
     const char *kfile;  /* file name of the kustomization being loaded */
+    json_object *vars;  /* every var declared so far (array) */
 } kctx;
 
 /* Join relative paths and clean them as Go's filepath.Join does. Caller frees. */
@@ -259,6 +264,15 @@ bool ksel_match(const char *sel, json_object *map);
 /* ---- replacements ------------------------------------------------------- */
 
 gotk_err *krepl_run(kctx *c, const char *root, json_object *k, kmap *m);
+
+/* ---- vars --------------------------------------------------------------- */
+
+/* Register a level's vars: mark the resources they name. */
+gotk_err *kvars_merge(kctx *c, json_object *k, kmap *m);
+/* Substitute $(VAR) in the varReference fields of every resource. */
+gotk_err *kvars_resolve(kctx *c, kmap *m, const kconfig *cfg);
+/* Walk a dotted field path ("spec.ports[0].port", "a.[k=v].b") to a value. */
+json_object *kfield_get(json_object *obj, const char *path);
 
 /* ---- ordering ----------------------------------------------------------- */
 

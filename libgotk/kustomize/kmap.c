@@ -241,6 +241,7 @@ void kres_free(kres *r)
     kstrv_free(&r->prefixes);
     kstrv_free(&r->suffixes);
     free(r->origin);
+    kstrv_free(&r->refvars);
     free(r);
 }
 

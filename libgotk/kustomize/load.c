@@ -270,9 +270,7 @@ static gotk_err *accumulate_dir(kctx *c, const char *path, const char *rel, kmap
         kres_free(sub.v[i]);
     sub.n = 0;
     kmap_free(&sub);
-    for (int i = 0; !e && i < KFS_NCLASSES; i++)
-        kfslist_merge(&cfg->fs[i], &subcfg.fs[i]);
-    kconfig_free(&subcfg);
+    kconfig_absorb(cfg, &subcfg);
     return e;
 }
 
@@ -510,6 +508,8 @@ static gotk_err *build_level(kctx *c, const char *dir, json_object *k, const cha
         e = accumulate_components(c, dir, k, m, cfg);
     if (!e)
         e = run_transformers(c, dir, k, m, cfg);
+    if (!e)
+        e = kvars_merge(c, k, m);
     return e;
 }
 
@@ -655,6 +655,8 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
         e = kt_hash_names(&m);
     if (!e)
         e = kt_namerefs(&m, &cfg);
+    if (!e)
+        e = kvars_resolve(&c, &m, &cfg);
     if (!e) {
         drop_local(&m);
         e = finish(&c, &m);
@@ -669,6 +671,7 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     kconfig_free(&cfg);
     kstrv_free(&c.stack);
     json_object_put(c.top_k);
+    json_object_put(c.vars);
     free(c.origin);
     free(abs);
     return e;

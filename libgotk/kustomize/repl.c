@@ -211,6 +211,34 @@ static gotk_err *pm(json_object *node, const kstrv *segs, size_t i, bool create,
     return NULL;
 }
 
+/* The value at a dotted field path ("a.b[0].c" or "a.[k=v].c"), borrowed. */
+json_object *kfield_get(json_object *obj, const char *path)
+{
+    gotk_buf b = {0};
+    for (const char *p = path; *p; p++) {
+        if (*p == '[' && p[1] >= '0' && p[1] <= '9' && p > path && p[-1] != '.') {
+            gotk_buf_putc(&b, '.');
+            const char *end = strchr(p, ']');
+            if (!end)
+                break;
+            gotk_buf_append(&b, p + 1, (size_t)(end - p - 1));
+            p = end;
+            continue;
+        }
+        gotk_buf_putc(&b, *p);
+    }
+    kstrv segs = {0};
+    split_fp(b.data ? b.data : "", &segs);
+    gotk_buf_free(&b);
+    kslots sl = {0};
+    gotk_err *e = pm(obj, &segs, 0, false, &sl);
+    json_object *v = !e && sl.n ? kslot_get(&sl.v[0]) : NULL;
+    gotk_err_free(e);
+    free(sl.v);
+    kstrv_free(&segs);
+    return v;
+}
+
 /* A selector's id fields (from `source:` or `select:`). */
 typedef struct {
     const char *g, *v, *k, *name, *ns;
