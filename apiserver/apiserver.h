@@ -99,6 +99,8 @@ typedef struct api_resource {
     bool namespaced;
     bool has_status;
     bool crd;          /* defined by a CustomResourceDefinition */
+    /* scale subresource: JSON paths (".spec.replicas"), NULL without one */
+    char *scale_spec, *scale_status, *scale_selector;
     char **short_names; /* NULL-terminated */
     char **categories;  /* NULL-terminated */
     api_printer_col *cols;
@@ -275,6 +277,8 @@ void do_apply(api_req *q, api_resp *out);
 /* Record fields changed by a non-apply write (cur NULL on create) in n's
  * managedFields under the request's fieldManager. */
 void ssa_track_update(api_req *q, json_object *cur, json_object *n);
+/* scale.c: the scale subresource (autoscaling/v1 Scale). */
+void do_scale(api_req *q, api_resp *out);
 /* delete.c */
 void do_delete(api_req *q, api_resp *out);
 void do_delete_collection(api_req *q, api_resp *out);

@@ -66,6 +66,22 @@ static void add_resource_entries(json_object *list, const api_resource *r)
     if (r->categories && r->categories[0])
         json_object_object_add(e, "categories", str_array(r->categories));
     json_object_array_add(list, e);
+    if (r->scale_spec) {
+        json_object *sc = json_object_new_object(), *verbs = json_object_new_array();
+        char *name = gotk_xasprintf("%s/scale", r->plural);
+        jx_set_str(sc, "name", name);
+        free(name);
+        jx_set_str(sc, "singularName", "");
+        json_object_object_add(sc, "namespaced", json_object_new_boolean(r->namespaced));
+        jx_set_str(sc, "group", "autoscaling");
+        jx_set_str(sc, "version", "v1");
+        jx_set_str(sc, "kind", "Scale");
+        json_object_array_add(verbs, json_object_new_string("get"));
+        json_object_array_add(verbs, json_object_new_string("patch"));
+        json_object_array_add(verbs, json_object_new_string("update"));
+        json_object_object_add(sc, "verbs", verbs);
+        json_object_array_add(list, sc);
+    }
     if (!r->has_status)
         return;
     json_object *st = json_object_new_object();

@@ -500,7 +500,9 @@ static void not_allowed(api_resp *out)
 void handle_resource(api_req *q, api_resp *out)
 {
     const char *m = q->method;
-    if (q->sub && strcmp(q->sub, "status")) {
+    if (q->sub && !strcmp(q->sub, "scale") && q->r->scale_spec && q->name) {
+        do_scale(q, out);
+    } else if (q->sub && strcmp(q->sub, "status")) {
         api_status(out, 404, "NotFound", NULL, NULL, NULL,
                    "the server could not find the requested resource");
     } else if (q->sub && !q->r->has_status) {

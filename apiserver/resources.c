@@ -117,6 +117,9 @@ static void free_entry(api_resource *r)
     free(r->singular);
     free(r->kind);
     free(r->list_kind);
+    free(r->scale_spec);
+    free(r->scale_status);
+    free(r->scale_selector);
     free_list(r->short_names);
     free_list(r->categories);
     for (int i = 0; i < r->ncols; i++) {
@@ -144,6 +147,11 @@ void res_init_builtin(api_resources *t)
         r->list_kind = gotk_xasprintf("%sList", b->kind);
         r->namespaced = b->namespaced;
         r->has_status = b->status;
+        if (!strcmp(b->group, "apps") && strcmp(b->plural, "daemonsets")) {
+            r->scale_spec = gotk_xstrdup(".spec.replicas");
+            r->scale_status = gotk_xstrdup(".status.replicas");
+            r->scale_selector = gotk_xstrdup(".spec.selector");
+        }
         r->short_names = split_list(b->shorts);
         r->categories = split_list(b->categories);
     }
@@ -244,6 +252,14 @@ static bool add_crd(json_object *crd, const char *ns, const char *name, void *ud
             const char *scope = jx_get_str(spec, "scope");
             r->namespaced = !scope || strcmp(scope, "Cluster") != 0;
             r->has_status = jx_get(jx_get(v, "subresources"), "status") != NULL;
+            json_object *sc = jx_get(jx_get(v, "subresources"), "scale");
+            if (sc && jx_get_str(sc, "specReplicasPath")) {
+                r->scale_spec = gotk_xstrdup(jx_get_str(sc, "specReplicasPath"));
+                const char *st = jx_get_str(sc, "statusReplicasPath");
+                const char *lsp = jx_get_str(sc, "labelSelectorPath");
+                r->scale_status = st ? gotk_xstrdup(st) : NULL;
+                r->scale_selector = lsp ? gotk_xstrdup(lsp) : NULL;
+            }
             r->short_names = json_list(jx_get(names, "shortNames"));
             r->categories = json_list(jx_get(names, "categories"));
             add_columns(r, jx_get(v, "additionalPrinterColumns"));

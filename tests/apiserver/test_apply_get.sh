@@ -71,6 +71,15 @@ expect_eq "$(k get deploy web -o jsonpath='{.metadata.generation}')" "2" "genera
 expect_eq "$(k get deploy web -o jsonpath='{.status}')" "" "no status"
 expect_eq "$(k get deploy web --no-headers | awk '{print $1, $2}')" "web 0/2"
 
+# the scale subresource
+expect_eq "$(k scale deploy web --replicas=4)" "deployment.apps/web scaled"
+expect_eq "$(k get deploy web -o jsonpath='{.spec.replicas} {.metadata.generation}')" "4 3"
+expect_eq "$(k get --raw /apis/apps/v1/namespaces/default/deployments/web/scale | jq -c '[.kind, .spec.replicas, .status.selector]')" \
+  '["Scale",4,"app=web"]'
+expect_fail k scale deploy web --replicas=2 --current-replicas=3
+expect_eq "$OUT" "error: Expected replicas to be 3, was 4"
+sed -i 's/replicas: 2/replicas: 4/' deploy.yaml
+
 # get all namespaces, and by short name
 expect_eq "$(k get cm -A --no-headers | awk '{print $1, $2}')" "default demo"
 expect_eq "$(k get deploy -o name)" "deployment.apps/web"
