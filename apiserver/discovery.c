@@ -1,8 +1,10 @@
 /*
  * discovery.c: /version, health, and API discovery.
  *
- * Discovery is served in the legacy (unaggregated) format that kubectl falls
- * back to when it does not get the aggregated one: /api lists the core
+ * /api and /apis answer in the aggregated format (apidiscovery.k8s.io/v2,
+ * every group's versions and resources in one response) when the Accept header
+ * asks for APIGroupDiscoveryList, as kubectl 1.32 does; otherwise, and for the
+ * per-group-version paths, in the legacy format: /api lists the core
  * version, /apis the groups with their versions and preferred version, and
  * /api/v1 and /apis/<group>/<version> list resources (name, singularName,
  * namespaced, kind, verbs, shortNames, categories) plus one `<plural>/status`
@@ -189,6 +191,104 @@ static json_object *group_list(apisrv *s)
     return groups;
 }
 
+/* ---- aggregated discovery (apidiscovery.k8s.io/v2) ------------------------ */
+
+/* {group, version, kind}. */
+static json_object *gvk(const char *group, const char *version, const char *kind)
+{
+    json_object *o = json_object_new_object();
+    jx_set_str(o, "group", group);
+    jx_set_str(o, "version", version);
+    jx_set_str(o, "kind", kind);
+    return o;
+}
+
+/* A subresource entry. */
+static json_object *agg_sub(const char *name, json_object *kind)
+{
+    json_object *o = json_object_new_object(), *verbs = json_object_new_array();
+    jx_set_str(o, "subresource", name);
+    json_object_object_add(o, "responseKind", kind);
+    json_object_array_add(verbs, json_object_new_string("get"));
+    json_object_array_add(verbs, json_object_new_string("patch"));
+    json_object_array_add(verbs, json_object_new_string("update"));
+    json_object_object_add(o, "verbs", verbs);
+    return o;
+}
+
+/* One APIResourceDiscovery. */
+static json_object *agg_resource(const api_resource *r)
+{
+    json_object *o = json_object_new_object();
+    jx_set_str(o, "resource", r->plural);
+    json_object_object_add(o, "responseKind", gvk(r->group, r->version, r->kind));
+    jx_set_str(o, "scope", r->namespaced ? "Namespaced" : "Cluster");
+    jx_set_str(o, "singularResource", r->singular);
+    json_object_object_add(o, "verbs", all_verbs());
+    if (r->short_names && r->short_names[0])
+        json_object_object_add(o, "shortNames", str_array(r->short_names));
+    if (r->categories && r->categories[0])
+        json_object_object_add(o, "categories", str_array(r->categories));
+    json_object *subs = json_object_new_array();
+    if (r->has_status)
+        json_object_array_add(subs, agg_sub("status", gvk(r->group, r->version, r->kind)));
+    if (r->scale_spec)
+        json_object_array_add(subs, agg_sub("scale", gvk("autoscaling", "v1", "Scale")));
+    if (json_object_array_length(subs))
+        json_object_object_add(o, "subresources", subs);
+    else
+        json_object_put(subs);
+    return o;
+}
+
+/* One APIGroupDiscovery with versions in preference order. */
+static json_object *agg_group(apisrv *s, const char *group, json_object *versions)
+{
+    json_object *g = json_object_new_object(), *meta = json_object_new_object();
+    json_object *vs = json_object_new_array();
+    if (*group)
+        jx_set_str(meta, "name", group);
+    json_object_object_add(g, "metadata", meta);
+    for (size_t i = 0; i < json_object_array_length(versions); i++) {
+        const char *v = jx_get_str(json_object_array_get_idx(versions, i), "version");
+        json_object *ve = json_object_new_object(), *res = json_object_new_array();
+        jx_set_str(ve, "version", v);
+        for (int k = 0; k < s->res.n; k++)
+            if (!strcmp(s->res.items[k].group, group) && !strcmp(s->res.items[k].version, v))
+                json_object_array_add(res, agg_resource(&s->res.items[k]));
+        json_object_object_add(ve, "resources", res);
+        jx_set_str(ve, "freshness", "Current");
+        json_object_array_add(vs, ve);
+    }
+    json_object_object_add(g, "versions", vs);
+    return g;
+}
+
+/* APIGroupDiscoveryList for /api (core) or /apis (named groups). */
+static json_object *aggregated(apisrv *s, bool core, const char *api_version)
+{
+    json_object *l = json_object_new_object(), *items = json_object_new_array();
+    jx_set_str(l, "kind", "APIGroupDiscoveryList");
+    jx_set_str(l, "apiVersion", api_version);
+    json_object_object_add(l, "metadata", json_object_new_object());
+    if (core) {
+        json_object *v = json_object_new_array();
+        json_object_array_add(v, gv_entry("", "v1"));
+        json_object_array_add(items, agg_group(s, "", v));
+        json_object_put(v);
+    } else {
+        json_object *groups = group_list(s);
+        for (size_t i = 0; i < json_object_array_length(groups); i++) {
+            json_object *g = json_object_array_get_idx(groups, i);
+            json_object_array_add(items,
+                                  agg_group(s, jx_get_str(g, "name"), jx_get(g, "versions")));
+        }
+        json_object_put(groups);
+    }
+    json_object_object_add(l, "items", items);
+    return l;
+}
+
 /* /version */
 static json_object *version_info(void)
 {
@@ -366,7 +466,18 @@ static json_object *discover(apisrv *s, const char *path, bool *found)
 /* Serve discovery; false when the path is not a discovery path. */
 bool handle_discovery(apisrv *s, const char *path, const char *accept, api_resp *out)
 {
-    (void)accept;
+    bool core = !strcmp(path, "/api") || !strcmp(path, "/api/");
+    if ((core || !strcmp(path, "/apis") || !strcmp(path, "/apis/")) && accept &&
+        strstr(accept, "as=APIGroupDiscoveryList")) {
+        bool v2 = strstr(accept, "v=v2;") || strstr(accept, "v=v2,");
+        json_object *l = aggregated(s, core, v2 ? "apidiscovery.k8s.io/v2"
+                                                : "apidiscovery.k8s.io/v2beta1");
+        api_json(out, 200, l);
+        json_object_put(l);
+        out->ctype = v2 ? "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+                        : "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
+        return true;
+    }
     if (!strcmp(path, "/healthz") || !strcmp(path, "/readyz") || !strcmp(path, "/livez")) {
         free(out->body);
         out->code = 200;
