@@ -150,6 +150,8 @@ void gotk_kube_config_free(gotk_kube_config *c)
     free(c->namespace_);
     free(c->context);
     free(c->ca_data);
+    free(c->tls_server_name);
+    free(c->proxy_url);
     free_secret_str(c->token);
     free(c->token_file);
     free(c->cert_data);
@@ -172,6 +174,8 @@ gotk_kube_config *gotk_kube_config_copy(const gotk_kube_config *c)
     d->namespace_ = dup_or_null(c->namespace_);
     d->context = dup_or_null(c->context);
     d->ca_data = dup_bytes(c->ca_data, c->ca_len);
+    d->tls_server_name = dup_or_null(c->tls_server_name);
+    d->proxy_url = dup_or_null(c->proxy_url);
     d->token = dup_or_null(c->token);
     d->token_file = dup_or_null(c->token_file);
     d->cert_data = dup_bytes(c->cert_data, c->cert_len);
@@ -418,6 +422,8 @@ static gotk_err *apply_cluster(gotk_kube_config *c, json_object *cl, const char 
     while (n > 0 && c->server[n - 1] == '/')
         c->server[--n] = 0;
     c->insecure = jbool(cl, "insecure-skip-tls-verify");
+    c->tls_server_name = dup_or_null(jstr_ne(cl, "tls-server-name"));
+    c->proxy_url = dup_or_null(jstr_ne(cl, "proxy-url"));
     gotk_err *e = data_or_file(cl, "certificate-authority", "certificate authority",
                                &c->ca_data, &c->ca_len);
     return e ? gotk_err_wrap(e, "cluster \"%s\"", name) : NULL;

@@ -2,10 +2,9 @@
  * kube/internal.h: what the kube module's files share and nobody else sees.
  *
  * The client holds its config, a small pool of idle libcurl easy handles for
- * ordinary requests, a share handle for connections, DNS and TLS sessions (so
- * every handle, watches included, reuses the same connections), and state
- * guarded by `mu`: the handle pool, the rate limiter, cached credentials (token
- * file, exec plugin), the discovery cache and the counters.
+ * ordinary requests (each keeps its connection), a share handle for DNS and TLS
+ * sessions, and state guarded by `mu`: the handle pool, the rate limiter, cached
+ * credentials (token file, exec plugin), the discovery cache and the counters.
  */
 #ifndef GOTK_KUBE_INTERNAL_H
 #define GOTK_KUBE_INTERNAL_H
@@ -49,6 +48,8 @@ typedef struct {
 
 struct gotk_kube_client {
     gotk_kube_config *cfg;
+    char *base_url;                 /* the server URL requests go to */
+    struct curl_slist *connect_to;  /* with tls-server-name: name -> real host */
     CURLSH *share;
     pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
     pthread_mutex_t mu; /* guards everything below */

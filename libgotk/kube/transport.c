@@ -2,11 +2,14 @@
  * kube/transport.c: the client and its HTTP requests, over libcurl.
  *
  * A client keeps a pool of idle easy handles (up to KUBE_POOL_MAX): a request
- * takes one (or makes one when all are busy, so concurrent reconciles never wait
- * for each other), resets and configures it, and puts it back. All handles,
- * watch handles included, hang off one share handle holding the connection
- * cache, DNS and TLS sessions, so TLS connections are reused across all of them
- * (the counters in gotk_kube_stats show it). Every handle verifies the server against the
+ * takes the most recently used one (or makes one when all are busy, so
+ * concurrent reconciles never wait for each other), resets and configures it,
+ * and puts it back. Each handle keeps its own live connection across resets, so
+ * sequential requests reuse one TLS connection (gotk_kube_stats shows it). All
+ * handles, watches included, share DNS and TLS sessions through a share handle,
+ * so a new connection resumes the TLS session. The connection cache itself is
+ * not shared: libcurl's shared connection cache is not thread-safe (known bug
+ * 11.11), and watches run on their own threads. Every handle verifies the server against the
  * cluster CA (CURLOPT_CAINFO_BLOB; no system CAs when the kubeconfig names one),
  * presents the client certificate from memory, asks for HTTP/2 over TLS, and
  * keeps TCP keepalive on so dead peers are noticed.
@@ -99,6 +102,49 @@ static void share_unlock(CURL *h, curl_lock_data data, void *ud)
 
 /* ---- client --------------------------------------------------------------- */
 
+/* Strip trailing slashes in place. */
+static void trim_slash(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == '/')
+        s[--n] = 0;
+}
+
+/* The URL to send requests to. With tls-server-name, the URL names that host (so
+ * SNI and certificate checks use it) and CONNECT_TO sends the connection to the
+ * server's real address. */
+static gotk_err *setup_server_url(gotk_kube_client *c)
+{
+    const gotk_kube_config *cfg = c->cfg;
+    if (!cfg->tls_server_name || !*cfg->tls_server_name) {
+        c->base_url = gotk_xstrdup(cfg->server);
+        return NULL;
+    }
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *url = NULL;
+    gotk_err *e = NULL;
+    if (!u || curl_url_set(u, CURLUPART_URL, cfg->server, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK ||
+        curl_url_set(u, CURLUPART_HOST, cfg->tls_server_name, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_URL, &url, 0) != CURLUE_OK) {
+        e = gotk_err_new(GOTK_E_INVALID, "kube client: invalid server URL \"%s\" or "
+                                         "tls-server-name \"%s\"",
+                         cfg->server, cfg->tls_server_name);
+    } else {
+        c->base_url = gotk_xstrdup(url);
+        trim_slash(c->base_url);
+        char *line = gotk_xasprintf("%s:%s:%s:%s", cfg->tls_server_name, port, host, port);
+        c->connect_to = curl_slist_append(NULL, line);
+        free(line);
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_free(url);
+    curl_url_cleanup(u);
+    return e;
+}
+
 gotk_err *gotk_kube_client_new(const gotk_kube_config *cfg, gotk_kube_client **out)
 {
     if (!cfg || !cfg->server)
@@ -114,12 +160,16 @@ gotk_err *gotk_kube_client_new(const gotk_kube_config *cfg, gotk_kube_client **o
         gotk_kube_client_free(c);
         return gotk_err_new(GOTK_E_NOMEM, "kube client: initializing libcurl");
     }
+    gotk_err *e = setup_server_url(c);
+    if (e) {
+        gotk_kube_client_free(c);
+        return e;
+    }
     curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock);
     curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
     curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
     curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     gotk_kube_limiter_init(&c->limiter, cfg->qps, cfg->burst, kube_now_ns());
     *out = c;
     return NULL;
@@ -154,6 +204,8 @@ void gotk_kube_client_free(gotk_kube_client *c)
         curl_share_cleanup(c->share);
     creds_clear(&c->creds);
     kube_discovery_free(c);
+    free(c->base_url);
+    curl_slist_free_all(c->connect_to);
     gotk_kube_config_free(c->cfg);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_destroy(&c->share_locks[i]);
@@ -337,6 +389,10 @@ void kube_easy_setup(gotk_kube_client *c, CURL *h)
     curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 30L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, to_ms(cfg->connect_timeout));
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (c->connect_to)
+        curl_easy_setopt(h, CURLOPT_CONNECT_TO, c->connect_to);
+    if (cfg->proxy_url)
+        curl_easy_setopt(h, CURLOPT_PROXY, cfg->proxy_url);
     if (cfg->insecure) {
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -395,7 +451,7 @@ void kube_trace_setup(gotk_kube_client *c, CURL *h)
 
 char *kube_url(gotk_kube_client *c, const char *path)
 {
-    return gotk_xasprintf("%s%s%s", c->cfg->server, path[0] == '/' ? "" : "/", path);
+    return gotk_xasprintf("%s%s%s", c->base_url, path[0] == '/' ? "" : "/", path);
 }
 
 gotk_err *kube_curl_error(CURLcode rc, const char *errbuf, const char *method,

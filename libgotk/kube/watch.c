@@ -3,8 +3,8 @@
  *
  * A watch is a GET with watch=true whose chunked response is a stream of JSON
  * lines, each {"type":"ADDED|MODIFIED|DELETED|BOOKMARK|ERROR","object":{...}}.
- * Each watch gets its own easy handle (sharing connections and TLS sessions with
- * the client through the share handle). gotk_kube_watch drives it with a private
+ * Each watch gets its own easy handle and connection (sharing DNS and TLS
+ * sessions with the client through the share handle). gotk_kube_watch drives it with a private
  * multi handle, waking every 100 ms to honour the cancel flag and the deadline;
  * loop.c drives the same kube_watch from the caller's event loop instead. Bytes
  * are cut into lines as they arrive; each complete line is decoded and handed to
@@ -248,13 +248,19 @@ gotk_err *gotk_kube_watch(gotk_kube_client *c, const char *api_version, const ch
                           const char *ns, const gotk_kube_watch_opts *o,
                           gotk_kube_watch_fn fn, void *ud, gotk_kube_watch_result *res)
 {
-    kube_watch w;
-    gotk_err *e = kube_watch_open(c, api_version, kind, ns, o, fn, ud, res, &w);
-    if (e)
-        return e;
-    kube_rate_wait(c);
-    CURLcode rc = run_transfer(w.h, &w, o);
-    e = kube_watch_outcome(&w, rc);
-    kube_watch_close(&w);
-    return e;
+    for (int attempt = 0;; attempt++) {
+        kube_watch w;
+        gotk_err *e = kube_watch_open(c, api_version, kind, ns, o, fn, ud, res, &w);
+        if (e)
+            return e;
+        kube_rate_wait(c);
+        CURLcode rc = run_transfer(w.h, &w, o);
+        e = kube_watch_outcome(&w, rc);
+        kube_watch_close(&w);
+        /* a rejected credential from a plugin or a token file: fetch it again once */
+        if (!e || attempt > 0 || res->events || gotk_err_code_of(e) != GOTK_E_KUBE_UNAUTHORIZED ||
+            !kube_creds_invalidate(c))
+            return e;
+        gotk_err_free(e);
+    }
 }

@@ -5,7 +5,8 @@
  * required. The tests check CA verification (file and data, a wrong CA fails),
  * client certificates from files and from base64 data (none fails the
  * handshake), insecure-skip-tls-verify, HTTP/2 being negotiated, connection
- * reuse over it, and the generic error for a 404 that carries no Status.
+ * reuse over it, the generic error for a 404 that carries no Status, an exec
+ * plugin handing out a client certificate, tls-server-name and proxy-url.
  * Exits 77 (skipped) when lighttpd or openssl is not installed.
  */
 #include <errno.h>
@@ -282,6 +283,90 @@ static void test_wrong_ca_and_insecure(void **state)
     free(user);
 }
 
+/* An exec plugin may hand out a client certificate and key instead of a token. */
+static void test_exec_client_cert(void **state)
+{
+    server *s = *state;
+    /* the plugin prints the PEM files as JSON strings (newlines escaped) */
+    char *text = gotk_xasprintf(
+        "#!/bin/sh\n"
+        "esc() { sed -e ':a' -e 'N' -e '$!ba' -e 's/\\n/\\\\n/g' \"$1\"; }\n"
+        "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+        "\"status\":{\"clientCertificateData\":\"%%s\",\"clientKeyData\":\"%%s\"}}' "
+        "\"$(esc %s/tls/client.crt)\" \"$(esc %s/tls/client.key)\"\n",
+        s->dir, s->dir);
+    char *plugin = gotk_xasprintf("%s/cert-plugin.sh", s->dir);
+    assert_null(gotk_file_write_atomic(plugin, text, strlen(text), 0700));
+    char *cluster = gotk_xasprintf("certificate-authority: %s/tls/ca.crt", s->dir);
+    char *user = gotk_xasprintf("exec: {apiVersion: client.authentication.k8s.io/v1, "
+                                "command: %s}",
+                                plugin);
+    gotk_kube_config *cfg = NULL;
+    gotk_kube_client *c = NULL;
+    assert_null(client_for(s, cluster, user, &cfg, &c));
+    get_version(c);
+    gotk_kube_client_free(c);
+    gotk_kube_config_free(cfg);
+    free(user);
+    free(cluster);
+    free(plugin);
+    free(text);
+}
+
+/* tls-server-name decides the name the certificate is checked against. */
+static void test_tls_server_name(void **state)
+{
+    server *s = *state;
+    char *user = gotk_xasprintf("client-certificate: %s/tls/client.crt, client-key: "
+                                "%s/tls/client.key",
+                                s->dir, s->dir);
+    char *good = gotk_xasprintf("certificate-authority: %s/tls/ca.crt, tls-server-name: localhost",
+                                s->dir);
+    gotk_kube_config *cfg = NULL;
+    gotk_kube_client *c = NULL;
+    assert_null(client_for(s, good, user, &cfg, &c));
+    assert_string_equal(cfg->tls_server_name, "localhost");
+    trace_log t = {""};
+    gotk_kube_client_set_trace(c, trace, &t);
+    get_version(c);
+    assert_non_null(strstr(t.lines, "Host: localhost:")); /* SNI and Host use the name */
+    gotk_kube_client_free(c);
+    gotk_kube_config_free(cfg);
+    char *bad = gotk_xasprintf("certificate-authority: %s/tls/ca.crt, "
+                               "tls-server-name: other.example", s->dir);
+    assert_null(client_for(s, bad, user, &cfg, &c));
+    gotk_err *e = gotk_kube_do_json(c, "GET", "/version", NULL, NULL, 0, NULL);
+    assert_non_null(e);
+    assert_int_equal(gotk_err_code_of(e), GOTK_E_IO);
+    assert_non_null(strstr(gotk_err_msg(e), "other.example"));
+    gotk_err_free(e);
+    gotk_kube_client_free(c);
+    gotk_kube_config_free(cfg);
+    free(bad);
+    free(good);
+    free(user);
+}
+
+/* proxy-url is read and used: a proxy that is not there fails the request. */
+static void test_proxy_url(void **state)
+{
+    server *s = *state;
+    char *cluster = gotk_xasprintf("certificate-authority: %s/tls/ca.crt, "
+                                   "proxy-url: 'http://127.0.0.1:%d'",
+                                   s->dir, free_port());
+    gotk_kube_config *cfg = NULL;
+    gotk_kube_client *c = NULL;
+    assert_null(client_for(s, cluster, "token: t", &cfg, &c));
+    assert_non_null(strstr(cfg->proxy_url, "http://127.0.0.1:"));
+    gotk_err *e = gotk_kube_do_json(c, "GET", "/version", NULL, NULL, 0, NULL);
+    assert_non_null(e);
+    assert_int_equal(gotk_err_code_of(e), GOTK_E_IO);
+    gotk_err_free(e);
+    gotk_kube_client_free(c);
+    gotk_kube_config_free(cfg);
+    free(cluster);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -297,6 +382,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_cert_files_and_http2),
         cmocka_unit_test(test_cert_data),
         cmocka_unit_test(test_wrong_ca_and_insecure),
+        cmocka_unit_test(test_exec_client_cert),
+        cmocka_unit_test(test_tls_server_name),
+        cmocka_unit_test(test_proxy_url),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     curl_global_cleanup();

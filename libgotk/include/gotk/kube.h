@@ -5,12 +5,13 @@
  *    does: the --kubeconfig path, else $KUBECONFIG (several files separated by ':'
  *    merged, the first file to name a cluster/user/context or current-context wins),
  *    else the in-cluster service account, else ~/.kube/config. A kubeconfig gives
- *    the server, CA (data or file), insecure-skip-tls-verify, bearer token or
+ *    the server, CA (data or file), insecure-skip-tls-verify, tls-server-name,
+ *    proxy-url, bearer token or
  *    tokenFile, client certificate and key (data or file), impersonation, and exec
  *    credential plugins (client.authentication.k8s.io/v1 and v1beta1: the user's
  *    helper is run with posix_spawn and its ExecCredential status read).
- *  - Transport. libcurl easy handles pooled per client and one per watch, all
- *    sharing one connection cache, so TLS connections are reused; TLS verified
+ *  - Transport. libcurl easy handles pooled per client (each keeps its TLS
+ *    connection, so sequential requests reuse one) and one per watch; TLS verified
  *    against the cluster CA, HTTP/2 when the server offers it, a token bucket
  *    (qps, burst) in front of every request, impersonation headers, retries
  *    on Retry-After. Tokens and keys never appear in errors or traces.
@@ -74,6 +75,8 @@ typedef struct {
     unsigned char *ca_data; /* PEM; NULL: the system's CAs */
     size_t ca_len;
     bool insecure;    /* insecure-skip-tls-verify */
+    char *tls_server_name; /* tls-server-name: the name the certificate must carry */
+    char *proxy_url;       /* proxy-url (http, https, socks5); NULL: $HTTPS_PROXY etc. */
     char *token;      /* bearer token */
     char *token_file; /* read again every minute (service account rotation) */
     unsigned char *cert_data, *key_data; /* client certificate and key, PEM */
