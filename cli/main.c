@@ -9,6 +9,7 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
+    {"create", "Create or update sources and resources", cmd_create},
     {"envsubst", "Substitute environment variables in stdin, as flux envsubst", cmd_envsubst},
     {"kustomize", "Build a kustomization target, as kustomize build", cmd_kustomize},
     {"version", "Print the gotk version", cmd_version},
