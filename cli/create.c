@@ -418,8 +418,10 @@ static gotk_err *ks_spec(const ks_args *a, const create_args *ca, json_object **
     gotk_err *e = ks_source(a->source, &src);
     if (!e && a->health.n && !a->wait)
         e = ks_health_checks(&a->health, &checks);
-    if (e)
+    if (e) {
+        json_object_put(src);
         return e;
+    }
     json_object *spec = json_object_new_object();
     if (a->depends_on.n)
         json_object_object_add(spec, "dependsOn", ks_depends_on(&a->depends_on));
