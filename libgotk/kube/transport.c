@@ -458,7 +458,12 @@ gotk_err *kube_curl_error(CURLcode rc, const char *errbuf, const char *method,
                           const char *url)
 {
     gotk_err_code code = rc == CURLE_OPERATION_TIMEDOUT ? GOTK_E_KUBE_TIMEOUT : GOTK_E_IO;
-    return gotk_err_new(code, "%s %s: %s", method, url,
+    /* as Go's net/http prints it: Get "https://...": reason */
+    char verb[16];
+    snprintf(verb, sizeof verb, "%s", method);
+    for (char *p = verb + 1; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    return gotk_err_new(code, "%s \"%s\": %s", verb, url,
                         errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
 }
 

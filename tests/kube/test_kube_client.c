@@ -902,7 +902,7 @@ static void test_tls_verification(void **state)
     gotk_err *e = gotk_kube_do(c, "GET", "/version", NULL, NULL, 0, &resp);
     assert_non_null(e);
     assert_int_equal(gotk_err_code_of(e), GOTK_E_IO);
-    assert_non_null(strstr(gotk_err_msg(e), "GET https://127.0.0.1:"));
+    assert_non_null(strstr(gotk_err_msg(e), "Get \"https://127.0.0.1:"));
     gotk_err_free(e);
     gotk_kube_client_free(c);
     cfg->insecure = true;
