@@ -219,7 +219,7 @@ typedef struct api_req {
     const char *accept;
     /* query parameters */
     const char *label_selector, *field_selector, *continue_tok, *resource_version;
-    const char *dry_run, *field_manager, *timeout_seconds;
+    const char *dry_run, *field_manager, *timeout_seconds, *field_validation;
     const char *include_object;
     long limit;
     bool watch, bookmarks, force;
@@ -277,6 +277,9 @@ void do_apply(api_req *q, api_resp *out);
 /* Record fields changed by a non-apply write (cur NULL on create) in n's
  * managedFields under the request's fieldManager. */
 void ssa_track_update(api_req *q, json_object *cur, json_object *n);
+/* crdschema.c: default, prune and validate a custom object in place against
+ * its CRD schema; false with a 422 (or 400 for strict unknown fields). */
+bool schema_apply(api_req *q, json_object *obj, api_resp *out);
 /* scale.c: the scale subresource (autoscaling/v1 Scale). */
 void do_scale(api_req *q, api_resp *out);
 /* delete.c */

@@ -152,6 +152,7 @@ static void read_args(api_req *q, struct MHD_Connection *c)
     q->resource_version = arg(c, "resourceVersion");
     q->dry_run = arg(c, "dryRun");
     q->field_manager = arg(c, "fieldManager");
+    q->field_validation = arg(c, "fieldValidation");
     q->timeout_seconds = arg(c, "timeoutSeconds");
     q->include_object = arg(c, "includeObject");
     q->watch = arg_true(c, "watch");

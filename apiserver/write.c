@@ -156,7 +156,7 @@ void do_create(api_req *q, api_resp *out)
         free(msg);
         goto done;
     }
-    if (!namespace_open(q, name, out))
+    if (!namespace_open(q, name, out) || !schema_apply(q, o, out))
         goto done;
     existing = store_get(q->s->st, q->r->group, q->r->plural, q->r->namespaced ? q->ns : "", name);
     if (existing) {
@@ -231,6 +231,10 @@ void h_write_update(api_req *q, json_object *cur, json_object *next, api_resp *o
 {
     json_object *n = merge_update(q, cur, next);
     gotk_err *e = NULL;
+    if (!schema_apply(q, n, out)) {
+        json_object_put(n);
+        return;
+    }
     bool crd = !strcmp(q->r->group, "apiextensions.k8s.io");
     if (crd && h_spec_changed(cur, n)) {
         char *bad = res_crd_prepare(n);

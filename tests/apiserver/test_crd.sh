@@ -117,6 +117,58 @@ spec:
 YAML
 expect_contains "$OUT" 'must be spec.names.plural+"."+spec.group'
 
+# structural schema: defaults, pruning, strict unknown fields, validation
+k apply -f - >/dev/null <<'YAML'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gadgets, kind: Gadget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            required: [size]
+            properties:
+              size: {type: integer, minimum: 1, maximum: 10}
+              color: {type: string, enum: [red, blue], default: red}
+              name: {type: string, pattern: '^[a-z]+$', maxLength: 5}
+              tags: {type: array, items: {type: string}, maxItems: 2}
+              free: {type: object, x-kubernetes-preserve-unknown-fields: true}
+YAML
+printf 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1}\nspec: {size: 3, free: {x: 1}}\n' > g1.yaml
+expect_eq "$(k apply -f g1.yaml)" "gadget.example.com/g1 created"
+expect_eq "$(k get gadget g1 -o jsonpath='{.spec}')" '{"color":"red","free":{"x":1},"size":3}' "defaults"
+printf 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g2}\nspec: {size: 30, color: green, name: ABCDEFG, tags: [a,b,c]}\n' > g2.yaml
+expect_fail k apply -f g2.yaml
+expect_eq "$OUT" 'The Gadget "g2" is invalid: 
+* spec.color: Unsupported value: "green": supported values: "red", "blue"
+* spec.name: Too long: may not be more than 5 bytes
+* spec.name: Invalid value: "ABCDEFG": spec.name in body should match '"'"'^[a-z]+$'"'"'
+* spec.size: Invalid value: 30: spec.size in body should be less than or equal to 10
+* spec.tags: Too many: 3: must have at most 2 items'
+printf 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g3}\nspec: {size: "x"}\n' > g3.yaml
+expect_fail k apply -f g3.yaml
+expect_eq "$OUT" 'The Gadget "g3" is invalid: spec.size: Invalid value: "string": spec.size in body must be of type integer: "string"'
+printf 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g4}\nspec: {color: red}\n' > g4.yaml
+expect_fail k apply -f g4.yaml
+expect_eq "$OUT" 'The Gadget "g4" is invalid: spec.size: Required value'
+printf 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g5}\nspec: {size: 2, bogus: 1}\n' > g5.yaml
+expect_fail k apply -f g5.yaml
+expect_contains "$OUT" 'strict decoding error: unknown field "spec.bogus"'
+expect_eq "$(k apply --validate=false -f g5.yaml)" "gadget.example.com/g5 created"
+expect_eq "$(k get gadget g5 -o jsonpath='{.spec}')" '{"color":"red","size":2}' "pruned"
+expect_fail k patch gadget g1 --type=merge -p '{"spec":{"size":0}}'
+expect_contains "$OUT" 'spec.size in body should be greater than or equal to 1'
+
 # deleting the CRD removes its objects and its endpoints
 k delete crd widgets.example.com >/dev/null
 expect_fail k get --raw /apis/example.com/v1/namespaces/default/widgets
