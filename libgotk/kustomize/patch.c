@@ -23,7 +23,7 @@ static const struct {
     {"containers", "name"}, {"initContainers", "name"}, {"ephemeralContainers", "name"},
     {"env", "name"}, {"volumes", "name"}, {"volumeMounts", "mountPath"},
     {"volumeDevices", "devicePath"}, {"imagePullSecrets", "name"}, {"hostAliases", "ip"},
-    {"topologySpreadConstraints", "topologyKey"}, {"ownerReferences", "uid"},
+    {"topologySpreadConstraints", "topologyKey,whenUnsatisfiable"}, {"ownerReferences", "uid"},
     {"conditions", "type"}, {"webhooks", "name"}, {"schedulingGates", "name"},
     {"resourceClaims", "name"}, {"claims", "name"}, {"finalizers", ""},
     {"ports", "*"}, {NULL, NULL},
@@ -62,8 +62,8 @@ static const char *list_key(const char *field, json_object *a, json_object *b)
             for (size_t k = 0; arrs[j] && k < json_object_array_length(arrs[j]); k++)
                 if (json_object_object_get_ex(json_object_array_get_idx(arrs[j], k),
                                               "containerPort", NULL))
-                    return "containerPort";
-        return "port";
+                    return "containerPort,protocol";
+        return "port,protocol";
     }
     return NULL;
 }
@@ -83,7 +83,7 @@ static json_object *strip(json_object *p)
     if (json_object_is_type(p, json_type_object)) {
         json_object *o = json_object_new_object();
         json_object_object_foreach(p, k, v) {
-            if (k[0] == '$' || !strncmp(k, "$setElementOrder/", 17))
+            if (!strcmp(k, "$patch"))
                 continue;
             json_object_object_add(o, k, strip(v));
         }
@@ -115,51 +115,97 @@ static const char *elem_key(json_object *el, const char *key)
     return json_object_get_string(v);
 }
 
-/* Index of the element of a with key value kv, or -1. */
-static long find_elem(json_object *a, const char *key, const char *kv)
+/* The key values of an element ("" for a missing one); false when it has none. */
+static bool elem_keys(json_object *el, const kstrv *keys, kstrv *out)
 {
-    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-        json_object *el = json_object_array_get_idx(a, i);
-        const char *v = *key ? elem_key(el, key) : json_object_get_string(el);
-        if (v && !strcmp(v, kv))
+    bool any = false;
+    for (size_t i = 0; i < keys->n; i++) {
+        const char *v = keys->v[0][0] ? elem_key(el, keys->v[i])
+                                      : (json_object_is_type(el, json_type_object) ||
+                                         json_object_is_type(el, json_type_array))
+                                            ? NULL
+                                            : json_object_get_string(el);
+        kstrv_push(out, v ? v : "");
+        any = any || v;
+    }
+    return any;
+}
+
+/* kyaml's match of key values: a common value and no conflicting one. */
+static bool keys_match(const kstrv *a, const kstrv *b)
+{
+    bool common = false;
+    for (size_t i = 0; i < a->n; i++) {
+        if (!strcmp(a->v[i], b->v[i])) {
+            common = true;
+            continue;
+        }
+        if (*a->v[i] && *b->v[i])
+            return false;
+    }
+    return common;
+}
+
+/* Index of the element of arr whose keys match kv, or -1. */
+static long find_elem(json_object *arr, const kstrv *keys, const kstrv *kv)
+{
+    for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+        kstrv ev = {0};
+        bool has = elem_keys(json_object_array_get_idx(arr, i), keys, &ev);
+        bool ok = has && keys_match(&ev, kv);
+        kstrv_free(&ev);
+        if (ok)
             return (long)i;
     }
     return -1;
 }
 
-/* Merge two lists by key: patch elements first, then the rest of dst. */
-static json_object *merge_assoc(json_object *dst, json_object *patch, const char *key)
+/* Split "a,b" into keys ("" stays one empty key: a list of scalars). */
+static void split_keys(const char *spec, kstrv *out)
 {
+    const char *p = spec;
+    for (const char *q; (q = strchr(p, ',')); p = q + 1) {
+        char *t = gotk_xstrndup(p, (size_t)(q - p));
+        kstrv_push(out, t);
+        free(t);
+    }
+    kstrv_push(out, p);
+}
+
+/* Merge two lists by key: patch elements first, then the rest of dst. */
+static json_object *merge_assoc(json_object *dst, json_object *patch, const char *keyspec)
+{
+    kstrv keys = {0};
+    split_keys(keyspec, &keys);
+    bool scalar = !keys.v[0][0];
     json_object *out = json_object_new_array();
-    kstrv done = {0};
+    bool *used = gotk_xcalloc(json_object_array_length(dst) + 1, sizeof *used);
     for (size_t i = 0; i < json_object_array_length(patch); i++) {
         json_object *pe = json_object_array_get_idx(patch, i);
-        const char *kv = *key ? elem_key(pe, key) : json_object_get_string(pe);
         const char *d = directive(pe);
-        if (!kv) {
+        kstrv kv = {0};
+        if (!elem_keys(pe, &keys, &kv)) {
             if (!(d && !strcmp(d, "replace")))
                 json_object_array_add(out, strip(pe));
+            kstrv_free(&kv);
             continue;
         }
-        kstrv_push(&done, kv);
-        long j = find_elem(dst, key, kv);
+        long j = find_elem(dst, &keys, &kv);
+        kstrv_free(&kv);
+        if (j >= 0)
+            used[j] = true;
         if (d && !strcmp(d, "delete"))
             continue;
         json_object *de = j >= 0 ? json_object_array_get_idx(dst, (size_t)j) : NULL;
-        json_object *m = de && *key ? merge_value(gotk_obj_copy(de), pe, "", true) : strip(pe);
+        json_object *m = de && !scalar ? merge_value(gotk_obj_copy(de), pe, "", true) : strip(pe);
         if (m)
             json_object_array_add(out, m);
     }
-    for (size_t i = 0; dst && i < json_object_array_length(dst); i++) {
-        json_object *de = json_object_array_get_idx(dst, i);
-        const char *kv = *key ? elem_key(de, key) : json_object_get_string(de);
-        bool seen = false;
-        for (size_t j = 0; kv && j < done.n; j++)
-            seen = seen || !strcmp(done.v[j], kv);
-        if (!seen)
-            json_object_array_add(out, gotk_obj_copy(de));
-    }
-    kstrv_free(&done);
+    for (size_t i = 0; dst && i < json_object_array_length(dst); i++)
+        if (!used[i])
+            json_object_array_add(out, gotk_obj_copy(json_object_array_get_idx(dst, i)));
+    free(used);
+    kstrv_free(&keys);
     return out;
 }
 
@@ -187,7 +233,7 @@ static json_object *merge_map(json_object *dst, json_object *patch, bool schema)
         return strip(patch);
     }
     json_object_object_foreach(patch, k, pv) {
-        if (k[0] == '$')
+        if (!strcmp(k, "$patch"))
             continue;
         json_object *dv = NULL;
         bool have = json_object_object_get_ex(dst, k, &dv);
