@@ -70,7 +70,7 @@ static void handle_line(kube_watch *w, const char *text, size_t len)
         w->err = gotk_kube_status_obj_error(0, obj);
         w->stop = true;
     } else if (t < 0 || !obj) {
-        w->err = gotk_err_new(GOTK_E_INVALID, "watch: unexpected event type \"%s\"",
+        w->err = gotk_err_new(GOTK_E_INVALID, "unexpected event type \"%s\"",
                               type ? type : "");
         w->stop = true;
     } else {

@@ -4,7 +4,9 @@
 # certificate (EC P-256, fast) plus a second, unrelated CA, writes a lighttpd
 # config serving WORKDIR/www over HTTPS on 127.0.0.1:PORT with HTTP/2 on and a
 # client certificate required, then runs lighttpd in the foreground (exec, so the
-# caller's pid is lighttpd's). The certificates' SAN holds IP:127.0.0.1.
+# caller's pid is lighttpd's). The certificates' SAN holds IP:127.0.0.1. /api/v1
+# is rewritten to WORKDIR/www/discovery-v1, so recorded watch streams can live
+# under www/api/v1/namespaces/... (the query string is ignored for static files).
 set -eu
 WD=$1
 PORT=$2
@@ -35,12 +37,14 @@ extendedKeyUsage=serverAuth"
   } >"$WD/openssl.log" 2>&1
 fi
 cat >"$WD/lighttpd.conf" <<EOC
-server.modules = ( "mod_openssl" )
+server.modules = ( "mod_openssl", "mod_rewrite" )
 server.bind = "127.0.0.1"
 server.port = $PORT
 server.document-root = "$WD/www"
 server.upload-dirs = ( "$WD" )
 mimetype.assign = ( "" => "application/json" )
+# /api/v1 is both a discovery document and a directory of fixtures
+url.rewrite-once = ( "^/api/v1([?].*)?\$" => "/discovery-v1" )
 ssl.engine = "enable"
 ssl.pemfile = "$WD/tls/server.crt"
 ssl.privkey = "$WD/tls/server.key"

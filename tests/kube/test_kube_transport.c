@@ -6,12 +6,16 @@
  * client certificates from files and from base64 data (none fails the
  * handshake), insecure-skip-tls-verify, HTTP/2 being negotiated, connection
  * reuse over it, the generic error for a 404 that carries no Status, an exec
- * plugin handing out a client certificate, tls-server-name and proxy-url.
+ * plugin handing out a client certificate, tls-server-name and proxy-url; and
+ * recorded watch streams with awkward framing (CRLF, blank lines, an object
+ * larger than a read, no final newline, ERROR events, bad lines), blocking and on
+ * an event loop.
  * Exits 77 (skipped) when lighttpd or openssl is not installed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -105,6 +109,56 @@ static int server_start(server *s)
     return -1;
 }
 
+/* Write www/<rel> (directories made as needed). */
+static void put_file(const char *www, const char *rel, const char *text)
+{
+    char *path = gotk_xasprintf("%s/%s", www, rel);
+    char *slash = strrchr(path, '/');
+    *slash = 0;
+    gotk_err_free(gotk_file_mkdir_all(path, 0755));
+    *slash = '/';
+    gotk_err_free(gotk_file_write_atomic(path, text, strlen(text), 0644));
+    free(path);
+}
+
+#define EV(type, name, rv)                                                                  \
+    "{\"type\":\"" type "\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","        \
+    "\"metadata\":{\"name\":\"" name "\",\"namespace\":\"default\",\"resourceVersion\":\"" rv  \
+    "\"}}}"
+
+/* Recorded watch streams, as the API server sends them, with awkward framing. */
+static void write_streams(const char *www)
+{
+    put_file(www, "discovery-v1",
+             "{\"kind\":\"APIResourceList\",\"groupVersion\":\"v1\",\"resources\":["
+             "{\"name\":\"configmaps\",\"singularName\":\"configmap\",\"namespaced\":true,"
+             "\"kind\":\"ConfigMap\",\"verbs\":[\"get\",\"list\",\"watch\"],"
+             "\"shortNames\":[\"cm\"]}]}");
+    /* CRLF, a blank line, a bookmark, an object far larger than a read, and a
+     * last event without its newline */
+    gotk_buf b = {0};
+    gotk_buf_puts(&b, EV("ADDED", "a", "11") "\r\n\n");
+    gotk_buf_puts(&b, "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"ConfigMap\","
+                      "\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"12\"}}}\n");
+    gotk_buf_puts(&b, "{\"type\":\"MODIFIED\",\"object\":{\"apiVersion\":\"v1\",\"kind\":"
+                      "\"ConfigMap\",\"metadata\":{\"name\":\"big\",\"resourceVersion\":\"13\"},"
+                      "\"data\":{\"blob\":\"");
+    for (int i = 0; i < 300000; i++)
+        gotk_buf_putc(&b, (char)('a' + i % 26));
+    gotk_buf_puts(&b, "\"}}}\n");
+    gotk_buf_puts(&b, EV("DELETED", "a", "14"));
+    put_file(www, "api/v1/namespaces/default/configmaps", b.data);
+    gotk_buf_free(&b);
+    put_file(www, "api/v1/namespaces/gone/configmaps",
+             EV("ADDED", "x", "39") "\n"
+             "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+             "\"status\":\"Failure\",\"message\":\"too old resource version: 5 (40)\","
+             "\"reason\":\"Expired\",\"code\":410}}\n");
+    put_file(www, "api/v1/namespaces/bad/configmaps", EV("ADDED", "x", "1") "\n{not json\n");
+    put_file(www, "api/v1/namespaces/odd/configmaps",
+             "{\"type\":\"SURPRISE\",\"object\":{}}\n");
+}
+
 static int group_setup(void **state)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -122,6 +176,7 @@ static int group_setup(void **state)
     e = gotk_file_write_atomic(ver, body, strlen(body), 0644);
     gotk_err_free(e);
     free(ver);
+    write_streams(www);
     free(www);
     return server_start(s);
 }
@@ -184,6 +239,17 @@ static void trace(const char *line, void *ud)
     trace_log *t = ud;
     size_t len = strlen(t->lines);
     snprintf(t->lines + len, sizeof t->lines - len, "%s\n", line);
+}
+
+/* Fail with the error's message when there is one. */
+static void ok_or_fail(gotk_err *e)
+{
+    if (e) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", gotk_err_msg(e));
+        gotk_err_free(e);
+        fail_msg("%s", msg);
+    }
 }
 
 /* GET /version through `c`, expecting the fixture. */
@@ -367,6 +433,167 @@ static void test_proxy_url(void **state)
     free(cluster);
 }
 
+typedef struct {
+    char log[512];
+    size_t big; /* length of the big object's blob */
+    bool done;
+    gotk_err *err;
+    gotk_kube_watch_result res;
+} stream_log;
+
+/* Record each event as "TYPE name" (bookmarks as "BOOKMARK rv"). */
+static bool on_event(gotk_kube_event t, json_object *obj, void *ud)
+{
+    stream_log *l = ud;
+    const char *name = gotk_obj_get_str(obj, "metadata.name");
+    if (t == GOTK_KUBE_BOOKMARK)
+        name = gotk_obj_get_str(obj, "metadata.resourceVersion");
+    const char *blob = gotk_obj_get_str(obj, "data.blob");
+    if (blob)
+        l->big = strlen(blob);
+    size_t n = strlen(l->log);
+    snprintf(l->log + n, sizeof l->log - n, "%s%s %s", n ? "," : "", gotk_kube_event_name(t),
+             name ? name : "?");
+    return true;
+}
+
+/* A client that trusts the fixture's CA and presents its client certificate. */
+static void stream_client(server *s, gotk_kube_config **cfg, gotk_kube_client **c)
+{
+    char *cluster = gotk_xasprintf("certificate-authority: %s/tls/ca.crt", s->dir);
+    char *user = gotk_xasprintf("client-certificate: %s/tls/client.crt, client-key: "
+                                "%s/tls/client.key",
+                                s->dir, s->dir);
+    assert_null(client_for(s, cluster, user, cfg, c));
+    free(cluster);
+    free(user);
+}
+
+static void test_watch_stream_framing(void **state)
+{
+    server *s = *state;
+    gotk_kube_config *cfg = NULL;
+    gotk_kube_client *c = NULL;
+    stream_client(s, &cfg, &c);
+    stream_log l = {""};
+    gotk_kube_watch_opts o = {.bookmarks = true, .timeout = 5 * GOTK_SECOND};
+    gotk_kube_watch_result res;
+    gotk_err *e = gotk_kube_watch(c, "v1", "ConfigMap", "default", &o, on_event, &l, &res);
+    if (e)
+        fail_msg("watch: %s", gotk_err_msg(e));
+    assert_string_equal(l.log, "ADDED a,BOOKMARK 12,MODIFIED big,DELETED a");
+    assert_int_equal(l.big, 300000);
+    assert_int_equal(res.events, 4);
+    assert_string_equal(res.resource_version, "14");
+    assert_false(res.stopped || res.cancelled || res.timed_out); /* the server closed it */
+    struct {
+        const char *ns, *log, *msg;
+        gotk_err_code code;
+    } bad[] = {
+        {"gone", "ADDED x", "watch: too old resource version: 5 (40)", GOTK_E_KUBE_GONE},
+        {"bad", "ADDED x", "watch: decoding a watch event: invalid JSON", GOTK_E_INVALID},
+        {"odd", "", "watch: unexpected event type \"SURPRISE\"", GOTK_E_INVALID},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        stream_log b = {""};
+        e = gotk_kube_watch(c, "v1", "ConfigMap", bad[i].ns, &o, on_event, &b, &res);
+        assert_non_null(e);
+        assert_int_equal(gotk_err_code_of(e), bad[i].code);
+        assert_memory_equal(gotk_err_msg(e), bad[i].msg, strlen(bad[i].msg));
+        assert_string_equal(b.log, bad[i].log);
+        gotk_err_free(e);
+    }
+    gotk_kube_client_free(c);
+    gotk_kube_config_free(cfg);
+}
+
+/* A poll(2) loop standing in for libuv: the fds and the timer curl asked for. */
+typedef struct {
+    struct pollfd fds[8];
+    int n;
+    long timer_ms; /* -1: none; else fire on the next turn after that long */
+} mini_poll;
+
+static void mp_watch_fd(int fd, int mask, void *ud)
+{
+    mini_poll *p = ud;
+    int i = 0;
+    while (i < p->n && p->fds[i].fd != fd)
+        i++;
+    if (mask & GOTK_KUBE_POLL_REMOVE) {
+        if (i < p->n)
+            p->fds[i] = p->fds[--p->n];
+        return;
+    }
+    if (i == p->n)
+        p->n++;
+    p->fds[i].fd = fd;
+    p->fds[i].events = (short)(((mask & GOTK_KUBE_POLL_IN) ? POLLIN : 0) |
+                               ((mask & GOTK_KUBE_POLL_OUT) ? POLLOUT : 0));
+}
+
+static void mp_set_timer(long ms, void *ud)
+{
+    ((mini_poll *)ud)->timer_ms = ms;
+}
+
+/* One turn: wait for the fds (at most the timer's delay), then report. */
+static void mp_turn(mini_poll *p, gotk_kube_loop *l)
+{
+    struct pollfd fds[8];
+    int n = p->n;
+    memcpy(fds, p->fds, sizeof fds);
+    long wait = p->timer_ms >= 0 && p->timer_ms < 50 ? p->timer_ms : 50;
+    int ready = poll(fds, (nfds_t)n, (int)wait);
+    for (int i = 0; ready > 0 && i < n; i++) {
+        int ev = ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) ? GOTK_KUBE_POLL_IN : 0) |
+                 ((fds[i].revents & POLLOUT) ? GOTK_KUBE_POLL_OUT : 0);
+        if (ev)
+            gotk_kube_loop_fd_ready(l, fds[i].fd, ev);
+    }
+    if (ready == 0 && p->timer_ms >= 0) {
+        p->timer_ms = -1;
+        gotk_kube_loop_timeout(l);
+    }
+}
+
+/* Done callback: keep the outcome. */
+static void on_done(gotk_err *err, const gotk_kube_watch_result *res, void *ud)
+{
+    stream_log *l = ud;
+    l->done = true;
+    l->err = err;
+    l->res = *res;
+}
+
+static void test_watch_stream_on_loop(void **state)
+{
+    server *s = *state;
+    gotk_kube_config *cfg = NULL;
+    gotk_kube_client *c = NULL;
+    stream_client(s, &cfg, &c);
+    mini_poll p = {.timer_ms = -1};
+    gotk_kube_loop_hooks hooks = {mp_watch_fd, mp_set_timer, &p};
+    gotk_kube_loop *l = gotk_kube_loop_new(&hooks);
+    stream_log a = {""}, g = {""};
+    ok_or_fail(gotk_kube_watch_start(l, c, "v1", "ConfigMap", "default", NULL, on_event,
+                                     on_done, &a, NULL));
+    ok_or_fail(gotk_kube_watch_start(l, c, "v1", "ConfigMap", "gone", NULL, on_event, on_done,
+                                     &g, NULL));
+    for (int i = 0; i < 200 && !(a.done && g.done); i++)
+        mp_turn(&p, l);
+    assert_true(a.done && g.done);
+    assert_null(a.err);
+    assert_string_equal(a.log, "ADDED a,BOOKMARK 12,MODIFIED big,DELETED a");
+    assert_string_equal(a.res.resource_version, "14");
+    assert_non_null(g.err);
+    assert_int_equal(gotk_err_code_of(g.err), GOTK_E_KUBE_GONE);
+    gotk_err_free(g.err);
+    gotk_kube_loop_free(l);
+    gotk_kube_client_free(c);
+    gotk_kube_config_free(cfg);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -385,6 +612,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_exec_client_cert),
         cmocka_unit_test(test_tls_server_name),
         cmocka_unit_test(test_proxy_url),
+        cmocka_unit_test(test_watch_stream_framing),
+        cmocka_unit_test(test_watch_stream_on_loop),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     curl_global_cleanup();
