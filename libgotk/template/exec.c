@@ -53,6 +53,7 @@ static const gotk_tpl_val invalid_val = {GOTK_TPL_INVALID, false, NULL};
 
 /* ---- state ----------------------------------------------------------------- */
 
+/* Register a json reference to release when the execution ends. */
 json_object *tpl_exec_keep(gotk_tpl_exec *ex, json_object *j)
 {
     if (!j)
@@ -75,21 +76,25 @@ static void *exec_alloc(gotk_tpl_exec *ex, size_t n)
     return ex->allocs[ex->nallocs++] = gotk_xcalloc(1, n);
 }
 
+/* A value owning j for the rest of the execution. */
 gotk_tpl_val gotk_tpl_own(gotk_tpl_exec *ex, json_object *j)
 {
     return gotk_tpl_from_json(tpl_exec_keep(ex, j), false);
 }
 
+/* A new string value. */
 gotk_tpl_val gotk_tpl_string(gotk_tpl_exec *ex, const char *s, size_t len)
 {
     return gotk_tpl_own(ex, json_object_new_string_len(s, (int)len));
 }
 
+/* A new Go int value. */
 gotk_tpl_val gotk_tpl_int(gotk_tpl_exec *ex, int64_t i)
 {
     return gotk_tpl_own(ex, json_object_new_int64(i));
 }
 
+/* A new Go int64 value. */
 gotk_tpl_val gotk_tpl_int64(gotk_tpl_exec *ex, int64_t i)
 {
     gotk_tpl_val v = gotk_tpl_int(ex, i);
@@ -97,11 +102,13 @@ gotk_tpl_val gotk_tpl_int64(gotk_tpl_exec *ex, int64_t i)
     return v;
 }
 
+/* A new float64 value. */
 gotk_tpl_val gotk_tpl_float(gotk_tpl_exec *ex, double d)
 {
     return gotk_tpl_own(ex, json_object_new_double(d));
 }
 
+/* A new bool value. */
 gotk_tpl_val gotk_tpl_bool(gotk_tpl_exec *ex, bool b)
 {
     return gotk_tpl_own(ex, json_object_new_boolean(b));
@@ -155,6 +162,7 @@ static const char *quoted(gotk_tpl_exec *ex, const char *s)
     return json_object_get_string(v.j);
 }
 
+/* Push a variable on the stack. */
 static void push_var(gotk_tpl_exec *ex, const char *name, gotk_tpl_val v)
 {
     if (ex->nvars == ex->capvars) {
@@ -193,6 +201,7 @@ static const char *param_type_name(char t)
     }
 }
 
+/* The value kind a typed parameter letter accepts. */
 static gotk_tpl_kind param_kind(char t)
 {
     switch (t) {
@@ -289,6 +298,7 @@ static void not_a_function(gotk_tpl_exec *ex, const tpl_node *cmd, bool has_fina
         exec_errorf(ex, "can't give argument to non-function %s", node_str(ex, cmd->kids[0]));
 }
 
+/* .a.b evaluated from dot. */
 static gotk_tpl_val eval_field_node(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *f,
                                     int nargs, bool has_final)
 {
@@ -296,6 +306,7 @@ static gotk_tpl_val eval_field_node(gotk_tpl_exec *ex, gotk_tpl_val dot, const t
     return eval_field_chain(ex, dot, f->ident, f->nident, nargs, has_final);
 }
 
+/* $x or $x.a.b. */
 static gotk_tpl_val eval_variable_node(gotk_tpl_exec *ex, const tpl_node *v,
                                        const tpl_node *cmd, bool has_final)
 {
@@ -309,6 +320,7 @@ static gotk_tpl_val eval_variable_node(gotk_tpl_exec *ex, const tpl_node *v,
                             has_final);
 }
 
+/* (pipeline).a.b */
 static gotk_tpl_val eval_chain_node(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *c,
                                     int nargs, bool has_final)
 {
@@ -321,10 +333,12 @@ static gotk_tpl_val eval_chain_node(gotk_tpl_exec *ex, gotk_tpl_val dot, const t
 
 /* ---- calls ----------------------------------------------------------------- */
 
+/* Call a function: check the argument count, convert, call, report errors. */
 static gotk_tpl_val eval_call(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_func *f,
                               const tpl_node *node, const tpl_node *cmd,
                               const gotk_tpl_val *final);
 
+/* A function named in a command or as an argument. */
 static gotk_tpl_val eval_function(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *id,
                                   const tpl_node *cmd, const gotk_tpl_val *final)
 {
@@ -405,11 +419,18 @@ static gotk_tpl_val eval_call(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_fun
     gotk_tpl_val result = invalid_val;
     gotk_err *err;
     gotk_buf name = {0};
-    if (f->builtin == BI_CALL)
+    if (f->builtin == BI_CALL && nargs == 0) /* Go 1.23 indexes args[0] and panics */
+        err = gotk_err_new(GOTK_E_GENERIC, "runtime error: index out of range [0] with length 0");
+    else if (f->builtin == BI_CALL)
         err = builtin_call(args[0], argv[0], &name);
     else
         err = f->fn(ex, num_in, argv, &result, f->ud);
     gotk_buf_free(&name);
+    if (err && gotk_err_code_of(err) == GOTK_E_GENERIC) {
+        gotk_buf_puts(&ex->err, gotk_err_msg(err)); /* a Go runtime panic: no context */
+        gotk_err_free(err);
+        longjmp(*ex->jb, 1);
+    }
     if (err) {
         at(ex, node);
         gotk_tpl_val m = gotk_tpl_string(ex, gotk_err_msg(err), strlen(gotk_err_msg(err)));
@@ -485,6 +506,7 @@ static gotk_tpl_val eval_arg(gotk_tpl_exec *ex, gotk_tpl_val dot, char t, const 
 
 /* ---- commands and pipelines ------------------------------------------------ */
 
+/* One command of a pipeline; `final` is the previous command's value. */
 static gotk_tpl_val eval_command(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *cmd,
                                  const gotk_tpl_val *final)
 {
@@ -544,6 +566,7 @@ static void print_value(gotk_tpl_exec *ex, const tpl_node *n, gotk_tpl_val v)
         gotk_tpl_sprint(ex->out, 1, &v);
 }
 
+/* {{if}} and {{with}}: the same but for what dot becomes. */
 static int walk_if_with(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *n)
 {
     int mark = ex->nvars, r = WALK_OK;
@@ -605,13 +628,14 @@ static bool range_over(gotk_tpl_exec *ex, const tpl_node *r, gotk_tpl_val val)
         }
         return n > 0;
     }
-    if (val.kind == GOTK_TPL_INT || val.kind == GOTK_TPL_INT64) {
+    if (val.kind == GOTK_TPL_INT || val.kind == GOTK_TPL_INT64 || val.kind == GOTK_TPL_UINT8) {
         if (r->pipe->ndecl > 1)
             exec_errorf(ex, "can't use %" PRId64 " to iterate over more than one variable",
                         json_object_get_int64(val.j));
         int64_t count = json_object_get_int64(val.j);
         for (int64_t i = 0; i < count; i++) {
-            gotk_tpl_val iv = val.kind == GOTK_TPL_INT ? gotk_tpl_int(ex, i) : gotk_tpl_int64(ex, i);
+            gotk_tpl_val iv = gotk_tpl_int(ex, i);
+            iv.kind = val.kind;
             if (range_once(ex, r, mark, iv, iv) == WALK_BREAK)
                 break;
         }
@@ -626,6 +650,7 @@ static bool range_over(gotk_tpl_exec *ex, const tpl_node *r, gotk_tpl_val val)
     exec_errorf(ex, "range can't iterate over %s", json_object_get_string(s.j));
 }
 
+/* {{range}}: iterate, or run the else list when nothing ran. */
 static int walk_range(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *r)
 {
     at(ex, r);
@@ -660,6 +685,7 @@ static void walk_template(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *t
     ex->depth--;
 }
 
+/* Execute a node; returns WALK_BREAK/WALK_CONTINUE from inside loops. */
 static int walk(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *n)
 {
     at(ex, n);
@@ -700,6 +726,7 @@ static void exec_cleanup(gotk_tpl_exec *ex)
     gotk_buf_free(&ex->err);
 }
 
+/* Run a template of the set against data. */
 gotk_err *gotk_template_execute(gotk_tpl_set *set, const char *name, json_object *data,
                                 gotk_buf *out)
 {

@@ -40,6 +40,7 @@ static int rune_count(const char *s, size_t n)
     return c;
 }
 
+/* n padding characters: zeros with the 0 flag, else spaces. */
 static void write_padding(pp *p, int n)
 {
     for (int i = 0; i < n; i++)
@@ -61,6 +62,7 @@ static void pad(pp *p, const char *s, size_t n)
         write_padding(p, w);
 }
 
+/* pad() of a C string. */
 static void pad_str(pp *p, const char *s)
 {
     pad(p, s, strlen(s));
@@ -123,7 +125,7 @@ static void fmt_rune_verb(pp *p, uint64_t u, int verb)
     if (verb == 'c') {
         tpl_utf8_encode(&b, r);
     } else if (verb == 'U') {
-        gotk_buf_printf(&b, "U+%04X", (unsigned)u);
+        gotk_buf_printf(&b, "U+%04llX", (unsigned long long)u);
         if (p->sharp && u <= 0x10FFFF && r >= 0x20 && r != 0x7F) {
             gotk_buf_puts(&b, " '");
             tpl_utf8_encode(&b, r);
@@ -247,6 +249,56 @@ static void fmt_g(gotk_buf *b, double v, int prec, char g)
     fmt_f(b, &d, prec - d.dp > 0 ? prec - d.dp : 0);
 }
 
+/* Split v (positive, finite) into mantissa and binary exponent as Go's %b
+ * shows them: v == mant * 2^exp, mant holding the implicit bit. */
+static void float_bits(double v, uint64_t *mant, int *exp)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    int e = (int)((u >> 52) & 0x7FF);
+    *mant = u & ((1ULL << 52) - 1);
+    if (e == 0)
+        e = 1;
+    else
+        *mant |= 1ULL << 52;
+    *exp = e - 1023 - 52;
+}
+
+/* %b: decimal mantissa, 'p', binary exponent ("4503599627370496p-52"). */
+static void fmt_bin(gotk_buf *b, double v)
+{
+    uint64_t mant;
+    int exp;
+    float_bits(v, &mant, &exp);
+    gotk_buf_printf(b, "%llup%c%d", (unsigned long long)mant, exp < 0 ? '-' : '+', abs(exp));
+}
+
+/* %x: shortest hex mantissa 1.xxx, two-digit exponent ("0x1.8p+01"). */
+static void fmt_hex(gotk_buf *b, double v, bool upper)
+{
+    const char *digits = upper ? udigits : ldigits;
+    if (v == 0) {
+        gotk_buf_puts(b, upper ? "0X0P+00" : "0x0p+00");
+        return;
+    }
+    int e;
+    double frac = frexp(v, &e); /* v = frac * 2^e, frac in [0.5, 1) */
+    uint64_t mant = (uint64_t)ldexp(frac * 2 - 1, 52);
+    e--;
+    char hex[14];
+    int n = 0;
+    for (int shift = 48; shift >= 0; shift -= 4)
+        hex[n++] = digits[(mant >> shift) & 15];
+    while (n > 0 && hex[n - 1] == '0')
+        n--;
+    gotk_buf_puts(b, upper ? "0X1" : "0x1");
+    if (n > 0) {
+        gotk_buf_putc(b, '.');
+        gotk_buf_append(b, hex, (size_t)n);
+    }
+    gotk_buf_printf(b, "%c%c%02d", upper ? 'P' : 'p', e < 0 ? '-' : '+', abs(e));
+}
+
 /* strconv.FormatFloat of |v| into b (sign handled by the caller). */
 static void format_abs(gotk_buf *b, double v, int verb, int prec)
 {
@@ -271,18 +323,8 @@ static void format_abs(gotk_buf *b, double v, int verb, int prec)
         snprintf(tmp, sizeof tmp, "%.*f", prec, v);
         gotk_buf_puts(b, tmp);
         return;
-    case 'x': case 'X': {
-        snprintf(tmp, sizeof tmp, verb == 'x' ? "%a" : "%A", v);
-        char *pp_ = strpbrk(tmp, "pP");
-        if (pp_ && (pp_[2] >= '0' && pp_[2] <= '9') && !(pp_[3] >= '0' && pp_[3] <= '9')) {
-            gotk_buf_append(b, tmp, (size_t)(pp_ - tmp) + 2);
-            gotk_buf_putc(b, '0');
-            gotk_buf_puts(b, pp_ + 2);
-        } else {
-            gotk_buf_puts(b, tmp);
-        }
-        return;
-    }
+    case 'x': case 'X': fmt_hex(b, v, verb == 'X'); return;
+    case 'b': fmt_bin(b, v); return;
     default:
         fmt_g(b, v, prec, verb == 'G' ? 'G' : 'g');
     }
@@ -384,16 +426,20 @@ static void fmt_q(pp *p, const char *s, size_t n)
 {
     n = truncate_runes(p, s, n);
     gotk_buf b = {0};
-    bool back = p->sharp && !memchr(s, '`', n);
-    for (size_t i = 0; back && i < n; i++)
-        if ((s[i] < ' ' && s[i] != '\t') || s[i] == 0x7F)
+    bool back = p->sharp;
+    for (size_t i = 0; back && i < n;) {
+        int32_t r;
+        int w = tpl_utf8_decode(s + i, n - i, &r);
+        if ((r == 0xFFFD && w == 1) || r == 0xFEFF || r == '`' || r == 0x7F || (r < ' ' && r != '\t'))
             back = false;
+        i += (size_t)w;
+    }
     if (back) {
         gotk_buf_putc(&b, '`');
         gotk_buf_append(&b, s, n);
         gotk_buf_putc(&b, '`');
     } else {
-        tpl_quote(&b, s, n);
+        tpl_quote_ex(&b, s, n, p->plus);
     }
     pad(p, b.data, b.len);
     gotk_buf_free(&b);
@@ -417,6 +463,7 @@ static void bad_verb(pp *p, int verb, gotk_tpl_val v)
     gotk_buf_putc(p->out, ')');
 }
 
+/* Integers: %d %b %o %O %x %X %c %q %U %v. */
 static void print_int(pp *p, gotk_tpl_val v, int verb)
 {
     uint64_t u = (uint64_t)json_object_get_int64(v.j);
@@ -431,6 +478,7 @@ static void print_int(pp *p, gotk_tpl_val v, int verb)
     }
 }
 
+/* float64: %v %g %e %f %x %b and their capitals. */
 static void print_float(pp *p, gotk_tpl_val v, int verb)
 {
     double d = json_object_get_double(v.j);
@@ -442,6 +490,7 @@ static void print_float(pp *p, gotk_tpl_val v, int verb)
     }
 }
 
+/* Strings: %v %s %q %x %X. */
 static void print_string(pp *p, gotk_tpl_val v, int verb)
 {
     const char *s = json_object_get_string(v.j);
@@ -481,6 +530,7 @@ static void print_map(pp *p, gotk_tpl_val v, int verb, int depth)
     free(keys);
 }
 
+/* [a b c], each element formatted with the verb. */
 static void print_slice(pp *p, gotk_tpl_val v, int verb, int depth)
 {
     size_t n = tpl_len(v);
@@ -520,7 +570,7 @@ static void print_arg(pp *p, gotk_tpl_val v, int verb, int depth)
         else
             bad_verb(p, verb, v);
         return;
-    case GOTK_TPL_INT: case GOTK_TPL_INT64: print_int(p, v, verb); return;
+    case GOTK_TPL_INT: case GOTK_TPL_INT64: case GOTK_TPL_UINT8: print_int(p, v, verb); return;
     case GOTK_TPL_FLOAT64: print_float(p, v, verb); return;
     case GOTK_TPL_STRING: print_string(p, v, verb); return;
     case GOTK_TPL_MAP:
@@ -540,6 +590,7 @@ static void print_arg(pp *p, gotk_tpl_val v, int verb, int depth)
     }
 }
 
+/* Reset the flags, width and precision before the next verb. */
 static void clear_flags(pp *p)
 {
     gotk_buf *o = p->out;
@@ -547,11 +598,13 @@ static void clear_flags(pp *p)
     p->out = o;
 }
 
+/* Whether Sprint treats the value as a string (no space around it). */
 static bool is_string(gotk_tpl_val v)
 {
     return v.kind == GOTK_TPL_STRING;
 }
 
+/* fmt.Sprint: spaces between operands when neither is a string. */
 void gotk_tpl_sprint(gotk_buf *out, int argc, const gotk_tpl_val *argv)
 {
     pp p = {.out = out};
@@ -568,6 +621,7 @@ void gotk_tpl_sprint(gotk_buf *out, int argc, const gotk_tpl_val *argv)
         gotk_buf_puts(out, "");
 }
 
+/* fmt.Sprintln: spaces between operands and a newline. */
 void gotk_tpl_sprintln(gotk_buf *out, int argc, const gotk_tpl_val *argv)
 {
     pp p = {.out = out};
@@ -595,19 +649,55 @@ static bool parse_num(const char *f, size_t n, size_t *i, int *num)
     return true;
 }
 
-/* An int argument for '*' width or precision. */
-static bool int_from_arg(int argc, const gotk_tpl_val *argv, int *argnum, int *out)
+/* Where Sprintf is in its argument list. */
+typedef struct {
+    int argc;
+    const gotk_tpl_val *argv;
+    int num;        /* next argument */
+    bool reordered; /* an explicit [n] index was used */
+    bool good;      /* the last [n] index was valid */
+} args_state;
+
+/* An int argument for '*' width or precision (Go's intFromArg). */
+static bool int_from_arg(args_state *a, int *out)
 {
-    if (*argnum >= argc)
+    *out = 0;
+    if (a->num >= a->argc)
         return false;
-    gotk_tpl_val v = argv[(*argnum)++];
-    if (v.kind != GOTK_TPL_INT && v.kind != GOTK_TPL_INT64)
+    gotk_tpl_val v = a->argv[a->num++];
+    if (v.kind != GOTK_TPL_INT && v.kind != GOTK_TPL_INT64 && v.kind != GOTK_TPL_UINT8)
         return false;
     int64_t x = json_object_get_int64(v.j);
     if (x < -1000000 || x > 1000000)
         return false;
     *out = (int)x;
     return true;
+}
+
+/* An explicit argument index "[n]" at f[*i] (Go's argNumber). */
+static bool arg_number(args_state *a, const char *f, size_t n, size_t *i)
+{
+    if (*i >= n || f[*i] != '[')
+        return false;
+    a->reordered = true;
+    size_t close = *i + 1;
+    while (close < n && f[close] != ']')
+        close++;
+    if (n - *i < 3 || close >= n) {
+        (*i)++;
+        a->good = false;
+        return false;
+    }
+    size_t j = *i + 1;
+    int idx = 0;
+    bool ok = parse_num(f, close, &j, &idx) && j == close;
+    *i = close + 1;
+    if (ok && idx - 1 >= 0 && idx - 1 < a->argc) {
+        a->num = idx - 1;
+        return true;
+    }
+    a->good = false;
+    return ok;
 }
 
 /* Flags after '%': # 0 + - space. */
@@ -625,42 +715,93 @@ static void parse_flags(pp *p, const char *f, size_t n, size_t *i)
     }
 }
 
-/* Width and precision, literal or '*'. */
-static void parse_wid_prec(pp *p, const char *f, size_t n, size_t *i, int argc,
-                           const gotk_tpl_val *argv, int *argnum)
+/* Width: literal or '*'; returns whether an index still applies to the verb. */
+static bool parse_width(pp *p, const char *f, size_t n, size_t *i, args_state *a, bool after_index)
 {
     if (*i < n && f[*i] == '*') {
         (*i)++;
-        p->wid_present = int_from_arg(argc, argv, argnum, &p->wid);
+        p->wid_present = int_from_arg(a, &p->wid);
         if (!p->wid_present)
             gotk_buf_puts(p->out, "%!(BADWIDTH)");
         if (p->wid < 0)
             p->wid = -p->wid, p->minus = true, p->zero = false;
-    } else {
-        p->wid_present = parse_num(f, n, i, &p->wid);
+        return false;
     }
-    if (*i + 1 < n + 1 && *i < n && f[*i] == '.') {
-        (*i)++;
-        if (*i < n && f[*i] == '*') {
-            (*i)++;
-            p->prec_present = int_from_arg(argc, argv, argnum, &p->prec);
-            if (p->prec < 0)
-                p->prec = 0, p->prec_present = false;
-            if (!p->prec_present)
-                gotk_buf_puts(p->out, "%!(BADPREC)");
-        } else {
-            if (!parse_num(f, n, i, &p->prec))
-                p->prec = 0;
-            p->prec_present = true;
-        }
-    }
+    p->wid_present = parse_num(f, n, i, &p->wid);
+    if (after_index && p->wid_present)
+        a->good = false;
+    return after_index;
 }
 
+/* Precision: ".n", ".*" or ".[k]*". */
+static bool parse_prec(pp *p, const char *f, size_t n, size_t *i, args_state *a, bool after_index)
+{
+    if (!(*i + 1 < n && f[*i] == '.'))
+        return after_index;
+    (*i)++;
+    if (after_index)
+        a->good = false;
+    after_index = arg_number(a, f, n, i);
+    if (*i < n && f[*i] == '*') {
+        (*i)++;
+        p->prec_present = int_from_arg(a, &p->prec);
+        if (p->prec < 0)
+            p->prec = 0, p->prec_present = false;
+        if (!p->prec_present)
+            gotk_buf_puts(p->out, "%!(BADPREC)");
+        return false;
+    }
+    if (!parse_num(f, n, i, &p->prec))
+        p->prec = 0;
+    p->prec_present = true;
+    return after_index;
+}
+
+/* Format one verb with the current flags and argument state. */
+static void do_verb(pp *p, int32_t verb, args_state *a)
+{
+    if (verb == '%') {
+        gotk_buf_putc(p->out, '%');
+        return;
+    }
+    if (!a->good || a->num >= a->argc) {
+        gotk_buf_puts(p->out, "%!");
+        tpl_utf8_encode(p->out, verb);
+        gotk_buf_puts(p->out, a->good ? "(MISSING)" : "(BADINDEX)");
+        return;
+    }
+    if (verb == 'v') {
+        p->sharp_v = p->sharp, p->sharp = false;
+        p->plus_v = p->plus, p->plus = false;
+    }
+    print_arg(p, a->argv[a->num++], verb, 0);
+}
+
+/* "%!(EXTRA type=value, ...)" for unused arguments. */
+static void extra_args(pp *p, const args_state *a)
+{
+    clear_flags(p);
+    gotk_buf_puts(p->out, "%!(EXTRA ");
+    for (int k = a->num; k < a->argc; k++) {
+        if (k > a->num)
+            gotk_buf_puts(p->out, ", ");
+        if (a->argv[k].kind == GOTK_TPL_NIL || a->argv[k].kind == GOTK_TPL_INVALID) {
+            gotk_buf_puts(p->out, "<nil>");
+        } else {
+            gotk_buf_puts(p->out, gotk_tpl_type_name(a->argv[k]));
+            gotk_buf_putc(p->out, '=');
+            print_arg(p, a->argv[k], 'v', 0);
+        }
+    }
+    gotk_buf_putc(p->out, ')');
+}
+
+/* fmt.Sprintf. */
 void gotk_tpl_sprintf(gotk_buf *out, const char *f, size_t n, int argc,
                       const gotk_tpl_val *argv)
 {
     pp p = {.out = out};
-    int argnum = 0;
+    args_state a = {argc, argv, 0, false, true};
     size_t i = 0;
     while (i < n) {
         size_t start = i;
@@ -671,48 +812,28 @@ void gotk_tpl_sprintf(gotk_buf *out, const char *f, size_t n, int argc,
             break;
         i++;
         clear_flags(&p);
+        a.good = true;
         parse_flags(&p, f, n, &i);
-        parse_wid_prec(&p, f, n, &i, argc, argv, &argnum);
+        bool after_index = arg_number(&a, f, n, &i);
+        after_index = parse_width(&p, f, n, &i, &a, after_index);
+        after_index = parse_prec(&p, f, n, &i, &a, after_index);
+        if (!after_index)
+            arg_number(&a, f, n, &i);
         if (i >= n) {
             gotk_buf_puts(out, "%!(NOVERB)");
             break;
         }
         int32_t verb;
         i += (size_t)tpl_utf8_decode(f + i, n - i, &verb);
-        if (verb == '%') {
-            gotk_buf_putc(out, '%');
-        } else if (argnum >= argc) {
-            gotk_buf_puts(out, "%!");
-            tpl_utf8_encode(out, verb);
-            gotk_buf_puts(out, "(MISSING)");
-        } else {
-            if (verb == 'v') {
-                p.sharp_v = p.sharp, p.sharp = false;
-                p.plus_v = p.plus, p.plus = false;
-            }
-            print_arg(&p, argv[argnum++], verb, 0);
-        }
+        do_verb(&p, verb, &a);
     }
-    if (argnum < argc) {
-        clear_flags(&p);
-        gotk_buf_puts(out, "%!(EXTRA ");
-        for (int k = argnum; k < argc; k++) {
-            if (k > argnum)
-                gotk_buf_puts(out, ", ");
-            if (argv[k].kind == GOTK_TPL_NIL || argv[k].kind == GOTK_TPL_INVALID) {
-                gotk_buf_puts(out, "<nil>");
-            } else {
-                gotk_buf_puts(out, gotk_tpl_type_name(argv[k]));
-                gotk_buf_putc(out, '=');
-                print_arg(&p, argv[k], 'v', 0);
-            }
-        }
-        gotk_buf_putc(out, ')');
-    }
+    if (!a.reordered && a.num < argc)
+        extra_args(&p, &a);
     if (!out->data)
         gotk_buf_puts(out, "");
 }
 
+/* A float with the shortest digits that read back the same. */
 void tpl_fmt_float_shortest(gotk_buf *out, double f, char fmt)
 {
     pp p = {.out = out};

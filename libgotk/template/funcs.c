@@ -11,19 +11,22 @@
 
 #include "tpl_int.h"
 
-typedef enum { K_INVALID, K_BOOL, K_INT, K_FLOAT, K_STRING } basic_kind;
+typedef enum { K_INVALID, K_BOOL, K_INT, K_FLOAT, K_STRING, K_UINT } basic_kind;
 
+/* Go's basicKind for comparisons. */
 static basic_kind basic(gotk_tpl_val v)
 {
     switch (v.kind) {
     case GOTK_TPL_BOOL: return K_BOOL;
     case GOTK_TPL_INT: case GOTK_TPL_INT64: return K_INT;
+    case GOTK_TPL_UINT8: return K_UINT;
     case GOTK_TPL_FLOAT64: return K_FLOAT;
     case GOTK_TPL_STRING: return K_STRING;
     default: return K_INVALID;
     }
 }
 
+/* Whether the value is nil (or a nil map or slice). */
 static bool is_nil(gotk_tpl_val v)
 {
     return v.kind == GOTK_TPL_INVALID || v.kind == GOTK_TPL_NIL ||
@@ -36,12 +39,19 @@ static gotk_err *incompatible(void)
     return gotk_err_new(GOTK_E_INVALID, "incompatible types for comparison");
 }
 
+/* Go compares signed with unsigned integers; treat them as one kind. */
+static basic_kind merge_int(basic_kind k)
+{
+    return k == K_UINT ? K_INT : k;
+}
+
 /* Whether a == b for basic values of the same kind. */
 static bool basic_equal(basic_kind k, gotk_tpl_val a, gotk_tpl_val b)
 {
     switch (k) {
     case K_BOOL: return json_object_get_boolean(a.j) == json_object_get_boolean(b.j);
-    case K_INT: return json_object_get_int64(a.j) == json_object_get_int64(b.j);
+    case K_INT:
+    case K_UINT: return json_object_get_int64(a.j) == json_object_get_int64(b.j);
     case K_FLOAT: return json_object_get_double(a.j) == json_object_get_double(b.j);
     case K_STRING:
         return json_object_get_string_len(a.j) == json_object_get_string_len(b.j) &&
@@ -57,11 +67,13 @@ static gotk_err *other_equal(gotk_tpl_exec *ex, gotk_tpl_val a, gotk_tpl_val b, 
     (void)ex;
     bool a_invalid = a.kind == GOTK_TPL_INVALID, b_invalid = b.kind == GOTK_TPL_INVALID;
     if (a.kind != b.kind && !a_invalid && !b_invalid) {
-        gotk_buf s = {0};
+        gotk_buf s = {0}, t = {0};
         gotk_tpl_sprintf(&s, "%s", 2, 1, &a);
-        gotk_err *e = gotk_err_new(GOTK_E_INVALID, "non-comparable types %s: %s, %s: ", s.data,
-                                   gotk_tpl_type_name(a), gotk_tpl_type_name(b));
+        gotk_tpl_sprintf(&t, "%v", 2, 1, &b);
+        gotk_err *e = gotk_err_new(GOTK_E_INVALID, "non-comparable types %s: %s, %s: %s", s.data,
+                                   gotk_tpl_type_name(a), gotk_tpl_type_name(b), t.data);
         gotk_buf_free(&s);
+        gotk_buf_free(&t);
         return e;
     }
     if (is_nil(a) || is_nil(b)) {
@@ -76,6 +88,7 @@ static gotk_err *other_equal(gotk_tpl_exec *ex, gotk_tpl_val a, gotk_tpl_val b, 
     return e;
 }
 
+/* eq arg1 arg2...: true when arg1 equals any of the others. */
 static gotk_err *fn_eq(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
                        gotk_tpl_val *res, void *ud)
 {
@@ -88,11 +101,11 @@ static gotk_err *fn_eq(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
         gotk_tpl_val b = tpl_indirect_iface(argv[i]);
         basic_kind k2 = basic(b);
         bool truth = false;
-        if (k1 != k2) {
+        if (merge_int(k1) != merge_int(k2)) {
             if (a.kind != GOTK_TPL_INVALID && b.kind != GOTK_TPL_INVALID)
                 return incompatible();
         } else if (k1 != K_INVALID) {
-            truth = basic_equal(k1, a, b);
+            truth = basic_equal(merge_int(k1), a, b);
         } else {
             gotk_err *e = other_equal(ex, a, b, &truth);
             if (e)
@@ -107,6 +120,7 @@ static gotk_err *fn_eq(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
     return NULL;
 }
 
+/* ne a b */
 static gotk_err *fn_ne(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
                        gotk_tpl_val *res, void *ud)
 {
@@ -124,10 +138,11 @@ static gotk_err *less(gotk_tpl_val a, gotk_tpl_val b, bool *truth)
     basic_kind k1 = basic(a), k2 = basic(b);
     if (k1 == K_INVALID || k2 == K_INVALID)
         return gotk_err_new(GOTK_E_INVALID, "invalid type for comparison");
-    if (k1 != k2)
+    if (merge_int(k1) != merge_int(k2))
         return incompatible();
-    switch (k1) {
-    case K_INT: *truth = json_object_get_int64(a.j) < json_object_get_int64(b.j); break;
+    switch (merge_int(k1)) {
+    case K_INT:
+    case K_UINT: *truth = json_object_get_int64(a.j) < json_object_get_int64(b.j); break;
     case K_FLOAT: *truth = json_object_get_double(a.j) < json_object_get_double(b.j); break;
     case K_STRING: {
         size_t la = (size_t)json_object_get_string_len(a.j), lb = (size_t)json_object_get_string_len(b.j);
@@ -167,6 +182,7 @@ static gotk_err *fn_cmp(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
     return NULL;
 }
 
+/* not x */
 static gotk_err *fn_not(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
                         gotk_tpl_val *res, void *ud)
 {
@@ -175,6 +191,7 @@ static gotk_err *fn_not(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
     return NULL;
 }
 
+/* len x: of a string, map or slice. */
 static gotk_err *fn_len(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
                         gotk_tpl_val *res, void *ud)
 {
@@ -196,7 +213,7 @@ static gotk_err *index_arg(gotk_tpl_val i, size_t cap, size_t *out)
     i = tpl_indirect_iface(i);
     if (i.kind == GOTK_TPL_INVALID)
         return gotk_err_new(GOTK_E_INVALID, "cannot index slice/array with nil");
-    if (i.kind != GOTK_TPL_INT && i.kind != GOTK_TPL_INT64)
+    if (i.kind != GOTK_TPL_INT && i.kind != GOTK_TPL_INT64 && i.kind != GOTK_TPL_UINT8)
         return gotk_err_new(GOTK_E_INVALID, "cannot index slice/array with type %s",
                             gotk_tpl_type_name(i));
     int64_t x = json_object_get_int64(i.j);
@@ -221,10 +238,12 @@ static gotk_err *index_step(gotk_tpl_exec *ex, gotk_tpl_val *item, gotk_tpl_val 
         if (x == n)
             return gotk_err_new(GOTK_E_INVALID, "reflect: %s index out of range",
                                 item->kind == GOTK_TPL_STRING ? "string" : "slice");
-        if (item->kind == GOTK_TPL_STRING)
+        if (item->kind == GOTK_TPL_STRING) {
             *item = gotk_tpl_int(ex, (unsigned char)json_object_get_string(item->j)[x]);
-        else
+            item->kind = GOTK_TPL_UINT8;
+        } else {
             *item = gotk_tpl_from_json(json_object_array_get_idx(item->j, x), true);
+        }
         return NULL;
     case GOTK_TPL_MAP: {
         idx = tpl_indirect_iface(idx);
@@ -245,6 +264,7 @@ static gotk_err *index_step(gotk_tpl_exec *ex, gotk_tpl_val *item, gotk_tpl_val 
     }
 }
 
+/* index x i j...: x[i][j]... */
 static gotk_err *fn_index(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
                           gotk_tpl_val *res, void *ud)
 {
@@ -261,6 +281,7 @@ static gotk_err *fn_index(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
     return NULL;
 }
 
+/* slice x i j k: x[i:j:k] of a string or slice. */
 static gotk_err *fn_slice(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
                           gotk_tpl_val *res, void *ud)
 {
@@ -295,6 +316,7 @@ static gotk_err *fn_slice(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
     return NULL;
 }
 
+/* print, printf and println, selected by ud. */
 static gotk_err *fn_print(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
                           gotk_tpl_val *res, void *ud)
 {
@@ -335,6 +357,7 @@ static void eval_args_text(int argc, const gotk_tpl_val *argv, gotk_buf *out)
     }
 }
 
+/* HTMLEscapeString: " ' & < > as entities. */
 static void html_escape(const char *s, size_t n, gotk_buf *out)
 {
     for (size_t i = 0; i < n; i++) {
@@ -349,6 +372,7 @@ static void html_escape(const char *s, size_t n, gotk_buf *out)
     }
 }
 
+/* JSEscapeString: quotes, backslash, < > & = and controls as escapes. */
 static void js_escape(const char *s, size_t n, gotk_buf *out)
 {
     for (size_t i = 0; i < n;) {
@@ -373,14 +397,15 @@ static void js_escape(const char *s, size_t n, gotk_buf *out)
         }
         int32_t r;
         int w = tpl_utf8_decode(s + i, n - i, &r);
-        if (r == 0xFFFD && w == 1)
-            gotk_buf_printf(out, "\\u%04X", 0xFFFD);
-        else
+        if (tpl_is_print(r) && !(r == 0xFFFD && w == 1))
             gotk_buf_append(out, s + i, (size_t)w);
+        else
+            gotk_buf_printf(out, "\\u%04X", (unsigned)r);
         i += (size_t)w;
     }
 }
 
+/* url.QueryEscape: space as '+', the rest as %XX. */
 static void url_escape(const char *s, size_t n, gotk_buf *out)
 {
     for (size_t i = 0; i < n; i++) {
@@ -422,6 +447,7 @@ static gotk_err *fn_special(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *arg
     return gotk_err_new(GOTK_E_GENERIC, "unreachable");
 }
 
+/* Install text/template's builtins in a new set. */
 void tpl_add_builtins(gotk_tpl_set *set)
 {
     static const struct {

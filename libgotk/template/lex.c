@@ -23,13 +23,32 @@ static bool is_space(int c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Letters, digits and '_' (any non-ASCII byte counts as a letter). */
+/* Whether a non-ASCII rune is a letter or digit for Go (unicode.IsLetter,
+ * IsDigit), approximated: printable and outside the symbol and punctuation
+ * blocks. */
+static bool letter_rune(int32_t r)
+{
+    static const int32_t sym[][2] = {
+        {0x80, 0xBF}, {0xD7, 0xD7}, {0xF7, 0xF7}, {0x2000, 0x206F}, {0x20A0, 0x20CF},
+        {0x2190, 0x2BFF}, {0x2E00, 0x2E7F}, {0x3000, 0x303F}, {0xFE30, 0xFE4F},
+        {0xFF01, 0xFF0F}, {0x1F000, 0x1FAFF},
+    };
+    if (!tpl_is_print(r))
+        return false;
+    for (size_t i = 0; i < sizeof sym / sizeof sym[0]; i++)
+        if (r >= sym[i][0] && r <= sym[i][1])
+            return false;
+    return true;
+}
+
+/* Letters, digits and '_' (ASCII bytes only; see alnum_at for the rest). */
 static bool is_alnum(int c)
 {
     return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c >= 0x80;
+           (c >= '0' && c <= '9');
 }
 
+/* Start lexing input with the given delimiters (NULL: {{ }}). */
 void tpl_lex_init(tpl_lexer *l, const char *input, size_t len, const char *ld,
                   const char *rd)
 {
@@ -61,6 +80,20 @@ static int nextc(tpl_lexer *l)
     return c;
 }
 
+/* Whether a letter, digit or '_' starts at the position; *w its length. */
+static bool alnum_at(const tpl_lexer *l, size_t *w)
+{
+    *w = 1;
+    if (l->pos >= l->len)
+        return false;
+    unsigned char c = (unsigned char)l->input[l->pos];
+    if (c < 0x80)
+        return is_alnum(c);
+    int32_t r;
+    *w = (size_t)tpl_utf8_decode(l->input + l->pos, l->len - l->pos, &r);
+    return !(r == 0xFFFD && *w == 1) && letter_rune(r);
+}
+
 /* Step back over the byte just consumed. */
 static void backup(tpl_lexer *l)
 {
@@ -69,6 +102,7 @@ static void backup(tpl_lexer *l)
         l->line--;
 }
 
+/* Whether the input at `at` starts with p. */
 static bool has_prefix(const tpl_lexer *l, size_t at, const char *p)
 {
     size_t n = strlen(p);
@@ -268,7 +302,7 @@ static bool at_terminator(const tpl_lexer *l)
     int c = peekc(l);
     if (c < 0 || is_space(c) || strchr(".,|:)(", c))
         return true;
-    return c == (unsigned char)l->rdelim[0];
+    return has_prefix(l, l->pos, l->rdelim);
 }
 
 /* Keyword for a word, or IT_IDENT. */
@@ -290,8 +324,9 @@ static tpl_itype keyword(const char *w, size_t n)
 /* An identifier or keyword. */
 static tpl_item lex_identifier(tpl_lexer *l)
 {
-    while (is_alnum(peekc(l)))
-        nextc(l);
+    size_t width;
+    while (alnum_at(l, &width))
+        l->pos += width;
     if (!at_terminator(l)) {
         char r[32];
         fmt_rune(l, l->pos, r, sizeof r);
@@ -313,8 +348,9 @@ static tpl_item lex_field_or_var(tpl_lexer *l, tpl_itype typ)
 {
     if (at_terminator(l))
         return emit(l, typ == IT_VARIABLE ? IT_VARIABLE : IT_DOT);
-    while (is_alnum(peekc(l)))
-        nextc(l);
+    size_t w;
+    while (alnum_at(l, &w))
+        l->pos += w;
     if (!at_terminator(l)) {
         char r[32];
         fmt_rune(l, l->pos, r, sizeof r);
@@ -334,6 +370,7 @@ static bool accept(tpl_lexer *l, const char *valid)
     return false;
 }
 
+/* Accept a run of bytes from `valid`. */
 static void accept_run(tpl_lexer *l, const char *valid)
 {
     while (accept(l, valid)) {
@@ -365,13 +402,15 @@ static bool scan_number(tpl_lexer *l)
         accept_run(l, "0123456789_");
     }
     accept(l, "i");
-    if (is_alnum(peekc(l))) {
-        nextc(l);
+    size_t w;
+    if (alnum_at(l, &w)) {
+        l->pos += w;
         return false;
     }
     return true;
 }
 
+/* A number, or a complex number as Go's lexer allows. */
 static tpl_item lex_number(tpl_lexer *l)
 {
     if (!scan_number(l))
@@ -404,6 +443,7 @@ static tpl_item lex_quote(tpl_lexer *l, int q, tpl_itype t, const char *what)
     }
 }
 
+/* A raw `...` string; the opening quote is consumed. */
 static tpl_item lex_raw(tpl_lexer *l)
 {
     for (;;) {
@@ -500,14 +540,17 @@ static bool lex_inside(tpl_lexer *l, tpl_item *it)
         *it = lex_number(l);
         return true;
     }
-    if (is_alnum(c)) {
-        backup(l);
+    backup(l);
+    size_t w;
+    if (alnum_at(l, &w)) {
         *it = lex_identifier(l);
         return true;
     }
+    nextc(l);
     return lex_punct(l, c, it);
 }
 
+/* The next item: runs the state machine until one is made. */
 tpl_item tpl_lex_next(tpl_lexer *l)
 {
     tpl_item it;

@@ -62,6 +62,7 @@ static void arg_string(const tpl_node *n, gotk_buf *out)
     }
 }
 
+/* Go's Node.String() of any node. */
 void tpl_node_string(const tpl_node *n, gotk_buf *out)
 {
     switch (n->type) {
@@ -115,6 +116,7 @@ void tpl_node_string(const tpl_node *n, gotk_buf *out)
     }
 }
 
+/* Go's ErrorContext location: name:line:column (byte column from 0). */
 void tpl_node_location(const tpl_node *n, gotk_buf *out)
 {
     const char *text = n->src->text;

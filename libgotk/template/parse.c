@@ -70,6 +70,7 @@ static void item_string(const tpl_item *it, gotk_buf *out)
     }
 }
 
+/* The next token, from the look-ahead buffer or the lexer. */
 static tpl_item pnext(parser *p)
 {
     if (p->peek_count > 0)
@@ -79,6 +80,7 @@ static tpl_item pnext(parser *p)
     return p->token[p->peek_count];
 }
 
+/* Push back one token. */
 static void pbackup(parser *p)
 {
     p->peek_count++;
@@ -91,6 +93,7 @@ static void pbackup2(parser *p, tpl_item t1)
     p->peek_count = 2;
 }
 
+/* Push back three tokens; token[0] is already there. */
 static void pbackup3(parser *p, tpl_item t2, tpl_item t1)
 {
     p->token[1] = t1;
@@ -98,6 +101,7 @@ static void pbackup3(parser *p, tpl_item t2, tpl_item t1)
     p->peek_count = 3;
 }
 
+/* The next token without consuming it. */
 static tpl_item ppeek(parser *p)
 {
     if (p->peek_count > 0)
@@ -107,6 +111,7 @@ static tpl_item ppeek(parser *p)
     return p->token[0];
 }
 
+/* The next token that is not space. */
 static tpl_item next_nonspace(parser *p)
 {
     tpl_item t;
@@ -116,6 +121,7 @@ static tpl_item next_nonspace(parser *p)
     return t;
 }
 
+/* The next non-space token, not consumed. */
 static tpl_item peek_nonspace(parser *p)
 {
     tpl_item t = next_nonspace(p);
@@ -148,6 +154,7 @@ static _Noreturn void unexpected(parser *p, const tpl_item *t, const char *conte
     longjmp(*p->jb, 1);
 }
 
+/* Consume a token of the given type or fail. */
 static tpl_item expect(parser *p, tpl_itype typ, const char *context)
 {
     tpl_item t = next_nonspace(p);
@@ -158,6 +165,7 @@ static tpl_item expect(parser *p, tpl_itype typ, const char *context)
 
 /* ---- nodes ----------------------------------------------------------------- */
 
+/* A zeroed node of a type at a position. */
 static tpl_node *new_node(parser *p, tpl_ntype type, size_t pos)
 {
     tpl_node *n = tpl_alloc(p->a, sizeof *n);
@@ -205,6 +213,7 @@ static tpl_node *new_field(parser *p, size_t pos, const char *s, size_t len)
     return n;
 }
 
+/* A variable node from "$x.a.b" text. */
 static tpl_node *new_variable(parser *p, size_t pos, const char *s, size_t len)
 {
     tpl_node *n = new_node(p, N_VARIABLE, pos);
@@ -246,6 +255,7 @@ static bool parse_uint(const char *s, size_t n, uint64_t *out)
     return any;
 }
 
+/* Parse a signed integer as strconv.ParseInt with base 0. */
 static bool parse_int(const char *s, size_t n, int64_t *out)
 {
     bool neg = n > 0 && s[0] == '-';
@@ -270,6 +280,9 @@ static bool parse_float(const char *s, size_t n, double *out)
     buf[j] = 0;
     if (j == 0 || strpbrk(buf, "nNiI"))
         return false;
+    const char *digits = buf + (buf[0] == '+' || buf[0] == '-');
+    if (digits[0] == '0' && (digits[1] | 0x20) == 'x' && !strpbrk(buf, "pP"))
+        return false; /* Go wants an exponent on hex floats */
     char *end;
     errno = 0;
     double d = strtod(buf, &end);
@@ -324,6 +337,7 @@ static tpl_node *new_number(parser *p, const tpl_item *t)
 
 /* ---- variables ------------------------------------------------------------- */
 
+/* Declare a variable in the current scope. */
 static void push_var(parser *p, const char *name)
 {
     if (p->nvars == p->capvars) {
@@ -595,11 +609,13 @@ static tpl_node *parse_control(parser *p, tpl_ntype type, const char *context)
     return n;
 }
 
+/* {{if pipeline}} list [{{else}} list] {{end}} */
 static tpl_node *if_control(parser *p)
 {
     return parse_control(p, N_IF, "if");
 }
 
+/* {{with pipeline}} list [{{else}} list] {{end}} */
 static tpl_node *with_control(parser *p)
 {
     return parse_control(p, N_WITH, "with");
@@ -818,6 +834,7 @@ static tpl_node *parse_top(parser *p)
     return root;
 }
 
+/* Go's IsEmptyTree: nothing but space and comments. */
 bool tpl_tree_empty(const tpl_node *n)
 {
     if (!n)
@@ -853,8 +870,10 @@ static void associate(gotk_tpl_set *set, const char *name, tpl_node *root)
     }
     set->trees[set->ntrees].name = tpl_strndup(&set->arena, name, strlen(name));
     set->trees[set->ntrees++].root = root;
+    tpl_index_add(&set->tree_index, set->trees, sizeof *set->trees, set->ntrees, set->ntrees - 1);
 }
 
+/* Parse text into the set, adding its trees only when all of it parsed. */
 gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_t len)
 {
     tpl_src *src = tpl_alloc(&set->arena, sizeof *src);

@@ -124,18 +124,29 @@ typedef struct {
 
 typedef enum { MISSING_INVALID, MISSING_ZERO, MISSING_ERROR } tpl_missing;
 
+/* A hash index by name over an array of structs whose first field is the
+ * name (const char *): slots hold item index + 1, 0 when empty. */
+typedef struct {
+    int *slots;
+    size_t cap;
+} tpl_index;
+
 struct gotk_tpl_set {
     tpl_arena arena;
     tpl_tree *trees;
     int ntrees, captrees;
+    tpl_index tree_index;
     tpl_func *funcs;
     int nfuncs, capfuncs;
+    tpl_index func_index;
     tpl_missing missing;
     char *ldelim, *rdelim;
 };
 
 const tpl_func *tpl_find_func(const gotk_tpl_set *set, const char *name, size_t len);
 tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name);
+/* Index item `item` (count items in all, each `stride` bytes from base). */
+void tpl_index_add(tpl_index *ix, const void *base, size_t stride, int count, int item);
 /* Install the builtin functions (funcs.c). */
 void tpl_add_builtins(gotk_tpl_set *set);
 enum { BI_AND = 1, BI_OR, BI_CALL };
@@ -162,8 +173,12 @@ json_object *tpl_exec_keep(gotk_tpl_exec *ex, json_object *j);
 
 /* Go's strconv.FormatFloat(f, 'g', -1, 64) — shortest round trip. */
 void tpl_fmt_float_shortest(gotk_buf *out, double f, char fmt);
+/* Go's unicode.IsPrint (approximated, see value.c). */
+bool tpl_is_print(int32_t r);
 /* Go's strconv.Quote. */
 void tpl_quote(gotk_buf *out, const char *s, size_t len);
+/* strconv.Quote, or QuoteToASCII when ascii is set. */
+void tpl_quote_ex(gotk_buf *out, const char *s, size_t len, bool ascii);
 /* Go's strconv.Unquote for "..." `...` and '...'. Returns false on bad syntax. */
 bool tpl_unquote(const char *q, size_t qlen, gotk_buf *out);
 /* Decode one UTF-8 rune; returns its length (1 for invalid bytes, rune 0xFFFD). */

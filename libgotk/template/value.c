@@ -20,6 +20,7 @@ struct tpl_block {
     max_align_t data[];
 };
 
+/* Zeroed, aligned memory from the arena. */
 void *tpl_alloc(tpl_arena *a, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
@@ -38,6 +39,7 @@ void *tpl_alloc(tpl_arena *a, size_t n)
     return p;
 }
 
+/* A NUL-terminated copy in the arena. */
 char *tpl_strndup(tpl_arena *a, const char *s, size_t n)
 {
     char *d = tpl_alloc(a, n + 1);
@@ -47,6 +49,7 @@ char *tpl_strndup(tpl_arena *a, const char *s, size_t n)
     return d;
 }
 
+/* Free every block of the arena. */
 void tpl_arena_free(tpl_arena *a)
 {
     while (a->head) {
@@ -58,6 +61,7 @@ void tpl_arena_free(tpl_arena *a)
 
 /* ---- the set --------------------------------------------------------------- */
 
+/* A new set holding only the builtins. */
 gotk_tpl_set *gotk_template_new(void)
 {
     gotk_tpl_set *set = gotk_xcalloc(1, sizeof *set);
@@ -65,6 +69,7 @@ gotk_tpl_set *gotk_template_new(void)
     return set;
 }
 
+/* Free the set, its trees and its function table. */
 void gotk_template_free(gotk_tpl_set *set)
 {
     if (!set)
@@ -75,12 +80,15 @@ void gotk_template_free(gotk_tpl_set *set)
     }
     free(set->funcs);
     free(set->trees);
+    free(set->func_index.slots);
+    free(set->tree_index.slots);
     free(set->ldelim);
     free(set->rdelim);
     tpl_arena_free(&set->arena);
     free(set);
 }
 
+/* Add or replace a function; params as documented in template.h. */
 void gotk_template_add_func(gotk_tpl_set *set, const char *name, const char *params,
                             gotk_tpl_fn fn, void *ud)
 {
@@ -92,6 +100,8 @@ void gotk_template_add_func(gotk_tpl_set *set, const char *name, const char *par
         }
         f = &set->funcs[set->nfuncs++];
         f->name = gotk_xstrdup(name);
+        tpl_index_add(&set->func_index, set->funcs, sizeof *set->funcs, set->nfuncs,
+                      set->nfuncs - 1);
     } else {
         free(f->params);
     }
@@ -108,22 +118,76 @@ void gotk_template_add_func(gotk_tpl_set *set, const char *name, const char *par
     f->builtin = 0;
 }
 
+/* FNV-1a of a name. */
+static size_t hash_name(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return (size_t)h;
+}
+
+/* The name of item i of an indexed array. */
+static const char *item_name(const void *base, size_t stride, int i)
+{
+    return *(const char *const *)((const char *)base + stride * (size_t)i);
+}
+
+/* Put item i in its slot (the table has room). */
+static void index_put(tpl_index *ix, const void *base, size_t stride, int i)
+{
+    const char *name = item_name(base, stride, i);
+    size_t h = hash_name(name, strlen(name)) & (ix->cap - 1);
+    while (ix->slots[h])
+        h = (h + 1) & (ix->cap - 1);
+    ix->slots[h] = i + 1;
+}
+
+/* Index one more item, growing and rehashing the table when half full. */
+void tpl_index_add(tpl_index *ix, const void *base, size_t stride, int count, int item)
+{
+    if ((size_t)count * 2 > ix->cap) {
+        free(ix->slots);
+        ix->cap = ix->cap ? ix->cap * 2 : 64;
+        while ((size_t)count * 2 > ix->cap)
+            ix->cap *= 2;
+        ix->slots = gotk_xcalloc(ix->cap, sizeof *ix->slots);
+        for (int i = 0; i < count; i++)
+            index_put(ix, base, stride, i);
+        return;
+    }
+    index_put(ix, base, stride, item);
+}
+
+/* The index of the item named name[0..len), or -1. */
+static int index_find(const tpl_index *ix, const void *base, size_t stride, const char *name,
+                      size_t len)
+{
+    if (!ix->cap)
+        return -1;
+    for (size_t h = hash_name(name, len) & (ix->cap - 1); ix->slots[h]; h = (h + 1) & (ix->cap - 1)) {
+        const char *n = item_name(base, stride, ix->slots[h] - 1);
+        if (strlen(n) == len && memcmp(n, name, len) == 0)
+            return ix->slots[h] - 1;
+    }
+    return -1;
+}
+
+/* The function of that name, or NULL. */
 const tpl_func *tpl_find_func(const gotk_tpl_set *set, const char *name, size_t len)
 {
-    for (int i = 0; i < set->nfuncs; i++)
-        if (strlen(set->funcs[i].name) == len && memcmp(set->funcs[i].name, name, len) == 0)
-            return &set->funcs[i];
-    return NULL;
+    int i = index_find(&set->func_index, set->funcs, sizeof *set->funcs, name, len);
+    return i < 0 ? NULL : &set->funcs[i];
 }
 
+/* The template of that name, or NULL. */
 tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name)
 {
-    for (int i = 0; i < set->ntrees; i++)
-        if (strcmp(set->trees[i].name, name) == 0)
-            return &set->trees[i];
-    return NULL;
+    int i = index_find(&set->tree_index, set->trees, sizeof *set->trees, name, strlen(name));
+    return i < 0 ? NULL : &set->trees[i];
 }
 
+/* Set the missingkey option. */
 gotk_err *gotk_template_option(gotk_tpl_set *set, const char *opt)
 {
     if (!strcmp(opt, "missingkey=default") || !strcmp(opt, "missingkey=invalid"))
@@ -139,6 +203,7 @@ gotk_err *gotk_template_option(gotk_tpl_set *set, const char *opt)
     return NULL;
 }
 
+/* Set the action delimiters for later parses. */
 void gotk_template_delims(gotk_tpl_set *set, const char *left, const char *right)
 {
     free(set->ldelim);
@@ -147,12 +212,14 @@ void gotk_template_delims(gotk_tpl_set *set, const char *left, const char *right
     set->rdelim = right && *right ? gotk_xstrdup(right) : NULL;
 }
 
+/* Parse text as template `name` into the set. */
 gotk_err *gotk_template_parse(gotk_tpl_set *set, const char *name, const char *text,
                               size_t len)
 {
     return tpl_parse(set, name, text, len);
 }
 
+/* Whether a non-empty template of that name exists. */
 bool gotk_template_has(const gotk_tpl_set *set, const char *name)
 {
     tpl_tree *t = tpl_find_tree(set, name);
@@ -161,6 +228,7 @@ bool gotk_template_has(const gotk_tpl_set *set, const char *name)
 
 /* ---- values ---------------------------------------------------------------- */
 
+/* The Go kind of a json value. */
 gotk_tpl_kind tpl_kind_of_json(json_object *j)
 {
     switch (json_object_get_type(j)) {
@@ -175,18 +243,21 @@ gotk_tpl_kind tpl_kind_of_json(json_object *j)
     return GOTK_TPL_NIL;
 }
 
+/* A value viewing json (borrowed). */
 gotk_tpl_val gotk_tpl_from_json(json_object *j, bool iface)
 {
     gotk_tpl_val v = {tpl_kind_of_json(j), iface, j};
     return v;
 }
 
+/* The nil interface value. */
 gotk_tpl_val gotk_tpl_nil(void)
 {
     gotk_tpl_val v = {GOTK_TPL_NIL, false, NULL};
     return v;
 }
 
+/* Go's indirectInterface: unwrap an interface slot, nil -> invalid. */
 gotk_tpl_val tpl_indirect_iface(gotk_tpl_val v)
 {
     if (v.kind == GOTK_TPL_NIL)
@@ -201,6 +272,7 @@ static bool bool_of(gotk_tpl_val v)
     return v.j && json_object_get_boolean(v.j);
 }
 
+/* Length of a string (bytes), map or slice; 0 otherwise. */
 size_t tpl_len(gotk_tpl_val v)
 {
     switch (v.kind) {
@@ -211,12 +283,14 @@ size_t tpl_len(gotk_tpl_val v)
     }
 }
 
+/* Go's isTrue: zero values are false. */
 bool tpl_is_true(gotk_tpl_val v)
 {
     switch (v.kind) {
     case GOTK_TPL_BOOL: return bool_of(v);
     case GOTK_TPL_INT:
-    case GOTK_TPL_INT64: return json_object_get_int64(v.j) != 0;
+    case GOTK_TPL_INT64:
+    case GOTK_TPL_UINT8: return json_object_get_int64(v.j) != 0;
     case GOTK_TPL_FLOAT64: return json_object_get_double(v.j) != 0;
     case GOTK_TPL_STRING:
     case GOTK_TPL_MAP:
@@ -225,17 +299,20 @@ bool tpl_is_true(gotk_tpl_val v)
     }
 }
 
+/* Go's truth of a value (exported). */
 bool gotk_tpl_truth(gotk_tpl_val v)
 {
     return tpl_is_true(v);
 }
 
+/* Go's %T of a value. */
 const char *gotk_tpl_type_name(gotk_tpl_val v)
 {
     switch (v.kind) {
     case GOTK_TPL_BOOL: return "bool";
     case GOTK_TPL_INT: return "int";
     case GOTK_TPL_INT64: return "int64";
+    case GOTK_TPL_UINT8: return "uint8";
     case GOTK_TPL_FLOAT64: return "float64";
     case GOTK_TPL_STRING: return "string";
     case GOTK_TPL_MAP: return "map[string]interface {}";
@@ -250,6 +327,7 @@ static int cmp_keys(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A map's keys sorted bytewise; the caller frees the array. */
 const char **tpl_sorted_keys(json_object *map, size_t *n)
 {
     *n = map ? (size_t)json_object_object_length(map) : 0;
@@ -265,6 +343,7 @@ const char **tpl_sorted_keys(json_object *map, size_t *n)
     return keys;
 }
 
+/* Turn json ints into doubles, recursively. */
 json_object *gotk_template_floatify(json_object *j)
 {
     if (json_object_is_type(j, json_type_object)) {
@@ -289,6 +368,7 @@ json_object *gotk_template_floatify(json_object *j)
 
 /* ---- UTF-8 and quoting ----------------------------------------------------- */
 
+/* Decode a rune as Go does: invalid bytes give U+FFFD with length 1. */
 int tpl_utf8_decode(const char *s, size_t len, int32_t *r)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -315,6 +395,7 @@ int tpl_utf8_decode(const char *s, size_t len, int32_t *r)
     return n;
 }
 
+/* Append a rune as UTF-8 (invalid runes as U+FFFD). */
 void tpl_utf8_encode(gotk_buf *out, int32_t r)
 {
     char b[4];
@@ -336,27 +417,38 @@ void tpl_utf8_encode(gotk_buf *out, int32_t r)
     }
 }
 
-/* Whether Go's unicode.IsPrint holds (approximated outside Latin-1). */
-static bool is_print(int32_t r)
+/* Whether Go's unicode.IsPrint holds: letters, marks, numbers, punctuation,
+ * symbols and the ASCII space. Outside ASCII this excludes controls, the other
+ * spaces, format characters, private use and noncharacters; unassigned code
+ * points count as printable (no Unicode tables here). */
+bool tpl_is_print(int32_t r)
 {
+    static const int32_t no[][2] = {
+        {0x7F, 0xA0}, {0xAD, 0xAD}, {0x600, 0x605}, {0x61C, 0x61C}, {0x6DD, 0x6DD},
+        {0x70F, 0x70F}, {0x1680, 0x1680}, {0x180E, 0x180E}, {0x2000, 0x200F},
+        {0x2028, 0x202F}, {0x205F, 0x2064}, {0x2066, 0x206F}, {0x3000, 0x3000},
+        {0xD800, 0xF8FF}, {0xFDD0, 0xFDEF}, {0xFEFF, 0xFEFF}, {0xFFF9, 0xFFFB},
+        {0x110BD, 0x110BD}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001}, {0xE0020, 0xE007F},
+        {0xF0000, 0x10FFFF},
+    };
     if (r < 0x80)
         return r >= 0x20 && r < 0x7F;
-    if (r < 0xA0 || r == 0xAD)
+    if ((r & 0xFFFE) == 0xFFFE)
         return false;
-    if ((r >= 0x2028 && r <= 0x202E) || (r >= 0x200B && r <= 0x200F) || r == 0xFEFF ||
-        (r >= 0x2060 && r <= 0x206F) || (r >= 0xFFF0 && r <= 0xFFFB))
-        return false;
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (r >= no[i][0] && r <= no[i][1])
+            return false;
     return true;
 }
 
-/* One rune escaped as strconv does inside a quoted string. */
-static void quote_rune(gotk_buf *out, int32_t r, char q)
+/* One rune escaped as strconv does inside a quoted string (ascii: QuoteToASCII). */
+static void quote_rune(gotk_buf *out, int32_t r, char q, bool ascii)
 {
     static const char hex[] = "0123456789abcdef";
     if (r == q || r == '\\') {
         gotk_buf_putc(out, '\\');
         gotk_buf_putc(out, (char)r);
-    } else if (is_print(r)) {
+    } else if (tpl_is_print(r) && !(ascii && r >= 0x80)) {
         tpl_utf8_encode(out, r);
     } else {
         switch (r) {
@@ -378,7 +470,8 @@ static void quote_rune(gotk_buf *out, int32_t r, char q)
     }
 }
 
-void tpl_quote(gotk_buf *out, const char *s, size_t len)
+/* strconv.Quote (or QuoteToASCII) of s. */
+void tpl_quote_ex(gotk_buf *out, const char *s, size_t len, bool ascii)
 {
     gotk_buf_putc(out, '"');
     for (size_t i = 0; i < len;) {
@@ -387,10 +480,16 @@ void tpl_quote(gotk_buf *out, const char *s, size_t len)
         if (r == 0xFFFD && w == 1)
             gotk_buf_printf(out, "\\x%02x", (unsigned char)s[i]);
         else
-            quote_rune(out, r, '"');
+            quote_rune(out, r, '"', ascii);
         i += (size_t)w;
     }
     gotk_buf_putc(out, '"');
+}
+
+/* strconv.Quote of s. */
+void tpl_quote(gotk_buf *out, const char *s, size_t len)
+{
+    tpl_quote_ex(out, s, len, false);
 }
 
 /* Value of a hex digit, or -1. */
@@ -447,6 +546,7 @@ static bool unquote_escape(const char *s, size_t n, size_t *i, char q, gotk_buf 
     return false;
 }
 
+/* strconv.Unquote of a "...", `...` or '...' literal. */
 bool tpl_unquote(const char *s, size_t n, gotk_buf *out)
 {
     if (n < 2 || s[0] != s[n - 1])

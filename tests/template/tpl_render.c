@@ -124,7 +124,11 @@ int main(int argc, char **argv)
         strip_no_value(&out);
     int rc = 0;
     if (e) {
-        fprintf(stderr, "Error: %s\n", gotk_err_msg(e));
+        /* Helm recovers Go runtime panics as "rendering template failed: ..." */
+        bool panic = helm && strncmp(gotk_err_msg(e), "template: ", 10) != 0 &&
+                     strncmp(gotk_err_msg(e), "parse error", 11) != 0;
+        fprintf(stderr, "Error: %s%s\n", panic ? "rendering template failed: " : "",
+                gotk_err_msg(e));
         gotk_err_free(e);
         rc = 1;
     } else {

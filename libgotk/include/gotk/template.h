@@ -39,6 +39,7 @@ typedef enum {
     GOTK_TPL_BOOL,
     GOTK_TPL_INT,     /* Go int */
     GOTK_TPL_INT64,   /* Go int64 */
+    GOTK_TPL_UINT8,   /* Go uint8 (a byte of a string, from index) */
     GOTK_TPL_FLOAT64, /* Go float64 */
     GOTK_TPL_STRING,
     GOTK_TPL_MAP,   /* map[string]interface{}; j may be NULL for a nil map */

@@ -1,0 +1,1 @@
+{{ (index .Values.ports 0).name }} {{ (.Values.map).c.d }}

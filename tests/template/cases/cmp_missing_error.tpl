@@ -1,0 +1,1 @@
+{{ gt .Values.nope 1 }}

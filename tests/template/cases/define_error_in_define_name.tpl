@@ -1,0 +1,1 @@
+{{ define "t" }}{{ len 3 }}{{ end }}{{ template "t" }}

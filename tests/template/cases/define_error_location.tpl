@@ -1,0 +1,4 @@
+{{ define "inner" }}
+  x {{ .Values.nope.y }}
+{{ end }}
+start {{ template "inner" . }}

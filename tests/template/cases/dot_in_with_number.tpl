@@ -1,0 +1,1 @@
+{{ with .Values.replicas }}{{ . }} {{ printf "%T" . }}{{ end }}

@@ -1,0 +1,1 @@
+{{ eq nil nil }} {{ eq .Values.nullval nil }} {{ ne .Values.nope nil }}

@@ -1,0 +1,3 @@
+first line
+{{ range .Values.list }}{{ . }}{{ end }}
+{{ index .Values.list 9 }}

@@ -1,0 +1,1 @@
+{{ .Values.image.tag 1 }}

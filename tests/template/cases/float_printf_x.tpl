@@ -1,0 +1,2 @@
+{{ range .Values.f }}{{ printf "%x|%X|%b" . . . }}
+{{ end }}

@@ -1,0 +1,1 @@
+{{ index .Values.mixed 4 0 }}

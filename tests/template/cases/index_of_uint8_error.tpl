@@ -1,0 +1,1 @@
+{{ index .Values.str 0 1 }}

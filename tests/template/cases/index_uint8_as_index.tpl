@@ -1,0 +1,1 @@
+{{ index .Values.list (index "\x01" 0) }}

@@ -1,0 +1,1 @@
+{{ len "日本" }} {{ len .Values.emptymap }}

@@ -1,0 +1,1 @@
+héllo wörld {{ .Values.nope.x }}

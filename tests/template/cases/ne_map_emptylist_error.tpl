@@ -1,0 +1,1 @@
+{{ ne .Values.map .Values.emptylist }}

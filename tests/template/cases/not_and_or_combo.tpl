@@ -1,0 +1,1 @@
+{{ not (and .Values.enabled (or .Values.disabled .Values.empty)) }}

@@ -1,0 +1,1 @@
+{{ print (print (print (print .Values.name))) }}

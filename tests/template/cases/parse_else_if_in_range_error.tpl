@@ -1,0 +1,1 @@
+{{ range .Values.list }}a{{ else if true }}b{{ end }}

@@ -1,0 +1,1 @@
+{{ with false }}a{{ else if true }}b{{ end }}

@@ -1,0 +1,1 @@
+{{ printf "%v" .Values.mixed }} {{ printf "%d" .Values.mixed }} {{ printf "%s" .Values.map }}

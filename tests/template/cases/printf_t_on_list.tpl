@@ -1,0 +1,1 @@
+{{ printf "%t" .Values.list }}

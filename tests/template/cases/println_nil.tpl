@@ -1,0 +1,1 @@
+{{ println nil .Values.nope "x" }}

@@ -1,0 +1,1 @@
+{{ $n := 0 }}{{ range $i, $v := .Values.list }}{{ $n = $i }}{{ if ge $i 1 }}{{ break }}{{ end }}{{ end }}{{ $n }}

@@ -1,0 +1,1 @@
+{{ range $k, $v := .Values }}{{ $k }}={{ printf "%T" $v }};{{ end }}

@@ -1,0 +1,2 @@
+{{ range .Values.s }}{{ printf "%q|%+q|%#q|%x|% X" . . . . . }}
+{{ end }}

@@ -1,0 +1,1 @@
+{{ urlquery "~-_. !*'()/?#[]@" }} {{ urlquery 1 2 }} {{ urlquery .Values.map }}

@@ -1,0 +1,1 @@
+{{ .Values.a }} {{ .Values.b }} {{ if .Values.b }}t{{ end }}
