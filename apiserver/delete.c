@@ -8,7 +8,9 @@
  * CustomResourceDefinition removes its custom objects. After every removal,
  * h_after_removal finishes emptied namespaces and garbage-collects objects whose
  * ownerReferences all point at objects that no longer exist (background
- * propagation; Orphan leaves dependents alone).
+ * propagation). propagationPolicy=Foreground keeps the owner, with the
+ * foregroundDeletion finalizer, until its dependents are gone; Orphan removes
+ * the ownerReferences to it from its dependents first.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +188,62 @@ static gotk_err *collect_garbage(apisrv *s, found_list *all, int *n)
     return e;
 }
 
+/* Whether obj has an ownerReference to uid. */
+static bool owned_by(json_object *obj, const char *uid)
+{
+    json_object *refs = jx_get(jx_get(obj, "metadata"), "ownerReferences");
+    for (size_t i = 0; uid && refs && json_object_is_type(refs, json_type_array) &&
+                       i < json_object_array_length(refs);
+         i++) {
+        const char *u = jx_get_str(json_object_array_get_idx(refs, i), "uid");
+        if (u && !strcmp(u, uid))
+            return true;
+    }
+    return false;
+}
+
+/* Whether the finalizer list of obj holds `name`; removes it when `take`. */
+static bool finalizer(json_object *obj, const char *name, bool take)
+{
+    json_object *f = jx_get(jx_get(obj, "metadata"), "finalizers");
+    for (size_t i = 0; f && json_object_is_type(f, json_type_array) &&
+                       i < json_object_array_length(f);
+         i++) {
+        const char *v = json_object_get_string(json_object_array_get_idx(f, i));
+        if (v && !strcmp(v, name)) {
+            if (take)
+                json_object_array_del_idx(f, i, 1);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Foreground deletions whose dependents are all gone lose their
+ * foregroundDeletion finalizer (and go when it was the last). */
+static gotk_err *finish_foreground(apisrv *s, found_list *all, int *n)
+{
+    gotk_err *e = NULL;
+    for (int i = 0; !e && i < all->n; i++) {
+        found *f = &all->v[i];
+        const char *uid = jx_meta_str(f->obj, "uid");
+        if (!jx_meta_str(f->obj, "deletionTimestamp") ||
+            !finalizer(f->obj, "foregroundDeletion", false))
+            continue;
+        bool waiting = false;
+        for (int k = 0; k < all->n && !waiting; k++)
+            waiting = k != i && owned_by(all->v[k].obj, uid);
+        if (waiting)
+            continue;
+        const api_resource *r = res_find_plural(&s->res, f->group, f->res);
+        finalizer(f->obj, "foregroundDeletion", true);
+        e = h_has_finalizers(f->obj) || !r ? (r ? h_put(s, r, f->obj, "MODIFIED") : NULL)
+                                           : h_remove(s, f->group, f->res, f->obj);
+        (*n)++;
+    }
+    return e;
+}
+
 /* Settle what removals leave behind, until nothing changes. */
 gotk_err *h_after_removal(apisrv *s)
 {
@@ -196,6 +254,8 @@ gotk_err *h_after_removal(apisrv *s)
         e = store_list_all(s->st, collect, &all);
         if (!e)
             e = finish_namespaces(s, &all, &n);
+        if (!e && !n)
+            e = finish_foreground(s, &all, &n);
         if (!e && !n)
             e = collect_garbage(s, &all, &n);
         found_free(&all);
@@ -254,6 +314,51 @@ static bool opts_dry_run(json_object *opts)
     return d && json_object_is_type(d, json_type_array) && json_object_array_length(d) > 0;
 }
 
+/* Foreground: mark the owner (foregroundDeletion finalizer) and delete its
+ * dependents; Orphan: drop the ownerReferences pointing at it. */
+static gotk_err *propagate(apisrv *s, json_object *cur, const api_resource *r, const char *prop)
+{
+    const char *uid = jx_meta_str(cur, "uid");
+    found_list all = {0}, deps = {0};
+    gotk_err *e = store_list_all(s->st, collect, &all);
+    for (int i = 0; !e && i < all.n; i++)
+        if (owned_by(all.v[i].obj, uid))
+            collect(all.v[i].group, all.v[i].res, json_object_get(all.v[i].obj), &deps);
+    if (!e && deps.n && !strcmp(prop, "Foreground")) {
+        json_object *meta = jx_ensure_obj(cur, "metadata"), *fin = jx_get(meta, "finalizers");
+        if (!fin || !json_object_is_type(fin, json_type_array)) {
+            fin = json_object_new_array();
+            json_object_object_add(meta, "finalizers", fin);
+        }
+        if (!finalizer(cur, "foregroundDeletion", false))
+            json_object_array_add(fin, json_object_new_string("foregroundDeletion"));
+        bool removed;
+        e = h_delete_obj(s, r, cur, &removed);
+        for (int i = 0; !e && i < deps.n; i++) {
+            const api_resource *dr = res_find_plural(&s->res, deps.v[i].group, deps.v[i].res);
+            if (dr && !jx_meta_str(deps.v[i].obj, "deletionTimestamp"))
+                e = h_delete_obj(s, dr, deps.v[i].obj, &removed);
+        }
+    } else if (!e && deps.n && !strcmp(prop, "Orphan")) {
+        for (int i = 0; !e && i < deps.n; i++) {
+            json_object *refs = jx_get(jx_get(deps.v[i].obj, "metadata"), "ownerReferences");
+            for (size_t k = json_object_array_length(refs); k-- > 0;) {
+                const char *u = jx_get_str(json_object_array_get_idx(refs, k), "uid");
+                if (u && !strcmp(u, uid))
+                    json_object_array_del_idx(refs, k, 1);
+            }
+            if (!json_object_array_length(refs))
+                json_object_object_del(jx_get(deps.v[i].obj, "metadata"), "ownerReferences");
+            const api_resource *dr = res_find_plural(&s->res, deps.v[i].group, deps.v[i].res);
+            if (dr)
+                e = h_put(s, dr, deps.v[i].obj, "MODIFIED");
+        }
+    }
+    found_free(&all);
+    found_free(&deps);
+    return e;
+}
+
 /* DELETE one object. */
 void do_delete(api_req *q, api_resp *out)
 {
@@ -265,10 +370,13 @@ void do_delete(api_req *q, api_resp *out)
     const char *prop = jx_get_str(opts, "propagationPolicy");
     bool removed = false;
     char *uid = gotk_xstrdup(jx_meta_str(cur, "uid"));
+    bool fg = prop && !strcmp(prop, "Foreground"), orphan = prop && !strcmp(prop, "Orphan");
     gotk_err *e = txn_begin(q->s);
-    if (!e)
+    if (!e && (fg || orphan))
+        e = propagate(q->s, cur, q->r, prop);
+    if (!e && !(fg && finalizer(cur, "foregroundDeletion", false)))
         e = h_delete_obj(q->s, q->r, cur, &removed);
-    if (!e && !(prop && !strcmp(prop, "Orphan")))
+    if (!e)
         e = h_after_removal(q->s);
     if (h_finish(q, e, out)) {
         if (removed)

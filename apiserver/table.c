@@ -262,6 +262,12 @@ static json_object *row_object(api_req *q, json_object *obj)
     return p;
 }
 
+/* CustomResourceDefinitions print their creation time instead of an age. */
+static bool created_at(const api_resource *r)
+{
+    return !strcmp(r->kind, "CustomResourceDefinition") && !strcmp(r->group, "apiextensions.k8s.io");
+}
+
 /* Whether a CRD resource uses its own columns. */
 static bool custom_columns(const api_resource *r)
 {
@@ -281,6 +287,10 @@ static json_object *column_defs(const api_resource *r)
         return defs;
     }
     builtin_columns(r, NULL, defs);
+    if (created_at(r)) {
+        json_object_array_add(defs, coldef("Created At", "date", "", "Creation time", 0));
+        return defs;
+    }
     json_object_array_add(defs, coldef("Age", "string", "",
                                        "CreationTimestamp is a timestamp representing the server "
                                        "time when this object was created.",
@@ -299,7 +309,9 @@ static json_object *row(api_req *q, json_object *obj)
             json_object_array_add(cells, column_cell(obj, &q->r->cols[i]));
     } else {
         builtin_columns(q->r, obj, cells);
-        json_object_array_add(cells, age_cell(jx_meta_str(obj, "creationTimestamp")));
+        const char *ts = jx_meta_str(obj, "creationTimestamp");
+        json_object_array_add(cells, created_at(q->r) ? json_object_new_string(ts ? ts : "")
+                                                      : age_cell(ts));
     }
     json_object_object_add(row, "cells", cells);
     json_object *o = row_object(q, obj);

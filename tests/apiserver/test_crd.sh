@@ -44,6 +44,8 @@ expect_eq "$(k wait --for=condition=Established crd/widgets.example.com --timeou
   "customresourcedefinition.apiextensions.k8s.io/widgets.example.com condition met"
 expect_eq "$(k get crd widgets.example.com -o jsonpath='{.status.acceptedNames.kind} {.status.storedVersions}')" \
   'Widget ["v1"]'
+expect_eq "$(k get crd --no-headers | awk '{print $1}')" "widgets.example.com"
+expect_eq "$(k get crd | head -1 | tr -s ' ')" "NAME CREATED AT"
 cat > w.yaml <<'YAML'
 apiVersion: example.com/v1
 kind: Widget

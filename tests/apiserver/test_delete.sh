@@ -57,6 +57,40 @@ k delete cm pre >/dev/null
 expect_fail k get cm child
 expect_contains "$OUT" 'configmaps "child" not found'
 
+# cascade: orphan keeps dependents (without the ownerReference), foreground
+# keeps the owner until its dependents are gone
+mk_pair() { # owner child [child finalizer]
+  k apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: $1}
+YAML
+  local uid
+  uid=$(k get cm "$1" -o jsonpath='{.metadata.uid}')
+  k apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: $2
+  finalizers: [${3:-}]
+  ownerReferences:
+  - {apiVersion: v1, kind: ConfigMap, name: $1, uid: $uid}
+YAML
+}
+mk_pair o1 c1
+k patch cm c1 --type=merge -p '{"metadata":{"finalizers":null}}' >/dev/null
+expect_eq "$(k delete cm o1 --cascade=orphan)" 'configmap "o1" deleted'
+expect_eq "$(k get cm c1 -o jsonpath='{.metadata.name}:{.metadata.ownerReferences}')" "c1:" "orphaned"
+mk_pair o2 c2 example.com/hold
+expect_eq "$(k delete cm o2 --cascade=foreground --wait=false)" 'configmap "o2" deleted'
+expect_eq "$(k get cm o2 -o jsonpath='{.metadata.finalizers}')" '["foregroundDeletion"]' "owner waits"
+[ -n "$(k get cm c2 -o jsonpath='{.metadata.deletionTimestamp}')" ] || fail "dependent not deleted"
+k patch cm c2 --type=merge -p '{"metadata":{"finalizers":null}}' >/dev/null
+expect_fail k get cm o2
+expect_contains "$OUT" 'configmaps "o2" not found'
+expect_fail k get cm c2
+k delete cm c1 >/dev/null
+
 # deletecollection by label
 for n in x1 x2 y1; do
   k apply -f - >/dev/null <<YAML
