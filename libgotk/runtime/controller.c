@@ -96,6 +96,20 @@ static bool str_changed(json_object *a, json_object *b, const char *path)
     return (x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0);
 }
 
+/* The string value of one key (which may contain dots), or NULL. */
+static const char *key_str(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+/* Did the annotation change? Annotation keys contain dots, so no dotted path. */
+static bool annotation_changed(json_object *a, json_object *b, const char *key)
+{
+    const char *x = key_str(a, key), *y = key_str(b, key);
+    return (x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0);
+}
+
 /* Flux's GenerationChanged OR ReconcileRequested, plus the start of deletion. */
 static bool worth_reconciling(json_object *obj, json_object *old)
 {
@@ -105,7 +119,7 @@ static bool worth_reconciling(json_object *obj, json_object *old)
     int64_t g0 = json_object_get_int64(gotk_obj_getp(old, "metadata.generation"));
     json_object *a1 = gotk_obj_getp(obj, "metadata.annotations");
     json_object *a0 = gotk_obj_getp(old, "metadata.annotations");
-    return g1 != g0 || str_changed(a1, a0, "reconcile.fluxcd.io/requestedAt") ||
+    return g1 != g0 || annotation_changed(a1, a0, "reconcile.fluxcd.io/requestedAt") ||
            str_changed(obj, old, "metadata.deletionTimestamp");
 }
 
