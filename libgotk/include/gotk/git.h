@@ -145,4 +145,13 @@ typedef struct {
 gotk_err *gotk_git_commit_push(const char *dir, const gotk_git_push_opts *opts,
                                char commit_hex[41]);
 
+/* ---- seeding ------------------------------------------------------------- */
+
+/* Create a bare repository at `bare_dir` whose `branch` holds one commit with
+ * every file under `src_dir`. An existing repository there is left as it is
+ * (*created false). */
+gotk_err *gotk_git_seed_bare(const char *bare_dir, const char *src_dir, const char *branch,
+                             const char *author_name, const char *author_email,
+                             const char *message, bool *created);
+
 #endif
