@@ -23,6 +23,7 @@ static void res_free(kube_res *r)
         free(r->strs[i]);
     kube_strv_free(r->short_names);
     kube_strv_free(r->verbs);
+    kube_strv_free(r->subs);
     free(r);
 }
 
@@ -78,6 +79,7 @@ static kube_res *res_new(const char *group, const char *version, json_object *e)
             *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
     r->short_names = strv_of(gotk_obj_get(e, "shortNames", NULL));
     r->verbs = strv_of(gotk_obj_get(e, "verbs", NULL));
+    r->subs = gotk_xcalloc(1, sizeof *r->subs);
     r->pub = (gotk_kube_resource){
         .group = r->strs[0],
         .version = r->strs[1],
@@ -87,6 +89,7 @@ static kube_res *res_new(const char *group, const char *version, json_object *e)
         .namespaced = json_object_get_boolean(gotk_obj_get(e, "namespaced", NULL)),
         .short_names = (const char *const *)r->short_names,
         .verbs = (const char *const *)r->verbs,
+        .subresources = (const char *const *)r->subs,
     };
     return r;
 }
@@ -98,6 +101,17 @@ static kube_res *gv_find_plural(kube_gv *g, const char *plural, size_t len)
         if (strlen(g->res[i]->pub.plural) == len && strncmp(g->res[i]->pub.plural, plural, len) == 0)
             return g->res[i];
     return NULL;
+}
+
+/* Record a subresource of `r` ("status" also sets has_status). */
+static void add_sub(kube_res *r, const char *sub)
+{
+    r->subs = gotk_xrealloc(r->subs, (r->nsubs + 2) * sizeof *r->subs);
+    r->subs[r->nsubs++] = gotk_xstrdup(sub);
+    r->subs[r->nsubs] = NULL;
+    r->pub.subresources = (const char *const *)r->subs;
+    if (strcmp(sub, "status") == 0)
+        r->pub.has_status = true;
 }
 
 /* Build a group version from its APIResourceList. */
@@ -119,8 +133,8 @@ static kube_gv *gv_from_list(const char *group, const char *version, json_object
         const char *name = gotk_obj_get_str(json_object_array_get_idx(arr, i), "name");
         const char *slash = name ? strchr(name, '/') : NULL;
         kube_res *parent = slash ? gv_find_plural(g, name, (size_t)(slash - name)) : NULL;
-        if (parent && strcmp(slash + 1, "status") == 0)
-            parent->pub.has_status = true;
+        if (parent)
+            add_sub(parent, slash + 1);
     }
     return g;
 }

@@ -22,6 +22,8 @@ typedef struct kube_res {
     char *strs[6]; /* group, version, kind, plural, singular owned here */
     char **short_names;
     char **verbs;
+    char **subs;  /* subresource names */
+    size_t nsubs;
 } kube_res;
 
 /* The resources of one group version. */

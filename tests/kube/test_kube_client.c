@@ -216,6 +216,11 @@ static void test_discovery(void **state)
     ok(gotk_kube_resource_for(v->c, "apps/v1", "Deployment", &r));
     assert_string_equal(r->plural, "deployments");
     assert_true(r->has_status);
+    bool status_sub = false;
+    for (size_t i = 0; r->subresources[i]; i++)
+        status_sub |= strcmp(r->subresources[i], "status") == 0;
+    assert_true(status_sub);
+    assert_string_equal(r->verbs[0] ? "some" : "none", "some");
     ok(gotk_kube_resource_for(v->c, "v1", "Namespace", &r));
     assert_false(r->namespaced);
     fails(gotk_kube_resource_for(v->c, "example.com/v1", "Widget", &r), GOTK_E_NOTFOUND,

@@ -173,6 +173,7 @@ typedef struct {
     const char *singular;
     bool namespaced;
     bool has_status;     /* serves the status subresource */
+    const char *const *subresources; /* "status", "scale", ...; NULL-terminated */
     const char *const *short_names; /* NULL-terminated */
     const char *const *verbs;       /* NULL-terminated */
 } gotk_kube_resource;
