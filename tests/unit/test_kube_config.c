@@ -419,6 +419,38 @@ static void test_exec_plugin_failures(void **state)
     gotk_kube_config_free(c);
 }
 
+/* Random byte changes to a kubeconfig give a config or an error, never a crash. */
+static void test_mutated_kubeconfigs(void **state)
+{
+    size_t len = strlen(kc_one);
+    char *buf = gotk_xmalloc(len + 1);
+    unsigned seed = 777;
+    int loaded = 0, failed = 0;
+    for (int round = 0; round < 300; round++) {
+        memcpy(buf, kc_one, len + 1);
+        static const char junk[] = ":-[]{}'\"\n #a0";
+        for (int k = 0; k < 1 + round % 4; k++)
+            buf[rand_r(&seed) % len] = junk[rand_r(&seed) % (sizeof junk - 1)];
+        char *path = write_file(*state, "mutated", buf);
+        const char *p = path;
+        gotk_kube_config *c = NULL;
+        gotk_err *e = gotk_kube_config_from_files(&p, 1, true, NULL, &c);
+        if (e) {
+            assert_true(strlen(gotk_err_msg(e)) > 0);
+            assert_null(strstr(gotk_err_msg(e), "s3cr3t"));
+            gotk_err_free(e);
+            failed++;
+        } else {
+            assert_non_null(c->server);
+            gotk_kube_config_free(c);
+            loaded++;
+        }
+        free(path);
+    }
+    assert_true(loaded > 0 && failed > 0);
+    free(buf);
+}
+
 static void test_sa_user(void **state)
 {
     (void)state;
@@ -440,6 +472,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_home_fallback, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_exec_plugin, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_exec_plugin_failures, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_mutated_kubeconfigs, setup_dir, teardown_dir),
         cmocka_unit_test(test_sa_user),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

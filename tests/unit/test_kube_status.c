@@ -121,6 +121,34 @@ static void test_status_object(void **state)
     gotk_err_free(e);
 }
 
+/* Every prefix of a Status, and random bytes, still give an error with a message. */
+static void test_truncated_and_random(void **state)
+{
+    (void)state;
+    const char *st = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                     "\"message\":\"x is invalid\",\"reason\":\"Invalid\",\"details\":"
+                     "{\"causes\":[{\"field\":\"spec\",\"message\":\"bad\"}]},\"code\":422}";
+    for (size_t n = 0; n <= strlen(st); n++) {
+        gotk_err *e = gotk_kube_status_error(422, st, n);
+        assert_non_null(e);
+        assert_true(strlen(gotk_err_msg(e)) > 0);
+        assert_int_equal(gotk_err_code_of(e), GOTK_E_INVALID);
+        gotk_err_free(e);
+    }
+    unsigned seed = 12345;
+    char buf[300];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = (size_t)(rand_r(&seed) % (int)sizeof buf);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (char)(rand_r(&seed) % 256);
+        long code = 400 + rand_r(&seed) % 200;
+        gotk_err *e = gotk_kube_status_error(code, buf, n);
+        assert_non_null(e);
+        assert_true(strlen(gotk_err_msg(e)) > 0);
+        gotk_err_free(e);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_invalid_causes),
         cmocka_unit_test(test_non_status_bodies),
         cmocka_unit_test(test_status_object),
+        cmocka_unit_test(test_truncated_and_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
