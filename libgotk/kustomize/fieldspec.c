@@ -115,6 +115,8 @@ static const char *const namerefs[][7] = {
 #include "nameref_table.inc"
 };
 
+static void split_path(const char *path, kstrv *out);
+
 /* Append one field spec. */
 void kfslist_add(kfslist *l, const char *g, const char *v, const char *k, const char *path,
                  bool create)
@@ -123,7 +125,9 @@ void kfslist_add(kfslist *l, const char *g, const char *v, const char *k, const 
         l->cap = l->cap ? l->cap * 2 : 16;
         l->v = gotk_xrealloc(l->v, l->cap * sizeof *l->v);
     }
-    l->v[l->n++] = (kfspec){g ? g : "", v ? v : "", k ? k : "", path, create};
+    l->v[l->n] = (kfspec){g ? g : "", v ? v : "", k ? k : "", path, create, {0}};
+    split_path(path, &l->v[l->n].segs);
+    l->n++;
 }
 
 /* Is an equal spec (gvk and path) already in l? */
@@ -147,6 +151,8 @@ void kfslist_merge(kfslist *into, const kfslist *add)
 
 void kfslist_free(kfslist *l)
 {
+    for (size_t i = 0; i < l->n; i++)
+        kstrv_free(&l->v[i].segs);
     free(l->v);
     memset(l, 0, sizeof *l);
 }
@@ -275,20 +281,36 @@ gotk_err *kconfig_merge_doc(kconfig *c, json_object *doc)
     return NULL;
 }
 
+/* An object's group, version and kind. */
+void kgvk_of(json_object *o, kgvk *out)
+{
+    const char *g;
+    size_t gl;
+    kres_gvk(o, &g, &gl, &out->version);
+    if (gl >= sizeof out->group)
+        gl = sizeof out->group - 1;
+    memcpy(out->group, g, gl);
+    out->group[gl] = 0;
+    json_object *k = json_object_object_get(o, "kind");
+    out->kind = k && json_object_is_type(k, json_type_string) ? json_object_get_string(k) : "";
+}
+
+/* Does the spec's gvk select this gvk? */
+bool kfs_matches_gvk(const kfspec *fs, const kgvk *g)
+{
+    if (*fs->kind && strcmp(fs->kind, g->kind))
+        return false;
+    if (*fs->group && strcmp(fs->group, g->group))
+        return false;
+    return !*fs->version || !strcmp(fs->version, g->version);
+}
+
 /* Does the spec's gvk select the object? */
 bool kfs_matches(const kfspec *fs, json_object *obj)
 {
-    const char *g, *v;
-    size_t gl;
-    kres_gvk(obj, &g, &gl, &v);
-    const char *k = gotk_obj_get_str(obj, "kind");
-    if (*fs->kind && (!k || strcmp(fs->kind, k)))
-        return false;
-    if (*fs->group && (strlen(fs->group) != gl || strncmp(fs->group, g, gl)))
-        return false;
-    if (*fs->version && strcmp(fs->version, v))
-        return false;
-    return true;
+    kgvk g;
+    kgvk_of(obj, &g);
+    return kfs_matches_gvk(fs, &g);
 }
 
 json_object *kslot_get(const kslot *s)
@@ -329,7 +351,7 @@ static void split_path(const char *path, kstrv *out)
 }
 
 typedef struct {
-    kstrv segs;
+    const kstrv *segs;
     bool create;
     json_type last;
     kfs_fn fn;
@@ -341,12 +363,12 @@ static gotk_err *walk_node(walk *w, const kslot *s, size_t i);
 /* One map step: look the key up, creating it when asked. */
 static gotk_err *walk_map(walk *w, json_object *obj, size_t i)
 {
-    const char *seg = w->segs.v[i];
+    const char *seg = w->segs->v[i];
     size_t sl = strlen(seg);
     bool seq = sl >= 2 && !strcmp(seg + sl - 2, "[]");
     char *name = gotk_xstrndup(seg, seq ? sl - 2 : sl);
     bool mk = w->create && w->last != json_type_null && !seq;
-    json_type kind = i + 1 == w->segs.n ? w->last : json_type_object;
+    json_type kind = i + 1 == w->segs->n ? w->last : json_type_object;
     json_object *f = NULL;
     bool have = json_object_object_get_ex(obj, name, &f);
     if ((!have || !f) && mk) {
@@ -366,7 +388,7 @@ static gotk_err *walk_map(walk *w, json_object *obj, size_t i)
 /* Walk from the value at s through the remaining segments. */
 static gotk_err *walk_node(walk *w, const kslot *s, size_t i)
 {
-    if (i == w->segs.n)
+    if (i == w->segs->n)
         return w->fn(s, w->ud);
     json_object *o = kslot_get(s);
     if (!o)
@@ -389,11 +411,22 @@ static gotk_err *walk_node(walk *w, const kslot *s, size_t i)
 gotk_err *kfs_apply(json_object *obj, const char *path, bool create, json_type create_last,
                     kfs_fn fn, void *ud)
 {
-    walk w = {{0}, create, create_last, fn, ud};
-    split_path(path, &w.segs);
+    kstrv segs = {0};
+    split_path(path, &segs);
+    walk w = {&segs, create, create_last, fn, ud};
     gotk_err *e = NULL;
-    if (w.segs.n)
+    if (segs.n && json_object_is_type(obj, json_type_object))
         e = walk_map(&w, obj, 0);
-    kstrv_free(&w.segs);
+    kstrv_free(&segs);
     return e;
+}
+
+/* Apply fn at a spec's pre-split path. */
+gotk_err *kfs_apply_spec(json_object *obj, const kfspec *fs, bool create, json_type create_last,
+                         kfs_fn fn, void *ud)
+{
+    walk w = {&fs->segs, create, create_last, fn, ud};
+    if (!fs->segs.n || !json_object_is_type(obj, json_type_object))
+        return NULL;
+    return walk_map(&w, obj, 0);
 }

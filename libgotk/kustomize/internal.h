@@ -108,7 +108,17 @@ void kmap_free(kmap *m);
 typedef struct {
     const char *group, *version, *kind, *path;
     bool create;
+    kstrv segs; /* path split at unescaped slashes, owned by the list */
 } kfspec;
+
+/* An object's group, version and kind, looked up once for many spec checks. */
+typedef struct {
+    char group[256];
+    const char *version, *kind;
+} kgvk;
+
+void kgvk_of(json_object *o, kgvk *out);
+bool kfs_matches_gvk(const kfspec *fs, const kgvk *g);
 
 /* A list of field specs (static tables plus ones loaded from configurations). */
 typedef struct {
@@ -174,6 +184,9 @@ typedef gotk_err *(*kfs_fn)(const kslot *s, void *ud);
  * means never create. */
 gotk_err *kfs_apply(json_object *obj, const char *path, bool create, json_type create_last,
                     kfs_fn fn, void *ud);
+/* The same with a spec's pre-split path and its create flag. */
+gotk_err *kfs_apply_spec(json_object *obj, const kfspec *fs, bool create, json_type create_last,
+                         kfs_fn fn, void *ud);
 /* Does spec select the resource's gvk? */
 bool kfs_matches(const kfspec *fs, json_object *obj);
 

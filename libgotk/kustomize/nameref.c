@@ -290,31 +290,23 @@ static void rolebinding_ns(kref *f)
     }
 }
 
-/* Is the referrer's original id selected by the spec? */
-static bool org_selected(const kres *r, const kfspec *fs)
-{
-    const char *g, *v;
-    size_t gl;
-    kres_gvk(r->obj, &g, &gl, &v);
-    char *gs = gotk_xstrndup(g, gl);
-    const char *kind = r->nprev ? r->prev[0].kind : kres_kind(r);
-    bool ok = kgvk_selected(gs, v, kind, fs->group, fs->version, fs->kind);
-    free(gs);
-    return ok;
-}
 
 /* All name-reference updates of one referrer. */
 static gotk_err *fix_referrer(khash *byprev, kmap *m, kres *r, const kconfig *cfg)
 {
     kref f = {byprev, r, m, NULL, NULL, {0}, kkind_cluster_scoped(kres_kind(r))};
     rolebinding_ns(&f);
+    kgvk org;
+    kgvk_of(r->obj, &org);
+    if (r->nprev)
+        org.kind = r->prev[0].kind;
     gotk_err *e = NULL;
     for (size_t t = 0; !e && t < cfg->nnr; t++) {
         f.target = &cfg->nr[t];
         for (size_t j = 0; !e && j < cfg->nr[t].refs.n; j++) {
             f.spec = &cfg->nr[t].refs.v[j];
-            if (org_selected(r, f.spec))
-                e = kfs_apply(r->obj, f.spec->path, false, json_type_null, fix_ref, &f);
+            if (kfs_matches_gvk(f.spec, &org))
+                e = kfs_apply_spec(r->obj, f.spec, false, json_type_null, fix_ref, &f);
         }
     }
     khash_free(&f.rbns);

@@ -63,14 +63,16 @@ static gotk_err *set_pairs(kmap *m, json_object *pairs, const kfslist *specs)
         return NULL;
     for (size_t i = 0; i < m->n; i++) {
         json_object *o = m->v[i]->obj;
+        kgvk g;
+        kgvk_of(o, &g);
         json_object_object_foreach(pairs, key, val) {
             json_object *sv = as_string(val);
             kset ks = {key, sv, false};
             gotk_err *e = NULL;
             for (size_t j = 0; !e && j < specs->n; j++)
-                if (kfs_matches(&specs->v[j], o))
-                    e = kfs_apply(o, specs->v[j].path, specs->v[j].create, json_type_object,
-                                  set_entry, &ks);
+                if (kfs_matches_gvk(&specs->v[j], &g))
+                    e = kfs_apply_spec(o, &specs->v[j], specs->v[j].create, json_type_object,
+                                       set_entry, &ks);
             json_object_put(sv);
             if (e)
                 return e;
@@ -148,7 +150,7 @@ static gotk_err *namespace_one(kres *r, const char *ns, json_object *nsv, const 
             continue;
         if (!kfs_matches(f, obj))
             continue;
-        gotk_err *e = kfs_apply(obj, f->path, f->create, json_type_string, set_ns, &ks);
+        gotk_err *e = kfs_apply_spec(obj, f, f->create, json_type_string, set_ns, &ks);
         if (e)
             return gotk_err_wrap(e, "namespace transformation failed");
     }
@@ -225,7 +227,7 @@ static gotk_err *affix_pass(kmap *m, const char *prefix, const char *suffix,
                 kstrv_push(*prefix ? &r->prefixes : &r->suffixes, val);
                 kres_store_prev(r);
             }
-            gotk_err *e = kfs_apply(r->obj, fs->v[j].path, false, json_type_null, set_affix, &a);
+            gotk_err *e = kfs_apply_spec(r->obj, &fs->v[j], false, json_type_null, set_affix, &a);
             if (e)
                 return e;
         }
@@ -405,10 +407,12 @@ gotk_err *kt_image(kmap *m, json_object *image, const kfslist *specs)
         if (!strcmp(kres_kind(m->v[i]), "CustomResourceDefinition"))
             continue;
         image_walk(o, &im);
+        kgvk g;
+        kgvk_of(o, &g);
         for (size_t j = 0; j < specs->n; j++) {
-            if (!kfs_matches(&specs->v[j], o))
+            if (!kfs_matches_gvk(&specs->v[j], &g))
                 continue;
-            gotk_err *e = kfs_apply(o, specs->v[j].path, false, json_type_null, set_image, &im);
+            gotk_err *e = kfs_apply_spec(o, &specs->v[j], false, json_type_null, set_image, &im);
             if (e)
                 return e;
         }

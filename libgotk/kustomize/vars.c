@@ -197,10 +197,13 @@ gotk_err *kvars_resolve(kctx *c, kmap *m, const kconfig *cfg)
             khash_put(&vals, gotk_obj_get_str(v, "name"), gotk_obj_copy(val));
     }
     const kfslist *fs = &cfg->fs[KFS_VARREF];
-    for (size_t i = 0; !e && i < m->n; i++)
+    for (size_t i = 0; !e && i < m->n; i++) {
+        kgvk g;
+        kgvk_of(m->v[i]->obj, &g);
         for (size_t j = 0; !e && j < fs->n; j++)
-            if (kfs_matches(&fs->v[j], m->v[i]->obj))
-                e = kfs_apply(m->v[i]->obj, fs->v[j].path, false, json_type_null, subst, &vals);
+            if (kfs_matches_gvk(&fs->v[j], &g))
+                e = kfs_apply_spec(m->v[i]->obj, &fs->v[j], false, json_type_null, subst, &vals);
+    }
     for (size_t i = 0; i < vals.cap; i++)
         if (vals.keys[i])
             json_object_put(vals.vals[i]);
