@@ -16,10 +16,8 @@
  * not supported and skipped. No entry for the host: "unknown host"; entries
  * but none with this key: "key mismatch". Both name the host.
  *
- * Certificates (HTTPS) with `ca.crt`: libgit2 (mbedTLS) gives the server's
- * leaf certificate in DER; OpenSSL verifies it against a store holding only
- * the CA bundle, with the host name (or IP) checked, and the verdict replaces
- * libgit2's system-CA one. Without `ca.crt`, libgit2's verdict stands.
+ * Certificates (HTTPS) are verified by our TLS stream (stream.c), against
+ * `ca.crt` or the system store; the callback keeps that verdict.
  *
  * Deadline. Progress callbacks return an error once the deadline has passed;
  * libgit2 then aborts the transfer.
@@ -27,13 +25,8 @@
 #include "internal.h"
 
 #include <ctype.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,61 +250,6 @@ static int check_hostkey(gotk_git_ctx *ctx, const git_cert_hostkey *hk)
     return rc;
 }
 
-/* ---- X.509 against ca.crt --------------------------------------------------- */
-
-/* A store holding every certificate of the PEM bundle; NULL if none. */
-static X509_STORE *ca_store(const gotk_git_bytes *pem)
-{
-    BIO *bio = BIO_new_mem_buf(pem->data, (int)pem->len);
-    STACK_OF(X509_INFO) *infos = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-    if (!infos)
-        return NULL;
-    X509_STORE *store = X509_STORE_new();
-    int added = 0;
-    for (int i = 0; i < sk_X509_INFO_num(infos); i++) {
-        X509_INFO *info = sk_X509_INFO_value(infos, i);
-        if (info->x509 && X509_STORE_add_cert(store, info->x509) == 1)
-            added++;
-    }
-    sk_X509_INFO_pop_free(infos, X509_INFO_free);
-    if (!added) {
-        X509_STORE_free(store);
-        return NULL;
-    }
-    return store;
-}
-
-/* Verify the server's DER certificate against ca.crt and the host. */
-static int check_x509(gotk_git_ctx *ctx, const git_cert_x509 *c, const char *host)
-{
-    X509_STORE *store = ca_store(&ctx->auth->ca_crt);
-    if (!store)
-        return fail(ctx, GIT_ECERTIFICATE, "failed to parse 'ca.crt': no PEM certificate found");
-    const unsigned char *p = c->data;
-    X509 *leaf = d2i_X509(NULL, &p, (long)c->len);
-    X509_STORE_CTX *sc = X509_STORE_CTX_new();
-    int rc = 0;
-    if (!leaf || X509_STORE_CTX_init(sc, store, leaf, NULL) != 1) {
-        rc = fail(ctx, GIT_ECERTIFICATE, "tls: cannot read the server's certificate");
-    } else {
-        X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(sc);
-        if (X509_VERIFY_PARAM_set1_ip_asc(vp, host) != 1)
-            X509_VERIFY_PARAM_set1_host(vp, host, 0);
-        if (X509_verify_cert(sc) != 1) {
-            char *msg = gotk_xasprintf("tls: failed to verify certificate for '%s': x509: %s", host,
-                                       X509_verify_cert_error_string(X509_STORE_CTX_get_error(sc)));
-            rc = fail(ctx, GIT_ECERTIFICATE, msg);
-            free(msg);
-        }
-    }
-    X509_STORE_CTX_free(sc);
-    X509_free(leaf);
-    X509_STORE_free(store);
-    ERR_clear_error();
-    return rc;
-}
-
 /* libgit2 certificate callback. */
 static int cert_cb(git_cert *cert, int valid, const char *host, void *payload)
 {
@@ -323,9 +261,10 @@ static int cert_cb(git_cert *cert, int valid, const char *host, void *payload)
             return fail(ctx, GIT_ECERTIFICATE, "invalid 'ssh' auth option: 'known_hosts' is required");
         return check_hostkey(ctx, (const git_cert_hostkey *)cert);
     }
-    if (cert->cert_type == GIT_CERT_X509 && ctx->auth && ctx->auth->ca_crt.len)
-        return check_x509(ctx, (const git_cert_x509 *)cert, host);
+    /* X.509: our TLS stream (stream.c) verified the chain against ca.crt or
+     * the system store; `valid` is its verdict. */
     (void)valid;
+    (void)host;
     return GIT_PASSTHROUGH;
 }
 

@@ -35,6 +35,7 @@ static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static void do_init(void)
 {
     git_libgit2_init();
+    gotk_git_stream_register();
 }
 
 /* Process-wide libgit2 setup. */

@@ -42,6 +42,11 @@ void gotk_git_callbacks(gotk_git_ctx *ctx, git_remote_callbacks *cb);
 gotk_err *gotk_git_error(gotk_git_ctx *ctx, int rc, const char *fmt, ...) GOTK_PRINTF(3, 4);
 /* Milliseconds on the monotonic clock. */
 int64_t gotk_git_now_ms(void);
+/* Streams (stream.c): register ours with libgit2, and make ctx the operation
+ * whose deadline and TLS settings this thread's connections use. */
+void gotk_git_stream_register(void);
+void gotk_git_stream_bind(gotk_git_ctx *ctx);
+void gotk_git_stream_unbind(gotk_git_ctx *ctx);
 /* Convert a legacy "<ref>/<hex>" revision to "<ref>@sha1:<hex>". Caller frees. */
 char *gotk_git_transform_revision(const char *rev);
 

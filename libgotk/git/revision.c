@@ -174,10 +174,9 @@ static gotk_err *check_auth(const char *scheme, const gotk_git_auth *a)
     if (a->bearer_token.len && (a->username.len || a->password.len))
         return gotk_err_new(GOTK_E_INVALID,
                             "basic auth and bearer token cannot be set at the same time");
-    if (a->tls_crt.len || a->tls_key.len)
+    if (!a->tls_crt.len != !a->tls_key.len)
         return gotk_err_new(GOTK_E_INVALID,
-                            "TLS client certificates ('tls.crt', 'tls.key') are not supported "
-                            "for Git over HTTPS by this build (libgit2 1.5)");
+                            "invalid TLS auth option: 'tls.crt' and 'tls.key' must be set together");
     return NULL;
 }
 
@@ -233,12 +232,14 @@ gotk_err *gotk_git_ctx_init(gotk_git_ctx *ctx, const char *url, const gotk_git_a
         ctx->headers.strings = ctx->header_v;
         ctx->headers.count = 1;
     }
+    gotk_git_stream_bind(ctx);
     return NULL;
 }
 
 /* Free what the context owns (wiping the header that holds a token). */
 void gotk_git_ctx_free(gotk_git_ctx *ctx)
 {
+    gotk_git_stream_unbind(ctx);
     free(ctx->url);
     free(ctx->safe_url);
     free(ctx->host);

@@ -4,7 +4,8 @@
  *
  *   checkout URL DIR [--branch B] [--tag T] [--semver C] [--name R] [--commit H]
  *            [--user U] [--pass P] [--bearer T] [--identity F] [--known-hosts F]
- *            [--ca F] [--last REV] [--timeout D] [--submodules]
+ *            [--ca F] [--tls-crt F] [--tls-key F] [--last REV] [--timeout D]
+ *            [--submodules]
  *       prints revision=, reference=, commit=, unchanged=, author=, message=
  *   push DIR BRANCH MESSAGE [--force] [auth options as above]
  *       prints commit=
@@ -12,14 +13,19 @@
  *   list TARBALL                         prints one entry per line
  *   serve ROOT                           prints port=, serves until SIGTERM
  *   fetch URL DIGEST DIR                 downloads, verifies, extracts
+ *   blackhole                            accepts TCP connections on 127.0.0.1 and
+ *                                        never answers; prints port=, until SIGTERM
  * On failure it prints "error=<message>" and exits 1.
  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "gotk/artifact.h"
@@ -27,7 +33,7 @@
 
 typedef struct {
     gotk_git_auth auth;
-    char *files[6]; /* file contents kept alive for the auth struct */
+    char *files[8]; /* file contents kept alive for the auth struct */
     size_t nfiles;
     gotk_git_checkout_opts co;
     bool force;
@@ -85,10 +91,13 @@ static void parse_flags(options *o, int argc, char **argv, int i)
                 printf("error=%s\n", gotk_err_msg(e));
                 exit(2);
             }
-        } else if (!strcmp(f, "--identity") || !strcmp(f, "--known-hosts") || !strcmp(f, "--ca")) {
+        } else if (!strcmp(f, "--identity") || !strcmp(f, "--known-hosts") || !strcmp(f, "--ca") ||
+                   !strcmp(f, "--tls-crt") || !strcmp(f, "--tls-key")) {
             const char *data = slurp(o, v, &len);
             const char *key = !strcmp(f, "--identity") ? "identity"
                               : !strcmp(f, "--ca")     ? "ca.crt"
+                              : !strcmp(f, "--tls-crt") ? "tls.crt"
+                              : !strcmp(f, "--tls-key") ? "tls.key"
                                                        : "known_hosts";
             gotk_git_auth_set(&o->auth, key, data, len);
         } else {
@@ -205,6 +214,15 @@ static void on_term(int sig)
     stop = 1;
 }
 
+/* SIGTERM sets `stop` and interrupts blocking calls (no SA_RESTART). */
+static void catch_term(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     if (argc < 3)
@@ -213,12 +231,40 @@ static int cmd_serve(int argc, char **argv)
     gotk_err *e = gotk_artifact_server_start("127.0.0.1:0", argv[2], &s);
     if (e)
         return report(e);
-    signal(SIGTERM, on_term);
+    catch_term();
     printf("port=%d\n", gotk_artifact_server_port(s));
     fflush(stdout);
     while (!stop)
         pause();
     gotk_artifact_server_stop(s);
+    return 0;
+}
+
+/* Listen on 127.0.0.1, accept connections and never answer them. */
+static int cmd_blackhole(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t sl = sizeof sa;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 16) != 0 ||
+        getsockname(fd, (struct sockaddr *)&sa, &sl) != 0) {
+        printf("error=cannot listen\n");
+        return 1;
+    }
+    catch_term();
+    printf("port=%d\n", ntohs(sa.sin_port));
+    fflush(stdout);
+    int held[64], n = 0;
+    while (!stop) {
+        int c = accept(fd, NULL, NULL);
+        if (c >= 0 && n < 64)
+            held[n++] = c;
+        else if (c >= 0)
+            close(c);
+    }
+    while (n > 0)
+        close(held[--n]);
+    close(fd);
     return 0;
 }
 
@@ -252,6 +298,8 @@ int main(int argc, char **argv)
         rc = cmd_serve(argc, argv);
     else if (!strcmp(argv[1], "fetch"))
         rc = cmd_fetch(argc, argv);
+    else if (!strcmp(argv[1], "blackhole"))
+        rc = cmd_blackhole();
     gotk_git_shutdown();
     return rc;
 }

@@ -13,7 +13,11 @@ unset GIT_SSL_CAINFO SSL_CERT_FILE CURL_CA_BUNDLE GIT_DIR GIT_WORK_TREE
 export GIT_TERMINAL_PROMPT=0 GIT_CONFIG_NOSYSTEM=1 HOME=${TMPDIR:-/tmp}
 
 WD=$(mktemp -d "${TMPDIR:-/tmp}/gotk-git-it.XXXXXX")
+BG_PIDS=()
 cleanup() {
+  for p in "${BG_PIDS[@]}"; do
+    grep -qs git_driver "/proc/$p/cmdline" && kill -KILL "$p" 2>/dev/null
+  done
   for d in "$WD"/srv-*; do [ -d "$d" ] && "$SERVERS/stop.sh" "$d" >/dev/null 2>&1; done
   rm -rf "$WD"
 }
@@ -60,6 +64,7 @@ start http start-git-http.sh
 start auth start-git-http.sh AUTH=1 HTTP_USER=flux HTTP_PASS=s3cr3t-pass
 start bearer start-git-http-bearer.sh BEARER_TOKEN=t0k3n-value
 start tls start-git-http.sh TLS=1
+start mtls start-git-http.sh MTLS=1
 start daemon start-git-daemon.sh
 start ssh start-sshd.sh
 HTTP=$(. "$WD/srv-http/git-http.env"; echo "$URL")
@@ -67,6 +72,8 @@ AUTH=$(. "$WD/srv-auth/git-http.env"; echo "$URL")
 BEARER=$(. "$WD/srv-bearer/git-http-bearer.env"; echo "$URL")
 TLSURL=$(. "$WD/srv-tls/git-http.env"; echo "$URL")
 CA=$WD/srv-tls/tls/ca.crt
+MTLSURL=$(. "$WD/srv-mtls/git-http.env"; echo "$URL")
+MCA=$WD/srv-mtls/tls/ca.crt MCRT=$WD/srv-mtls/tls/client.crt MKEY=$WD/srv-mtls/tls/client.key
 DAEMON=$(. "$WD/srv-daemon/git-daemon.env"; echo "$URL")
 SSHURL=$(. "$WD/srv-ssh/sshd.env"; echo "ssh://$SSH_USER@127.0.0.1:$PORT$WD/repos/repo.git")
 SSHPORT=$(. "$WD/srv-ssh/sshd.env"; echo "$PORT")
@@ -248,6 +255,15 @@ openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 newdir d; out=$(co "$TLSURL" "$d" --branch main --ca "$OTHER/ca.crt")
 expect_error "https with the wrong CA" "$out" "tls: failed to verify certificate for '127.0.0.1'"
 
+newdir d; out=$(co "$MTLSURL" "$d" --branch main --ca "$MCA" --tls-crt "$MCRT" --tls-key "$MKEY")
+expect_field "https client certificate" "$out" revision "main@sha1:$C4"
+newdir d; out=$(co "$MTLSURL" "$d" --branch main --ca "$MCA")
+expect_error "https client certificate missing" "$out" "unable to clone '$MTLSURL'"
+newdir d; out=$(co "$MTLSURL" "$d" --branch main --ca "$MCA" --tls-crt "$MCRT")
+expect_error "tls.crt without tls.key" "$out" "'tls.crt' and 'tls.key' must be set together"
+newdir d; out=$(co "$MTLSURL" "$d" --branch main --ca "$MCA" --tls-crt "$MCRT" --tls-key "$KEY_ECDSA")
+expect_error "tls.key not matching" "$out" "invalid 'tls.key': it does not match 'tls.crt'"
+
 newdir d; out=$(co_ssh "$SSHURL" "$d" --branch main --identity "$KEY" --known-hosts "$KH")
 expect_field "ssh ed25519" "$out" revision "main@sha1:$C4"
 has_file "ssh checkout" "$d/kustomization.yaml"
@@ -299,6 +315,22 @@ expect_error "bad scheme" "$out" "scheme must be http, https, ssh or git"
 newdir d; out=$(co "$HTTP" "$d" --branch main --timeout 1ns)
 expect_error "timeout" "$out" "operation timed out after 1ns"
 
+# a server that accepts and never answers: the deadline still holds
+"$DRIVER" blackhole >"$WD/hole.out" 2>&1 &
+HOLE_PID=$!; BG_PIDS+=("$HOLE_PID")
+for _ in $(seq 100); do grep -q '^port=' "$WD/hole.out" && break; sleep 0.05; done
+HOLE=$(field port "$(cat "$WD/hole.out")")
+t0=$(date +%s%N)
+newdir d; out=$(co "http://127.0.0.1:$HOLE/repo.git" "$d" --branch main --timeout 1s)
+expect_error "silent http server" "$out" "operation timed out after 1s"
+newdir d; out=$(co "https://127.0.0.1:$HOLE/repo.git" "$d" --branch main --timeout 1s)
+expect_error "silent https server" "$out" "operation timed out after 1s"
+newdir d; out=$(co "git://127.0.0.1:$HOLE/repo.git" "$d" --branch main --timeout 1s)
+expect_error "silent git daemon" "$out" "operation timed out after 1s"
+el=$(( ($(date +%s%N) - t0) / 1000000 ))
+if [ "$el" -lt 9000 ]; then ok; else bad "timeouts took ${el}ms"; fi
+kill -TERM "$HOLE_PID"; wait "$HOLE_PID" 2>/dev/null
+
 # ---- submodules -----------------------------------------------------------------------------
 newdir d; out=$(co "$HTTP" "$d" --branch with-sub --submodules)
 has_file "submodule checked out" "$d/vendor/sub/sub.yaml"
@@ -347,7 +379,7 @@ mkdir -p "$STORE/gitrepository/default/app"
 out=$("$DRIVER" archive "$d" "$STORE/$REL")
 DIGEST=$(field digest "$out"); SIZE=$(field size "$out")
 "$DRIVER" serve "$STORE" >"$WD/serve.out" 2>&1 &
-SERVE_PID=$!
+SERVE_PID=$!; BG_PIDS+=("$SERVE_PID")
 for _ in $(seq 100); do grep -q '^port=' "$WD/serve.out" && break; sleep 0.05; done
 SPORT=$(field port "$(cat "$WD/serve.out")")
 curl -sf -o "$WD/dl.tar.gz" "http://127.0.0.1:$SPORT/$REL" && ok || bad "download artifact"

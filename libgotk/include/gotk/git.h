@@ -29,16 +29,17 @@
  *    `known_hosts` (required for ssh://): the server's host key must appear in
  *    known_hosts for `host` or `[host]:port` (plain, hashed `|1|` and wildcard
  *    entries); an unknown host or a different key is an error naming the host;
- *  - `ca.crt`: HTTPS servers are verified against these CAs (instead of the
- *    system's) in libgit2's certificate callback, with OpenSSL: the server's
- *    certificate must be signed by one of them (intermediates must be in
- *    ca.crt too: libgit2 hands over only the leaf) and match the host;
- *  - `tls.crt`/`tls.key`: client certificates cannot be set per remote in
- *    libgit2 1.5; a Secret holding them is refused with a message saying so.
- * No error message ever contains a password, token or key.
+ *  - `ca.crt`: HTTPS servers are verified against these CAs instead of the
+ *    system's, host name or IP included;
+ *  - `tls.crt` + `tls.key`: a client certificate for HTTPS.
+ * libgit2 1.5 can do neither per remote, so this module registers its own
+ * plain and TLS (OpenSSL) streams with libgit2 and applies the running
+ * operation's Secret there. No error message ever contains a password, token
+ * or key, and a password written into the URL is shown as "xxxxx".
  *
- * Timeout: a deadline checked from libgit2's progress callbacks, which abort
- * the transfer once it passes (libgit2 1.5 has no socket timeouts).
+ * Timeout: a deadline for the whole operation. Our streams connect, read and
+ * write within it (HTTP, HTTPS, git://); for SSH, whose socket libssh2
+ * drives, libgit2's progress callbacks check it between packets.
  *
  * Commit and push: gotk_git_commit_push stages every change in a checkout,
  * commits it with the given author and message on top of HEAD, and pushes it
@@ -56,8 +57,8 @@
 
 #include "gotk/core.h"
 
-/* Process-wide libgit2 setup; every gotk_git_* function calls it. Safe to call
- * more than once. */
+/* Process-wide libgit2 setup (and our network streams); every gotk_git_*
+ * function calls it. Safe to call more than once, from any thread. */
 void gotk_git_init(void);
 /* Release libgit2's global state (tests, to keep leak checkers quiet). */
 void gotk_git_shutdown(void);
