@@ -12,18 +12,6 @@
 #include "gotk/obj.h"
 #include "gotk/runtime.h"
 
-/* A client for the globals' kubeconfig/context. */
-static gotk_err *open_client(const cli_globals *g, gotk_kube_client **out)
-{
-    gotk_kube_load_opts lo = {.kubeconfig = g->kubeconfig, .context = g->context};
-    gotk_kube_config *cfg = NULL;
-    gotk_err *e = gotk_kube_config_load(&lo, &cfg);
-    if (!e)
-        e = gotk_kube_client_new(cfg, out);
-    gotk_kube_config_free(cfg);
-    return e;
-}
-
 /* Ready=True (1), Ready=False for the current generation (-1), or not yet (0). */
 static int ready_state(json_object *obj, const char **message)
 {
@@ -74,7 +62,7 @@ static int wait_ready(const cli_globals *g, gotk_kube_client *kube, const gotk_k
 int cli_apply_and_wait(const cli_globals *g, json_object *obj)
 {
     gotk_kube_client *kube = NULL;
-    gotk_err *e = open_client(g, &kube);
+    gotk_err *e = cli_kube_open(g, &kube);
     if (e) {
         int rc = cli_fail("%s", gotk_err_msg(e));
         gotk_err_free(e);

@@ -17,6 +17,9 @@ typedef struct {
 int cmd_version(int argc, char **argv);
 int cmd_envsubst(int argc, char **argv);
 int cmd_create(int argc, char **argv);
+int cmd_install(int argc, char **argv);
+int cmd_bootstrap(int argc, char **argv);
+int cmd_dev(int argc, char **argv);
 int cmd_kustomize(int argc, char **argv);
 
 /* Print "✗ message" to stderr as flux does, and return 1. */
@@ -28,6 +31,11 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #include "flags.h"
 #include "gotk/core.h"
+#include "gotk/kube.h"
+
+#ifndef GOTK_CLI_VERSION
+#define GOTK_CLI_VERSION "0.1.0"
+#endif
 
 typedef struct {
     const char *namespace_; /* -n, --namespace: default flux-system */
@@ -45,6 +53,49 @@ size_t cli_global_flags(cli_flag *f, cli_globals *g);
 void cli_step(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_wait_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Open a kube client for the globals' --kubeconfig / --context. */
+gotk_err *cli_kube_open(const cli_globals *g, gotk_kube_client **out);
+
+/* ---- components (install, bootstrap) ------------------------------------- */
+
+typedef struct {
+    cli_strings components; /* empty: the default four */
+    cli_strings extra;      /* --components-extra */
+    const char *namespace_;
+    const char *registry;
+    const char *version;
+} cli_components;
+
+void cli_components_default(cli_components *c);
+/* config/: $GOTK_CONFIG_DIR, the source tree of a build, or <prefix>/share/gotk. */
+gotk_err *cli_config_dir(char **out);
+/* The components' objects (kustomize-built), and their names joined by commas. */
+gotk_err *cli_components_build(const cli_components *c, json_object **docs, char **names);
+/* gotk-components.yaml as flux writes it. */
+gotk_err *cli_components_yaml(const cli_components *c, char **out);
+/* Apply objects: Namespaces and CRDs first (waiting until Established), then the rest. */
+gotk_err *cli_apply_objects(gotk_kube_client *kube, json_object *docs, const char *manager,
+                            gotk_duration timeout);
+/* Build and apply the components, printing progress. */
+gotk_err *cli_install_apply(const cli_globals *g, const cli_components *c);
+
+/* ---- bootstrap -------------------------------------------------------------- */
+
+typedef struct {
+    const char *url, *branch, *path;
+    gotk_duration interval;
+    const char *secret_name;
+    const char *username, *password;
+    bool bearer, token_auth;
+    const char *author_name, *author_email, *commit_appendix;
+    bool local_components; /* dev mode: the controllers run as local processes */
+    cli_components comps;
+} cli_bootstrap_opts;
+
+void cli_bootstrap_default(cli_bootstrap_opts *o);
+/* Run every bootstrap step against the cluster of `g`, printing progress. */
+gotk_err *cli_bootstrap_run(const cli_globals *g, const cli_bootstrap_opts *o);
 
 /* Server-side apply `obj` to the cluster of `g`, then wait (up to g->timeout)
  * until its Ready condition is True, printing progress. Returns the exit code. */

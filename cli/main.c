@@ -9,7 +9,10 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
+    {"bootstrap", "Deploy gotk on a cluster the GitOps way.", cmd_bootstrap},
     {"create", "Create or update sources and resources", cmd_create},
+    {"install", "Install or upgrade gotk", cmd_install},
+    {"dev", "Run gotk on this machine and sync it from Git", cmd_dev},
     {"envsubst", "Substitute environment variables in stdin, as flux envsubst", cmd_envsubst},
     {"kustomize", "Build a kustomization target, as kustomize build", cmd_kustomize},
     {"version", "Print the gotk version", cmd_version},
