@@ -10,7 +10,9 @@
  * failures, impersonation headers and exec/token-file credentials. The server is
  * stopped (SIGTERM, then waited for) on every path.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -40,6 +43,7 @@ static const char *server_bin;
 typedef struct {
     char *dir;
     char *kubeconfig;
+    char listen[32]; /* "" means 127.0.0.1:0 */
     pid_t pid;
     gotk_kube_config *cfg;
     gotk_kube_client *c;
@@ -52,8 +56,9 @@ static int server_start(env *v)
     if (pipe(p) != 0)
         return -1;
     char *data = gotk_xasprintf("%s/data", v->dir);
-    char *argv[] = {(char *)server_bin, "--data-dir", data, "--listen", "127.0.0.1:0",
-                    "--kubeconfig-out", v->kubeconfig, NULL};
+    char *argv[] = {(char *)server_bin, "--data-dir", data, "--listen",
+                    v->listen[0] ? v->listen : "127.0.0.1:0", "--kubeconfig-out", v->kubeconfig,
+                    NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
@@ -1050,6 +1055,44 @@ static void test_rate_limit_applies(void **state)
     gotk_kube_config_free(cfg);
 }
 
+/* A port that was free a moment ago. */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int port = -1;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+/* A client keeps working when the server restarts behind its kept-alive connection. */
+static void test_server_restart_same_port(void **state)
+{
+    (void)state;
+    env w = {0};
+    ok(gotk_file_temp_dir("kube-restart", &w.dir));
+    w.kubeconfig = gotk_xasprintf("%s/kubeconfig", w.dir);
+    snprintf(w.listen, sizeof w.listen, "127.0.0.1:%d", free_port());
+    assert_int_equal(server_start(&w), 0);
+    assert_int_equal(client_open(&w), 0);
+    make_cm(w.c, "default", "survivor", NULL, NULL);
+    server_stop(&w);
+    gotk_kube_ref r;
+    fails(gotk_kube_get(w.c, cm_ref(&r, "default", "survivor"), NULL, NULL), GOTK_E_IO,
+          "Get \"https://127.0.0.1:");
+    assert_int_equal(server_start(&w), 0);
+    ok(gotk_kube_get(w.c, cm_ref(&r, "default", "survivor"), NULL, NULL));
+    client_close(&w);
+    server_stop(&w);
+    gotk_err_free(gotk_file_remove_all(w.dir));
+    free(w.dir);
+    free(w.kubeconfig);
+}
+
 /* Sequential requests reuse one TLS connection. */
 static void test_connection_reuse(void **state)
 {
@@ -1152,6 +1195,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_rate_limit_applies),
         cmocka_unit_test(test_connection_reuse),
         cmocka_unit_test(test_concurrent_requests),
+        cmocka_unit_test(test_server_restart_same_port),
         cmocka_unit_test(test_watch_gone_after_restart),
     };
     int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 #include <curl/curl.h>
 
@@ -98,12 +104,46 @@ static void test_bad_objects(void **state)
     gotk_kube_config_free(cfg);
 }
 
+/* A server that accepts connections (the kernel does, from the backlog) and never
+ * answers: the request must end at the configured timeout. */
+static void test_request_timeout(void **state)
+{
+    (void)state;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 8), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    char *url = gotk_xasprintf("https://127.0.0.1:%d", ntohs(a.sin_port));
+    gotk_kube_config *cfg = config_for(url);
+    cfg->timeout = 300 * GOTK_MS;
+    gotk_kube_client *k = NULL;
+    assert_null(gotk_kube_client_new(cfg, &k));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    gotk_kube_response r;
+    gotk_err *e = gotk_kube_do(k, "GET", "/version", NULL, NULL, 0, &r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_non_null(e);
+    assert_int_equal(gotk_err_code_of(e), GOTK_E_KUBE_TIMEOUT);
+    assert_non_null(strstr(gotk_err_msg(e), "timed out"));
+    gotk_err_free(e);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_true(secs >= 0.29 && secs < 5);
+    gotk_kube_client_free(k);
+    gotk_kube_config_free(cfg);
+    free(url);
+    close(fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_server),
         cmocka_unit_test(test_connection_refused),
         cmocka_unit_test(test_bad_objects),
+        cmocka_unit_test(test_request_timeout),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
