@@ -10,7 +10,7 @@
  * recorded watch streams with awkward framing (CRLF, blank lines, an object
  * larger than a read, no final newline, ERROR events, bad lines), blocking and on
  * an event loop.
- * Exits 77 (skipped) when lighttpd or openssl is not installed.
+ * Exits 77 (skipped) when lighttpd, lighttpd-mod-openssl or openssl is missing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -600,8 +600,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s lighttpd-tls.sh\n", argv[0]);
         return 2;
     }
-    if (access("/usr/sbin/lighttpd", X_OK) != 0 || access("/usr/bin/openssl", X_OK) != 0) {
-        fprintf(stderr, "lighttpd or openssl missing: skipped\n");
+    if (access("/usr/sbin/lighttpd", X_OK) != 0 ||
+        access("/usr/lib/lighttpd/mod_openssl.so", R_OK) != 0 ||
+        access("/usr/bin/openssl", X_OK) != 0) {
+        fprintf(stderr, "lighttpd, lighttpd-mod-openssl or openssl missing: skipped\n");
         return 77;
     }
     script = argv[1];
