@@ -262,6 +262,8 @@ gotk_err *gotk_git_error(gotk_git_ctx *ctx, int rc, const char *fmt, ...)
     va_end(ap);
     const git_error *ge = git_error_last();
     const char *msg = ge && ge->message ? ge->message : "unknown error";
+    if (ctx && ctx->deadline_ms && gotk_git_now_ms() >= ctx->deadline_ms)
+        ctx->timed_out = true;
     if (ctx && ctx->timed_out) {
         char d[32];
         gotk_buf_printf(&b, ": operation timed out after %s", gotk_duration_format(ctx->timeout, d));

@@ -4,10 +4,12 @@
  * done here, from the operation's context:
  *
  *  - Deadlines. The socket connects without blocking and every connect, read
- *    and write waits at most until the operation's deadline (the Secret-less
- *    `timeout` of the spec), so a server that accepts and then says nothing
- *    cannot hang a reconcile. Past the deadline the call fails and the context
- *    records the timeout.
+ *    and write waits at most until the operation's deadline (the spec's
+ *    `timeout`), so a server that accepts and then says nothing cannot hang a
+ *    reconcile. Past the deadline the call fails and the context records the
+ *    timeout. SSH reads its socket through libssh2, which would wait forever
+ *    in select(); a watchdog thread per plain socket shuts the socket down at
+ *    the deadline, which ends that wait.
  *  - TLS per remote. The server is verified against `ca.crt` when the Secret
  *    has one (with the whole chain the server sends), else against the system
  *    store; the host name or IP must match. `tls.crt` + `tls.key` are
@@ -34,9 +36,11 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static _Thread_local gotk_git_ctx *current;
@@ -145,7 +149,63 @@ typedef struct {
     char *host;
     char *port;
     int fd;
+    /* Watchdog for sockets we do not read ourselves (libssh2's): at the
+     * deadline it shuts the socket down, which wakes libssh2's select. */
+    int64_t deadline_ms;
+    bool dog_running, closing;
+    pthread_t dog;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
 } tcp_stream;
+
+/* Sleep until the deadline or close; at the deadline, shut the socket down. */
+static void *watchdog(void *arg)
+{
+    tcp_stream *t = arg;
+    struct timespec at = {(time_t)(t->deadline_ms / 1000), (long)(t->deadline_ms % 1000) * 1000000};
+    pthread_mutex_lock(&t->mu);
+    int rc = 0;
+    while (!t->closing && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&t->cv, &t->mu, &at);
+    if (!t->closing)
+        shutdown(t->fd, SHUT_RDWR);
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+/* Start the watchdog when the operation has a deadline. */
+static void watchdog_start(tcp_stream *t)
+{
+    if (!current || !current->deadline_ms)
+        return;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&t->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&t->mu, NULL);
+    t->deadline_ms = current->deadline_ms;
+    t->dog_running = pthread_create(&t->dog, NULL, watchdog, t) == 0;
+    if (!t->dog_running) {
+        pthread_cond_destroy(&t->cv);
+        pthread_mutex_destroy(&t->mu);
+    }
+}
+
+/* Stop and join the watchdog, if one runs. */
+static void watchdog_stop(tcp_stream *t)
+{
+    if (!t->dog_running)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->closing = true;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->dog, NULL);
+    pthread_cond_destroy(&t->cv);
+    pthread_mutex_destroy(&t->mu);
+    t->dog_running = false;
+}
 
 /* Connect, then leave the descriptor blocking (libssh2 expects that); our own
  * reads and writes pass MSG_DONTWAIT and wait with poll instead. */
@@ -157,6 +217,7 @@ static int tcp_stream_connect(git_stream *s)
     int fl = fcntl(t->fd, F_GETFL);
     if (fl >= 0)
         fcntl(t->fd, F_SETFL, fl & ~O_NONBLOCK);
+    watchdog_start(t);
     return 0;
 }
 
@@ -210,6 +271,7 @@ static ssize_t tcp_stream_write(git_stream *s, const char *buf, size_t len, int 
 static int tcp_stream_close(git_stream *s)
 {
     tcp_stream *t = (tcp_stream *)s;
+    watchdog_stop(t);
     if (t->fd >= 0)
         close(t->fd);
     t->fd = -1;

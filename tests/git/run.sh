@@ -327,8 +327,10 @@ newdir d; out=$(co "https://127.0.0.1:$HOLE/repo.git" "$d" --branch main --timeo
 expect_error "silent https server" "$out" "operation timed out after 1s"
 newdir d; out=$(co "git://127.0.0.1:$HOLE/repo.git" "$d" --branch main --timeout 1s)
 expect_error "silent git daemon" "$out" "operation timed out after 1s"
+newdir d; out=$(co_ssh "ssh://git@127.0.0.1:$HOLE/repo.git" "$d" --branch main --timeout 1s --identity "$KEY" --known-hosts "$KH")
+expect_error "silent ssh server" "$out" "operation timed out after 1s"
 el=$(( ($(date +%s%N) - t0) / 1000000 ))
-if [ "$el" -lt 9000 ]; then ok; else bad "timeouts took ${el}ms"; fi
+if [ "$el" -lt 12000 ]; then ok; else bad "timeouts took ${el}ms"; fi
 kill -TERM "$HOLE_PID"; wait "$HOLE_PID" 2>/dev/null
 
 # ---- submodules -----------------------------------------------------------------------------
