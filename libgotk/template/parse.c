@@ -17,6 +17,13 @@
 
 #include "tpl_int.h"
 
+/* Go allows 10000 nested parentheses (1000 on wasm); our recursion is deeper per
+ * level, so we keep wasm's limit to stay within the C stack, sanitizers included. */
+#define MAX_PAREN_DEPTH 1000
+/* Go has no limit on nested {{if}}/{{range}}/{{with}}; we stop at this depth
+ * rather than overflow the C stack (real templates nest a few levels). */
+#define MAX_CONTROL_DEPTH 1000
+
 typedef struct {
     gotk_tpl_set *set;
     tpl_arena *a;
@@ -26,7 +33,7 @@ typedef struct {
     int peek_count;
     const char **vars;
     int nvars, capvars, var_base; /* variables visible: vars[var_base..nvars) */
-    int action_line, range_depth, stack_depth;
+    int action_line, range_depth, stack_depth, control_depth;
     tpl_tree *trees; /* trees of this parse, added to the set at the end */
     int ntrees, captrees;
     jmp_buf *jb;
@@ -401,7 +408,7 @@ static tpl_node *term(parser *p)
         return n;
     case IT_CHARCONST: case IT_COMPLEX: case IT_NUMBER: return new_number(p, &t);
     case IT_LPAREN:
-        if (p->stack_depth >= 10000)
+        if (p->stack_depth >= MAX_PAREN_DEPTH)
             perrorf(p, "max expression depth exceeded");
         p->stack_depth++;
         n = pipeline(p, "parenthesized pipeline", IT_RPAREN);
@@ -573,6 +580,8 @@ static tpl_node *pipeline(parser *p, const char *context, tpl_itype end)
 static tpl_node *parse_control(parser *p, tpl_ntype type, const char *context)
 {
     int mark = p->nvars;
+    if (++p->control_depth > MAX_CONTROL_DEPTH)
+        perrorf(p, "max control depth exceeded");
     tpl_node *n = new_node(p, type, 0);
     n->pipe = pipeline(p, context, IT_RDELIM);
     n->pos = n->pipe->pos;
@@ -606,6 +615,7 @@ static tpl_node *parse_control(parser *p, tpl_ntype type, const char *context)
         }
     }
     p->nvars = mark;
+    p->control_depth--;
     return n;
 }
 
@@ -678,11 +688,14 @@ static tpl_node *template_control(parser *p)
 static tpl_node *sub_tree(parser *p, const char *context)
 {
     int nsaved = p->nvars, bsaved = p->var_base, rsaved = p->range_depth;
+    if (++p->control_depth > MAX_CONTROL_DEPTH)
+        perrorf(p, "max control depth exceeded");
     p->var_base = p->nvars, p->range_depth = 0;
     push_var(p, "$");
     tpl_node *end;
     tpl_node *root = item_list(p, &end);
     p->nvars = nsaved, p->var_base = bsaved, p->range_depth = rsaved;
+    p->control_depth--;
     if (end->type != N_END) {
         gotk_buf s = {0};
         tpl_node_string(end, &s);

@@ -262,6 +262,35 @@ static void test_sprintf_direct(void **state)
     json_object_put(b);
 }
 
+/* A string of n copies of s. */
+static char *repeat(const char *s, int n)
+{
+    gotk_buf b = {0};
+    for (int i = 0; i < n; i++)
+        gotk_buf_puts(&b, s);
+    return gotk_buf_steal(&b);
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    char *open = repeat("(", 1001), *close = repeat(")", 1001);
+    char *t = gotk_xasprintf("{{ %s1%s }}", open, close);
+    check(t, NULL, "ERR: template: t:1: max expression depth exceeded");
+    free(t), free(open), free(close);
+    open = repeat("{{ if 1 }}", 1001), close = repeat("{{ end }}", 1001);
+    t = gotk_xasprintf("%sx%s", open, close);
+    check(t, NULL, "ERR: template: t:1: max control depth exceeded");
+    free(t), free(open), free(close);
+    open = repeat("{{ if 1 }}", 900), close = repeat("{{ end }}", 900);
+    t = gotk_xasprintf("%sx%s", open, close);
+    check(t, NULL, "x");
+    free(t), free(open), free(close);
+    check("{{ define \"r\" }}{{ template \"r\" . }}{{ end }}{{ template \"r\" }}", NULL,
+          "ERR: template: t:1:28: executing \"r\" at <{{template \"r\" .}}>: exceeded maximum "
+          "template depth (100000)");
+}
+
 static void test_floatify(void **state)
 {
     (void)state;
@@ -288,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_delims),
         cmocka_unit_test(test_sprintf_direct),
         cmocka_unit_test(test_floatify),
+        cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
