@@ -163,8 +163,14 @@ gotk_err *store_list(store *st, const char *group, const char *res, const char *
 /* Visit every namespaced object in namespace `ns`, any resource. */
 typedef bool (*store_visit_any)(const char *group, const char *res, json_object *obj, void *ud);
 gotk_err *store_list_ns(store *st, const char *ns, store_visit_any fn, void *ud);
-/* Visit every object (for garbage collection). */
+/* Visit every object. */
 gotk_err *store_list_all(store *st, store_visit_any fn, void *ud);
+/* Visit the objects whose JSON text contains `needle` (a prefilter). */
+gotk_err *store_list_containing(store *st, const char *needle, store_visit_any fn, void *ud);
+/* Visit the object with this metadata.uid, if any. */
+gotk_err *store_get_uid(store *st, const char *uid, store_visit_any fn, void *ud);
+/* Whether no object lives in namespace ns. */
+bool store_ns_empty(store *st, const char *ns);
 
 /* ---- watch (watch.c) --------------------------------------------------- */
 
@@ -172,8 +178,8 @@ typedef struct api_event {
     int64_t rev;
     char type[10]; /* ADDED, MODIFIED, DELETED */
     char *group, *res, *ns;
-    json_object *obj;
-    json_object *prev; /* the state before a MODIFIED event, or NULL */
+    char *obj;  /* the object as stored, JSON text (text keeps the ring small) */
+    char *prev; /* the state before a MODIFIED event, or NULL */
 } api_event;
 
 typedef struct api_ring {
@@ -184,9 +190,9 @@ typedef struct api_ring {
 
 void ring_init(api_ring *r, int cap, int64_t floor);
 void ring_free(api_ring *r);
-/* Record an event (takes references to obj and prev). */
+/* Record an event (takes ownership of the JSON texts obj and prev). */
 void ring_push(api_ring *r, int64_t rev, const char *type, const char *group,
-               const char *res, const char *ns, json_object *obj, json_object *prev);
+               const char *res, const char *ns, char *obj, char *prev);
 
 /* ---- the server --------------------------------------------------------- */
 
@@ -203,6 +209,7 @@ typedef struct apisrv {
     api_event *pending;
     int npending, cappending;
     bool crds_changed;
+    json_object *removed; /* objects removed in the open transaction (array) */
 } apisrv;
 
 /* ---- requests (handlers.c) ---------------------------------------------- */

@@ -5,10 +5,12 @@
  * object stays, a MODIFIED event goes out); it is removed when an update takes
  * away the last finalizer. Deleting a Namespace marks it Terminating and deletes
  * everything in it; the Namespace itself goes once it is empty. Deleting a
- * CustomResourceDefinition removes its custom objects. After every removal,
- * h_after_removal finishes emptied namespaces and garbage-collects objects whose
- * ownerReferences all point at objects that no longer exist (background
- * propagation). propagationPolicy=Foreground keeps the owner, with the
+ * CustomResourceDefinition removes its custom objects. Every removal in a
+ * transaction is recorded (srv->removed) and h_after_removal settles each:
+ * its namespace if that was terminating and is now empty, its owners waiting in
+ * foreground deletion, and its dependents whose ownerReferences now all point
+ * at objects that no longer exist (background propagation). Dependents are
+ * found by the owner's uid (a text prefilter in SQL, then the references). propagationPolicy=Foreground keeps the owner, with the
  * foregroundDeletion finalizer, until its dependents are gone; Orphan removes
  * the ownerReferences to it from its dependents first.
  */
@@ -106,7 +108,13 @@ gotk_err *h_delete_obj(apisrv *s, const api_resource *r, json_object *cur, bool 
     *removed = false;
     if (!*r->group && !strcmp(r->plural, "namespaces")) {
         gotk_err *e = mark_deleted(s, r, cur);
-        return e ? e : delete_contents(s, jx_meta_str(cur, "name"));
+        if (!e)
+            e = delete_contents(s, jx_meta_str(cur, "name"));
+        if (!e && store_ns_empty(s->st, jx_meta_str(cur, "name"))) {
+            e = h_remove(s, "", "namespaces", cur);
+            *removed = !e;
+        }
+        return e;
     }
     if (h_has_finalizers(cur))
         return mark_deleted(s, r, cur);
@@ -114,77 +122,6 @@ gotk_err *h_delete_obj(apisrv *s, const api_resource *r, json_object *cur, bool 
     if (!e && !strcmp(r->group, "apiextensions.k8s.io"))
         e = delete_custom_objects(s, cur);
     *removed = !e;
-    return e;
-}
-
-/* Whether a namespace holds no objects. */
-static bool ns_empty(apisrv *s, const char *ns)
-{
-    found_list l = {0};
-    gotk_err_free(store_list_ns(s->st, ns, collect, &l));
-    bool empty = l.n == 0;
-    found_free(&l);
-    return empty;
-}
-
-/* Remove terminating namespaces that became empty; counts removals. */
-static gotk_err *finish_namespaces(apisrv *s, found_list *all, int *n)
-{
-    gotk_err *e = NULL;
-    for (int i = 0; !e && i < all->n; i++) {
-        found *f = &all->v[i];
-        if (*f->group || strcmp(f->res, "namespaces") || !jx_meta_str(f->obj, "deletionTimestamp"))
-            continue;
-        if (ns_empty(s, jx_meta_str(f->obj, "name"))) {
-            e = h_remove(s, "", "namespaces", f->obj);
-            (*n)++;
-        }
-    }
-    return e;
-}
-
-/* Compare strings for qsort/bsearch over char *. */
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Whether any owner of obj still exists (uids sorted). */
-static bool has_live_owner(json_object *refs, char **uids, int nuids)
-{
-    for (size_t i = 0; i < json_object_array_length(refs); i++) {
-        const char *uid = jx_get_str(json_object_array_get_idx(refs, i), "uid");
-        if (uid && bsearch(&uid, uids, (size_t)nuids, sizeof *uids, cmp_str))
-            return true;
-    }
-    return false;
-}
-
-/* Delete dependents whose owners are all gone; counts deletions. */
-static gotk_err *collect_garbage(apisrv *s, found_list *all, int *n)
-{
-    char **uids = gotk_xcalloc((size_t)all->n + 1, sizeof *uids);
-    int nuids = 0;
-    gotk_err *e = NULL;
-    for (int i = 0; i < all->n; i++) {
-        const char *uid = jx_meta_str(all->v[i].obj, "uid");
-        if (uid)
-            uids[nuids++] = (char *)uid;
-    }
-    qsort(uids, (size_t)nuids, sizeof *uids, cmp_str);
-    for (int i = 0; !e && i < all->n; i++) {
-        found *f = &all->v[i];
-        json_object *refs = jx_get(jx_get(f->obj, "metadata"), "ownerReferences");
-        if (!refs || !json_object_is_type(refs, json_type_array) ||
-            !json_object_array_length(refs) || has_live_owner(refs, uids, nuids) ||
-            jx_meta_str(f->obj, "deletionTimestamp"))
-            continue;
-        const api_resource *r = res_find_plural(&s->res, f->group, f->res);
-        bool removed;
-        e = r ? h_delete_obj(s, r, f->obj, &removed) : NULL;
-        (*n)++;
-    }
-    free(uids);
     return e;
 }
 
@@ -219,48 +156,114 @@ static bool finalizer(json_object *obj, const char *name, bool take)
     return false;
 }
 
-/* Foreground deletions whose dependents are all gone lose their
- * foregroundDeletion finalizer (and go when it was the last). */
-static gotk_err *finish_foreground(apisrv *s, found_list *all, int *n)
+/* Visitor keeping the first object found. */
+static bool first_obj(const char *group, const char *res, json_object *obj, void *ud)
 {
-    gotk_err *e = NULL;
-    for (int i = 0; !e && i < all->n; i++) {
-        found *f = &all->v[i];
-        const char *uid = jx_meta_str(f->obj, "uid");
-        if (!jx_meta_str(f->obj, "deletionTimestamp") ||
-            !finalizer(f->obj, "foregroundDeletion", false))
-            continue;
-        bool waiting = false;
-        for (int k = 0; k < all->n && !waiting; k++)
-            waiting = k != i && owned_by(all->v[k].obj, uid);
-        if (waiting)
-            continue;
-        const api_resource *r = res_find_plural(&s->res, f->group, f->res);
-        finalizer(f->obj, "foregroundDeletion", true);
-        e = h_has_finalizers(f->obj) || !r ? (r ? h_put(s, r, f->obj, "MODIFIED") : NULL)
-                                           : h_remove(s, f->group, f->res, f->obj);
-        (*n)++;
-    }
+    found_list *l = ud;
+    collect(group, res, obj, l);
+    return false;
+}
+
+/* Whether an object with this uid exists. */
+static bool uid_exists(apisrv *s, const char *uid)
+{
+    found_list l = {0};
+    gotk_err_free(store_get_uid(s->st, uid, first_obj, &l));
+    bool there = l.n > 0;
+    found_free(&l);
+    return there;
+}
+
+/* The objects with an ownerReference to uid. */
+static gotk_err *dependents_of(apisrv *s, const char *uid, found_list *out)
+{
+    found_list l = {0};
+    gotk_err *e = store_list_containing(s->st, uid, collect, &l);
+    for (int i = 0; i < l.n; i++)
+        if (owned_by(l.v[i].obj, uid))
+            collect(l.v[i].group, l.v[i].res, json_object_get(l.v[i].obj), out);
+    found_free(&l);
     return e;
 }
 
-/* Settle what removals leave behind, until nothing changes. */
+/* A terminating namespace goes once it is empty. */
+static gotk_err *finish_namespace(apisrv *s, const char *ns)
+{
+    json_object *nso = ns && *ns ? store_get(s->st, "", "namespaces", "", ns) : NULL;
+    gotk_err *e = NULL;
+    if (nso && jx_meta_str(nso, "deletionTimestamp") && store_ns_empty(s->st, ns))
+        e = h_remove(s, "", "namespaces", nso);
+    json_object_put(nso);
+    return e;
+}
+
+/* An owner in foreground deletion loses its foregroundDeletion finalizer once
+ * no dependent is left (and goes when that was its last finalizer). */
+static gotk_err *finish_foreground(apisrv *s, const char *owner_uid)
+{
+    found_list owner = {0}, deps = {0};
+    gotk_err *e = store_get_uid(s->st, owner_uid, first_obj, &owner);
+    bool waiting = owner.n && jx_meta_str(owner.v[0].obj, "deletionTimestamp") &&
+                   finalizer(owner.v[0].obj, "foregroundDeletion", false);
+    if (!e && waiting)
+        e = dependents_of(s, owner_uid, &deps);
+    if (!e && waiting && deps.n == 0) {
+        found *f = &owner.v[0];
+        const api_resource *r = res_find_plural(&s->res, f->group, f->res);
+        finalizer(f->obj, "foregroundDeletion", true);
+        if (h_has_finalizers(f->obj))
+            e = r ? h_put(s, r, f->obj, "MODIFIED") : NULL;
+        else
+            e = h_remove(s, f->group, f->res, f->obj);
+    }
+    found_free(&owner);
+    found_free(&deps);
+    return e;
+}
+
+/* Background collection: dependents of a removed object whose owners are all
+ * gone are deleted. */
+static gotk_err *collect_dependents(apisrv *s, const char *uid)
+{
+    found_list deps = {0};
+    gotk_err *e = dependents_of(s, uid, &deps);
+    for (int i = 0; !e && i < deps.n; i++) {
+        found *f = &deps.v[i];
+        json_object *refs = jx_get(jx_get(f->obj, "metadata"), "ownerReferences");
+        bool live = false;
+        for (size_t k = 0; k < json_object_array_length(refs) && !live; k++) {
+            const char *u = jx_get_str(json_object_array_get_idx(refs, k), "uid");
+            live = u && uid_exists(s, u);
+        }
+        const api_resource *r = res_find_plural(&s->res, f->group, f->res);
+        bool removed;
+        if (!live && r && !jx_meta_str(f->obj, "deletionTimestamp"))
+            e = h_delete_obj(s, r, f->obj, &removed);
+    }
+    found_free(&deps);
+    return e;
+}
+
+/* Settle what each removal of this transaction leaves behind: its emptied
+ * terminating namespace, owners waiting in foreground deletion, and orphaned
+ * dependents. Removals made here are settled in turn. */
 gotk_err *h_after_removal(apisrv *s)
 {
     gotk_err *e = NULL;
-    for (int round = 0; !e && round < 16; round++) {
-        found_list all = {0};
-        int n = 0;
-        e = store_list_all(s->st, collect, &all);
-        if (!e)
-            e = finish_namespaces(s, &all, &n);
-        if (!e && !n)
-            e = finish_foreground(s, &all, &n);
-        if (!e && !n)
-            e = collect_garbage(s, &all, &n);
-        found_free(&all);
-        if (!n)
-            break;
+    for (size_t i = 0; !e && s->removed && i < json_object_array_length(s->removed); i++) {
+        json_object *obj = json_object_get(json_object_array_get_idx(s->removed, i));
+        json_object *refs = jx_get(jx_get(obj, "metadata"), "ownerReferences");
+        e = finish_namespace(s, jx_meta_str(obj, "namespace"));
+        for (size_t k = 0; !e && refs && json_object_is_type(refs, json_type_array) &&
+                           k < json_object_array_length(refs);
+             k++) {
+            const char *u = jx_get_str(json_object_array_get_idx(refs, k), "uid");
+            if (u)
+                e = finish_foreground(s, u);
+        }
+        if (!e && jx_meta_str(obj, "uid"))
+            e = collect_dependents(s, jx_meta_str(obj, "uid"));
+        json_object_put(obj);
     }
     return e;
 }
@@ -319,11 +322,8 @@ static bool opts_dry_run(json_object *opts)
 static gotk_err *propagate(apisrv *s, json_object *cur, const api_resource *r, const char *prop)
 {
     const char *uid = jx_meta_str(cur, "uid");
-    found_list all = {0}, deps = {0};
-    gotk_err *e = store_list_all(s->st, collect, &all);
-    for (int i = 0; !e && i < all.n; i++)
-        if (owned_by(all.v[i].obj, uid))
-            collect(all.v[i].group, all.v[i].res, json_object_get(all.v[i].obj), &deps);
+    found_list deps = {0};
+    gotk_err *e = uid ? dependents_of(s, uid, &deps) : NULL;
     if (!e && deps.n && !strcmp(prop, "Foreground")) {
         json_object *meta = jx_ensure_obj(cur, "metadata"), *fin = jx_get(meta, "finalizers");
         if (!fin || !json_object_is_type(fin, json_type_array)) {
@@ -354,7 +354,6 @@ static gotk_err *propagate(apisrv *s, json_object *cur, const api_resource *r, c
                 e = h_put(s, dr, deps.v[i].obj, "MODIFIED");
         }
     }
-    found_free(&all);
     found_free(&deps);
     return e;
 }

@@ -23,6 +23,8 @@
 gotk_err *txn_begin(apisrv *s)
 {
     s->npending = 0;
+    json_object_put(s->removed);
+    s->removed = json_object_new_array();
     s->crds_changed = false;
     return store_begin(s->st);
 }
@@ -34,8 +36,8 @@ static void clear_pending(apisrv *s)
         free(s->pending[i].group);
         free(s->pending[i].res);
         free(s->pending[i].ns);
-        json_object_put(s->pending[i].obj);
-        json_object_put(s->pending[i].prev);
+        free(s->pending[i].obj);
+        free(s->pending[i].prev);
     }
     s->npending = 0;
 }
@@ -51,6 +53,7 @@ gotk_err *txn_commit(apisrv *s)
     for (int i = 0; i < s->npending; i++) {
         api_event *p = &s->pending[i];
         ring_push(&s->ring, p->rev, p->type, p->group, p->res, p->ns, p->obj, p->prev);
+        p->obj = p->prev = NULL; /* moved into the ring */
     }
     clear_pending(s);
     if (s->crds_changed)
@@ -80,8 +83,8 @@ void txn_event(apisrv *s, int64_t rev, const char *type, const char *group, cons
     p->group = gotk_xstrdup(group);
     p->res = gotk_xstrdup(res);
     p->ns = gotk_xstrdup(ns ? ns : "");
-    p->obj = json_object_get(obj);
-    p->prev = json_object_get(prev);
+    p->obj = jx_strdup(obj);
+    p->prev = prev ? jx_strdup(prev) : NULL;
     if (!strcmp(group, "apiextensions.k8s.io"))
         s->crds_changed = true;
 }
@@ -129,6 +132,8 @@ gotk_err *h_remove(apisrv *s, const char *group, const char *plural, json_object
     gotk_err *e = store_del(s->st, group, plural, ns ? ns : "", jx_get_str(meta, "name"));
     if (!e)
         txn_event(s, rev, "DELETED", group, plural, ns ? ns : "", obj, NULL);
+    if (!e && s->removed)
+        json_object_array_add(s->removed, jx_copy(obj));
     return e;
 }
 

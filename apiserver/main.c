@@ -229,6 +229,7 @@ static gotk_err *open_state(apisrv *s, const char *dir, int ring_size)
 static void close_state(apisrv *s)
 {
     ring_free(&s->ring);
+    json_object_put(s->removed);
     res_free(&s->res);
     store_close(s->st);
     free(s->pending);

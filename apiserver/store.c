@@ -29,9 +29,10 @@ static const char *const SCHEMA =
     "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE IF NOT EXISTS objects ("
     "  grp TEXT NOT NULL, res TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL,"
-    "  rev INTEGER NOT NULL, data TEXT NOT NULL,"
+    "  rev INTEGER NOT NULL, data TEXT NOT NULL, uid TEXT,"
     "  PRIMARY KEY (grp, res, ns, name)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS objects_ns ON objects (ns);"
+
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
     "INSERT OR IGNORE INTO meta (k, v) VALUES ('rev', 1);";
 
@@ -41,6 +42,19 @@ static gotk_err *db_err(sqlite3 *db, const char *what)
     return gotk_err_new(GOTK_E_IO, "%s: %s", what, sqlite3_errmsg(db));
 }
 
+/* Databases from before the uid column get it, filled from the documents. */
+static gotk_err *migrate(store *st)
+{
+    sqlite3_exec(st->db, "ALTER TABLE objects ADD COLUMN uid TEXT", NULL, NULL, NULL);
+    if (sqlite3_exec(st->db,
+                     "CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);"
+                     "UPDATE objects SET uid = json_extract(data, '$.metadata.uid') "
+                     "WHERE uid IS NULL;",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(st->db, "migrating schema");
+    return NULL;
+}
+
 /* Prepare the statements every request uses. */
 static gotk_err *prepare(store *st)
 {
@@ -48,8 +62,8 @@ static gotk_err *prepare(store *st)
                            "SELECT data FROM objects WHERE grp=? AND res=? AND ns=? AND name=?",
                            -1, &st->get, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db,
-                           "INSERT OR REPLACE INTO objects (grp,res,ns,name,rev,data) "
-                           "VALUES (?,?,?,?,?,?)",
+                           "INSERT OR REPLACE INTO objects (grp,res,ns,name,rev,data,uid) "
+                           "VALUES (?,?,?,?,?,?,?)",
                            -1, &st->put, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db,
                            "DELETE FROM objects WHERE grp=? AND res=? AND ns=? AND name=?",
@@ -83,7 +97,9 @@ gotk_err *store_open(const char *path, store **out)
         e = db_err(st->db, "creating schema");
     } else {
         sqlite3_busy_timeout(st->db, 5000);
-        e = prepare(st);
+        e = migrate(st);
+        if (!e)
+            e = prepare(st);
         if (!e)
             e = load_rev(st);
     }
@@ -195,6 +211,9 @@ gotk_err *store_put(store *st, const char *group, const char *res, const char *n
     bind_key(st->put, group, res, ns, name);
     sqlite3_bind_int64(st->put, 5, rev);
     sqlite3_bind_text(st->put, 6, jx_str(obj), -1, SQLITE_TRANSIENT);
+    const char *uid = jx_meta_str(obj, "uid");
+    if (uid)
+        sqlite3_bind_text(st->put, 7, uid, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st->put);
     sqlite3_reset(st->put);
     sqlite3_clear_bindings(st->put);
@@ -271,4 +290,31 @@ gotk_err *store_list_ns(store *st, const char *ns, store_visit_any fn, void *ud)
 gotk_err *store_list_all(store *st, store_visit_any fn, void *ud)
 {
     return scan_any(st, "SELECT grp, res, data FROM objects", NULL, fn, ud);
+}
+
+/* Objects whose JSON text contains `needle` (a cheap prefilter). */
+gotk_err *store_list_containing(store *st, const char *needle, store_visit_any fn, void *ud)
+{
+    return scan_any(st, "SELECT grp, res, data FROM objects WHERE instr(data, ?1) > 0", needle,
+                    fn, ud);
+}
+
+/* The object with a uid (visited once), if any. */
+gotk_err *store_get_uid(store *st, const char *uid, store_visit_any fn, void *ud)
+{
+    return scan_any(st, "SELECT grp, res, data FROM objects WHERE uid=?1", uid, fn, ud);
+}
+
+/* Whether a namespace holds any object. */
+bool store_ns_empty(store *st, const char *ns)
+{
+    sqlite3_stmt *q;
+    bool empty = true;
+    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM objects WHERE ns=?1 LIMIT 1", -1, &q, NULL) !=
+        SQLITE_OK)
+        return false;
+    sqlite3_bind_text(q, 1, ns, -1, SQLITE_STATIC);
+    empty = sqlite3_step(q) != SQLITE_ROW;
+    sqlite3_finalize(q);
+    return empty;
 }

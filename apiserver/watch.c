@@ -2,7 +2,8 @@
  * watch.c: the event ring and watch streams.
  *
  * Every committed write appends an event (revision, type, resource, namespace,
- * the object as stored) to a fixed-size ring shared by all resources. A watch
+ * the object as stored, as JSON text) to a fixed-size ring shared by all
+ * resources. A watch
  * from resourceVersion R replays the ring's events newer than R that match its
  * resource, namespace and selectors, then waits on the server's condition
  * variable for more. R below the ring's floor (its oldest event was already
@@ -56,8 +57,8 @@ static void event_clear(api_event *e)
     free(e->group);
     free(e->res);
     free(e->ns);
-    json_object_put(e->obj);
-    json_object_put(e->prev);
+    free(e->obj);
+    free(e->prev);
     memset(e, 0, sizeof *e);
 }
 
@@ -71,7 +72,7 @@ void ring_free(api_ring *r)
 
 /* Append, overwriting the oldest event when full (which raises the floor). */
 void ring_push(api_ring *r, int64_t rev, const char *type, const char *group, const char *res,
-               const char *ns, json_object *obj, json_object *prev)
+               const char *ns, char *obj, char *prev)
 {
     api_event *e;
     if (r->count == r->cap) {
@@ -88,8 +89,8 @@ void ring_push(api_ring *r, int64_t rev, const char *type, const char *group, co
     e->group = gotk_xstrdup(group);
     e->res = gotk_xstrdup(res);
     e->ns = gotk_xstrdup(ns ? ns : "");
-    e->obj = json_object_get(obj);
-    e->prev = json_object_get(prev);
+    e->obj = obj;
+    e->prev = prev;
 }
 
 /* ---- streams ------------------------------------------------------------- */
@@ -140,20 +141,26 @@ static void emit_gone(watcher *w, int64_t rv);
  * content), as the real watch cache does. */
 static void emit_event(watcher *w, api_event *e)
 {
-    bool now = wants(w, e->ns, e->obj);
-    bool before = e->prev && wants(w, e->ns, e->prev);
-    if (strcmp(e->type, "MODIFIED") || !e->prev) {
+    if (w->ns && strcmp(w->ns, e->ns))
+        return;
+    char *err = NULL;
+    json_object *obj = jx_parse(e->obj, strlen(e->obj), &err);
+    json_object *prev = e->prev && obj ? jx_parse(e->prev, strlen(e->prev), &err) : NULL;
+    free(err);
+    bool now = obj && wants(w, e->ns, obj);
+    bool before = prev && wants(w, e->ns, prev);
+    if (strcmp(e->type, "MODIFIED") || !prev) {
         if (now)
-            emit_obj(w, e->type, e->obj);
+            emit_obj(w, e->type, obj);
     } else if (now) {
-        emit_obj(w, before ? "MODIFIED" : "ADDED", e->obj);
+        emit_obj(w, before ? "MODIFIED" : "ADDED", obj);
     } else if (before) { /* the old content, at the event's resourceVersion */
-        json_object *old = jx_copy(e->prev);
-        jx_set_str(jx_ensure_obj(old, "metadata"), "resourceVersion",
-                   jx_meta_str(e->obj, "resourceVersion"));
-        emit_obj(w, "DELETED", old);
-        json_object_put(old);
+        jx_set_str(jx_ensure_obj(prev, "metadata"), "resourceVersion",
+                   jx_meta_str(obj, "resourceVersion"));
+        emit_obj(w, "DELETED", prev);
     }
+    json_object_put(obj);
+    json_object_put(prev);
 }
 
 /* Copy matching ring events newer than w->rev into the output. */
