@@ -25,6 +25,7 @@
  */
 #include "sc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,8 @@ static const char *const summarize_types[] = {
 static const char *const negative_types[] = {
     STORAGE_FAILED, FETCH_FAILED, INCLUDE_UNAVAILABLE, ARTIFACT_OUTDATED,
     GOTK_COND_STALLED, GOTK_COND_RECONCILING, NULL};
-static const sc_conditions ready_conditions = {summarize_types, negative_types};
+static const char *const bipolar_types[] = {SOURCE_VERIFIED, NULL};
+static const sc_conditions ready_conditions = {summarize_types, negative_types, bipolar_types};
 /* Conditions that mean a failure (gitRepositoryFailConditions). */
 static const char *const fail_types[] = {FETCH_FAILED, INCLUDE_UNAVAILABLE, STORAGE_FAILED, NULL};
 
@@ -205,13 +207,13 @@ static char *go_url_error(const char *url)
     if (!scheme || strncmp(rest, "//", 2) != 0)
         return NULL;
     const char *auth = rest + 2;
-    size_t alen = strcspn(auth, "/?#");
+    size_t authlen = strcspn(auth, "/?#");
     const char *at = NULL;
-    for (size_t k = 0; k < alen; k++)
+    for (size_t k = 0; k < authlen; k++)
         if (auth[k] == '@')
             at = auth + k;
     const char *host = at ? at + 1 : auth;
-    size_t hlen = (size_t)(auth + alen - host);
+    size_t hlen = (size_t)(auth + authlen - host);
     const char *colon = NULL;
     if (hlen && host[0] == '[') {
         const char *rb = memchr(host, ']', hlen);
@@ -395,6 +397,16 @@ static bool content_config_changed(gitrepo *x)
     if (json_object_get_boolean(gotk_obj_getp(o, "spec.recurseSubmodules")) !=
         json_object_get_boolean(gotk_obj_getp(o, "status.observedRecurseSubmodules")))
         return true;
+    if (gotk_obj_getp(o, "spec.verify"))
+        return true;
+    json_object *sparse = gotk_obj_getp(o, "spec.sparseCheckout");
+    json_object *sparse_seen = gotk_obj_getp(o, "status.observedSparseCheckout");
+    if (alen(sparse) != alen(sparse_seen))
+        return true;
+    for (size_t i = 0; i < alen(sparse); i++)
+        if (!same(json_object_get_string(json_object_array_get_idx(sparse, i)),
+                  json_object_get_string(json_object_array_get_idx(sparse_seen, i))))
+            return true;
     json_object *spec = gotk_obj_getp(o, "spec.include");
     json_object *seen = gotk_obj_getp(o, "status.observedInclude");
     json_object *arts = gotk_obj_getp(o, "status.includedArtifacts");
@@ -456,6 +468,124 @@ static bool git_checkout(gitrepo *x, const char *url, bool optimized)
     return true;
 }
 
+/* ---- sparse checkout, verification, providers ------------------------------- */
+
+/* spec.sparseCheckout entry i without a leading "./" or trailing "/". */
+static char *sparse_dir(json_object *list, size_t i)
+{
+    const char *d = json_object_get_string(json_object_array_get_idx(list, i));
+    while (d && !strncmp(d, "./", 2))
+        d += 2;
+    char *out = gotk_xstrdup(d ? d : "");
+    size_t n = strlen(out);
+    while (n > 0 && out[n - 1] == '/')
+        out[--n] = '\0';
+    return out;
+}
+
+/* Is `rel` one of the directories, inside one (keep = 1), or on the way to
+ * one (keep = 2)? 0: neither. */
+static int sparse_keep(json_object *list, const char *rel)
+{
+    int keep = 0;
+    size_t rl = strlen(rel);
+    for (size_t i = 0; i < alen(list) && keep != 1; i++) {
+        char *d = sparse_dir(list, i);
+        size_t dl = strlen(d);
+        if (dl == 0 || (rl >= dl && !strncmp(rel, d, dl) && (rel[dl] == '/' || !rel[dl])))
+            keep = 1;
+        else if (dl > rl && !strncmp(rel, d, rl) && d[rl] == '/')
+            keep = 2;
+        free(d);
+    }
+    return keep;
+}
+
+/* Remove from the checkout everything outside the sparse directories (as a
+ * sparse checkout leaves it); `rel` is the directory being pruned. */
+static gotk_err *sparse_prune(json_object *list, const char *root, const char *rel)
+{
+    char *path = *rel ? gotk_xasprintf("%s/%s", root, rel) : gotk_xstrdup(root);
+    DIR *d = opendir(path);
+    gotk_err *e = d ? NULL : gotk_err_errno(errno, "open %s", path);
+    struct dirent *de;
+    while (!e && (de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+            (!*rel && !strcmp(de->d_name, ".git")))
+            continue;
+        char *sub = *rel ? gotk_xasprintf("%s/%s", rel, de->d_name) : gotk_xstrdup(de->d_name);
+        int keep = sparse_keep(list, sub);
+        if (keep == 2) {
+            e = sparse_prune(list, root, sub);
+        } else if (keep == 0) {
+            char *full = gotk_xasprintf("%s/%s", root, sub);
+            e = gotk_file_remove_all(full);
+            free(full);
+        }
+        free(sub);
+    }
+    if (d)
+        closedir(d);
+    free(path);
+    return e;
+}
+
+/* validateSparseCheckoutPaths, then the pruning. */
+static bool apply_sparse_checkout(gitrepo *x)
+{
+    json_object *list = gotk_obj_getp(x->obj, "spec.sparseCheckout");
+    gotk_err *e = NULL;
+    for (size_t i = 0; !e && i < alen(list); i++) {
+        char *d = sparse_dir(list, i), *full = NULL;
+        e = secure_join(x->dir, d, &full);
+        struct stat sb;
+        if (!e && lstat(full, &sb) != 0)
+            e = gotk_err_new(GOTK_E_NOTFOUND,
+                             "sparse checkout dir '%s' does not exist in repository: lstat %s: "
+                             "no such file or directory",
+                             json_object_get_string(json_object_array_get_idx(list, i)), full);
+        free(full);
+        free(d);
+    }
+    if (!e && alen(list))
+        e = sparse_prune(list, x->dir, "");
+    if (!e)
+        return true;
+    sc_error_set(&x->err, SC_ERR_GENERIC, "GitOperationFailed",
+                 "failed to sparse checkout directories : %s", gotk_err_msg(e));
+    gotk_err_free(e);
+    sc_cond_mark(x->obj, FETCH_FAILED, "True", x->err.reason, "%s", x->err.message);
+    return false;
+}
+
+/* spec.verify cannot be honoured by this build: refuse rather than publish an
+ * unverified artifact (SourceVerified=False, as a failed verification). */
+static bool verify_signature(gitrepo *x)
+{
+    if (!gotk_obj_getp(x->obj, "spec.verify")) {
+        gotk_cond_delete(x->obj, SOURCE_VERIFIED);
+        return true;
+    }
+    sc_error_set(&x->err, SC_ERR_GENERIC, "VerificationError",
+                 "signature verification of commit '%s' failed: verifying Git signatures "
+                 "(spec.verify) is not supported by this build", x->commit.commit);
+    sc_cond_mark(x->obj, SOURCE_VERIFIED, "False", x->err.reason, "%s", x->err.message);
+    return false;
+}
+
+/* Only the generic provider (the Secret) is supported. */
+static bool check_provider(gitrepo *x)
+{
+    const char *p = str(x, "spec.provider");
+    if (!set(p) || !strcmp(p, "generic"))
+        return true;
+    char *m = gotk_xasprintf("failed to configure authentication options: provider '%s' is not "
+                             "supported by this build", p);
+    auth_failed(x, m);
+    free(m);
+    return false;
+}
+
 /* ---- the steps ------------------------------------------------------------------ */
 
 /* reconcileStorage: garbage collection, a vanished or corrupt artifact
@@ -513,7 +643,7 @@ static sc_result reconcile_source(gitrepo *x)
     const char *url = str(x, "spec.url");
     if (!url)
         url = "";
-    if (!check_url(x, url) || !load_auth(x, url) || !fetch_includes(x))
+    if (!check_url(x, url) || !check_provider(x) || !load_auth(x, url) || !fetch_includes(x))
         return SC_RESULT_EMPTY;
     json_object *seen = gotk_obj_getp(x->obj, "status.includedArtifacts");
     if (includes_differ(x->includes, seen)) {
@@ -544,6 +674,8 @@ static sc_result reconcile_source(gitrepo *x)
             return SC_RESULT_EMPTY;
     }
     gotk_cond_delete(x->obj, FETCH_FAILED);
+    if (!apply_sparse_checkout(x) || !verify_signature(x))
+        return SC_RESULT_EMPTY;
     if (!same(str(x, "status.artifact.revision"), x->commit.revision)) {
         if (gotk_obj_getp(x->obj, "status.artifact"))
             sc_cond_mark(x->obj, ARTIFACT_OUTDATED, "True", "NewRevision",
@@ -668,8 +800,8 @@ static void record_artifact(gitrepo *x, const char *rel, const gotk_artifact_inf
     json_object *status = gotk_obj_get(x->obj, "status", NULL);
     json_object_object_add(status, "artifact", a);
     const char *drop[] = {"includedArtifacts", "observedIgnore", "observedRecurseSubmodules",
-                          "observedInclude"};
-    for (size_t i = 0; i < 4; i++)
+                          "observedInclude", "observedSparseCheckout"};
+    for (size_t i = 0; i < 5; i++)
         json_object_object_del(status, drop[i]);
     if (alen(x->includes))
         json_object_object_add(status, "includedArtifacts", gotk_obj_copy(x->includes));
@@ -681,6 +813,9 @@ static void record_artifact(gitrepo *x, const char *rel, const gotk_artifact_inf
     json_object *incl = gotk_obj_getp(x->obj, "spec.include");
     if (alen(incl))
         json_object_object_add(status, "observedInclude", observed_include(incl));
+    json_object *sparse = gotk_obj_getp(x->obj, "spec.sparseCheckout");
+    if (alen(sparse))
+        json_object_object_add(status, "observedSparseCheckout", gotk_obj_copy(sparse));
 }
 
 /* Archive the checkout into storage. */

@@ -10,6 +10,9 @@
  * GetAdvertisedAddress): the flag when set, else the storage address with an
  * empty host turned into "localhost" and 0.0.0.0 into $HOSTNAME or the host
  * name. A port of 0 picks a free port, which is then advertised and logged.
+ *
+ * GitRepository is watched at v1, or at v1beta2 when the API server serves
+ * only that older version; both carry the same fields the reconciler reads.
  */
 #include <errno.h>
 #include <signal.h>
@@ -55,6 +58,30 @@ static char *advertised_addr(const char *adv, const char *addr, int bound_port)
     return out;
 }
 
+/* The GitRepository version to watch: v1, or v1beta2 when the API server
+ * serves only that (an older CRD). */
+static const char *pick_version(const gotk_runtime_opts *o)
+{
+    gotk_kube_load_opts lo = {.kubeconfig = o->kubeconfig};
+    gotk_kube_config *cfg = NULL;
+    gotk_kube_client *kube = NULL;
+    const char *version = SC_GROUP "/v1";
+    gotk_err *e = gotk_kube_config_load(&lo, &cfg);
+    if (!e)
+        e = gotk_kube_client_new(cfg, &kube);
+    const gotk_kube_resource *r = NULL;
+    if (!e && (e = gotk_kube_resource_for(kube, version, "GitRepository", &r))) {
+        gotk_err *e2 = gotk_kube_resource_for(kube, SC_GROUP "/v1beta2", "GitRepository", &r);
+        if (!e2)
+            version = SC_GROUP "/v1beta2";
+        gotk_err_free(e2);
+    }
+    gotk_err_free(e);
+    gotk_kube_client_free(kube);
+    gotk_kube_config_free(cfg);
+    return version;
+}
+
 /* Print an error and return the exit code 1. */
 static int fail(const char *what, gotk_err *e)
 {
@@ -77,7 +104,7 @@ static int run(const gotk_runtime_opts *o, sc_storage *st, const char *addr, con
     snprintf(port, sizeof port, "%d", gotk_artifact_server_port(srv));
     gotk_log(GOTK_LOG_INFO, NULL, "starting storage server", "addr", addr, "port", port,
              "advertised", st->adv_addr, "path", st->path, (char *)NULL);
-    gotk_controller_def def = {SC_CONTROLLER, SC_GROUP "/v1", "GitRepository",
+    gotk_controller_def def = {SC_CONTROLLER, pick_version(o), "GitRepository",
                                sc_gitrepository_reconcile, st};
     gotk_controller *c = NULL;
     int rc = 1;

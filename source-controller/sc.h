@@ -76,6 +76,7 @@ void sc_progressive_status(json_object *obj, bool drift, const char *reason, con
 typedef struct {
     const char *const *summarize; /* NULL-terminated, in priority order */
     const char *const *negative;  /* NULL-terminated */
+    const char *const *bipolar;   /* NULL-terminated: False on one of these is Ready's cause */
 } sc_conditions;
 
 /* conditions.SetSummary(obj, "Ready", ...). */

@@ -16,7 +16,8 @@
  *    merge): conditions are grouped by status and polarity, the group with the
  *    highest merge priority wins (negative-polarity True first, then positive
  *    False, positive True, negative False, Unknown), and the first condition of
- *    that group in the summarize order gives the reason and message;
+ *    that group in the summarize order gives the reason and message; a
+ *    bipolar condition (SourceVerified) that is False overrides it;
  *  - a reconcile that looks successful but is not Ready returns the Ready
  *    message as its error, so it is retried.
  * Status is written with a JSON merge patch on the status subresource holding
@@ -168,6 +169,23 @@ static void mark_retrying(json_object *obj)
     free(msg);
 }
 
+/* A bipolar condition (SourceVerified) that is False decides Ready. */
+static void summarize_bipolar(json_object *obj, const sc_conditions *c)
+{
+    for (const char *const *t = c->bipolar; t && *t; t++) {
+        json_object *cond = gotk_cond_get(obj, *t);
+        const char *status = gotk_obj_get_str(cond, "status");
+        if (!status || strcmp(status, "False"))
+            continue;
+        char *reason = gotk_xstrdup(gotk_obj_get_str(cond, "reason"));
+        char *message = gotk_xstrdup(gotk_obj_get_str(cond, "message"));
+        sc_cond_mark(obj, GOTK_COND_READY, "False", reason, "%s", message);
+        free(reason);
+        free(message);
+        return;
+    }
+}
+
 /* The requeue delay Flux's AlwaysRequeueResultBuilder picks; -1: none. */
 static gotk_duration requeue_delay(sc_result res, const sc_error *err, gotk_duration interval)
 {
@@ -219,6 +237,7 @@ gotk_err *sc_finish(json_object *obj, sc_result res, const sc_error *err,
         break;
     }
     sc_summarize_ready(obj, c);
+    summarize_bipolar(obj, c);
     if (failed)
         return gotk_err_new(GOTK_E_GENERIC, "%s", err->message);
     bool success = delay == interval && !gotk_cond_is_true(obj, GOTK_COND_STALLED);
