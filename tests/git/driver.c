@@ -7,6 +7,7 @@
  *            [--ca F] [--tls-crt F] [--tls-key F] [--last REV] [--timeout D]
  *            [--submodules]
  *       prints revision=, reference=, commit=, unchanged=, author=, message=
+ *   resolve URL [options as for checkout]  ls-remote only: revision=, unchanged=
  *   push DIR BRANCH MESSAGE [--force] [auth options as above]
  *       prints commit=
  *   archive DIR OUT [--ignore TEXT]      prints digest= size=
@@ -151,6 +152,24 @@ static int cmd_checkout(int argc, char **argv)
     return 0;
 }
 
+static int cmd_resolve(int argc, char **argv)
+{
+    if (argc < 3)
+        return 2;
+    options o = {0};
+    o.co.url = argv[2];
+    parse_flags(&o, argc, argv, 3);
+    gotk_git_result r;
+    gotk_err *e = gotk_git_resolve(&o.co, &r);
+    free_options(&o);
+    if (e)
+        return report(e);
+    printf("revision=%s\nreference=%s\ncommit=%s\nunchanged=%d\n", r.revision, r.reference,
+           r.commit, r.unchanged);
+    gotk_git_result_free(&r);
+    return 0;
+}
+
 static int cmd_push(int argc, char **argv)
 {
     if (argc < 5)
@@ -288,6 +307,8 @@ int main(int argc, char **argv)
     int rc = 2;
     if (!strcmp(argv[1], "checkout"))
         rc = cmd_checkout(argc, argv);
+    else if (!strcmp(argv[1], "resolve"))
+        rc = cmd_resolve(argc, argv);
     else if (!strcmp(argv[1], "push"))
         rc = cmd_push(argc, argv);
     else if (!strcmp(argv[1], "archive"))

@@ -204,6 +204,14 @@ expect_field "unchanged annotated tag" "$out" unchanged 1
 newdir d; out=$(co "$HTTP" "$d" --semver "1.x" --last "v1.1.0@sha1:$C2")
 expect_field "unchanged semver" "$out" unchanged 1
 
+out=$("$DRIVER" resolve "$HTTP" --tag v1.0.0 2>&1)
+expect_field "resolve without fetching" "$out" revision "v1.0.0@sha1:$C1"
+expect_field "resolve without fetching" "$out" unchanged 0
+out=$("$DRIVER" resolve "$DAEMON" --semver "1.x" --last "v1.1.0@sha1:$C2" 2>&1)
+expect_field "resolve unchanged" "$out" unchanged 1
+out=$("$DRIVER" resolve "$HTTP" --branch gone 2>&1)
+expect_error "resolve missing branch" "$out" "couldn't find remote ref \"refs/heads/gone\""
+
 # commit + push through the library (basic auth), then a new revision appears
 newdir P; out=$(co "$AUTH" "$P" --branch main --user flux --pass s3cr3t-pass)
 expect_field "auth checkout for push" "$out" revision "main@sha1:$C2"

@@ -147,6 +147,39 @@ static void test_deterministic(void **state)
     free(out);
 }
 
+/* The uncompressed stream: whole 512-byte blocks ending in two zero blocks,
+ * with no record padding beyond them (Go's tar.Writer writes the same). */
+static void test_tar_stream_shape(void **state)
+{
+    (void)state;
+    char *a = make_tree(3, 0, 0644);
+    char *t = gotk_xasprintf("%s.tar.gz", a);
+    assert_null(gotk_artifact_archive(a, NULL, t, NULL));
+    struct archive *r = archive_read_new();
+    archive_read_support_filter_gzip(r);
+    archive_read_support_format_raw(r);
+    assert_int_equal(archive_read_open_filename(r, t, 10240), ARCHIVE_OK);
+    struct archive_entry *e;
+    assert_int_equal(archive_read_next_header(r, &e), ARCHIVE_OK);
+    gotk_buf raw = {0};
+    char buf[8192];
+    la_ssize_t n;
+    while ((n = archive_read_data(r, buf, sizeof buf)) > 0)
+        gotk_buf_append(&raw, buf, (size_t)n);
+    archive_read_free(r);
+    assert_int_equal(raw.len % 512, 0);
+    assert_true(raw.len >= 2048);
+    static const char zeros[1024];
+    assert_memory_equal(raw.data + raw.len - 1024, zeros, 1024);
+    /* the block before the trailer is data, not more padding */
+    assert_memory_not_equal(raw.data + raw.len - 1536, zeros, 512);
+    gotk_buf_free(&raw);
+    unlink(t);
+    free(t);
+    gotk_file_remove_all(a);
+    free(a);
+}
+
 static void test_negation_inside_excluded_dir(void **state)
 {
     (void)state;
@@ -497,6 +530,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_tar_stream_shape),
         cmocka_unit_test(test_negation_inside_excluded_dir),
         cmocka_unit_test(test_extract_rejects),
         cmocka_unit_test(test_extract_ok),
