@@ -126,9 +126,9 @@ static bool is_known_unchosen(const char *name, const char **comps, size_t n)
     return known;
 }
 
-/* Binding subjects for components not installed go, as flux's templates
- * generate subjects only for the chosen components. */
-static void drop_unchosen_subjects(json_object *docs, const char **comps, size_t n)
+/* Binding subjects as flux's templates generate them: only the chosen
+ * components' ServiceAccounts, in the install namespace. */
+static void fix_subjects(json_object *docs, const char **comps, size_t n, const char *ns)
 {
     size_t nd = json_object_array_length(docs);
     for (size_t i = 0; i < nd; i++) {
@@ -138,8 +138,12 @@ static void drop_unchosen_subjects(json_object *docs, const char **comps, size_t
         for (size_t k = json_object_array_length(subjects); k-- > 0;) {
             json_object *s = json_object_array_get_idx(subjects, k);
             const char *kind = gotk_obj_get_str(s, "kind"), *name = gotk_obj_get_str(s, "name");
-            if (kind && name && !strcmp(kind, "ServiceAccount") && is_known_unchosen(name, comps, n))
+            if (!kind || !name || strcmp(kind, "ServiceAccount") != 0)
+                continue;
+            if (is_known_unchosen(name, comps, n))
                 json_object_array_del_idx(subjects, k, 1);
+            else
+                json_object_object_add(s, "namespace", json_object_new_string(ns));
         }
     }
 }
@@ -162,7 +166,7 @@ gotk_err *cli_components_build(const cli_components *c, json_object **docs, char
         if (!e)
             e = gotk_kustomize_build(tmp, &ko, docs);
         if (!e)
-            drop_unchosen_subjects(*docs, comps, n);
+            fix_subjects(*docs, comps, n, c->namespace_);
         free(k);
         free(path);
         gotk_err_free(gotk_file_remove_all(tmp));

@@ -23,6 +23,7 @@ check "chosen components" "printf '%s\n' \"\$out\" | grep -qx '# Components: sou
 check "four deployments again" "[ $(count "$out" Deployment) -eq 4 ]"
 check "no helm-controller" "! printf '%s\n' \"\$out\" | grep -q 'name: helm-controller'"
 check "namespace moved" "printf '%s\n' \"\$out\" | grep -q '  name: gotk-system'"
+check "subjects moved" "! printf '%s\n' \"\$out\" | grep -q 'namespace: flux-system'"
 check "imagepolicies CRD" "printf '%s\n' \"\$out\" | grep -q 'name: imagepolicies.image.toolkit.fluxcd.io'"
 
 out=$("$gotk" install --export --registry registry.local:5000/gotk)
