@@ -41,6 +41,7 @@ static const char *server_bin, *controller_bin;
 static apiserver_fixture srv;
 static char *wd, *fixture, *log_path, *storage;
 static pid_t controller = -1;
+static pid_t candidates[2] = {-1, -1}; /* test_leader_handover's controllers */
 static int storage_port, metrics_port;
 static char http_url[256], auth_url[256], ssh_url[512], ssh_key[512], known_hosts[512];
 static char c1[41], c2[41], c3[41];
@@ -372,7 +373,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    int st = fixture_stop_process(controller, SIGTERM, 30000);
+    int st = controller > 0 ? fixture_stop_process(controller, SIGTERM, 30000) : 0;
     int rc = 0;
     if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         fprintf(stderr, "source-controller did not exit 0 on SIGTERM (status %d); log:\n", st);
@@ -383,6 +384,9 @@ static int teardown(void **state)
         fprintf(stderr, "the controller log holds the password\n");
         rc = -1;
     }
+    for (int i = 0; i < 2; i++)
+        if (candidates[i] > 0)
+            fixture_stop_process(candidates[i], SIGKILL, 10000);
     if (getenv("SC_TEST_KEEP_LOG"))
         sh("cp %s %s", log_path, getenv("SC_TEST_KEEP_LOG"));
     sh("%s stop %s", fixture, wd);
@@ -917,6 +921,65 @@ static void test_delete(void **state)
     free(dir);
 }
 
+/* Start a leader-electing controller logging to `log`. */
+static pid_t start_candidate(const char *log)
+{
+    char *argv[] = {(char *)controller_bin, "--kubeconfig", srv.kubeconfig, "--storage-path",
+                    storage, "--storage-addr", "127.0.0.1:0", "--metrics-addr", "0",
+                    "--health-addr", "0", "--leader-elect", "--leader-election-lease-duration",
+                    "2s", "--leader-election-renew-deadline", "1s",
+                    "--leader-election-retry-period", "200ms", NULL};
+    return fixture_spawn(argv, log);
+}
+
+/* Does the log say the process is working (it won the Lease)? */
+static bool working(const char *log)
+{
+    return sh("grep -q 'Starting workers' %s 2>/dev/null", log) == 0;
+}
+
+static bool one_working(void *ud)
+{
+    char **logs = ud;
+    return working(logs[0]) || working(logs[1]);
+}
+
+/* Two leader-electing controllers: one works; when it dies without releasing
+ * the Lease, the other takes over within the lease time. The main controller
+ * stops first (and must exit 0). */
+static void test_leader_handover(void **state)
+{
+    (void)state;
+    int st = fixture_stop_process(controller, SIGTERM, 30000);
+    controller = -1;
+    assert_true(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    char *logs[2] = {gotk_xasprintf("%s/cand-a.log", wd), gotk_xasprintf("%s/cand-b.log", wd)};
+    pid_t *pids = candidates;
+    pids[0] = start_candidate(logs[0]);
+    assert_true(fixture_wait(one_working, logs, 15000));
+    pids[1] = start_candidate(logs[1]);
+    int leader = working(logs[0]) ? 0 : 1;
+    create_gr("ha", http_url, "{branch: main}", NULL);
+    json_object_put(wait_ready("ha", "True", "Succeeded"));
+    assert_false(working(logs[1 - leader]));
+    fixture_stop_process(pids[leader], SIGKILL, 10000);
+    pids[leader] = -1;
+    char c9[64];
+    sh_line(c9, sizeof c9, "%s commit %s main ha.yaml ha 'after the hand-over' 2>/dev/null | tail -1",
+            fixture, wd);
+    char *rev = gotk_xasprintf("main@sha1:%s", c9);
+    want w = {.name = "ha", .status = "True", .revision = rev};
+    json_object_put(wait_want(&w, 15000));
+    assert_true(working(logs[1 - leader]));
+    st = fixture_stop_process(pids[1 - leader], SIGTERM, 30000);
+    pids[1 - leader] = -1;
+    assert_true(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_not_equal(sh("grep -q -e '%s' -e wrong-pass %s %s", PASSWORD, logs[0], logs[1]), 0);
+    free(rev);
+    free(logs[0]);
+    free(logs[1]);
+}
+
 /* No secret value anywhere in Events or any object's status. */
 static void test_no_secret_in_events_or_status(void **state)
 {
@@ -961,6 +1024,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_delete),
         cmocka_unit_test(test_no_secret_in_events_or_status),
+        cmocka_unit_test(test_leader_handover),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
