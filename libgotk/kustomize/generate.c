@@ -219,12 +219,12 @@ static gotk_err *load_pairs(kctx *c, const char *root, json_object *g, const cha
                             kpairs *p)
 {
     gotk_err *e = NULL;
-    json_object *env = json_object_object_get(g, "env");
-    if (env && json_object_is_type(env, json_type_string))
-        e = load_env(c, root, json_object_get_string(env), name, p);
     json_object *a = json_object_object_get(g, "envs");
     for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
         e = load_env(c, root, json_object_get_string(json_object_array_get_idx(a, i)), name, p);
+    json_object *env = json_object_object_get(g, "env");
+    if (!e && env && json_object_is_type(env, json_type_string))
+        e = load_env(c, root, json_object_get_string(env), name, p);
     a = json_object_object_get(g, "literals");
     for (size_t i = 0; !e && a && i < json_object_array_length(a); i++) {
         const char *lit = json_object_get_string(json_object_array_get_idx(a, i));

@@ -312,6 +312,7 @@ static gotk_err *accumulate_resources(kctx *c, const char *root, json_object *k,
                                       kconfig *cfg)
 {
     static const char *const keys[] = {"resources", "bases"};
+    /* (imageTags are appended to images when the transformers run) */
     for (size_t j = 0; j < 2; j++) {
         json_object *a = arr(k, keys[j]);
         for (size_t i = 0; a && i < json_object_array_length(a); i++) {
@@ -436,9 +437,12 @@ static gotk_err *run_transformers(kctx *c, const char *root, json_object *k, kma
     json_object *a = arr(k, "replicas");
     for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
         e = kt_replicas(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_REPLICAS]);
-    a = arr(k, "images");
-    for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
-        e = kt_image(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_IMAGES]);
+    static const char *const imgkeys[] = {"images", "imageTags"};
+    for (int j = 0; j < 2; j++) {
+        a = arr(k, imgkeys[j]);
+        for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
+            e = kt_image(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_IMAGES]);
+    }
     if (!e)
         e = krepl_run(c, root, k, m);
     if (!e)
@@ -451,6 +455,111 @@ static gotk_err *check_unsupported(json_object *k)
 {
     if (arr(k, "helmCharts") && json_object_array_length(arr(k, "helmCharts")))
         return gotk_err_new(GOTK_E_INVALID, "helmCharts are not supported by gotk");
+    return NULL;
+}
+
+/* Top-level Kustomization fields and their Go types ('s' string, 'm' string map,
+ * 'l' string list, 'p' list of PatchStrategicMerge, 'o' anything else). */
+static const struct {
+    const char *name;
+    char type;
+} kfields[] = {
+    {"apiVersion", 'o'}, {"kind", 'o'}, {"metadata", 'o'}, {"openapi", 'm'},
+    {"namePrefix", 's'}, {"nameSuffix", 's'}, {"namespace", 's'}, {"commonLabels", 'm'},
+    {"labels", 'o'}, {"commonAnnotations", 'm'}, {"patchesStrategicMerge", 'p'},
+    {"patchesJson6902", 'o'}, {"patches", 'o'}, {"images", 'o'}, {"imageTags", 'o'},
+    {"replacements", 'o'}, {"replicas", 'o'}, {"vars", 'o'}, {"sortOptions", 'o'},
+    {"resources", 'l'}, {"components", 'l'}, {"crds", 'l'}, {"bases", 'l'},
+    {"configMapGenerator", 'o'}, {"secretGenerator", 'o'}, {"helmGlobals", 'o'},
+    {"helmCharts", 'o'}, {"helmChartInflationGenerator", 'o'}, {"generatorOptions", 'o'},
+    {"configurations", 'l'}, {"generators", 'l'}, {"transformers", 'l'}, {"validators", 'l'},
+    {"buildMetadata", 'l'},
+};
+
+/* Go's name for a JSON value's type in unmarshal errors. */
+static const char *json_kind(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_boolean: return "bool";
+    case json_type_int:
+    case json_type_double: return "number";
+    case json_type_array: return "array";
+    case json_type_object: return "object";
+    default: return "string";
+    }
+}
+
+/* An unmarshal type error as Go's encoding/json words it. */
+static gotk_err *type_err(json_object *v, const char *field, const char *type)
+{
+    return gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: json: cannot unmarshal %s into "
+                                        "Go struct field Kustomization.%s of type %s",
+                        json_kind(v), field, type);
+}
+
+/* Check one field's value against its Go type. */
+static gotk_err *check_field(const char *name, char type, json_object *v)
+{
+    if (!v || type == 'o')
+        return NULL;
+    bool str = json_object_is_type(v, json_type_string);
+    if (type == 's')
+        return str ? NULL : type_err(v, name, "string");
+    if (type == 'm') {
+        if (!json_object_is_type(v, json_type_object))
+            return type_err(v, name, "map[string]string");
+        json_object_object_foreach(v, k, val) {
+            (void)k;
+            if (val && !json_object_is_type(val, json_type_string))
+                return type_err(val, name, "string");
+        }
+        return NULL;
+    }
+    const char *elem = type == 'p' ? "types.PatchStrategicMerge" : "string";
+    if (!json_object_is_type(v, json_type_array))
+        return type_err(v, name, type == 'p' ? "[]types.PatchStrategicMerge" : "[]string");
+    for (size_t i = 0; i < json_object_array_length(v); i++) {
+        json_object *el = json_object_array_get_idx(v, i);
+        if (el && !json_object_is_type(el, json_type_string))
+            return type_err(el, name, elem);
+    }
+    return NULL;
+}
+
+/* kustomize's strict decoding, CheckEmpty and EnforceFields. */
+static gotk_err *validate_kustomization(json_object *k, const char *dir)
+{
+    size_t set = 0;
+    json_object_object_foreach(k, key, val) {
+        size_t i = 0, n = sizeof kfields / sizeof kfields[0];
+        while (i < n && strcmp(kfields[i].name, key))
+            i++;
+        if (i == n)
+            return gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: json: unknown field \"%s\"",
+                                key);
+        gotk_err *e = check_field(key, kfields[i].type, val);
+        if (e)
+            return e;
+        bool empty = !val || (json_object_is_type(val, json_type_array) &&
+                              !json_object_array_length(val)) ||
+                     (json_object_is_type(val, json_type_object) &&
+                      !json_object_object_length(val)) ||
+                     (json_object_is_type(val, json_type_string) && !*json_object_get_string(val));
+        if (strcmp(key, "apiVersion") && strcmp(key, "kind") && !empty)
+            set++;
+    }
+    if (!set)
+        return gotk_err_new(GOTK_E_INVALID, "kustomization.yaml is empty");
+    const char *kind = gotk_obj_get_str(k, "kind"), *av = gotk_obj_get_str(k, "apiVersion");
+    bool comp = kind && !strcmp(kind, "Component");
+    if (kind && *kind && strcmp(kind, "Kustomization") && !comp)
+        return gotk_err_new(GOTK_E_INVALID, "Failed to read kustomization file under %s:\n"
+                                            "kind should be Kustomization or Component", dir);
+    const char *want = comp ? "kustomize.config.k8s.io/v1alpha1" : "kustomize.config.k8s.io/v1beta1";
+    if (av && *av && strcmp(av, want))
+        return gotk_err_new(GOTK_E_INVALID, "Failed to read kustomization file under %s:\n"
+                                            "apiVersion for %s should be %s", dir,
+                            kind && *kind ? kind : "Kustomization", want);
     return NULL;
 }
 
@@ -469,12 +578,23 @@ static gotk_err *load_kustomization(const char *dir, bool component, json_object
     char *data = NULL;
     size_t len = 0;
     e = gotk_file_read(file, &data, &len);
+    json_object *docs = NULL;
     if (!e)
-        e = gotk_yaml_parse_one(data, len, file, &k);
+        e = gotk_yaml_parse(data, len, file, &docs);
+    if (!e && json_object_array_length(docs) == 0)
+        e = gotk_err_new(GOTK_E_INVALID, "kustomization.yaml is empty");
+    else if (!e && json_object_array_length(docs) > 1)
+        e = gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: %s holds more than one document",
+                         file);
+    if (!e)
+        k = json_object_get(json_object_array_get_idx(docs, 0));
+    json_object_put(docs);
     free(data);
     free(file);
     if (!e && !json_object_is_type(k, json_type_object))
         e = gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: not a mapping");
+    if (!e)
+        e = validate_kustomization(k, dir);
     const char *kind = e ? NULL : gotk_obj_get_str(k, "kind");
     if (!e && component && (!kind || strcmp(kind, "Component")))
         e = gotk_err_new(GOTK_E_INVALID, "wrong kind '%s' for component in '%s'",
