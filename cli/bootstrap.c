@@ -366,9 +366,7 @@ int cmd_bootstrap(int argc, char **argv)
     cli_bootstrap_opts o;
     cli_bootstrap_default(&o);
     bool silent = false;
-    cli_flag f[32];
-    size_t n = cli_global_flags(f, &g);
-    const cli_flag mine[] = {
+    const cli_flag own[] = {
         {"url", 0, FLAG_STRING, &o.url, "Git repository URL"},
         {"branch", 0, FLAG_STRING, &o.branch, "Git branch"},
         {"path", 0, FLAG_STRING, &o.path, "path relative to the repository root, when specified the cluster sync will be scoped to this path"},
@@ -386,20 +384,16 @@ int cmd_bootstrap(int argc, char **argv)
         {"author-email", 0, FLAG_STRING, &o.author_email, "author email for Git commits"},
         {"commit-message-appendix", 0, FLAG_STRING, &o.commit_appendix, "string to add to the commit messages, e.g. '[ci skip]'"},
     };
-    memcpy(f + n, mine, sizeof mine);
-    n += sizeof mine / sizeof mine[0];
-    char **pos;
-    int npos;
-    bool help;
-    gotk_err *e = cli_parse(argc - 2, argv + 2, f, n, &pos, &npos, &help);
-    free(pos);
-    if (!e && help) {
-        puts("Deploy gotk on a cluster connected to a Git repository\n\nUsage:\n  gotk bootstrap git [flags]\n\n"
-             "Examples:\n  # Run bootstrap for a Git repository with basic authentication\n"
-             "  gotk bootstrap git --url=https://example.com/repository.git --username=<username> "
-             "--password=<password> --path=clusters/my-cluster\n");
-        cli_print_flags(f, n);
-    }
+    static const char help_text[] =
+        "Deploy gotk on a cluster connected to a Git repository\n\nUsage:\n  gotk bootstrap git [flags]\n\n"
+        "Examples:\n  # Run bootstrap for a Git repository with basic authentication\n"
+        "  gotk bootstrap git --url=https://example.com/repository.git --username=<username> "
+        "--password=<password> --path=clusters/my-cluster\n";
+    cli_cmdline cl;
+    gotk_err *e = cli_cmdline_parse(&cl, &g, own, sizeof own / sizeof own[0], argc - 2, argv + 2,
+                                    help_text);
+    bool help = cl.help;
+    cli_cmdline_free(&cl);
     o.comps.namespace_ = g.namespace_;
     if (!o.path)
         o.path = "";

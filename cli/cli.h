@@ -49,6 +49,21 @@ void cli_globals_default(cli_globals *g);
 /* Write the global flags into `f` (room for at least 5); returns how many. */
 size_t cli_global_flags(cli_flag *f, cli_globals *g);
 
+/* One command's parsed command line: the global flags plus the command's own. */
+typedef struct {
+    cli_flag flags[80];
+    size_t nflags;
+    char **pos; /* positional arguments (borrowed strings) */
+    int npos;
+    bool help;  /* --help was given and printed */
+} cli_cmdline;
+
+/* Parse `argv` (the arguments after the command's words) with the global flags
+ * bound to `g` and `own`. On --help print `help_text` and the flags. */
+gotk_err *cli_cmdline_parse(cli_cmdline *cl, cli_globals *g, const cli_flag *own, size_t nown,
+                            int argc, char **argv, const char *help_text);
+void cli_cmdline_free(cli_cmdline *cl);
+
 /* Progress lines as flux prints them to stderr: "► ...", "✔ ...", "◎ ...". */
 void cli_step(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

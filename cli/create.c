@@ -224,19 +224,23 @@ static gotk_err *git_spec(const git_args *a, const create_args *ca, json_object 
     return NULL;
 }
 
-/* Parse the command line with the global, create and kind flags. */
-static gotk_err *parse_create(int argc, char **argv, cli_flag *f, size_t n, const char **name,
-                              bool *help)
+#define NFLAGS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Parse a create command (global, create and the kind's flags), then check the
+ * object name as flux does. */
+static gotk_err *parse_create(cli_cmdline *cl, cli_globals *g, create_args *ca,
+                              const cli_flag *own, size_t nown, int argc, char **argv,
+                              const char *help, const char **name)
 {
-    char **pos;
-    int npos;
-    gotk_err *e = cli_parse(argc, argv, f, n, &pos, &npos, help);
-    if (e)
+    cli_flag all[64];
+    size_t n = 0;
+    add_create_flags(all, &n, ca);
+    memcpy(all + n, own, nown * sizeof *own);
+    n += nown;
+    gotk_err *e = cli_cmdline_parse(cl, g, all, n, argc, argv, help);
+    if (e || cl->help)
         return e;
-    *name = npos > 0 ? pos[0] : NULL;
-    free(pos);
-    if (*help)
-        return NULL;
+    *name = cl->npos > 0 ? cl->pos[0] : NULL;
     if (!*name)
         return gotk_err_new(GOTK_E_INVALID, "name is required");
     if (!valid_object_name(*name))
@@ -252,10 +256,7 @@ static int create_source_git(int argc, char **argv)
     cli_globals_default(&g);
     create_args ca = {.interval = GOTK_MINUTE};
     git_args a = {0};
-    cli_flag f[48];
-    size_t n = cli_global_flags(f, &g);
-    add_create_flags(f, &n, &ca);
-    const cli_flag mine[] = {
+    const cli_flag own[] = {
         {"url", 0, FLAG_STRING, &a.url, "git address, e.g. ssh://git@host/org/repository"},
         {"branch", 0, FLAG_STRING, &a.branch, "git branch"},
         {"tag", 0, FLAG_STRING, &a.tag, "git tag"},
@@ -275,31 +276,28 @@ static int create_source_git(int argc, char **argv)
         {"sparse-checkout-paths", 0, FLAG_STRINGS, &a.sparse, "set paths to sparse checkout in git resource (comma-separated)"},
         {"fetch-timeout", 0, FLAG_DURATION, &a.timeout, "set a timeout for fetch operations performed by source-controller (e.g. 'Git clone' and 'Helm repository update')"},
     };
-    memcpy(f + n, mine, sizeof mine);
-    n += sizeof mine / sizeof mine[0];
+    static const char help[] =
+        "Create or update a GitRepository source\n\nUsage:\n  gotk create source git [name] [flags]\n\n"
+        "Examples:\n  # Create a source for a public Git repository\n"
+        "  gotk create source git podinfo \\\n    --url=https://github.com/stefanprodan/podinfo \\\n"
+        "    --branch=master --interval=1m0s --export\n";
+    cli_cmdline cl;
     const char *name = NULL;
-    bool help;
     json_object *meta = NULL, *spec = NULL;
-    gotk_err *e = parse_create(argc, argv, f, n, &name, &help);
-    if (!e && help) {
-        puts("Create or update a GitRepository source\n\nUsage:\n  gotk create source git [name] [flags]\n\n"
-             "Examples:\n  # Create a source for a public Git repository\n"
-             "  gotk create source git podinfo \\\n    --url=https://github.com/stefanprodan/podinfo \\\n"
-             "    --branch=master --interval=1m0s --export\n");
-        cli_print_flags(f, n);
-    }
-    if (!e && !help)
+    gotk_err *e = parse_create(&cl, &g, &ca, own, NFLAGS(own), argc, argv, help, &name);
+    if (!e && !cl.help)
         e = git_spec(&a, &ca, &spec);
-    if (!e && !help)
+    if (!e && !cl.help)
         e = object_meta(name, g.namespace_, &ca.labels, &meta);
     int rc = 0;
     if (e) {
         rc = cli_fail("%s", gotk_err_msg(e));
         json_object_put(spec);
-    } else if (!help) {
+    } else if (!cl.help) {
         rc = finish(&g, &ca, new_object("source.toolkit.fluxcd.io/v1", "GitRepository", meta, spec));
     }
     gotk_err_free(e);
+    cli_cmdline_free(&cl);
     cli_strings_free(&ca.labels);
     cli_strings_free(&a.ignore_paths);
     cli_strings_free(&a.sparse);
@@ -470,10 +468,7 @@ static int create_kustomization(int argc, char **argv)
     cli_globals_default(&g);
     create_args ca = {.interval = GOTK_MINUTE};
     ks_args a = {.health_timeout = 2 * GOTK_MINUTE};
-    cli_flag f[48];
-    size_t n = cli_global_flags(f, &g);
-    add_create_flags(f, &n, &ca);
-    const cli_flag mine[] = {
+    const cli_flag own[] = {
         {"source", 0, FLAG_STRING, &a.source, "source that contains the Kubernetes manifests in the format '[<kind>/]<name>.<namespace>', where kind must be one of: (OCIRepository, GitRepository, Bucket), if kind is not specified it defaults to GitRepository"},
         {"path", 0, FLAG_STRING, &a.path, "path to the directory containing a kustomization.yaml file"},
         {"prune", 0, FLAG_BOOL, &a.prune, "enable garbage collection"},
@@ -489,32 +484,29 @@ static int create_kustomization(int argc, char **argv)
         {"kubeconfig-secret-ref", 0, FLAG_STRING, &a.kubeconfig_secret, "the name of the Kubernetes Secret that contains a key with the kubeconfig file for connecting to a remote cluster"},
         {"retry-interval", 0, FLAG_DURATION, &a.retry_interval, "the interval at which to retry a previously failed reconciliation"},
     };
-    memcpy(f + n, mine, sizeof mine);
-    n += sizeof mine / sizeof mine[0];
+    static const char help[] =
+        "Create or update a Kustomization resource\n\nUsage:\n  gotk create kustomization [name] [flags]\n\n"
+        "Examples:\n  # Create a Kustomization resource from a source at a given path\n"
+        "  gotk create kustomization kyverno \\\n    --source=GitRepository/kyverno \\\n"
+        "    --path=\"./config/release\" \\\n    --prune=true \\\n    --interval=60m \\\n"
+        "    --wait=true \\\n    --health-check-timeout=3m\n";
+    cli_cmdline cl;
     const char *name = NULL;
-    bool help;
     json_object *meta = NULL, *spec = NULL;
-    gotk_err *e = parse_create(argc, argv, f, n, &name, &help);
-    if (!e && help) {
-        puts("Create or update a Kustomization resource\n\nUsage:\n  gotk create kustomization [name] [flags]\n\n"
-             "Examples:\n  # Create a Kustomization resource from a source at a given path\n"
-             "  gotk create kustomization kyverno \\\n    --source=GitRepository/kyverno \\\n"
-             "    --path=\"./config/release\" \\\n    --prune=true \\\n    --interval=60m \\\n"
-             "    --wait=true \\\n    --health-check-timeout=3m\n");
-        cli_print_flags(f, n);
-    }
-    if (!e && !help)
+    gotk_err *e = parse_create(&cl, &g, &ca, own, NFLAGS(own), argc, argv, help, &name);
+    if (!e && !cl.help)
         e = ks_spec(&a, &ca, &spec);
-    if (!e && !help)
+    if (!e && !cl.help)
         e = object_meta(name, g.namespace_, &ca.labels, &meta);
     int rc = 0;
     if (e) {
         rc = cli_fail("%s", gotk_err_msg(e));
         json_object_put(spec);
-    } else if (!help) {
+    } else if (!cl.help) {
         rc = finish(&g, &ca, new_object("kustomize.toolkit.fluxcd.io/v1", "Kustomization", meta, spec));
     }
     gotk_err_free(e);
+    cli_cmdline_free(&cl);
     cli_strings_free(&ca.labels);
     cli_strings_free(&a.health);
     cli_strings_free(&a.depends_on);

@@ -431,9 +431,7 @@ int cmd_dev(int argc, char **argv)
     cli_bootstrap_default(&a.boot);
     a.boot.path = "clusters/cluster1";
     a.boot.local_components = true;
-    cli_flag f[24];
-    size_t n = cli_global_flags(f, &g);
-    const cli_flag mine[] = {
+    const cli_flag own[] = {
         {"state-dir", 0, FLAG_STRING, &a.state_dir, "directory for the control plane's data, logs and kubeconfig"},
         {"url", 0, FLAG_STRING, &a.boot.url, "Git repository URL (default: the demo repository)"},
         {"branch", 0, FLAG_STRING, &a.boot.branch, "Git branch"},
@@ -443,19 +441,16 @@ int cmd_dev(int argc, char **argv)
         {"interval", 0, FLAG_DURATION, &a.boot.interval, "sync interval"},
         {"components-extra", 0, FLAG_STRINGS, &a.boot.comps.extra, "list of components in addition to the default ones"},
     };
-    memcpy(f + n, mine, sizeof mine);
-    n += sizeof mine / sizeof mine[0];
-    char **pos;
-    int npos;
-    bool help;
-    gotk_err *e = cli_parse(argc - 2, argv + 2, f, n, &pos, &npos, &help);
-    free(pos);
-    if (!e && help) {
-        printf("Usage:\n  gotk dev %s [flags]\n\nExamples:\n  gotk dev up\n"
-               "  gotk dev up --url=https://git.example.com/fleet.git --path=clusters/site-7\n"
-               "  gotk dev down\n\n", sub);
-        cli_print_flags(f, n);
-    }
+    char *help_text = gotk_xasprintf(
+        "Usage:\n  gotk dev %s [flags]\n\nExamples:\n  gotk dev up\n"
+        "  gotk dev up --url=https://git.example.com/fleet.git --path=clusters/site-7\n"
+        "  gotk dev down\n", sub);
+    cli_cmdline cl;
+    gotk_err *e = cli_cmdline_parse(&cl, &g, own, sizeof own / sizeof own[0], argc - 2, argv + 2,
+                                    help_text);
+    bool help = cl.help;
+    cli_cmdline_free(&cl);
+    free(help_text);
     a.boot.comps.namespace_ = g.namespace_;
     if (!e && !help)
         e = up ? dev_up(&g, &a) : dev_down(a.state_dir);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -29,6 +30,27 @@ size_t cli_global_flags(cli_flag *f, cli_globals *g)
     for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++)
         f[i] = globals[i];
     return sizeof globals / sizeof globals[0];
+}
+
+gotk_err *cli_cmdline_parse(cli_cmdline *cl, cli_globals *g, const cli_flag *own, size_t nown,
+                            int argc, char **argv, const char *help_text)
+{
+    memset(cl, 0, sizeof *cl);
+    cl->nflags = cli_global_flags(cl->flags, g);
+    for (size_t i = 0; i < nown && cl->nflags < sizeof cl->flags / sizeof cl->flags[0]; i++)
+        cl->flags[cl->nflags++] = own[i];
+    gotk_err *e = cli_parse(argc, argv, cl->flags, cl->nflags, &cl->pos, &cl->npos, &cl->help);
+    if (!e && cl->help) {
+        puts(help_text);
+        cli_print_flags(cl->flags, cl->nflags);
+    }
+    return e;
+}
+
+void cli_cmdline_free(cli_cmdline *cl)
+{
+    free(cl->pos);
+    cl->pos = NULL;
 }
 
 static void line(const char *symbol, const char *fmt, va_list ap)

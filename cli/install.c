@@ -288,28 +288,22 @@ int cmd_install(int argc, char **argv)
     cli_components c;
     cli_components_default(&c);
     bool export_ = false;
-    cli_flag f[16];
-    size_t n = cli_global_flags(f, &g);
-    const cli_flag mine[] = {
+    const cli_flag own[] = {
         {"components", 0, FLAG_STRINGS, &c.components, "list of components, accepts comma-separated values"},
         {"components-extra", 0, FLAG_STRINGS, &c.extra, "list of components in addition to those supplied or defaulted, accepts values such as 'image-reflector-controller,image-automation-controller'"},
         {"registry", 0, FLAG_STRING, &c.registry, "container registry where the toolkit images are published"},
         {"export", 0, FLAG_BOOL, &export_, "write the install manifests to stdout and exit"},
     };
-    memcpy(f + n, mine, sizeof mine);
-    n += sizeof mine / sizeof mine[0];
-    char **pos;
-    int npos;
-    bool help;
-    gotk_err *e = cli_parse(argc - 1, argv + 1, f, n, &pos, &npos, &help);
-    free(pos);
-    if (!e && help) {
-        puts("Install or upgrade gotk\n\nUsage:\n  gotk install [flags]\n\nExamples:\n"
-             "  # Install the default components\n  gotk install\n\n"
-             "  # Write the install manifests of a subset of components\n"
-             "  gotk install --components=\"source-controller,kustomize-controller\" --export\n");
-        cli_print_flags(f, n);
-    }
+    static const char help_text[] =
+        "Install or upgrade gotk\n\nUsage:\n  gotk install [flags]\n\nExamples:\n"
+        "  # Install the default components\n  gotk install\n\n"
+        "  # Write the install manifests of a subset of components\n"
+        "  gotk install --components=\"source-controller,kustomize-controller\" --export\n";
+    cli_cmdline cl;
+    gotk_err *e = cli_cmdline_parse(&cl, &g, own, sizeof own / sizeof own[0], argc - 1, argv + 1,
+                                    help_text);
+    bool help = cl.help;
+    cli_cmdline_free(&cl);
     c.namespace_ = g.namespace_;
     int rc = 0;
     if (!e && !help && export_) {
