@@ -65,6 +65,28 @@ start auth start-git-http.sh AUTH=1 HTTP_USER=flux HTTP_PASS=s3cr3t-pass
 start bearer start-git-http-bearer.sh BEARER_TOKEN=t0k3n-value
 start tls start-git-http.sh TLS=1
 start mtls start-git-http.sh MTLS=1
+# HTTPS whose certificate comes from an intermediate CA: the server sends the
+# chain, ca.crt holds only the root.
+make_chain() {
+  local d=$1 ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+  mkdir -p "$d" && cd "$d" || exit 1
+  openssl req -x509 $ec -keyout root.key -out root.crt -days 2 -subj /CN=root \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign
+  openssl req $ec -keyout int.key -out int.csr -subj /CN=intermediate
+  printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n' >int.ext
+  openssl x509 -req -in int.csr -CA root.crt -CAkey root.key -CAcreateserial -days 2 \
+    -extfile int.ext -out int.crt
+  openssl req $ec -keyout server.key -out server.csr -subj /CN=server
+  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >server.ext
+  openssl x509 -req -in server.csr -CA int.crt -CAkey int.key -CAcreateserial -days 2 \
+    -extfile server.ext -out leaf.crt
+  cat leaf.crt int.crt >server.crt
+  cat server.crt server.key >server.pem
+  cp root.crt ca.crt
+  cd - >/dev/null
+}
+make_chain "$WD/srv-chain/tls" >/dev/null 2>&1
+start chain start-git-http.sh TLS=1
 start daemon start-git-daemon.sh
 start ssh start-sshd.sh
 HTTP=$(. "$WD/srv-http/git-http.env"; echo "$URL")
@@ -255,6 +277,9 @@ expect_error "bearer and basic" "$out" "basic auth and bearer token cannot be se
 
 newdir d; out=$(co "$TLSURL" "$d" --branch main --ca "$CA")
 expect_field "https with ca.crt" "$out" revision "main@sha1:$C4"
+CHAINURL=$(. "$WD/srv-chain/git-http.env"; echo "$URL")
+newdir d; out=$(co "$CHAINURL" "$d" --branch main --ca "$WD/srv-chain/tls/root.crt")
+expect_field "https via an intermediate CA" "$out" revision "main@sha1:$C4"
 newdir d; out=$(co "$TLSURL" "$d" --branch main)
 expect_error "https without ca.crt" "$out" "unable to clone '$TLSURL'"
 OTHER=$WD/other-ca; mkdir -p "$OTHER"
