@@ -183,7 +183,7 @@ static void test_generate(void **state)
     assert_null(gotk_file_temp_dir("gotk-kust-test", &dir));
     put(dir, "b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n");
     put(dir, "sub/a.yml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
-    put(dir, "app/kustomization.yaml", "resources: []\n");
+    put(dir, "app/kustomization.yaml", "namePrefix: app-\n");
     put(dir, "README.md", "# hi\n");
     bool created = false;
     assert_null(gotk_kustomize_generate(dir, &created));
