@@ -553,6 +553,32 @@ static void test_ignore(void **state)
     assert_true(exists(dir, "logo.png"));
     assert_false(exists(dir, ".git"));
     free(dir);
+    /* a corrupted artifact is noticed, removed and rebuilt with the same digest */
+    char *file = gotk_xasprintf("%s/%s", storage, gotk_obj_get_str(o, "status.artifact.path"));
+    assert_int_equal(sh("printf garbage >%s", file), 0);
+    assert_true(wait_event("ign", "Warning ArtifactVerificationFailed failed to verify integrity "
+                                  "of artifact: ", 10000));
+    gotk_artifact_info info;
+    bool restored = false;
+    for (int i = 0; i < 100 && !restored; i++) {
+        gotk_err *e = gotk_artifact_file_digest(file, &info);
+        restored = !e && !strcmp(info.digest, gotk_obj_get_str(o, "status.artifact.digest"));
+        gotk_err_free(e);
+        usleep(100 * 1000);
+    }
+    assert_true(restored);
+    json_object_put(wait_ready("ign", "True", "Succeeded"));
+    /* and so is one that vanished */
+    assert_int_equal(unlink(file), 0);
+    restored = false;
+    for (int i = 0; i < 100 && !restored; i++) {
+        gotk_err *e = gotk_artifact_file_digest(file, &info);
+        restored = !e && !strcmp(info.digest, gotk_obj_get_str(o, "status.artifact.digest"));
+        gotk_err_free(e);
+        usleep(100 * 1000);
+    }
+    assert_true(restored);
+    free(file);
     json_object_put(o);
     delete_gr("ign");
 }
