@@ -236,6 +236,12 @@ static int check_hostkey(gotk_git_ctx *ctx, const git_cert_hostkey *hk)
     } else {
         kh_result r = known_hosts_check(&ctx->auth->known_hosts, addr,
                                         (const unsigned char *)hk->hostkey, hk->hostkey_len);
+        if (r == KH_UNKNOWN && ctx->port == 22) { /* "[host]:22" is the same host */
+            char *alt = gotk_xasprintf("[%s]:22", ctx->host);
+            r = known_hosts_check(&ctx->auth->known_hosts, alt, (const unsigned char *)hk->hostkey,
+                                  hk->hostkey_len);
+            free(alt);
+        }
         if (r != KH_MATCH) {
             char *msg = gotk_xasprintf(
                 r == KH_UNKNOWN  ? "ssh: handshake failed: knownhosts: key is unknown for host '%s'"
