@@ -437,6 +437,8 @@ static gotk_tpl_val eval_call(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_fun
         gotk_err_free(err);
         exec_errorf(ex, "error calling %s: %s", f->name, json_object_get_string(m.j));
     }
+    if (result.kind == GOTK_TPL_NIL)
+        result.iface = true; /* a nil interface{} result: the pipeline makes it no value */
     return result;
 }
 

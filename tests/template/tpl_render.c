@@ -6,7 +6,7 @@
  *
  * VALUES is JSON (JSON-compatible YAML). With --helm the data is laid out as Helm
  * does for a chart template: {"Values": values} with every number a float64,
- * missingkey=zero, and "<no value>" removed from the output. The output goes to
+ * missingkey=zero, Sprig's functions, and "<no value>" removed from the output. The output goes to
  * stdout; an error prints "Error: MESSAGE" on stderr and exits 1.
  */
 #include <stdio.h>
@@ -110,6 +110,8 @@ int main(int argc, char **argv)
         missing = missing ? missing : "missingkey=zero";
     }
     gotk_tpl_set *set = gotk_template_new();
+    if (helm)
+        gotk_template_add_sprig(set);
     gotk_buf out = {0};
     if (missing)
         e = gotk_template_option(set, missing);

@@ -291,6 +291,32 @@ static void test_limits(void **state)
           "template depth (100000)");
 }
 
+static void test_sprig_functions(void **state)
+{
+    (void)state;
+    gotk_tpl_set *set = gotk_template_new();
+    gotk_template_add_sprig(set);
+    const char *cases[][2] = {
+        {"{{ .x | default \"d\" | upper }}", "D"},
+        {"{{ list 1 \"a\" | join \",\" }} {{ dict \"k\" 2 }}", "1,a map[k:2]"},
+        {"{{ first \"s\" }}",
+         "template: t:1:3: executing \"t\" at <first \"s\">: error calling first: Cannot find first on type string"},
+        {"{{ upper 1 }}", "template: t:1:9: executing \"t\" at <1>: expected string; found 1"},
+        {"{{ $d := dict }}{{ $_ := set $d \"a\" (list 1) }}{{ $d.a }}", "[1]"},
+        {"{{ env \"HOME\" }}", "template: t:1: function \"env\" not defined"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        gotk_buf out = {0};
+        gotk_err *e = gotk_template_parse(set, "t", cases[i][0], strlen(cases[i][0]));
+        if (!e)
+            e = gotk_template_execute(set, "t", NULL, &out);
+        assert_string_equal(e ? gotk_err_msg(e) : out.data, cases[i][1]);
+        gotk_err_free(e);
+        gotk_buf_free(&out);
+    }
+    gotk_template_free(set);
+}
+
 static void test_floatify(void **state)
 {
     (void)state;
@@ -318,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_sprintf_direct),
         cmocka_unit_test(test_floatify),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_sprig_functions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,6 +77,9 @@ void gotk_template_free(gotk_tpl_set *set);
  * and a trailing "..." makes the last one variadic: "s v...". */
 void gotk_template_add_func(gotk_tpl_set *set, const char *name, const char *params,
                             gotk_tpl_fn fn, void *ud);
+/* Add Sprig's functions (github.com/Masterminds/sprig v3) as Helm has them:
+ * all but env and expandenv. */
+void gotk_template_add_sprig(gotk_tpl_set *set);
 /* Options as Go's Template.Option: "missingkey=default|invalid|zero|error". */
 gotk_err *gotk_template_option(gotk_tpl_set *set, const char *opt);
 /* Action delimiters for later parses; NULL or "" restores "{{" / "}}". */

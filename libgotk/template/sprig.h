@@ -1,0 +1,39 @@
+/*
+ * sprig.h: what the Sprig function files share (internal to the template
+ * module). The helpers give Go's conversions as Sprig uses them: strval (fmt's
+ * %v), spf13/cast's ToInt64/ToFloat64, reflect.DeepEqual, reflect's Kind names,
+ * and turning a template value back into json for the lists and dicts Sprig
+ * builds.
+ */
+#ifndef GOTK_SPRIG_H
+#define GOTK_SPRIG_H
+
+#include "tpl_int.h"
+
+/* Sprig's strval: a string as is, anything else as fmt's %v. Appends to out. */
+void sprig_strval(gotk_tpl_val v, gotk_buf *out);
+/* cast.ToInt64 / ToFloat64, errors ignored as Sprig does (0). */
+int64_t sprig_to_int64(gotk_tpl_val v);
+double sprig_to_float64(gotk_tpl_val v);
+/* reflect.Kind().String() of a value: "string", "float64", "map", "slice"... */
+const char *sprig_kind_name(gotk_tpl_val v);
+/* A new json reference holding v (maps and slices are shared, as in Go). */
+json_object *sprig_to_json(gotk_tpl_val v);
+/* reflect.DeepEqual on values (int and float64 differ). */
+bool sprig_deep_equal(gotk_tpl_val a, gotk_tpl_val b);
+/* Go's emptiness (Sprig's empty): nil, false, 0, "" and empty collections. */
+bool sprig_empty(gotk_tpl_val v);
+/* Error for a nil interface where Go dereferences it. */
+gotk_err *sprig_nil_panic(void);
+/* A string value from a buffer (freed here). */
+gotk_tpl_val sprig_take(gotk_tpl_exec *ex, gotk_buf *b);
+
+/* Registration tables of the two function files. */
+void sprig_add_strings(gotk_tpl_set *set);
+void sprig_add_collections(gotk_tpl_set *set);
+
+/* The string of a STRING argument. */
+#define SV(v) json_object_get_string((v).j)
+#define SL(v) ((size_t)json_object_get_string_len((v).j))
+
+#endif

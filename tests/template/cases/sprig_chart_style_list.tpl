@@ -1,0 +1,5 @@
+args:
+{{- range $i, $p := .Values.ports }}
+  - --port-{{ $p.name }}={{ $p.port | int }}
+{{- end }}
+  - {{ list .Values.name "x" | join "," | quote }}

@@ -1,0 +1,1 @@
+{{ concat .Values.list "x" }}

@@ -1,0 +1,1 @@
+{{ int .Values.half }} {{ int64 "42" }} {{ int "0x10" }} {{ int "3.00" }} {{ int "3.5" }} {{ int "abc" }} {{ float64 "2.5" }} {{ float64 3 }} {{ int true }} {{ int nil }} {{ atoi "12" }} {{ atoi "x" }} {{ atoi "-7" }} {{ int "010" }}

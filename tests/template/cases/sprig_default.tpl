@@ -1,0 +1,1 @@
+{{ default "d" .Values.nope }} {{ default "d" .Values.empty }} {{ default "d" .Values.name }} {{ default 5 .Values.zero }} {{ .Values.nope | default "piped" }} {{ default "d" .Values.disabled }} {{ default "d" .Values.emptylist }} {{ default "d" }} {{ default "d" .Values.list }} {{ default "d" .Values.nullval }}

@@ -1,0 +1,1 @@
+{{ $_ := set .Values.image "tag" "2.0" }}{{ .Values.image.tag }} {{ hasKey .Values "name" }} {{ get .Values.image "repository" }}

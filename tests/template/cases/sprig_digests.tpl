@@ -1,0 +1,1 @@
+{{ sha256sum .Values.str }} {{ sha1sum "" }} {{ sha512sum "abc" }}

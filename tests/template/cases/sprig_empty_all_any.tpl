@@ -1,0 +1,1 @@
+{{ empty .Values.nope }} {{ empty .Values.name }} {{ empty 0 }} {{ empty .Values.emptymap }} {{ empty .Values.zero }} {{ all 1 "a" true }} {{ all 1 "" }} {{ any 0 "" nil }} {{ any 0 "x" }} {{ all }} {{ any }}

@@ -1,0 +1,1 @@
+{{ add 1 2 3 }} {{ add .Values.replicas 1 }} {{ add1 .Values.half }} {{ sub 10 .Values.replicas }} {{ mul 2 3 4 }} {{ div 7 2 }} {{ mod 7 3 }} {{ max 1 5 3 }} {{ min 4 .Values.neg 9 }} {{ add "5" "x" }} {{ add }} {{ biggest 1 2 }} {{ printf "%T" (add 1 1) }}

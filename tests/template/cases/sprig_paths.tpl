@@ -1,0 +1,1 @@
+{{ base "/a/b/c.txt" }} {{ dir "/a/b/c.txt" }} {{ ext "x/y.tar.gz" }} {{ clean "a//b/../c/." }} {{ isAbs "/x" }} {{ isAbs "x" }} {{ base "" }} {{ dir "x" }} {{ clean "" }} {{ base "/" }} {{ clean "../../a" }} {{ clean "/../a/" }} {{ dir "/" }} {{ base "a/b/" }}

@@ -1,0 +1,1 @@
+{{ typeOf .Values.name }} {{ typeOf .Values.replicas }} {{ typeOf 1 }} {{ typeOf .Values.list }} {{ typeOf .Values.map }} {{ typeOf nil }} {{ kindOf .Values.map }} {{ kindOf .Values.list }} {{ kindOf 1 }} {{ kindOf nil }} {{ kindIs "map" .Values.image }} {{ typeIs "string" .Values.name }} {{ typeOf (add 1 1) }}

@@ -1,0 +1,1 @@
+{{ repeat 3 "ab" }} {{ substr 0 5 .Values.str }} {{ substr 6 -1 .Values.str }} {{ substr -1 3 .Values.str }} {{ trunc 5 .Values.str }} {{ trunc -5 .Values.str }} {{ trunc 50 .Values.str }} {{ "abc" | repeat 2 }}

@@ -1,0 +1,1 @@
+{{ sortAlpha (list "b" "a" "C" 10 2) }} {{ join "," .Values.list }} {{ join "-" .Values.nums }} {{ join "," "single" }} {{ .Values.list | join " + " }} {{ join "," (list 1 nil "x") }} {{ sortAlpha .Values.name }}
