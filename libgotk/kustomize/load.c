@@ -12,6 +12,7 @@
  * err='...'") so messages can be compared with kubectl's.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,57 @@ static void add_resource_doc(json_object *out, json_object *doc)
     json_object_array_add(out, json_object_get(doc));
 }
 
+/* Go's %v of a map[string]string: map[k:v k2:v2], keys sorted. */
+static void go_map(gotk_buf *b, json_object *m)
+{
+    kstrv keys = {0};
+    if (m && json_object_is_type(m, json_type_object)) {
+        json_object_object_foreach(m, k, v) {
+            (void)v;
+            kstrv_push(&keys, k);
+        }
+    }
+    for (size_t i = 1; i < keys.n; i++)
+        for (size_t j = i; j > 0 && strcmp(keys.v[j - 1], keys.v[j]) > 0; j--) {
+            char *t = keys.v[j];
+            keys.v[j] = keys.v[j - 1];
+            keys.v[j - 1] = t;
+        }
+    gotk_buf_puts(b, "map[");
+    for (size_t i = 0; i < keys.n; i++) {
+        json_object *v = json_object_object_get(m, keys.v[i]);
+        gotk_buf_printf(b, "%s%s:%s", i ? " " : "", keys.v[i], v ? json_object_get_string(v) : "");
+    }
+    gotk_buf_puts(b, "]");
+    kstrv_free(&keys);
+}
+
+/* kyaml's GetValidatedMetadata: kind, and a name unless a List. */
+static gotk_err *validate_meta(json_object *d)
+{
+    const char *av = gotk_obj_get_str(d, "apiVersion"), *kind = gotk_obj_get_str(d, "kind");
+    json_object *md = json_object_object_get(d, "metadata");
+    bool no_md = !md || (json_object_is_type(md, json_type_object) && !json_object_object_length(md));
+    if (!(av && *av) && !(kind && *kind) && no_md)
+        return gotk_err_new(GOTK_E_NOTFOUND, "missing Resource metadata");
+    const char *name = gotk_obj_get_str(d, "metadata.name");
+    size_t kl = kind ? strlen(kind) : 0;
+    if (kl && ((kl >= 4 && !strcmp(kind + kl - 4, "List")) || (name && *name)))
+        return NULL;
+    gotk_buf b = {0};
+    const char *ns = gotk_obj_get_str(d, "metadata.namespace");
+    gotk_buf_printf(&b, "{{%s %s} {{%s %s} ", av ? av : "", kind ? kind : "", name ? name : "",
+                    ns ? ns : "");
+    go_map(&b, md ? json_object_object_get(md, "labels") : NULL);
+    gotk_buf_putc(&b, ' ');
+    go_map(&b, md ? json_object_object_get(md, "annotations") : NULL);
+    gotk_buf_puts(&b, "}}");
+    gotk_err *e = gotk_err_new(GOTK_E_NOTFOUND, "missing %s in object %s",
+                               kl ? "metadata.name" : "kind", b.data);
+    gotk_buf_free(&b);
+    return e;
+}
+
 /* Parse a resource stream; Lists become their items. */
 gotk_err *kparse_resources(const char *data, size_t len, const char *source, json_object **docs)
 {
@@ -151,10 +203,17 @@ gotk_err *kparse_resources(const char *data, size_t len, const char *source, jso
     json_object *out = json_object_new_array();
     for (size_t i = 0; i < json_object_array_length(raw); i++) {
         json_object *d = json_object_array_get_idx(raw, i);
-        if (!json_object_is_type(d, json_type_object)) {
+        gotk_err *ve = NULL;
+        if (!json_object_is_type(d, json_type_object))
+            ve = gotk_err_new(GOTK_E_INVALID, "%s: expected a mapping document", source);
+        else if (json_object_object_length(d) == 0)
+            continue;
+        else
+            ve = validate_meta(d);
+        if (ve) {
             json_object_put(raw);
             json_object_put(out);
-            return gotk_err_new(GOTK_E_INVALID, "%s: expected a mapping document", source);
+            return ve;
         }
         add_resource_doc(out, d);
     }
@@ -208,6 +267,54 @@ static json_object *arr(json_object *k, const char *key)
     return a && json_object_is_type(a, json_type_array) ? a : NULL;
 }
 
+/* go-yaml's line for an error: the context line if not the first, else the
+ * problem line if not the first, one more for scanner errors, 0 for none. */
+static unsigned goyaml_line(unsigned problem1, unsigned context1, bool scanner)
+{
+    unsigned line = 0;
+    if (context1 > 1)
+        line = context1 - 1;
+    else if (problem1 > 1)
+        line = problem1 - 1;
+    return line && scanner ? line + 1 : line;
+}
+
+/* Reword a YAML error "rel:LINE:COL: problem (while ... at line L)" as
+ * kustomize's MalformedYAMLError, with go-yaml's line and wording. */
+static gotk_err *malformed(gotk_err *e, const char *rel)
+{
+    const char *msg = gotk_err_msg(e);
+    size_t rl = strlen(rel);
+    unsigned line = 0, col = 0, ctx = 0;
+    int used = 0;
+    if (strncmp(msg, rel, rl) || msg[rl] != ':' ||
+        sscanf(msg + rl + 1, "%u:%u: %n", &line, &col, &used) < 2 || !used)
+        return e;
+    char *problem = gotk_xstrdup(msg + rl + 1 + used);
+    char *paren = strstr(problem, " (while ");
+    bool scanner = strstr(problem, "mapping values are not allowed") ||
+                   strstr(problem, "found character") || strstr(problem, "tab character");
+    if (paren) {
+        const char *at = strstr(paren, " at line ");
+        if (at)
+            sscanf(at + 9, "%u", &ctx);
+        scanner = scanner || !strncmp(paren, " (while scanning", 16);
+        *paren = 0;
+    }
+    if (strstr(problem, "found a tab character"))
+        strcpy(problem, "found character that cannot start any token");
+    unsigned gl = goyaml_line(line, ctx, scanner);
+    char where[32] = "";
+    if (gl)
+        snprintf(where, sizeof where, "line %u: ", gl);
+    gotk_err *n = gotk_err_new(GOTK_E_INVALID, "accumulating resources from '%s': "
+                                               "MalformedYAMLError: yaml: %s%s in File: %s",
+                               rel, where, problem, rel);
+    free(problem);
+    gotk_err_free(e);
+    return n;
+}
+
 /* Append every object in a resource file to m. */
 static gotk_err *accumulate_file(kctx *c, const char *root, const char *rel, kmap *m)
 {
@@ -215,13 +322,15 @@ static gotk_err *accumulate_file(kctx *c, const char *root, const char *rel, kma
     size_t len = 0;
     gotk_err *e = kload_file(c, root, rel, &data, &len, &abs);
     if (e)
-        return e;
+        return gotk_err_wrap(e, "accumulating resources from '%s'", rel);
     json_object *docs = NULL;
     e = kparse_resources(data, len, rel, &docs);
     free(data);
     free(abs);
+    if (e && gotk_err_code_of(e) == GOTK_E_NOTFOUND)
+        return gotk_err_wrap(e, "accumulating resources from '%s'", rel);
     if (e)
-        return e;
+        return malformed(e, rel);
     char *origin = NULL;
     if (c->origin_on) {
         char *p = krel_join(c->origin, rel);
@@ -298,10 +407,13 @@ static gotk_err *accumulate_one(kctx *c, const char *root, const char *rel, kmap
                                  "must resolve to a file'", rel, p);
     } else {
         e = accumulate_file(c, root, rel, m);
-        if (e && strstr(gotk_err_msg(e), "security; ") == gotk_err_msg(e))
-            e = gotk_err_wrap(e, "accumulation err='accumulating resources from '%s'", rel);
-        else if (e && strstr(gotk_err_msg(e), "merging resources from") == gotk_err_msg(e))
-            e = gotk_err_wrap(e, "accumulation err=");
+        if (e && !strstr(gotk_err_msg(e), "MalformedYAMLError")) {
+            gotk_err *w = gotk_err_new(gotk_err_code_of(e), "accumulation err='%s': must build "
+                                       "at directory: '%s': file is not directory",
+                                       gotk_err_msg(e), p);
+            gotk_err_free(e);
+            e = w;
+        }
     }
     free(p);
     return e;
