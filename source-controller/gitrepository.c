@@ -22,6 +22,9 @@
  * same points as Flux's, and summarize.c turns the outcome into Ready, the
  * Events, observedGeneration and the requeue. No Secret value is ever put in a
  * message: the git module's errors never carry them.
+ *
+ * The file reads top down: the reconcile and its step list, the steps, the
+ * notifications, then the helpers the steps use.
  */
 #include "sc.h"
 
@@ -83,95 +86,626 @@ typedef struct {
 
 typedef sc_result (*gitrepo_step)(gitrepo *x);
 
-/* ---- small helpers -------------------------------------------------------- */
+/* Defined below, in reading order. */
+static sc_result run_steps(gitrepo *x);
+static sc_result reconcile_delete(gitrepo *x);
+static gotk_err *add_finalizer(gitrepo *x);
+static bool has_finalizer(gitrepo *x);
+static gotk_duration spec_interval(gitrepo *x);
+static bool read_durations(gitrepo *x);
+static void gitrepo_free(gitrepo *x);
+static gotk_err *finish(gitrepo *x, sc_result r, gotk_result *res);
+static sc_result reconcile_storage(gitrepo *x);
+static sc_result reconcile_source(gitrepo *x);
+static sc_result storage_failed(gitrepo *x, const char *reason, char *msg);
+static gotk_err *copy_include(gitrepo *x, json_object *artifact, const char *from,
+                              const char *to);
+static sc_result reconcile_include(gitrepo *x);
+static bool artifact_up_to_date(gitrepo *x);
+static json_object *observed_include(json_object *spec);
+static void record_artifact(gitrepo *x, const char *rel, const gotk_artifact_info *info);
+static sc_result build_artifact(gitrepo *x);
+static sc_result reconcile_artifact(gitrepo *x);
+static char *short_message(const char *msg);
+static bool failure_recovered(gitrepo *x);
+static void notify(gitrepo *x, sc_result res);
+static char *go_url_error(const char *url);
+static bool check_url(gitrepo *x, const char *url);
+static bool auth_failed(gitrepo *x, const char *msg);
+static void auth_from_secret(gitrepo *x, json_object *secret);
+static bool load_auth(gitrepo *x, const char *url);
+static bool fetch_includes(gitrepo *x);
+static bool includes_differ(json_object *have, json_object *seen);
+static size_t alen(json_object *a);
+static bool content_config_changed(gitrepo *x);
+static bool git_checkout(gitrepo *x, const char *url, bool optimized);
+static char *sparse_dir(json_object *list, size_t i);
+static int sparse_keep(json_object *list, const char *rel);
+static gotk_err *sparse_prune(json_object *list, const char *root, const char *rel);
+static bool apply_sparse_checkout(gitrepo *x);
+static bool verify_signature(gitrepo *x);
+static bool check_provider(gitrepo *x);
+static const char *str(gitrepo *x, const char *path);
+static bool set(const char *s);
+static bool same(const char *a, const char *b);
+static const char *cond_status(json_object *obj, const char *type);
+static int64_t observed_generation(json_object *obj);
+static bool patch_progress(gitrepo *x);
+static void trace_event(gitrepo *x, const char *reason, const char *msg);
+static char *artifact_file(gitrepo *x, json_object *artifact);
+static gotk_err *secure_join(const char *root, const char *rel, char **out);
 
-/* A string from the object, or NULL. */
-static const char *str(gitrepo *x, const char *path)
+/* ---- the reconcile ------------------------------------------------------------- */
+
+/* Reconcile one GitRepository (see the top of the file). */
+gotk_err *sc_gitrepository_reconcile(gotk_controller *c, const char *ns, const char *name,
+                                     gotk_result *res, void *ud)
 {
-    return gotk_obj_get_str(x->obj, path);
+    json_object *obj = gotk_informer_get(gotk_controller_informer(c), ns, name);
+    if (!obj)
+        return NULL;
+    gitrepo x = {.c = c, .kube = gotk_controller_kube(c), .st = ud, .obj = obj};
+    x.lc = (gotk_log_ctx){.controller = "gitrepository", .name = name, .namespace_ = ns};
+    x.old = gotk_obj_copy(obj);
+    json_object *status = gotk_obj_get(obj, "status", NULL);
+    x.written = status ? gotk_obj_copy(status) : NULL;
+    if (!gotk_obj_getp(obj, "status.observedGeneration"))
+        gotk_err_free(gotk_obj_setp(obj, "status.observedGeneration", json_object_new_int64(-1)));
+    sc_result r = SC_RESULT_EMPTY;
+    gotk_err *e = NULL;
+    if (gotk_obj_getp(obj, "metadata.deletionTimestamp")) {
+        r = reconcile_delete(&x);
+    } else if (!has_finalizer(&x) && (e = add_finalizer(&x))) {
+        gitrepo_free(&x);
+        return e;
+    } else if (json_object_get_boolean(gotk_obj_getp(obj, "spec.suspend"))) {
+        gotk_log(GOTK_LOG_INFO, &x.lc, "reconciliation is suspended for this object",
+                 (char *)NULL);
+    } else if (read_durations(&x)) {
+        r = run_steps(&x);
+    }
+    if (!x.interval) /* not read on these paths, yet the result check needs it */
+        x.interval = spec_interval(&x);
+    e = finish(&x, r, res);
+    gitrepo_free(&x);
+    return e;
 }
 
-/* Is the string set and not empty? */
-static bool set(const char *s)
+/* The steps, in the order they run. */
+static const struct {
+    const char *name;
+    gitrepo_step run;
+} steps[] = {
+    {"reconcileStorage", reconcile_storage},
+    {"reconcileSource", reconcile_source},
+    {"reconcileInclude", reconcile_include},
+    {"reconcileArtifact", reconcile_artifact},
+};
+
+/* Run the steps (Flux's reconcile): progress first, then each step in turn. */
+static sc_result run_steps(gitrepo *x)
 {
-    return s && *s;
+    sc_progressive_status(x->obj, false, "Progressing", "reconciliation in progress");
+    int64_t gen = json_object_get_int64(gotk_obj_getp(x->obj, "metadata.generation"));
+    int64_t seen = observed_generation(x->obj);
+    json_object *ann = gotk_obj_getp(x->obj, "metadata.annotations"), *req = NULL;
+    json_object_object_get_ex(ann, SC_REQUESTED_AT, &req);
+    const char *handled = str(x, "status.lastHandledReconcileAt");
+    if (gen != seen) {
+        sc_progressive_status(x->obj, false, "Progressing",
+                              "processing object: new generation %lld -> %lld", (long long)seen,
+                              (long long)gen);
+        if (!patch_progress(x))
+            return SC_RESULT_EMPTY;
+    } else if (req && !same(json_object_get_string(req), handled) && !patch_progress(x)) {
+        return SC_RESULT_EMPTY;
+    }
+    char *prefix = gotk_xasprintf("gitrepository-%s-%s", str(x, "metadata.namespace"),
+                                  str(x, "metadata.name"));
+    gotk_err *e = gotk_file_temp_dir(prefix, &x->dir);
+    free(prefix);
+    if (e) {
+        char *m = gotk_xasprintf("failed to create temporary working directory: %s",
+                                 gotk_err_msg(e));
+        gotk_err_free(e);
+        return storage_failed(x, "DirCreationFailed", m);
+    }
+    gotk_cond_delete(x->obj, STORAGE_FAILED);
+    sc_result res = SC_RESULT_EMPTY;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        sc_result r = steps[i].run(x);
+        if (r == SC_RESULT_REQUEUE)
+            return r;
+        if (x->err.kind != SC_ERR_NONE) {
+            res = r;
+            break;
+        }
+        res = res == SC_RESULT_EMPTY ? r : r == SC_RESULT_EMPTY ? res
+                                       : (res == SC_RESULT_REQUEUE ? res : r);
+    }
+    notify(x, res);
+    return res;
 }
 
-/* Equal strings, NULL equal to NULL only. */
-static bool same(const char *a, const char *b)
+/* Summarize, write status and metrics, and tell the runtime when to return. */
+static gotk_err *finish(gitrepo *x, sc_result r, gotk_result *res)
 {
-    return (!a && !b) || (a && b && !strcmp(a, b));
+    bool deleting = gotk_obj_getp(x->obj, "metadata.deletionTimestamp") != NULL;
+    sc_error_report(x->kube, x->obj, &x->err, &x->lc);
+    sc_record_reconcile_request(x->obj);
+    gotk_err *e = sc_finish(x->obj, r, &x->err, x->interval, &ready_conditions, res);
+    gotk_err *pe = sc_patch_status(x->kube, x->obj, &x->written, deleting);
+    if (pe && !e)
+        e = pe;
+    else
+        gotk_err_free(pe);
+    gotk_metrics *m = gotk_controller_metrics(x->c);
+    const char *ready = gotk_obj_get_str(gotk_cond_get(x->obj, GOTK_COND_READY), "status");
+    gotk_metrics_record_ready(m, KIND, x->lc.namespace_, x->lc.name, ready ? ready : "Unknown");
+    gotk_metrics_record_suspend(m, KIND, x->lc.namespace_, x->lc.name,
+                                json_object_get_boolean(gotk_obj_getp(x->obj, "spec.suspend")));
+    return e;
 }
 
-/* Status of a condition, or "" when absent. */
-static const char *cond_status(json_object *obj, const char *type)
+/* reconcileDelete: every artifact of the object removed, then the finalizer. */
+static sc_result reconcile_delete(gitrepo *x)
 {
-    const char *s = gotk_obj_get_str(gotk_cond_get(obj, type), "status");
-    return s ? s : "";
-}
-
-/* status.observedGeneration, -1 when unset (the CRD's default). */
-static int64_t observed_generation(json_object *obj)
-{
-    json_object *g = gotk_obj_getp(obj, "status.observedGeneration");
-    return g ? json_object_get_int64(g) : -1;
-}
-
-/* Intermediate status write; a failure becomes the reconcile's error. */
-static bool patch_progress(gitrepo *x)
-{
-    gotk_err *e = sc_patch_status(x->kube, x->obj, &x->written, false);
-    if (!e)
-        return true;
-    sc_error_set(&x->err, SC_ERR_GENERIC, "PatchOperationFailed", "%s", gotk_err_msg(e));
+    const char *ns = str(x, "metadata.namespace"), *name = str(x, "metadata.name");
+    char *rel = gotk_artifact_path(KIND, ns, name, "");
+    char *dir = gotk_xasprintf("%s/%s", x->st->path, rel);
+    struct stat sb;
+    bool existed = stat(dir, &sb) == 0;
+    free(dir);
+    free(rel);
+    gotk_err *e = gotk_artifact_remove_all(x->st->path, KIND, ns, name);
+    if (e) {
+        sc_error_set(&x->err, SC_ERR_GENERIC, "GarbageCollectionFailed",
+                     "garbage collection for deleted resource failed: %s", gotk_err_msg(e));
+        gotk_err_free(e);
+        return SC_RESULT_EMPTY;
+    }
+    if (existed)
+        trace_event(x, "GarbageCollectionSucceeded",
+                    "garbage collected artifacts for deleted resource");
+    gotk_obj_delp(x->obj, "status.artifact");
+    json_object *fins = gotk_obj_getp(x->obj, "metadata.finalizers");
+    json_object *keep = json_object_new_array();
+    for (size_t i = 0; i < alen(fins); i++) {
+        const char *f = json_object_get_string(json_object_array_get_idx(fins, i));
+        if (strcmp(f, SC_FINALIZER))
+            json_object_array_add(keep, json_object_new_string(f));
+    }
+    json_object *patch = json_object_new_object(), *meta = json_object_new_object();
+    json_object_object_add(meta, "finalizers", alen(keep) ? keep : NULL);
+    if (!alen(keep))
+        json_object_put(keep);
+    json_object_object_add(patch, "metadata", meta);
+    gotk_kube_ref ref = {str(x, "apiVersion"), KIND, ns, name};
+    e = gotk_kube_patch(x->kube, &ref, GOTK_KUBE_PATCH_MERGE, patch, NULL, NULL);
+    json_object_put(patch);
+    if (e && gotk_err_code_of(e) != GOTK_E_NOTFOUND)
+        sc_error_set(&x->err, SC_ERR_GENERIC, "PatchOperationFailed",
+                     "removing the finalizer: %s", gotk_err_msg(e));
     gotk_err_free(e);
+    return SC_RESULT_EMPTY;
+}
+
+/* Add finalizers.fluxcd.io (merge patch of metadata.finalizers). */
+static gotk_err *add_finalizer(gitrepo *x)
+{
+    json_object *fins = gotk_obj_getp(x->obj, "metadata.finalizers");
+    json_object *list = json_object_is_type(fins, json_type_array) ? gotk_obj_copy(fins)
+                                                                    : json_object_new_array();
+    json_object_array_add(list, json_object_new_string(SC_FINALIZER));
+    json_object *patch = json_object_new_object(), *meta = json_object_new_object();
+    json_object_object_add(meta, "finalizers", gotk_obj_copy(list));
+    json_object_object_add(patch, "metadata", meta);
+    gotk_kube_ref ref = {str(x, "apiVersion"), KIND, str(x, "metadata.namespace"),
+                         str(x, "metadata.name")};
+    gotk_err *e = gotk_kube_patch(x->kube, &ref, GOTK_KUBE_PATCH_MERGE, patch, NULL, NULL);
+    json_object_put(patch);
+    gotk_err_free(gotk_obj_setp(x->obj, "metadata.finalizers", list));
+    return e ? gotk_err_wrap(e, "adding the finalizer") : NULL;
+}
+
+/* Does the object carry our finalizer? */
+static bool has_finalizer(gitrepo *x)
+{
+    json_object *fins = gotk_obj_getp(x->obj, "metadata.finalizers");
+    for (size_t i = 0; i < alen(fins); i++)
+        if (!strcmp(json_object_get_string(json_object_array_get_idx(fins, i)), SC_FINALIZER))
+            return true;
     return false;
 }
 
-/* A Normal Event that Flux records as a trace (a Kubernetes Event only), logged too. */
-static void trace_event(gitrepo *x, const char *reason, const char *msg)
+/* spec.interval, or 0 when it is missing or invalid. */
+static gotk_duration spec_interval(gitrepo *x)
 {
-    gotk_log(GOTK_LOG_INFO, &x->lc, msg, (char *)NULL);
-    gotk_event_record(x->kube, x->obj, SC_CONTROLLER, false, reason, msg, NULL);
+    const char *iv = str(x, "spec.interval");
+    gotk_duration d = 0;
+    gotk_err *e = gotk_duration_parse(iv ? iv : "", &d);
+    if (!e)
+        return d;
+    gotk_err_free(e);
+    return 0;
 }
 
-/* The artifact's file in storage, or NULL. */
-static char *artifact_file(gitrepo *x, json_object *artifact)
+/* Parse spec.interval and spec.timeout (60s when unset); false stalls. */
+static bool read_durations(gitrepo *x)
 {
-    return gotk_artifact_local_path(x->st->path, gotk_obj_get_str(artifact, "path"));
+    const char *iv = str(x, "spec.interval"), *to = str(x, "spec.timeout");
+    gotk_err *e = gotk_duration_parse(iv ? iv : "", &x->interval);
+    if (!e)
+        e = gotk_duration_parse(to ? to : "60s", &x->timeout);
+    if (!e && x->interval <= 0)
+        e = gotk_err_new(GOTK_E_INVALID, "spec.interval must be positive");
+    if (!e)
+        return true;
+    sc_error_set(&x->err, SC_ERR_STALLING, "InvalidSpec", "%s", gotk_err_msg(e));
+    gotk_err_free(e);
+    x->interval = 0;
+    return false;
 }
 
-/* Join `rel` under `root` without leaving it: `..` stops at the root and no
- * component may be a symlink (as securejoin keeps a path inside its root). */
-static gotk_err *secure_join(const char *root, const char *rel, char **out)
+/* Free what a reconcile held. */
+static void gitrepo_free(gitrepo *x)
 {
-    gotk_buf b = {0};
-    gotk_buf_puts(&b, root);
-    size_t root_len = b.len;
-    const char *p = rel;
-    while (*p) {
-        size_t n = strcspn(p, "/");
-        if (n == 2 && !strncmp(p, "..", 2)) {
-            while (b.len > root_len && b.data[b.len - 1] != '/')
-                b.len--;
-            if (b.len > root_len)
-                b.len--;
-            b.data[b.len] = '\0';
-        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
-            gotk_buf_putc(&b, '/');
-            gotk_buf_append(&b, p, n);
-            struct stat sb;
-            if (lstat(b.data, &sb) == 0 && S_ISLNK(sb.st_mode)) {
-                gotk_buf_free(&b);
-                return gotk_err_new(GOTK_E_INVALID, "path '%s' goes through a symlink", rel);
-            }
+    if (x->dir)
+        gotk_err_free(gotk_file_remove_all(x->dir));
+    free(x->dir);
+    if (x->have_commit)
+        gotk_git_result_free(&x->commit);
+    for (size_t i = 0; i < x->nbufs; i++)
+        free(x->secret_bufs[i]);
+    sc_error_clear(&x->err);
+    json_object_put(x->includes);
+    json_object_put(x->written);
+    json_object_put(x->old);
+    json_object_put(x->obj);
+}
+
+/* ---- the steps ------------------------------------------------------------------ */
+
+/* reconcileStorage: garbage collection, a vanished or corrupt artifact
+ * forgotten, the URL refreshed. */
+static sc_result reconcile_storage(gitrepo *x)
+{
+    json_object *artifact = gotk_obj_getp(x->obj, "status.artifact");
+    bool missing = false;
+    if (artifact) {
+        size_t deleted = 0;
+        gotk_err_free(gotk_artifact_gc(x->st->path, gotk_obj_get_str(artifact, "path"),
+                                       x->st->retention_records, x->st->retention_ttl, &deleted));
+        if (deleted > 0) {
+            char *m = gotk_xasprintf("garbage collected %zu artifacts", deleted);
+            trace_event(x, "GarbageCollectionSucceeded", m);
+            free(m);
         }
-        p += n;
-        while (*p == '/')
-            p++;
+        char *file = artifact_file(x, artifact);
+        struct stat sb;
+        missing = !file || stat(file, &sb) != 0;
+        gotk_err *e = missing ? NULL
+                              : gotk_artifact_verify_file(file, gotk_obj_get_str(artifact, "digest"));
+        if (e) {
+            char *m = gotk_xasprintf("failed to verify integrity of artifact: %s", gotk_err_msg(e));
+            gotk_event_record(x->kube, x->obj, SC_CONTROLLER, true, "ArtifactVerificationFailed",
+                              m, NULL);
+            free(m);
+            gotk_err_free(e);
+            unlink(file);
+            missing = true;
+        }
+        free(file);
+        if (missing)
+            gotk_obj_delp(x->obj, "status.artifact");
     }
-    *out = gotk_buf_steal(&b);
-    return NULL;
+    artifact = gotk_obj_getp(x->obj, "status.artifact");
+    if (!artifact) {
+        sc_progressive_status(x->obj, true, "Progressing", "building artifact%s",
+                              missing ? ": disappeared from storage" : "");
+        gotk_cond_delete(x->obj, ARTIFACT_IN_STORAGE);
+        return patch_progress(x) ? SC_RESULT_SUCCESS : SC_RESULT_EMPTY;
+    }
+    char *url = gotk_artifact_url(x->st->adv_addr, gotk_obj_get_str(artifact, "path"));
+    json_object_object_add(artifact, "url", json_object_new_string(url));
+    free(url);
+    return SC_RESULT_SUCCESS;
+}
+
+/* reconcileSource: URL, Secret and includes checked, the reference checked
+ * out, and what changed marked on the object. */
+static sc_result reconcile_source(gitrepo *x)
+{
+    if (!strcmp(cond_status(x->obj, SOURCE_VERIFIED), "False"))
+        gotk_cond_delete(x->obj, SOURCE_VERIFIED);
+    const char *url = str(x, "spec.url");
+    if (!url)
+        url = "";
+    if (!check_url(x, url) || !check_provider(x) || !load_auth(x, url) || !fetch_includes(x))
+        return SC_RESULT_EMPTY;
+    json_object *seen = gotk_obj_getp(x->obj, "status.includedArtifacts");
+    if (includes_differ(x->includes, seen)) {
+        const char *msg = "included artifacts differ from last observed includes";
+        if (seen)
+            sc_cond_mark(x->obj, ARTIFACT_OUTDATED, "True", "IncludeChange", "%s", msg);
+        sc_progressive_status(x->obj, true, "Progressing", "building artifact: %s", msg);
+        if (!patch_progress(x))
+            return SC_RESULT_EMPTY;
+    }
+    gotk_cond_delete(x->obj, ARTIFACT_OUTDATED);
+    if (!git_checkout(x, url, true))
+        return SC_RESULT_EMPTY;
+    if (!x->concrete) {
+        if (!content_config_changed(x)) {
+            sc_error_set(&x->err, SC_ERR_GENERIC, "GitOperationSucceeded",
+                         "no changes since last reconciliation: observed revision '%s'",
+                         x->commit.revision);
+            x->err.ignore = true;
+            x->err.log = true;
+            x->err.warning = false;
+            gotk_cond_delete(x->obj, FETCH_FAILED);
+            sc_cond_mark(x->obj, ARTIFACT_IN_STORAGE, "True", "Succeeded",
+                         "stored artifact for revision '%s'", x->commit.revision);
+            return SC_RESULT_EMPTY;
+        }
+        if (!git_checkout(x, url, false))
+            return SC_RESULT_EMPTY;
+    }
+    gotk_cond_delete(x->obj, FETCH_FAILED);
+    if (!apply_sparse_checkout(x) || !verify_signature(x))
+        return SC_RESULT_EMPTY;
+    if (!same(str(x, "status.artifact.revision"), x->commit.revision)) {
+        if (gotk_obj_getp(x->obj, "status.artifact"))
+            sc_cond_mark(x->obj, ARTIFACT_OUTDATED, "True", "NewRevision",
+                         "new upstream revision '%s'", x->commit.revision);
+        sc_progressive_status(x->obj, true, "Progressing",
+                              "building artifact: new upstream revision '%s'", x->commit.revision);
+        if (!patch_progress(x))
+            return SC_RESULT_EMPTY;
+    }
+    return SC_RESULT_SUCCESS;
+}
+
+/* StorageOperationFailed=True with a generic error. */
+static sc_result storage_failed(gitrepo *x, const char *reason, char *msg)
+{
+    sc_error_set(&x->err, SC_ERR_GENERIC, reason, "%s", msg);
+    free(msg);
+    sc_cond_mark(x->obj, STORAGE_FAILED, "True", x->err.reason, "%s", x->err.message);
+    return SC_RESULT_EMPTY;
+}
+
+/* Unpack one included artifact and move its fromPath to `to` in the checkout. */
+static gotk_err *copy_include(gitrepo *x, json_object *artifact, const char *from,
+                              const char *to)
+{
+    char *file = artifact_file(x, artifact), *unpack = NULL, *src = NULL;
+    gotk_err *e = file ? gotk_file_temp_dir("gotk-include", &unpack)
+                       : gotk_err_new(GOTK_E_INVALID, "invalid artifact path");
+    if (!e)
+        e = gotk_artifact_extract(file, unpack);
+    if (!e)
+        e = secure_join(unpack, from, &src);
+    if (!e) {
+        char *parent = gotk_xstrdup(to);
+        *strrchr(parent, '/') = '\0';
+        e = gotk_file_mkdir_all(parent, 0755);
+        free(parent);
+    }
+    if (!e && rename(src, to) != 0)
+        e = gotk_err_errno(errno, "rename %s %s", from, to);
+    if (unpack)
+        gotk_err_free(gotk_file_remove_all(unpack));
+    free(src);
+    free(unpack);
+    free(file);
+    return e;
+}
+
+/* reconcileInclude: each included artifact's fromPath copied to its toPath. */
+static sc_result reconcile_include(gitrepo *x)
+{
+    json_object *incl = gotk_obj_getp(x->obj, "spec.include");
+    for (size_t i = 0; i < alen(incl); i++) {
+        json_object *in = json_object_array_get_idx(incl, i);
+        const char *name = gotk_obj_get_str(in, "repository.name");
+        const char *from = gotk_obj_get_str(in, "fromPath");
+        const char *to = gotk_obj_get_str(in, "toPath");
+        if (!set(to))
+            to = name ? name : "";
+        char *dest = NULL;
+        gotk_err *e = secure_join(x->dir, to, &dest);
+        if (e) {
+            char *m = gotk_xasprintf("path calculation for include '%s' failed: %s", name,
+                                     gotk_err_msg(e));
+            gotk_err_free(e);
+            return storage_failed(x, "IllegalPath", m);
+        }
+        e = copy_include(x, json_object_array_get_idx(x->includes, i), from ? from : "", dest);
+        free(dest);
+        if (e) {
+            char *m = gotk_xasprintf("failed to copy '%s' include from %s to %s: %s", name,
+                                     from ? from : "", to, gotk_err_msg(e));
+            gotk_err_free(e);
+            return storage_failed(x, "CopyFailure", m);
+        }
+    }
+    gotk_cond_delete(x->obj, INCLUDE_UNAVAILABLE);
+    return SC_RESULT_SUCCESS;
+}
+
+/* Is the stored artifact the one the spec and the revision ask for? */
+static bool artifact_up_to_date(gitrepo *x)
+{
+    return same(str(x, "status.artifact.revision"), x->commit.revision) &&
+           !includes_differ(x->includes, gotk_obj_getp(x->obj, "status.includedArtifacts")) &&
+           !content_config_changed(x);
+}
+
+/* spec.include entries as status.observedInclude holds them. */
+static json_object *observed_include(json_object *spec)
+{
+    json_object *out = json_object_new_array();
+    for (size_t i = 0; i < alen(spec); i++) {
+        json_object *in = json_object_array_get_idx(spec, i), *o = json_object_new_object();
+        json_object *repo = json_object_new_object();
+        const char *name = gotk_obj_get_str(in, "repository.name");
+        json_object_object_add(repo, "name", json_object_new_string(name ? name : ""));
+        json_object_object_add(o, "repository", repo);
+        const char *keys[] = {"fromPath", "toPath"};
+        for (size_t k = 0; k < 2; k++)
+            if (set(gotk_obj_get_str(in, keys[k])))
+                json_object_object_add(o, keys[k],
+                                       json_object_new_string(gotk_obj_get_str(in, keys[k])));
+        json_object_array_add(out, o);
+    }
+    return out;
+}
+
+/* Record the new artifact and what it was built from. */
+static void record_artifact(gitrepo *x, const char *rel, const gotk_artifact_info *info)
+{
+    char now[32], *url = gotk_artifact_url(x->st->adv_addr, rel);
+    gotk_now_rfc3339(now);
+    json_object *a = json_object_new_object();
+    json_object_object_add(a, "path", json_object_new_string(rel));
+    json_object_object_add(a, "url", json_object_new_string(url));
+    json_object_object_add(a, "revision", json_object_new_string(x->commit.revision));
+    json_object_object_add(a, "digest", json_object_new_string(info->digest));
+    json_object_object_add(a, "lastUpdateTime", json_object_new_string(now));
+    json_object_object_add(a, "size", json_object_new_int64(info->size));
+    free(url);
+    json_object *status = gotk_obj_get(x->obj, "status", NULL);
+    json_object_object_add(status, "artifact", a);
+    const char *drop[] = {"includedArtifacts", "observedIgnore", "observedRecurseSubmodules",
+                          "observedInclude", "observedSparseCheckout"};
+    for (size_t i = 0; i < 5; i++)
+        json_object_object_del(status, drop[i]);
+    if (alen(x->includes))
+        json_object_object_add(status, "includedArtifacts", gotk_obj_copy(x->includes));
+    if (str(x, "spec.ignore"))
+        json_object_object_add(status, "observedIgnore",
+                               json_object_new_string(str(x, "spec.ignore")));
+    if (json_object_get_boolean(gotk_obj_getp(x->obj, "spec.recurseSubmodules")))
+        json_object_object_add(status, "observedRecurseSubmodules", json_object_new_boolean(1));
+    json_object *incl = gotk_obj_getp(x->obj, "spec.include");
+    if (alen(incl))
+        json_object_object_add(status, "observedInclude", observed_include(incl));
+    json_object *sparse = gotk_obj_getp(x->obj, "spec.sparseCheckout");
+    if (alen(sparse))
+        json_object_object_add(status, "observedSparseCheckout", gotk_obj_copy(sparse));
+}
+
+/* Archive the checkout into storage. */
+static sc_result build_artifact(gitrepo *x)
+{
+    char *file = gotk_xasprintf("%s.tar.gz", x->commit.commit);
+    char *rel = gotk_artifact_path(KIND, str(x, "metadata.namespace"), str(x, "metadata.name"),
+                                   file);
+    char *dest = gotk_artifact_local_path(x->st->path, rel);
+    char *dir = gotk_xstrdup(dest);
+    *strrchr(dir, '/') = '\0';
+    free(file);
+    sc_result r = SC_RESULT_SUCCESS;
+    gotk_ignore *ign = NULL;
+    gotk_artifact_info info;
+    gotk_err *e = gotk_file_mkdir_all(dir, 0755);
+    if (e) {
+        r = storage_failed(x, "DirCreationFailed",
+                           gotk_xasprintf("failed to create artifact directory: %s", gotk_err_msg(e)));
+    } else if ((e = gotk_ignore_load_dir(x->dir, str(x, "spec.ignore"), &ign))) {
+        sc_error_set(&x->err, SC_ERR_GENERIC, "SourceIgnoreError",
+                     "failed to load source ignore patterns from repository: %s", gotk_err_msg(e));
+        r = SC_RESULT_EMPTY;
+    } else if ((e = gotk_artifact_archive(x->dir, ign, dest, &info))) {
+        r = storage_failed(x, "ArchiveOperationFailed",
+                           gotk_xasprintf("unable to archive artifact to storage: %s", gotk_err_msg(e)));
+    } else {
+        record_artifact(x, rel, &info);
+        gotk_cond_delete(x->obj, STORAGE_FAILED);
+    }
+    gotk_err_free(e);
+    gotk_ignore_free(ign);
+    free(dir);
+    free(dest);
+    free(rel);
+    return r;
+}
+
+/* reconcileArtifact: a new artifact unless the stored one is up to date. */
+static sc_result reconcile_artifact(gitrepo *x)
+{
+    sc_result r = SC_RESULT_SUCCESS;
+    if (artifact_up_to_date(x)) {
+        char *m = gotk_xasprintf("artifact up-to-date with remote revision: '%s'",
+                                 str(x, "status.artifact.revision"));
+        trace_event(x, "ArtifactUpToDate", m);
+        free(m);
+    } else {
+        r = build_artifact(x);
+    }
+    if (artifact_up_to_date(x)) {
+        gotk_cond_delete(x->obj, ARTIFACT_OUTDATED);
+        sc_cond_mark(x->obj, ARTIFACT_IN_STORAGE, "True", "Succeeded",
+                     "stored artifact for revision '%s'", str(x, "status.artifact.revision"));
+    }
+    return r;
+}
+
+/* ---- notifications ---------------------------------------------------------------- */
+
+/* The commit's subject, cut at 50 characters as Flux's ShortMessage. */
+static char *short_message(const char *msg)
+{
+    size_t line = strcspn(msg, "\n"), runes = 0, i = 0;
+    for (; i < line; i++) {
+        if (((unsigned char)msg[i] & 0xC0) != 0x80 && runes++ == 50)
+            break;
+    }
+    return i < line ? gotk_xasprintf("%.*s...", (int)i, msg) : gotk_xstrndup(msg, line);
+}
+
+/* FailureRecovery: a failure condition was there before and none is now. */
+static bool failure_recovered(gitrepo *x)
+{
+    int before = 0;
+    for (const char *const *t = fail_types; *t; t++) {
+        if (gotk_cond_get(x->old, *t))
+            before++;
+        if (gotk_cond_get(x->obj, *t))
+            return false;
+    }
+    return before > 0;
+}
+
+/* Flux's notify: NewArtifact for a new digest, Succeeded after a recovery. */
+static void notify(gitrepo *x, sc_result res)
+{
+    json_object *art = gotk_obj_getp(x->obj, "status.artifact");
+    bool ok = x->err.kind == SC_ERR_NONE && res == SC_RESULT_SUCCESS;
+    bool noop = x->err.kind == SC_ERR_GENERIC && x->err.ignore && res == SC_RESULT_EMPTY;
+    if (!art || !x->have_commit || !(ok || noop))
+        return;
+    const char *rev = gotk_obj_get_str(art, "revision");
+    const char *digest = gotk_obj_get_str(art, "digest");
+    char *subject = x->concrete && x->commit.message ? short_message(x->commit.message)
+                                                      : gotk_xstrdup(x->commit.revision);
+    char *msg = gotk_xasprintf("stored artifact for commit '%s'", subject);
+    free(subject);
+    json_object *ann = json_object_new_object();
+    json_object_object_add(ann, SC_GROUP "/revision", json_object_new_string(rev ? rev : ""));
+    json_object_object_add(ann, SC_GROUP "/digest", json_object_new_string(digest ? digest : ""));
+    const char *reason = NULL;
+    if (!same(gotk_obj_get_str(x->old, "status.artifact.digest"), digest))
+        reason = "NewArtifact";
+    else if (failure_recovered(x))
+        reason = "Succeeded";
+    if (reason) {
+        gotk_event_record(x->kube, x->obj, SC_CONTROLLER, false, reason, msg, ann);
+        gotk_log(GOTK_LOG_INFO, &x->lc, msg, (char *)NULL);
+    }
+    json_object_put(ann);
+    free(msg);
 }
 
 /* ---- URL and Secret --------------------------------------------------------- */
@@ -586,564 +1120,94 @@ static bool check_provider(gitrepo *x)
     return false;
 }
 
-/* ---- the steps ------------------------------------------------------------------ */
+/* ---- small helpers -------------------------------------------------------- */
 
-/* reconcileStorage: garbage collection, a vanished or corrupt artifact
- * forgotten, the URL refreshed. */
-static sc_result reconcile_storage(gitrepo *x)
+/* A string from the object, or NULL. */
+static const char *str(gitrepo *x, const char *path)
 {
-    json_object *artifact = gotk_obj_getp(x->obj, "status.artifact");
-    bool missing = false;
-    if (artifact) {
-        size_t deleted = 0;
-        gotk_err_free(gotk_artifact_gc(x->st->path, gotk_obj_get_str(artifact, "path"),
-                                       x->st->retention_records, x->st->retention_ttl, &deleted));
-        if (deleted > 0) {
-            char *m = gotk_xasprintf("garbage collected %zu artifacts", deleted);
-            trace_event(x, "GarbageCollectionSucceeded", m);
-            free(m);
-        }
-        char *file = artifact_file(x, artifact);
-        struct stat sb;
-        missing = !file || stat(file, &sb) != 0;
-        gotk_err *e = missing ? NULL
-                              : gotk_artifact_verify_file(file, gotk_obj_get_str(artifact, "digest"));
-        if (e) {
-            char *m = gotk_xasprintf("failed to verify integrity of artifact: %s", gotk_err_msg(e));
-            gotk_event_record(x->kube, x->obj, SC_CONTROLLER, true, "ArtifactVerificationFailed",
-                              m, NULL);
-            free(m);
-            gotk_err_free(e);
-            unlink(file);
-            missing = true;
-        }
-        free(file);
-        if (missing)
-            gotk_obj_delp(x->obj, "status.artifact");
-    }
-    artifact = gotk_obj_getp(x->obj, "status.artifact");
-    if (!artifact) {
-        sc_progressive_status(x->obj, true, "Progressing", "building artifact%s",
-                              missing ? ": disappeared from storage" : "");
-        gotk_cond_delete(x->obj, ARTIFACT_IN_STORAGE);
-        return patch_progress(x) ? SC_RESULT_SUCCESS : SC_RESULT_EMPTY;
-    }
-    char *url = gotk_artifact_url(x->st->adv_addr, gotk_obj_get_str(artifact, "path"));
-    json_object_object_add(artifact, "url", json_object_new_string(url));
-    free(url);
-    return SC_RESULT_SUCCESS;
+    return gotk_obj_get_str(x->obj, path);
 }
 
-/* reconcileSource: URL, Secret and includes checked, the reference checked
- * out, and what changed marked on the object. */
-static sc_result reconcile_source(gitrepo *x)
+/* Is the string set and not empty? */
+static bool set(const char *s)
 {
-    if (!strcmp(cond_status(x->obj, SOURCE_VERIFIED), "False"))
-        gotk_cond_delete(x->obj, SOURCE_VERIFIED);
-    const char *url = str(x, "spec.url");
-    if (!url)
-        url = "";
-    if (!check_url(x, url) || !check_provider(x) || !load_auth(x, url) || !fetch_includes(x))
-        return SC_RESULT_EMPTY;
-    json_object *seen = gotk_obj_getp(x->obj, "status.includedArtifacts");
-    if (includes_differ(x->includes, seen)) {
-        const char *msg = "included artifacts differ from last observed includes";
-        if (seen)
-            sc_cond_mark(x->obj, ARTIFACT_OUTDATED, "True", "IncludeChange", "%s", msg);
-        sc_progressive_status(x->obj, true, "Progressing", "building artifact: %s", msg);
-        if (!patch_progress(x))
-            return SC_RESULT_EMPTY;
-    }
-    gotk_cond_delete(x->obj, ARTIFACT_OUTDATED);
-    if (!git_checkout(x, url, true))
-        return SC_RESULT_EMPTY;
-    if (!x->concrete) {
-        if (!content_config_changed(x)) {
-            sc_error_set(&x->err, SC_ERR_GENERIC, "GitOperationSucceeded",
-                         "no changes since last reconciliation: observed revision '%s'",
-                         x->commit.revision);
-            x->err.ignore = true;
-            x->err.log = true;
-            x->err.warning = false;
-            gotk_cond_delete(x->obj, FETCH_FAILED);
-            sc_cond_mark(x->obj, ARTIFACT_IN_STORAGE, "True", "Succeeded",
-                         "stored artifact for revision '%s'", x->commit.revision);
-            return SC_RESULT_EMPTY;
-        }
-        if (!git_checkout(x, url, false))
-            return SC_RESULT_EMPTY;
-    }
-    gotk_cond_delete(x->obj, FETCH_FAILED);
-    if (!apply_sparse_checkout(x) || !verify_signature(x))
-        return SC_RESULT_EMPTY;
-    if (!same(str(x, "status.artifact.revision"), x->commit.revision)) {
-        if (gotk_obj_getp(x->obj, "status.artifact"))
-            sc_cond_mark(x->obj, ARTIFACT_OUTDATED, "True", "NewRevision",
-                         "new upstream revision '%s'", x->commit.revision);
-        sc_progressive_status(x->obj, true, "Progressing",
-                              "building artifact: new upstream revision '%s'", x->commit.revision);
-        if (!patch_progress(x))
-            return SC_RESULT_EMPTY;
-    }
-    return SC_RESULT_SUCCESS;
+    return s && *s;
 }
 
-/* StorageOperationFailed=True with a generic error. */
-static sc_result storage_failed(gitrepo *x, const char *reason, char *msg)
+/* Equal strings, NULL equal to NULL only. */
+static bool same(const char *a, const char *b)
 {
-    sc_error_set(&x->err, SC_ERR_GENERIC, reason, "%s", msg);
-    free(msg);
-    sc_cond_mark(x->obj, STORAGE_FAILED, "True", x->err.reason, "%s", x->err.message);
-    return SC_RESULT_EMPTY;
+    return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-/* Unpack one included artifact and move its fromPath to `to` in the checkout. */
-static gotk_err *copy_include(gitrepo *x, json_object *artifact, const char *from,
-                              const char *to)
+/* Status of a condition, or "" when absent. */
+static const char *cond_status(json_object *obj, const char *type)
 {
-    char *file = artifact_file(x, artifact), *unpack = NULL, *src = NULL;
-    gotk_err *e = file ? gotk_file_temp_dir("gotk-include", &unpack)
-                       : gotk_err_new(GOTK_E_INVALID, "invalid artifact path");
-    if (!e)
-        e = gotk_artifact_extract(file, unpack);
-    if (!e)
-        e = secure_join(unpack, from, &src);
-    if (!e) {
-        char *parent = gotk_xstrdup(to);
-        *strrchr(parent, '/') = '\0';
-        e = gotk_file_mkdir_all(parent, 0755);
-        free(parent);
-    }
-    if (!e && rename(src, to) != 0)
-        e = gotk_err_errno(errno, "rename %s %s", from, to);
-    if (unpack)
-        gotk_err_free(gotk_file_remove_all(unpack));
-    free(src);
-    free(unpack);
-    free(file);
-    return e;
+    const char *s = gotk_obj_get_str(gotk_cond_get(obj, type), "status");
+    return s ? s : "";
 }
 
-/* reconcileInclude: each included artifact's fromPath copied to its toPath. */
-static sc_result reconcile_include(gitrepo *x)
+/* status.observedGeneration, -1 when unset (the CRD's default). */
+static int64_t observed_generation(json_object *obj)
 {
-    json_object *incl = gotk_obj_getp(x->obj, "spec.include");
-    for (size_t i = 0; i < alen(incl); i++) {
-        json_object *in = json_object_array_get_idx(incl, i);
-        const char *name = gotk_obj_get_str(in, "repository.name");
-        const char *from = gotk_obj_get_str(in, "fromPath");
-        const char *to = gotk_obj_get_str(in, "toPath");
-        if (!set(to))
-            to = name ? name : "";
-        char *dest = NULL;
-        gotk_err *e = secure_join(x->dir, to, &dest);
-        if (e) {
-            char *m = gotk_xasprintf("path calculation for include '%s' failed: %s", name,
-                                     gotk_err_msg(e));
-            gotk_err_free(e);
-            return storage_failed(x, "IllegalPath", m);
-        }
-        e = copy_include(x, json_object_array_get_idx(x->includes, i), from ? from : "", dest);
-        free(dest);
-        if (e) {
-            char *m = gotk_xasprintf("failed to copy '%s' include from %s to %s: %s", name,
-                                     from ? from : "", to, gotk_err_msg(e));
-            gotk_err_free(e);
-            return storage_failed(x, "CopyFailure", m);
-        }
-    }
-    gotk_cond_delete(x->obj, INCLUDE_UNAVAILABLE);
-    return SC_RESULT_SUCCESS;
+    json_object *g = gotk_obj_getp(obj, "status.observedGeneration");
+    return g ? json_object_get_int64(g) : -1;
 }
 
-/* Is the stored artifact the one the spec and the revision ask for? */
-static bool artifact_up_to_date(gitrepo *x)
+/* Intermediate status write; a failure becomes the reconcile's error. */
+static bool patch_progress(gitrepo *x)
 {
-    return same(str(x, "status.artifact.revision"), x->commit.revision) &&
-           !includes_differ(x->includes, gotk_obj_getp(x->obj, "status.includedArtifacts")) &&
-           !content_config_changed(x);
-}
-
-/* spec.include entries as status.observedInclude holds them. */
-static json_object *observed_include(json_object *spec)
-{
-    json_object *out = json_object_new_array();
-    for (size_t i = 0; i < alen(spec); i++) {
-        json_object *in = json_object_array_get_idx(spec, i), *o = json_object_new_object();
-        json_object *repo = json_object_new_object();
-        const char *name = gotk_obj_get_str(in, "repository.name");
-        json_object_object_add(repo, "name", json_object_new_string(name ? name : ""));
-        json_object_object_add(o, "repository", repo);
-        const char *keys[] = {"fromPath", "toPath"};
-        for (size_t k = 0; k < 2; k++)
-            if (set(gotk_obj_get_str(in, keys[k])))
-                json_object_object_add(o, keys[k],
-                                       json_object_new_string(gotk_obj_get_str(in, keys[k])));
-        json_object_array_add(out, o);
-    }
-    return out;
-}
-
-/* Record the new artifact and what it was built from. */
-static void record_artifact(gitrepo *x, const char *rel, const gotk_artifact_info *info)
-{
-    char now[32], *url = gotk_artifact_url(x->st->adv_addr, rel);
-    gotk_now_rfc3339(now);
-    json_object *a = json_object_new_object();
-    json_object_object_add(a, "path", json_object_new_string(rel));
-    json_object_object_add(a, "url", json_object_new_string(url));
-    json_object_object_add(a, "revision", json_object_new_string(x->commit.revision));
-    json_object_object_add(a, "digest", json_object_new_string(info->digest));
-    json_object_object_add(a, "lastUpdateTime", json_object_new_string(now));
-    json_object_object_add(a, "size", json_object_new_int64(info->size));
-    free(url);
-    json_object *status = gotk_obj_get(x->obj, "status", NULL);
-    json_object_object_add(status, "artifact", a);
-    const char *drop[] = {"includedArtifacts", "observedIgnore", "observedRecurseSubmodules",
-                          "observedInclude", "observedSparseCheckout"};
-    for (size_t i = 0; i < 5; i++)
-        json_object_object_del(status, drop[i]);
-    if (alen(x->includes))
-        json_object_object_add(status, "includedArtifacts", gotk_obj_copy(x->includes));
-    if (str(x, "spec.ignore"))
-        json_object_object_add(status, "observedIgnore",
-                               json_object_new_string(str(x, "spec.ignore")));
-    if (json_object_get_boolean(gotk_obj_getp(x->obj, "spec.recurseSubmodules")))
-        json_object_object_add(status, "observedRecurseSubmodules", json_object_new_boolean(1));
-    json_object *incl = gotk_obj_getp(x->obj, "spec.include");
-    if (alen(incl))
-        json_object_object_add(status, "observedInclude", observed_include(incl));
-    json_object *sparse = gotk_obj_getp(x->obj, "spec.sparseCheckout");
-    if (alen(sparse))
-        json_object_object_add(status, "observedSparseCheckout", gotk_obj_copy(sparse));
-}
-
-/* Archive the checkout into storage. */
-static sc_result build_artifact(gitrepo *x)
-{
-    char *file = gotk_xasprintf("%s.tar.gz", x->commit.commit);
-    char *rel = gotk_artifact_path(KIND, str(x, "metadata.namespace"), str(x, "metadata.name"),
-                                   file);
-    char *dest = gotk_artifact_local_path(x->st->path, rel);
-    char *dir = gotk_xstrdup(dest);
-    *strrchr(dir, '/') = '\0';
-    free(file);
-    sc_result r = SC_RESULT_SUCCESS;
-    gotk_ignore *ign = NULL;
-    gotk_artifact_info info;
-    gotk_err *e = gotk_file_mkdir_all(dir, 0755);
-    if (e) {
-        r = storage_failed(x, "DirCreationFailed",
-                           gotk_xasprintf("failed to create artifact directory: %s", gotk_err_msg(e)));
-    } else if ((e = gotk_ignore_load_dir(x->dir, str(x, "spec.ignore"), &ign))) {
-        sc_error_set(&x->err, SC_ERR_GENERIC, "SourceIgnoreError",
-                     "failed to load source ignore patterns from repository: %s", gotk_err_msg(e));
-        r = SC_RESULT_EMPTY;
-    } else if ((e = gotk_artifact_archive(x->dir, ign, dest, &info))) {
-        r = storage_failed(x, "ArchiveOperationFailed",
-                           gotk_xasprintf("unable to archive artifact to storage: %s", gotk_err_msg(e)));
-    } else {
-        record_artifact(x, rel, &info);
-        gotk_cond_delete(x->obj, STORAGE_FAILED);
-    }
-    gotk_err_free(e);
-    gotk_ignore_free(ign);
-    free(dir);
-    free(dest);
-    free(rel);
-    return r;
-}
-
-/* reconcileArtifact: a new artifact unless the stored one is up to date. */
-static sc_result reconcile_artifact(gitrepo *x)
-{
-    sc_result r = SC_RESULT_SUCCESS;
-    if (artifact_up_to_date(x)) {
-        char *m = gotk_xasprintf("artifact up-to-date with remote revision: '%s'",
-                                 str(x, "status.artifact.revision"));
-        trace_event(x, "ArtifactUpToDate", m);
-        free(m);
-    } else {
-        r = build_artifact(x);
-    }
-    if (artifact_up_to_date(x)) {
-        gotk_cond_delete(x->obj, ARTIFACT_OUTDATED);
-        sc_cond_mark(x->obj, ARTIFACT_IN_STORAGE, "True", "Succeeded",
-                     "stored artifact for revision '%s'", str(x, "status.artifact.revision"));
-    }
-    return r;
-}
-
-/* The steps, in the order they run. */
-static const struct {
-    const char *name;
-    gitrepo_step run;
-} steps[] = {
-    {"reconcileStorage", reconcile_storage},
-    {"reconcileSource", reconcile_source},
-    {"reconcileInclude", reconcile_include},
-    {"reconcileArtifact", reconcile_artifact},
-};
-
-/* ---- notifications ---------------------------------------------------------------- */
-
-/* The commit's subject, cut at 50 characters as Flux's ShortMessage. */
-static char *short_message(const char *msg)
-{
-    size_t line = strcspn(msg, "\n"), runes = 0, i = 0;
-    for (; i < line; i++) {
-        if (((unsigned char)msg[i] & 0xC0) != 0x80 && runes++ == 50)
-            break;
-    }
-    return i < line ? gotk_xasprintf("%.*s...", (int)i, msg) : gotk_xstrndup(msg, line);
-}
-
-/* FailureRecovery: a failure condition was there before and none is now. */
-static bool failure_recovered(gitrepo *x)
-{
-    int before = 0;
-    for (const char *const *t = fail_types; *t; t++) {
-        if (gotk_cond_get(x->old, *t))
-            before++;
-        if (gotk_cond_get(x->obj, *t))
-            return false;
-    }
-    return before > 0;
-}
-
-/* Flux's notify: NewArtifact for a new digest, Succeeded after a recovery. */
-static void notify(gitrepo *x, sc_result res)
-{
-    json_object *art = gotk_obj_getp(x->obj, "status.artifact");
-    bool ok = x->err.kind == SC_ERR_NONE && res == SC_RESULT_SUCCESS;
-    bool noop = x->err.kind == SC_ERR_GENERIC && x->err.ignore && res == SC_RESULT_EMPTY;
-    if (!art || !x->have_commit || !(ok || noop))
-        return;
-    const char *rev = gotk_obj_get_str(art, "revision");
-    const char *digest = gotk_obj_get_str(art, "digest");
-    char *subject = x->concrete && x->commit.message ? short_message(x->commit.message)
-                                                      : gotk_xstrdup(x->commit.revision);
-    char *msg = gotk_xasprintf("stored artifact for commit '%s'", subject);
-    free(subject);
-    json_object *ann = json_object_new_object();
-    json_object_object_add(ann, SC_GROUP "/revision", json_object_new_string(rev ? rev : ""));
-    json_object_object_add(ann, SC_GROUP "/digest", json_object_new_string(digest ? digest : ""));
-    const char *reason = NULL;
-    if (!same(gotk_obj_get_str(x->old, "status.artifact.digest"), digest))
-        reason = "NewArtifact";
-    else if (failure_recovered(x))
-        reason = "Succeeded";
-    if (reason) {
-        gotk_event_record(x->kube, x->obj, SC_CONTROLLER, false, reason, msg, ann);
-        gotk_log(GOTK_LOG_INFO, &x->lc, msg, (char *)NULL);
-    }
-    json_object_put(ann);
-    free(msg);
-}
-
-/* ---- the reconcile ------------------------------------------------------------- */
-
-/* Run the steps (Flux's reconcile): progress first, then each step in turn. */
-static sc_result run_steps(gitrepo *x)
-{
-    sc_progressive_status(x->obj, false, "Progressing", "reconciliation in progress");
-    int64_t gen = json_object_get_int64(gotk_obj_getp(x->obj, "metadata.generation"));
-    int64_t seen = observed_generation(x->obj);
-    json_object *ann = gotk_obj_getp(x->obj, "metadata.annotations"), *req = NULL;
-    json_object_object_get_ex(ann, SC_REQUESTED_AT, &req);
-    const char *handled = str(x, "status.lastHandledReconcileAt");
-    if (gen != seen) {
-        sc_progressive_status(x->obj, false, "Progressing",
-                              "processing object: new generation %lld -> %lld", (long long)seen,
-                              (long long)gen);
-        if (!patch_progress(x))
-            return SC_RESULT_EMPTY;
-    } else if (req && !same(json_object_get_string(req), handled) && !patch_progress(x)) {
-        return SC_RESULT_EMPTY;
-    }
-    char *prefix = gotk_xasprintf("gitrepository-%s-%s", str(x, "metadata.namespace"),
-                                  str(x, "metadata.name"));
-    gotk_err *e = gotk_file_temp_dir(prefix, &x->dir);
-    free(prefix);
-    if (e) {
-        char *m = gotk_xasprintf("failed to create temporary working directory: %s",
-                                 gotk_err_msg(e));
-        gotk_err_free(e);
-        return storage_failed(x, "DirCreationFailed", m);
-    }
-    gotk_cond_delete(x->obj, STORAGE_FAILED);
-    sc_result res = SC_RESULT_EMPTY;
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        sc_result r = steps[i].run(x);
-        if (r == SC_RESULT_REQUEUE)
-            return r;
-        if (x->err.kind != SC_ERR_NONE) {
-            res = r;
-            break;
-        }
-        res = res == SC_RESULT_EMPTY ? r : r == SC_RESULT_EMPTY ? res
-                                       : (res == SC_RESULT_REQUEUE ? res : r);
-    }
-    notify(x, res);
-    return res;
-}
-
-/* reconcileDelete: every artifact of the object removed, then the finalizer. */
-static sc_result reconcile_delete(gitrepo *x)
-{
-    const char *ns = str(x, "metadata.namespace"), *name = str(x, "metadata.name");
-    char *rel = gotk_artifact_path(KIND, ns, name, "");
-    char *dir = gotk_xasprintf("%s/%s", x->st->path, rel);
-    struct stat sb;
-    bool existed = stat(dir, &sb) == 0;
-    free(dir);
-    free(rel);
-    gotk_err *e = gotk_artifact_remove_all(x->st->path, KIND, ns, name);
-    if (e) {
-        sc_error_set(&x->err, SC_ERR_GENERIC, "GarbageCollectionFailed",
-                     "garbage collection for deleted resource failed: %s", gotk_err_msg(e));
-        gotk_err_free(e);
-        return SC_RESULT_EMPTY;
-    }
-    if (existed)
-        trace_event(x, "GarbageCollectionSucceeded",
-                    "garbage collected artifacts for deleted resource");
-    gotk_obj_delp(x->obj, "status.artifact");
-    json_object *fins = gotk_obj_getp(x->obj, "metadata.finalizers");
-    json_object *keep = json_object_new_array();
-    for (size_t i = 0; i < alen(fins); i++) {
-        const char *f = json_object_get_string(json_object_array_get_idx(fins, i));
-        if (strcmp(f, SC_FINALIZER))
-            json_object_array_add(keep, json_object_new_string(f));
-    }
-    json_object *patch = json_object_new_object(), *meta = json_object_new_object();
-    json_object_object_add(meta, "finalizers", alen(keep) ? keep : NULL);
-    if (!alen(keep))
-        json_object_put(keep);
-    json_object_object_add(patch, "metadata", meta);
-    gotk_kube_ref ref = {str(x, "apiVersion"), KIND, ns, name};
-    e = gotk_kube_patch(x->kube, &ref, GOTK_KUBE_PATCH_MERGE, patch, NULL, NULL);
-    json_object_put(patch);
-    if (e && gotk_err_code_of(e) != GOTK_E_NOTFOUND)
-        sc_error_set(&x->err, SC_ERR_GENERIC, "PatchOperationFailed",
-                     "removing the finalizer: %s", gotk_err_msg(e));
-    gotk_err_free(e);
-    return SC_RESULT_EMPTY;
-}
-
-/* Add finalizers.fluxcd.io (merge patch of metadata.finalizers). */
-static gotk_err *add_finalizer(gitrepo *x)
-{
-    json_object *fins = gotk_obj_getp(x->obj, "metadata.finalizers");
-    json_object *list = json_object_is_type(fins, json_type_array) ? gotk_obj_copy(fins)
-                                                                    : json_object_new_array();
-    json_object_array_add(list, json_object_new_string(SC_FINALIZER));
-    json_object *patch = json_object_new_object(), *meta = json_object_new_object();
-    json_object_object_add(meta, "finalizers", gotk_obj_copy(list));
-    json_object_object_add(patch, "metadata", meta);
-    gotk_kube_ref ref = {str(x, "apiVersion"), KIND, str(x, "metadata.namespace"),
-                         str(x, "metadata.name")};
-    gotk_err *e = gotk_kube_patch(x->kube, &ref, GOTK_KUBE_PATCH_MERGE, patch, NULL, NULL);
-    json_object_put(patch);
-    gotk_err_free(gotk_obj_setp(x->obj, "metadata.finalizers", list));
-    return e ? gotk_err_wrap(e, "adding the finalizer") : NULL;
-}
-
-/* Does the object carry our finalizer? */
-static bool has_finalizer(gitrepo *x)
-{
-    json_object *fins = gotk_obj_getp(x->obj, "metadata.finalizers");
-    for (size_t i = 0; i < alen(fins); i++)
-        if (!strcmp(json_object_get_string(json_object_array_get_idx(fins, i)), SC_FINALIZER))
-            return true;
-    return false;
-}
-
-/* Parse spec.interval and spec.timeout (60s when unset); false stalls. */
-static bool read_durations(gitrepo *x)
-{
-    const char *iv = str(x, "spec.interval"), *to = str(x, "spec.timeout");
-    gotk_err *e = gotk_duration_parse(iv ? iv : "", &x->interval);
-    if (!e)
-        e = gotk_duration_parse(to ? to : "60s", &x->timeout);
-    if (!e && x->interval <= 0)
-        e = gotk_err_new(GOTK_E_INVALID, "spec.interval must be positive");
+    gotk_err *e = sc_patch_status(x->kube, x->obj, &x->written, false);
     if (!e)
         return true;
-    sc_error_set(&x->err, SC_ERR_STALLING, "InvalidSpec", "%s", gotk_err_msg(e));
+    sc_error_set(&x->err, SC_ERR_GENERIC, "PatchOperationFailed", "%s", gotk_err_msg(e));
     gotk_err_free(e);
-    x->interval = 0;
     return false;
 }
 
-/* Free what a reconcile held. */
-static void gitrepo_free(gitrepo *x)
+/* A Normal Event that Flux records as a trace (a Kubernetes Event only), logged too. */
+static void trace_event(gitrepo *x, const char *reason, const char *msg)
 {
-    if (x->dir)
-        gotk_err_free(gotk_file_remove_all(x->dir));
-    free(x->dir);
-    if (x->have_commit)
-        gotk_git_result_free(&x->commit);
-    for (size_t i = 0; i < x->nbufs; i++)
-        free(x->secret_bufs[i]);
-    sc_error_clear(&x->err);
-    json_object_put(x->includes);
-    json_object_put(x->written);
-    json_object_put(x->old);
-    json_object_put(x->obj);
+    gotk_log(GOTK_LOG_INFO, &x->lc, msg, (char *)NULL);
+    gotk_event_record(x->kube, x->obj, SC_CONTROLLER, false, reason, msg, NULL);
 }
 
-/* Summarize, write status and metrics, and tell the runtime when to return. */
-static gotk_err *finish(gitrepo *x, sc_result r, gotk_result *res)
+/* The artifact's file in storage, or NULL. */
+static char *artifact_file(gitrepo *x, json_object *artifact)
 {
-    bool deleting = gotk_obj_getp(x->obj, "metadata.deletionTimestamp") != NULL;
-    sc_error_report(x->kube, x->obj, &x->err, &x->lc);
-    sc_record_reconcile_request(x->obj);
-    gotk_err *e = sc_finish(x->obj, r, &x->err, x->interval, &ready_conditions, res);
-    gotk_err *pe = sc_patch_status(x->kube, x->obj, &x->written, deleting);
-    if (pe && !e)
-        e = pe;
-    else
-        gotk_err_free(pe);
-    gotk_metrics *m = gotk_controller_metrics(x->c);
-    const char *ready = gotk_obj_get_str(gotk_cond_get(x->obj, GOTK_COND_READY), "status");
-    gotk_metrics_record_ready(m, KIND, x->lc.namespace_, x->lc.name, ready ? ready : "Unknown");
-    gotk_metrics_record_suspend(m, KIND, x->lc.namespace_, x->lc.name,
-                                json_object_get_boolean(gotk_obj_getp(x->obj, "spec.suspend")));
-    return e;
+    return gotk_artifact_local_path(x->st->path, gotk_obj_get_str(artifact, "path"));
 }
 
-/* Reconcile one GitRepository (see the top of the file). */
-gotk_err *sc_gitrepository_reconcile(gotk_controller *c, const char *ns, const char *name,
-                                     gotk_result *res, void *ud)
+/* Join `rel` under `root` without leaving it: `..` stops at the root and no
+ * component may be a symlink (as securejoin keeps a path inside its root). */
+static gotk_err *secure_join(const char *root, const char *rel, char **out)
 {
-    json_object *obj = gotk_informer_get(gotk_controller_informer(c), ns, name);
-    if (!obj)
-        return NULL;
-    gitrepo x = {.c = c, .kube = gotk_controller_kube(c), .st = ud, .obj = obj};
-    x.lc = (gotk_log_ctx){.controller = "gitrepository", .name = name, .namespace_ = ns};
-    x.old = gotk_obj_copy(obj);
-    json_object *status = gotk_obj_get(obj, "status", NULL);
-    x.written = status ? gotk_obj_copy(status) : NULL;
-    if (!gotk_obj_getp(obj, "status.observedGeneration"))
-        gotk_err_free(gotk_obj_setp(obj, "status.observedGeneration", json_object_new_int64(-1)));
-    sc_result r = SC_RESULT_EMPTY;
-    gotk_err *e = NULL;
-    if (gotk_obj_getp(obj, "metadata.deletionTimestamp")) {
-        r = reconcile_delete(&x);
-    } else if (!has_finalizer(&x) && (e = add_finalizer(&x))) {
-        gitrepo_free(&x);
-        return e;
-    } else if (json_object_get_boolean(gotk_obj_getp(obj, "spec.suspend"))) {
-        gotk_log(GOTK_LOG_INFO, &x.lc, "reconciliation is suspended for this object",
-                 (char *)NULL);
-    } else if (read_durations(&x)) {
-        r = run_steps(&x);
+    gotk_buf b = {0};
+    gotk_buf_puts(&b, root);
+    size_t root_len = b.len;
+    const char *p = rel;
+    while (*p) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && !strncmp(p, "..", 2)) {
+            while (b.len > root_len && b.data[b.len - 1] != '/')
+                b.len--;
+            if (b.len > root_len)
+                b.len--;
+            b.data[b.len] = '\0';
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            gotk_buf_putc(&b, '/');
+            gotk_buf_append(&b, p, n);
+            struct stat sb;
+            if (lstat(b.data, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+                gotk_buf_free(&b);
+                return gotk_err_new(GOTK_E_INVALID, "path '%s' goes through a symlink", rel);
+            }
+        }
+        p += n;
+        while (*p == '/')
+            p++;
     }
-    if (!x.interval)
-        gotk_err_free(gotk_duration_parse(str(&x, "spec.interval") ? str(&x, "spec.interval")
-                                                                     : "", &x.interval));
-    e = finish(&x, r, res);
-    gitrepo_free(&x);
-    return e;
+    *out = gotk_buf_steal(&b);
+    return NULL;
 }
+
