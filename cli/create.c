@@ -13,34 +13,28 @@
 #include <string.h>
 
 #include "cli.h"
+#include "create.h"
 #include "flags.h"
 #include "gotk/obj.h"
 
-/* Flags every create command takes (flux's create persistent flags). */
-typedef struct {
-    gotk_duration interval;
-    bool export_;
-    cli_strings labels;
-} create_args;
-
-static json_object *jstr(const char *s)
+json_object *create_jstr(const char *s)
 {
     return json_object_new_string(s);
 }
 
-static json_object *jduration(gotk_duration d)
+json_object *create_jduration(gotk_duration d)
 {
     char buf[32];
     return json_object_new_string(gotk_duration_format(d, buf));
 }
 
 /* metadata {name, namespace, labels} as ObjectMeta marshals it. */
-static gotk_err *object_meta(const char *name, const char *ns, const cli_strings *labels,
+gotk_err *create_object_meta(const char *name, const char *ns, const cli_strings *labels,
                              json_object **out)
 {
     json_object *meta = json_object_new_object();
-    json_object_object_add(meta, "name", jstr(name));
-    json_object_object_add(meta, "namespace", jstr(ns));
+    json_object_object_add(meta, "name", create_jstr(name));
+    json_object_object_add(meta, "namespace", create_jstr(ns));
     json_object *l = NULL;
     for (size_t i = 0; i < labels->n; i++) {
         const char *kv = labels->items[i];
@@ -53,7 +47,7 @@ static gotk_err *object_meta(const char *name, const char *ns, const cli_strings
         if (!l)
             l = json_object_new_object();
         char *key = gotk_xstrndup(kv, (size_t)(eq - kv));
-        json_object_object_add(l, key, jstr(eq + 1));
+        json_object_object_add(l, key, create_jstr(eq + 1));
         free(key);
     }
     if (l)
@@ -62,19 +56,19 @@ static gotk_err *object_meta(const char *name, const char *ns, const cli_strings
     return NULL;
 }
 
-static json_object *new_object(const char *api_version, const char *kind, json_object *meta,
+json_object *create_new_object(const char *api_version, const char *kind, json_object *meta,
                                json_object *spec)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "apiVersion", jstr(api_version));
-    json_object_object_add(o, "kind", jstr(kind));
+    json_object_object_add(o, "apiVersion", create_jstr(api_version));
+    json_object_object_add(o, "kind", create_jstr(kind));
     json_object_object_add(o, "metadata", meta);
     json_object_object_add(o, "spec", spec);
     return o;
 }
 
 /* What flux's printExport writes. */
-static int print_export(json_object *obj)
+int create_print_export(json_object *obj)
 {
     gotk_buf b = {0};
     gotk_err *e = gotk_yaml_emit(obj, GOTK_YAML_SORT_KEYS, &b);
@@ -92,7 +86,7 @@ static int print_export(json_object *obj)
 }
 
 /* flux's validateObjectName. */
-static bool valid_object_name(const char *name)
+bool create_valid_name(const char *name)
 {
     regex_t re;
     regcomp(&re, "^[a-z0-9]([a-z0-9-]){0,61}[a-z0-9]$", REG_EXTENDED | REG_NOSUB);
@@ -102,14 +96,14 @@ static bool valid_object_name(const char *name)
 }
 
 /* Common checks, then export or create. Takes ownership of `obj`. */
-static int finish(const cli_globals *g, const create_args *ca, json_object *obj)
+int create_finish(const cli_globals *g, const create_args *ca, json_object *obj)
 {
-    int rc = ca->export_ ? print_export(obj) : cli_apply_and_wait(g, obj);
+    int rc = ca->export_ ? create_print_export(obj) : cli_apply_and_wait(g, obj);
     json_object_put(obj);
     return rc;
 }
 
-static void add_create_flags(cli_flag *f, size_t *n, create_args *ca)
+void create_add_flags(cli_flag *f, size_t *n, create_args *ca)
 {
     f[(*n)++] = (cli_flag){"interval", 0, FLAG_DURATION, &ca->interval, "source sync interval"};
     f[(*n)++] = (cli_flag){"export", 0, FLAG_BOOL, &ca->export_, "export in YAML format to stdout"};
@@ -140,7 +134,7 @@ static gotk_err *check_git_provider(const char *v)
 }
 
 /* Join a list with newlines (spec.ignore). */
-static char *join_lines(const cli_strings *s)
+char *create_join_lines(const cli_strings *s)
 {
     gotk_buf b = {0};
     for (size_t i = 0; i < s->n; i++) {
@@ -156,24 +150,24 @@ static json_object *git_ref(const git_args *a)
     json_object *ref = json_object_new_object();
     if (a->commit && *a->commit) {
         if (a->branch && *a->branch)
-            json_object_object_add(ref, "branch", jstr(a->branch));
-        json_object_object_add(ref, "commit", jstr(a->commit));
+            json_object_object_add(ref, "branch", create_jstr(a->branch));
+        json_object_object_add(ref, "commit", create_jstr(a->commit));
     } else if (a->ref_name && *a->ref_name) {
-        json_object_object_add(ref, "name", jstr(a->ref_name));
+        json_object_object_add(ref, "name", create_jstr(a->ref_name));
     } else if (a->semver && *a->semver) {
-        json_object_object_add(ref, "semver", jstr(a->semver));
+        json_object_object_add(ref, "semver", create_jstr(a->semver));
     } else if (a->tag && *a->tag) {
-        json_object_object_add(ref, "tag", jstr(a->tag));
+        json_object_object_add(ref, "tag", create_jstr(a->tag));
     } else if (a->branch && *a->branch) {
-        json_object_object_add(ref, "branch", jstr(a->branch));
+        json_object_object_add(ref, "branch", create_jstr(a->branch));
     }
     return ref;
 }
 
-static json_object *name_ref(const char *name)
+json_object *create_name_ref(const char *name)
 {
     json_object *r = json_object_new_object();
-    json_object_object_add(r, "name", jstr(name));
+    json_object_object_add(r, "name", create_jstr(name));
     return r;
 }
 
@@ -196,18 +190,18 @@ static gotk_err *git_spec(const git_args *a, const create_args *ca, json_object 
     if (a->ca_file && *a->ca_file && slen == 3)
         return gotk_err_new(GOTK_E_INVALID, "specifying a CA file is not supported for Git over SSH");
     json_object *spec = json_object_new_object();
-    json_object_object_add(spec, "url", jstr(a->url));
+    json_object_object_add(spec, "url", create_jstr(a->url));
     if (a->secret_ref && *a->secret_ref)
-        json_object_object_add(spec, "secretRef", name_ref(a->secret_ref));
+        json_object_object_add(spec, "secretRef", create_name_ref(a->secret_ref));
     if (a->provider && *a->provider)
-        json_object_object_add(spec, "provider", jstr(a->provider));
-    json_object_object_add(spec, "interval", jduration(ca->interval));
+        json_object_object_add(spec, "provider", create_jstr(a->provider));
+    json_object_object_add(spec, "interval", create_jduration(ca->interval));
     if (a->timeout > 0)
-        json_object_object_add(spec, "timeout", jduration(a->timeout));
+        json_object_object_add(spec, "timeout", create_jduration(a->timeout));
     json_object_object_add(spec, "ref", git_ref(a));
     if (a->ignore_paths.n) {
-        char *ign = join_lines(&a->ignore_paths);
-        json_object_object_add(spec, "ignore", jstr(ign));
+        char *ign = create_join_lines(&a->ignore_paths);
+        json_object_object_add(spec, "ignore", create_jstr(ign));
         free(ign);
     }
     if (a->recurse_submodules)
@@ -215,26 +209,25 @@ static gotk_err *git_spec(const git_args *a, const create_args *ca, json_object 
     if (a->sparse.n) {
         json_object *arr = json_object_new_array();
         for (size_t i = 0; i < a->sparse.n; i++)
-            json_object_array_add(arr, jstr(a->sparse.items[i]));
+            json_object_array_add(arr, create_jstr(a->sparse.items[i]));
         json_object_object_add(spec, "sparseCheckout", arr);
     }
     if (a->proxy_secret_ref && *a->proxy_secret_ref)
-        json_object_object_add(spec, "proxySecretRef", name_ref(a->proxy_secret_ref));
+        json_object_object_add(spec, "proxySecretRef", create_name_ref(a->proxy_secret_ref));
     *out = spec;
     return NULL;
 }
 
-#define NFLAGS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Parse a create command (global, create and the kind's flags), then check the
  * object name as flux does. */
-static gotk_err *parse_create(cli_cmdline *cl, cli_globals *g, create_args *ca,
+gotk_err *create_parse(cli_cmdline *cl, cli_globals *g, create_args *ca,
                               const cli_flag *own, size_t nown, int argc, char **argv,
                               const char *help, const char **name)
 {
     cli_flag all[64];
     size_t n = 0;
-    add_create_flags(all, &n, ca);
+    create_add_flags(all, &n, ca);
     memcpy(all + n, own, nown * sizeof *own);
     n += nown;
     gotk_err *e = cli_cmdline_parse(cl, g, all, n, argc, argv, help);
@@ -243,7 +236,7 @@ static gotk_err *parse_create(cli_cmdline *cl, cli_globals *g, create_args *ca,
     *name = cl->npos > 0 ? cl->pos[0] : NULL;
     if (!*name)
         return gotk_err_new(GOTK_E_INVALID, "name is required");
-    if (!valid_object_name(*name))
+    if (!create_valid_name(*name))
         return gotk_err_new(GOTK_E_INVALID,
                             "name '%s' is invalid, it should adhere to standard defined in RFC 1123, "
                             "the name can only contain alphanumeric characters or '-'", *name);
@@ -284,17 +277,17 @@ static int create_source_git(int argc, char **argv)
     cli_cmdline cl;
     const char *name = NULL;
     json_object *meta = NULL, *spec = NULL;
-    gotk_err *e = parse_create(&cl, &g, &ca, own, NFLAGS(own), argc, argv, help, &name);
+    gotk_err *e = create_parse(&cl, &g, &ca, own, NFLAGS(own), argc, argv, help, &name);
     if (!e && !cl.help)
         e = git_spec(&a, &ca, &spec);
     if (!e && !cl.help)
-        e = object_meta(name, g.namespace_, &ca.labels, &meta);
+        e = create_object_meta(name, g.namespace_, &ca.labels, &meta);
     int rc = 0;
     if (e) {
         rc = cli_fail("%s", gotk_err_msg(e));
         json_object_put(spec);
     } else if (!cl.help) {
-        rc = finish(&g, &ca, new_object("source.toolkit.fluxcd.io/v1", "GitRepository", meta, spec));
+        rc = create_finish(&g, &ca, create_new_object("source.toolkit.fluxcd.io/v1", "GitRepository", meta, spec));
     }
     gotk_err_free(e);
     cli_cmdline_free(&cl);
@@ -340,10 +333,10 @@ static gotk_err *ks_source(const char *v, json_object **out)
                                          "OCIRepository, GitRepository, Bucket", kind);
     if (!e) {
         json_object *ref = json_object_new_object();
-        json_object_object_add(ref, "kind", jstr(clean));
-        json_object_object_add(ref, "name", jstr(name));
+        json_object_object_add(ref, "kind", create_jstr(clean));
+        json_object_object_add(ref, "name", create_jstr(name));
         if (dot && dot[1])
-            json_object_object_add(ref, "namespace", jstr(dot + 1));
+            json_object_object_add(ref, "namespace", create_jstr(dot + 1));
         *out = ref;
     }
     free(kind);
@@ -375,11 +368,11 @@ static gotk_err *ks_health_checks(const cli_strings *hc, json_object **out)
         }
         json_object *c = json_object_new_object();
         if (!strcmp(kind, "HelmRelease"))
-            json_object_object_add(c, "apiVersion", jstr("helm.toolkit.fluxcd.io/v2"));
-        json_object_object_add(c, "kind", jstr(kind));
+            json_object_object_add(c, "apiVersion", create_jstr("helm.toolkit.fluxcd.io/v2"));
+        json_object_object_add(c, "kind", create_jstr(kind));
         char *name = gotk_xstrndup(slash + 1, (size_t)(dot - slash - 1));
-        json_object_object_add(c, "name", jstr(name));
-        json_object_object_add(c, "namespace", jstr(dot + 1));
+        json_object_object_add(c, "name", create_jstr(name));
+        json_object_object_add(c, "namespace", create_jstr(dot + 1));
         json_object_array_add(arr, c);
         free(kind);
         free(name);
@@ -389,16 +382,16 @@ static gotk_err *ks_health_checks(const cli_strings *hc, json_object **out)
 }
 
 /* --depends-on: "<name>" or "<namespace>/<name>" (meta.MakeDependsOn). */
-static json_object *ks_depends_on(const cli_strings *d)
+json_object *create_depends_on(const cli_strings *d)
 {
     json_object *arr = json_object_new_array();
     for (size_t i = 0; i < d->n; i++) {
         json_object *r = json_object_new_object();
         const char *slash = strchr(d->items[i], '/');
-        json_object_object_add(r, "name", jstr(slash ? slash + 1 : d->items[i]));
+        json_object_object_add(r, "name", create_jstr(slash ? slash + 1 : d->items[i]));
         if (slash) {
             char *ns = gotk_xstrndup(d->items[i], (size_t)(slash - d->items[i]));
-            json_object_object_add(r, "namespace", jstr(ns));
+            json_object_object_add(r, "namespace", create_jstr(ns));
             free(ns);
         }
         json_object_array_add(arr, r);
@@ -422,33 +415,33 @@ static gotk_err *ks_spec(const ks_args *a, const create_args *ca, json_object **
     }
     json_object *spec = json_object_new_object();
     if (a->depends_on.n)
-        json_object_object_add(spec, "dependsOn", ks_depends_on(&a->depends_on));
-    json_object_object_add(spec, "interval", jduration(ca->interval));
+        json_object_object_add(spec, "dependsOn", create_depends_on(&a->depends_on));
+    json_object_object_add(spec, "interval", create_jduration(ca->interval));
     if (a->retry_interval > 0)
-        json_object_object_add(spec, "retryInterval", jduration(a->retry_interval));
+        json_object_object_add(spec, "retryInterval", create_jduration(a->retry_interval));
     if (a->kubeconfig_secret && *a->kubeconfig_secret) {
         json_object *kc = json_object_new_object();
-        json_object_object_add(kc, "secretRef", name_ref(a->kubeconfig_secret));
+        json_object_object_add(kc, "secretRef", create_name_ref(a->kubeconfig_secret));
         json_object_object_add(spec, "kubeConfig", kc);
     }
-    json_object_object_add(spec, "path", jstr(a->path));
+    json_object_object_add(spec, "path", create_jstr(a->path));
     json_object_object_add(spec, "prune", json_object_new_boolean(a->prune));
     if (checks)
         json_object_object_add(spec, "healthChecks", checks);
     if (a->sa && *a->sa)
-        json_object_object_add(spec, "serviceAccountName", jstr(a->sa));
+        json_object_object_add(spec, "serviceAccountName", create_jstr(a->sa));
     json_object_object_add(spec, "sourceRef", src);
     if (a->decryption_provider && *a->decryption_provider) {
         json_object *d = json_object_new_object();
-        json_object_object_add(d, "provider", jstr(a->decryption_provider));
+        json_object_object_add(d, "provider", create_jstr(a->decryption_provider));
         if (a->decryption_secret && *a->decryption_secret)
-            json_object_object_add(d, "secretRef", name_ref(a->decryption_secret));
+            json_object_object_add(d, "secretRef", create_name_ref(a->decryption_secret));
         json_object_object_add(spec, "decryption", d);
     }
     if (a->target_ns && *a->target_ns)
-        json_object_object_add(spec, "targetNamespace", jstr(a->target_ns));
+        json_object_object_add(spec, "targetNamespace", create_jstr(a->target_ns));
     if (checks || a->wait)
-        json_object_object_add(spec, "timeout", jduration(a->health_timeout));
+        json_object_object_add(spec, "timeout", create_jduration(a->health_timeout));
     if (a->wait)
         json_object_object_add(spec, "wait", json_object_new_boolean(1));
     *out = spec;
@@ -493,17 +486,17 @@ static int create_kustomization(int argc, char **argv)
     cli_cmdline cl;
     const char *name = NULL;
     json_object *meta = NULL, *spec = NULL;
-    gotk_err *e = parse_create(&cl, &g, &ca, own, NFLAGS(own), argc, argv, help, &name);
+    gotk_err *e = create_parse(&cl, &g, &ca, own, NFLAGS(own), argc, argv, help, &name);
     if (!e && !cl.help)
         e = ks_spec(&a, &ca, &spec);
     if (!e && !cl.help)
-        e = object_meta(name, g.namespace_, &ca.labels, &meta);
+        e = create_object_meta(name, g.namespace_, &ca.labels, &meta);
     int rc = 0;
     if (e) {
         rc = cli_fail("%s", gotk_err_msg(e));
         json_object_put(spec);
     } else if (!cl.help) {
-        rc = finish(&g, &ca, new_object("kustomize.toolkit.fluxcd.io/v1", "Kustomization", meta, spec));
+        rc = create_finish(&g, &ca, create_new_object("kustomize.toolkit.fluxcd.io/v1", "Kustomization", meta, spec));
     }
     gotk_err_free(e);
     cli_cmdline_free(&cl);
@@ -513,13 +506,81 @@ static int create_kustomization(int argc, char **argv)
     return rc;
 }
 
+/* ---- the shape every kind shares ------------------------------------------------ */
+
+int create_run(int argc, char **argv, create_args *ca, const cli_flag *own, size_t nown,
+               const char *help, const char *api_version, const char *kind,
+               create_spec_fn fn, void *args)
+{
+    cli_globals g;
+    cli_globals_default(&g);
+    cli_cmdline cl;
+    const char *name = NULL;
+    json_object *meta = NULL, *spec = NULL;
+    gotk_err *e = create_parse(&cl, &g, ca, own, nown, argc, argv, help, &name);
+    if (!e && !cl.help)
+        e = fn(args, ca, &spec);
+    if (!e && !cl.help)
+        e = create_object_meta(name, g.namespace_, &ca->labels, &meta);
+    int rc = 0;
+    if (e) {
+        json_object_put(spec);
+        rc = create_fail(e);
+    } else if (!cl.help) {
+        rc = create_finish(&g, ca, create_new_object(api_version, kind, meta, spec));
+    }
+    cli_cmdline_free(&cl);
+    cli_strings_free(&ca->labels);
+    return rc;
+}
+
 /* ---- dispatch --------------------------------------------------------------- */
+
+int create_fail(gotk_err *e)
+{
+    int rc = cli_fail("%s", gotk_err_msg(e));
+    gotk_err_free(e);
+    return rc;
+}
 
 static void create_usage(void)
 {
     puts("Create or update sources and resources\n\nUsage:\n  gotk create [command]\n\n"
-         "Available Commands:\n  kustomization Create or update a Kustomization resource\n"
+         "Available Commands:\n"
+         "  helmrelease   Create or update a HelmRelease resource\n"
+         "  image         Create or update resources dealing with image automation\n"
+         "  kustomization Create or update a Kustomization resource\n"
+         "  secret        Create or update Kubernetes secrets\n"
          "  source        Create or update sources\n");
+}
+
+static void create_source_usage(void)
+{
+    puts("Create or update sources\n\nUsage:\n  gotk create source [command]\n\n"
+         "Available Commands:\n"
+         "  bucket      Create or update a Bucket source\n"
+         "  git         Create or update a GitRepository source\n"
+         "  helm        Create or update a HelmRepository source\n"
+         "  oci         Create or update an OCIRepository\n");
+}
+
+/* gotk create source KIND ... */
+static int create_source(int argc, char **argv)
+{
+    const char *kind = argc > 0 ? argv[0] : NULL;
+    if (!kind || !strcmp(kind, "--help") || !strcmp(kind, "-h")) {
+        create_source_usage();
+        return kind ? 0 : 1;
+    }
+    if (!strcmp(kind, "git"))
+        return create_source_git(argc - 1, argv + 1);
+    if (!strcmp(kind, "helm"))
+        return create_source_helm(argc - 1, argv + 1);
+    if (!strcmp(kind, "oci"))
+        return create_source_oci(argc - 1, argv + 1);
+    if (!strcmp(kind, "bucket"))
+        return create_source_bucket(argc - 1, argv + 1);
+    return cli_fail("unknown command \"%s\" for \"gotk create source\"", kind);
 }
 
 int cmd_create(int argc, char **argv)
@@ -531,9 +592,13 @@ int cmd_create(int argc, char **argv)
     }
     if (!strcmp(sub, "kustomization") || !strcmp(sub, "ks"))
         return create_kustomization(argc - 2, argv + 2);
-    if (!strcmp(sub, "source") && argc > 2 && !strcmp(argv[2], "git"))
-        return create_source_git(argc - 3, argv + 3);
     if (!strcmp(sub, "source"))
-        return cli_fail("unknown source kind \"%s\" for \"gotk create source\"", argc > 2 ? argv[2] : "");
+        return create_source(argc - 2, argv + 2);
+    if (!strcmp(sub, "helmrelease") || !strcmp(sub, "hr"))
+        return create_helmrelease(argc - 2, argv + 2);
+    if (!strcmp(sub, "image"))
+        return create_image(argc - 2, argv + 2);
+    if (!strcmp(sub, "secret"))
+        return create_secret(argc - 2, argv + 2);
     return cli_fail("unknown command \"%s\" for \"gotk create\"", sub);
 }
