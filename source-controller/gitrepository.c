@@ -89,7 +89,10 @@ typedef sc_result (*gitrepo_step)(gitrepo *x);
 /* Defined below, in reading order. */
 static sc_result run_steps(gitrepo *x);
 static sc_result reconcile_delete(gitrepo *x);
+static json_object *json_patch_op(const char *op, const char *path, json_object *value);
+static gotk_err *patch_metadata(gitrepo *x, json_object *ops);
 static gotk_err *add_finalizer(gitrepo *x);
+static gotk_err *remove_finalizer(gitrepo *x);
 static bool has_finalizer(gitrepo *x);
 static gotk_duration spec_interval(gitrepo *x);
 static bool read_durations(gitrepo *x);
@@ -268,44 +271,77 @@ static sc_result reconcile_delete(gitrepo *x)
         trace_event(x, "GarbageCollectionSucceeded",
                     "garbage collected artifacts for deleted resource");
     gotk_obj_delp(x->obj, "status.artifact");
-    json_object *fins = gotk_obj_getp(x->obj, "metadata.finalizers");
-    json_object *keep = json_object_new_array();
-    for (size_t i = 0; i < alen(fins); i++) {
-        const char *f = json_object_get_string(json_object_array_get_idx(fins, i));
-        if (strcmp(f, SC_FINALIZER))
-            json_object_array_add(keep, json_object_new_string(f));
-    }
-    json_object *patch = json_object_new_object(), *meta = json_object_new_object();
-    json_object_object_add(meta, "finalizers", alen(keep) ? keep : NULL);
-    if (!alen(keep))
-        json_object_put(keep);
-    json_object_object_add(patch, "metadata", meta);
-    gotk_kube_ref ref = {str(x, "apiVersion"), KIND, ns, name};
-    e = gotk_kube_patch(x->kube, &ref, GOTK_KUBE_PATCH_MERGE, patch, NULL, NULL);
-    json_object_put(patch);
-    if (e && gotk_err_code_of(e) != GOTK_E_NOTFOUND)
+    e = remove_finalizer(x);
+    if (e)
         sc_error_set(&x->err, SC_ERR_GENERIC, "PatchOperationFailed",
                      "removing the finalizer: %s", gotk_err_msg(e));
     gotk_err_free(e);
     return SC_RESULT_EMPTY;
 }
 
-/* Add finalizers.fluxcd.io (merge patch of metadata.finalizers). */
+/* One JSON patch operation. */
+static json_object *json_patch_op(const char *op, const char *path, json_object *value)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "op", json_object_new_string(op));
+    json_object_object_add(o, "path", json_object_new_string(path));
+    if (value)
+        json_object_object_add(o, "value", value);
+    return o;
+}
+
+/* Apply a JSON patch to the object's metadata (finalizers). */
+static gotk_err *patch_metadata(gitrepo *x, json_object *ops)
+{
+    gotk_kube_ref ref = {str(x, "apiVersion"), KIND, str(x, "metadata.namespace"),
+                         str(x, "metadata.name")};
+    gotk_err *e = gotk_kube_patch(x->kube, &ref, GOTK_KUBE_PATCH_JSON, ops, NULL, NULL);
+    json_object_put(ops);
+    return e;
+}
+
+/* Add finalizers.fluxcd.io: a JSON patch appending to the list (or creating
+ * it), so finalizers other controllers add meanwhile are kept. */
 static gotk_err *add_finalizer(gitrepo *x)
 {
     json_object *fins = gotk_obj_getp(x->obj, "metadata.finalizers");
-    json_object *list = json_object_is_type(fins, json_type_array) ? gotk_obj_copy(fins)
-                                                                    : json_object_new_array();
-    json_object_array_add(list, json_object_new_string(SC_FINALIZER));
-    json_object *patch = json_object_new_object(), *meta = json_object_new_object();
-    json_object_object_add(meta, "finalizers", gotk_obj_copy(list));
-    json_object_object_add(patch, "metadata", meta);
-    gotk_kube_ref ref = {str(x, "apiVersion"), KIND, str(x, "metadata.namespace"),
-                         str(x, "metadata.name")};
-    gotk_err *e = gotk_kube_patch(x->kube, &ref, GOTK_KUBE_PATCH_MERGE, patch, NULL, NULL);
-    json_object_put(patch);
-    gotk_err_free(gotk_obj_setp(x->obj, "metadata.finalizers", list));
+    json_object *ops = json_object_new_array();
+    if (json_object_is_type(fins, json_type_array)) {
+        json_object_array_add(ops, json_patch_op("add", "/metadata/finalizers/-",
+                                                 json_object_new_string(SC_FINALIZER)));
+        json_object_array_add(fins, json_object_new_string(SC_FINALIZER));
+    } else {
+        json_object *list = json_object_new_array();
+        json_object_array_add(list, json_object_new_string(SC_FINALIZER));
+        json_object_array_add(ops, json_patch_op("add", "/metadata/finalizers", list));
+        gotk_err_free(gotk_obj_setp(x->obj, "metadata.finalizers", gotk_obj_copy(list)));
+    }
+    gotk_err *e = patch_metadata(x, ops);
     return e ? gotk_err_wrap(e, "adding the finalizer") : NULL;
+}
+
+/* Remove finalizers.fluxcd.io by index, tested first so a concurrent change
+ * of the list fails instead of removing another finalizer. */
+static gotk_err *remove_finalizer(gitrepo *x)
+{
+    json_object *fins = gotk_obj_getp(x->obj, "metadata.finalizers");
+    for (size_t i = 0; i < alen(fins); i++) {
+        if (strcmp(json_object_get_string(json_object_array_get_idx(fins, i)), SC_FINALIZER))
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "/metadata/finalizers/%zu", i);
+        json_object *ops = json_object_new_array();
+        json_object_array_add(ops, json_patch_op("test", path,
+                                                 json_object_new_string(SC_FINALIZER)));
+        json_object_array_add(ops, json_patch_op("remove", path, NULL));
+        gotk_err *e = patch_metadata(x, ops);
+        if (e && gotk_err_code_of(e) == GOTK_E_NOTFOUND) {
+            gotk_err_free(e);
+            e = NULL;
+        }
+        return e;
+    }
+    return NULL;
 }
 
 /* Does the object carry our finalizer? */

@@ -935,11 +935,41 @@ static bool app_gone(void *ud)
     return !o;
 }
 
+/* Only the other finalizer is left. */
+static bool only_other_finalizer(void *ud)
+{
+    (void)ud;
+    json_object *o = get_gr("app");
+    json_object *fins = gotk_obj_getp(o, "metadata.finalizers");
+    bool ok = fins && json_object_array_length(fins) == 1 &&
+              !strcmp(json_object_get_string(json_object_array_get_idx(fins, 0)), "test/keep");
+    json_object_put(o);
+    return ok;
+}
+
 static void test_delete(void **state)
 {
     (void)state;
     assert_true(stored_count("app") > 0);
+    /* another controller's finalizer, added before ours in the list */
+    json_object *o = get_gr("app");
+    json_object *fins = gotk_obj_getp(o, "metadata.finalizers");
+    json_object *list = json_object_new_array();
+    json_object_array_add(list, json_object_new_string("test/keep"));
+    json_object_array_add(list, gotk_obj_copy(json_object_array_get_idx(fins, 0)));
+    json_object *p = json_object_new_object(), *meta = json_object_new_object();
+    json_object_object_add(meta, "finalizers", list);
+    json_object_object_add(p, "metadata", meta);
+    gotk_kube_ref ref = {GR_V1, "GitRepository", NS, "app"};
+    assert_null(gotk_kube_patch(srv.client, &ref, GOTK_KUBE_PATCH_MERGE, p, NULL, NULL));
+    json_object_put(p);
+    json_object_put(o);
     delete_gr("app");
+    assert_true(fixture_wait(only_other_finalizer, NULL, 10000));
+    assert_int_equal(stored_count("app"), 0);
+    p = yaml("metadata: {finalizers: null}\n");
+    assert_null(gotk_kube_patch(srv.client, &ref, GOTK_KUBE_PATCH_MERGE, p, NULL, NULL));
+    json_object_put(p);
     assert_true(fixture_wait(app_gone, NULL, 10000));
     char *dir = gotk_xasprintf("%s/gitrepository/" NS "/app", storage);
     struct stat sb;
