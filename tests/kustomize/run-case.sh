@@ -6,7 +6,8 @@
 # legacy and none, and compares stdout byte for byte (kubectl's stderr carries a
 # deprecation warning for --reorder and is ignored). A case holding a file
 # `expect-error` must make both tools fail; gotk's stderr must contain the text
-# of that file.
+# of that file. An optional file `flags` holds extra flags for both tools
+# (e.g. --load-restrictor LoadRestrictionsNone).
 #
 # Usage: run-case.sh CASE_DIR [GOTK]
 # Exit: 0 same, 1 different or failed, 77 skipped (no kubectl), 99 bad usage.
@@ -23,15 +24,17 @@ if ! command -v kubectl >/dev/null 2>&1; then
 fi
 target=$case_dir
 [ -f "$case_dir/target" ] && target=$case_dir/$(cat "$case_dir/target")
+flags=
+[ -f "$case_dir/flags" ] && flags=$(cat "$case_dir/flags")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gotk-kust.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 if [ -f "$case_dir/expect-error" ]; then
-    if kubectl kustomize "$target" >"$tmp/expected" 2>"$tmp/kubectl.err"; then
+    if kubectl kustomize $flags "$target" >"$tmp/expected" 2>"$tmp/kubectl.err"; then
         echo "kubectl kustomize succeeded on an error case"
         exit 1
     fi
-    if "$gotk" kustomize build "$target" >"$tmp/actual" 2>"$tmp/gotk.err"; then
+    if "$gotk" kustomize build $flags "$target" >"$tmp/actual" 2>"$tmp/gotk.err"; then
         echo "gotk succeeded on an error case:"
         cat "$tmp/actual"
         exit 1
@@ -49,12 +52,12 @@ fi
 
 rc=0
 for order in legacy none; do
-    if ! kubectl kustomize --reorder "$order" "$target" >"$tmp/expected" 2>"$tmp/kubectl.err"; then
+    if ! kubectl kustomize $flags --reorder "$order" "$target" >"$tmp/expected" 2>"$tmp/kubectl.err"; then
         echo "kubectl kustomize failed on $target (fix the case):"
         cat "$tmp/kubectl.err"
         exit 1
     fi
-    if ! "$gotk" kustomize build --reorder "$order" "$target" >"$tmp/actual" 2>"$tmp/gotk.err"; then
+    if ! "$gotk" kustomize build $flags --reorder "$order" "$target" >"$tmp/actual" 2>"$tmp/gotk.err"; then
         echo "gotk kustomize build --reorder $order failed:"
         cat "$tmp/gotk.err"
         exit 1
