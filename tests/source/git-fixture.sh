@@ -1,8 +1,9 @@
 #!/bin/bash
 # Git servers and repositories for the source-controller tests, on 127.0.0.1.
 #
-#   git-fixture.sh start WD   start git smart HTTP (anonymous and basic auth,
-#                             lighttpd + git-http-backend) and sshd from
+#   git-fixture.sh start WD   start git smart HTTP (anonymous, basic auth,
+#                             bearer token, HTTPS with a private CA; lighttpd +
+#                             git-http-backend) and sshd from
 #                             tests/servers, all serving WD/repos, build the
 #                             fixture repository and write WD/fixture.env
 #                             (URLs, ports, commit hashes, key paths)
@@ -35,6 +36,8 @@ start)
   start http start-git-http.sh
   start auth start-git-http.sh AUTH=1 HTTP_USER=flux HTTP_PASS=s3cr3t-pass
   start ssh start-sshd.sh
+  start tls start-git-http.sh TLS=1
+  start bearer start-git-http-bearer.sh BEARER_TOKEN=t0k3n-value
   git init -q -b main "$WD/work"
   mkdir -p "$WD/work/deploy" "$WD/work/.github"
   echo "kind: Deployment" >"$WD/work/deploy/app.yaml"
@@ -62,6 +65,9 @@ with a body that is not part of the subject"
     echo "HTTP_URL=$(. "$WD/srv-http/git-http.env"; echo "$URL")"
     echo "AUTH_URL=$(. "$WD/srv-auth/git-http.env"; echo "$URL")"
     echo "SSH_URL=ssh://$SSH_USER@127.0.0.1:$PORT$WD/repos/repo.git"
+    echo "TLS_URL=$(. "$WD/srv-tls/git-http.env"; echo "$URL")"
+    echo "TLS_CA=$WD/srv-tls/tls/ca.crt"
+    echo "BEARER_URL=$(. "$WD/srv-bearer/git-http-bearer.env"; echo "$URL")"
     echo "SSH_KEY=$WD/srv-ssh/ssh/id_ed25519"
     echo "SSH_KNOWN_HOSTS=$WD/srv-ssh/ssh/known_hosts"
     echo "C1=$C1"

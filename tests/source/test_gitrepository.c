@@ -44,6 +44,7 @@ static pid_t controller = -1;
 static pid_t candidates[2] = {-1, -1}; /* test_leader_handover's controllers */
 static int storage_port, metrics_port;
 static char http_url[256], auth_url[256], ssh_url[512], ssh_key[512], known_hosts[512];
+static char tls_url[256], tls_ca[512], bearer_url[256];
 static char c1[41], c2[41], c3[41];
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -364,6 +365,9 @@ static int setup(void **state)
     fixture_var("SSH_URL", ssh_url, sizeof ssh_url);
     fixture_var("SSH_KEY", ssh_key, sizeof ssh_key);
     fixture_var("SSH_KNOWN_HOSTS", known_hosts, sizeof known_hosts);
+    fixture_var("TLS_URL", tls_url, sizeof tls_url);
+    fixture_var("TLS_CA", tls_ca, sizeof tls_ca);
+    fixture_var("BEARER_URL", bearer_url, sizeof bearer_url);
     fixture_var("C1", c1, sizeof c1);
     fixture_var("C2", c2, sizeof c2);
     fixture_var("C3", c3, sizeof c3);
@@ -380,7 +384,7 @@ static int teardown(void **state)
         sh("tail -50 %s >&2", log_path);
         rc = -1;
     }
-    if (sh("grep -q -e '%s' -e wrong-pass %s", PASSWORD, log_path) == 0) {
+    if (sh("grep -q -e '%s' -e wrong-pass -e t0k3n-value %s", PASSWORD, log_path) == 0) {
         fprintf(stderr, "the controller log holds the password\n");
         rc = -1;
     }
@@ -683,6 +687,39 @@ static void test_ssh_auth(void **state)
     free(key);
     free(kh);
     delete_gr("ssh");
+}
+
+/* HTTPS verified against ca.crt from the Secret (and refused without it), and
+ * a bearer token. */
+static void test_https_ca_and_bearer(void **state)
+{
+    (void)state;
+    char *ca = NULL;
+    size_t cal;
+    assert_null(gotk_file_read(tls_ca, &ca, &cal));
+    char *ca64 = gotk_base64_encode(ca, cal);
+    create("apiVersion: v1\nkind: Secret\nmetadata: {name: tls, namespace: " NS "}\n"
+           "data: {ca.crt: %s}\n", ca64);
+    create("apiVersion: v1\nkind: Secret\nmetadata: {name: bearer, namespace: " NS "}\n"
+           "stringData: {bearerToken: t0k3n-value}\n");
+    create_gr("https", tls_url, "{branch: main}", NULL);
+    create_gr("bearer", bearer_url, "{branch: main}", "  secretRef: {name: bearer}\n");
+    json_object *o = wait_ready("https", "False", "GitOperationFailed");
+    char *prefix = gotk_xasprintf("failed to checkout and determine revision: unable to clone '%s'",
+                                  tls_url);
+    assert_true(!strncmp(cond_field(o, "Ready", "message"), prefix, strlen(prefix)));
+    json_object_put(o);
+    patch_gr("https", "spec: {secretRef: {name: tls}}\n");
+    json_object_put(wait_ready("https", "True", "Succeeded"));
+    json_object_put(wait_ready("bearer", "True", "Succeeded"));
+    char *ev = events_of(NULL);
+    assert_null(strstr(ev, "t0k3n-value"));
+    free(ev);
+    delete_gr("https");
+    delete_gr("bearer");
+    free(prefix);
+    free(ca64);
+    free(ca);
 }
 
 /* A missing Secret: AuthenticationFailed, then Ready once it exists. */
@@ -1070,6 +1107,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_ignore),
         cmocka_unit_test(test_basic_auth),
         cmocka_unit_test(test_ssh_auth),
+        cmocka_unit_test(test_https_ca_and_bearer),
         cmocka_unit_test(test_missing_secret),
         cmocka_unit_test(test_fetch_failures_recover),
         cmocka_unit_test(test_invalid_url_stalls),
