@@ -5,7 +5,7 @@
  * v3) minus env and expandenv. Those functions convert loosely: numbers through
  * spf13/cast (strings parsed, errors turned into 0), anything to a string with
  * fmt's %v. The helpers here do the same on template values; the functions
- * themselves live in sprig_strings.c and sprig_lists.c.
+ * themselves live in sprig_strings.c, sprig_lists.c and sprig_more.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -188,4 +188,5 @@ void gotk_template_add_sprig(gotk_tpl_set *set)
 {
     sprig_add_strings(set);
     sprig_add_collections(set);
+    sprig_add_more(set);
 }

@@ -28,9 +28,10 @@ gotk_err *sprig_nil_panic(void);
 /* A string value from a buffer (freed here). */
 gotk_tpl_val sprig_take(gotk_tpl_exec *ex, gotk_buf *b);
 
-/* Registration tables of the two function files. */
+/* Registration tables of the function files. */
 void sprig_add_strings(gotk_tpl_set *set);
 void sprig_add_collections(gotk_tpl_set *set);
+void sprig_add_more(gotk_tpl_set *set);
 
 /* The string of a STRING argument. */
 #define SV(v) json_object_get_string((v).j)

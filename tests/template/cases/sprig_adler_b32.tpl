@@ -1,0 +1,1 @@
+{{ adler32sum .Values.str }} {{ adler32sum "" }} {{ b32enc .Values.str }} {{ b32enc "a" }} {{ b32enc "" }}

@@ -1,0 +1,1 @@
+{{ regexMatch "^h.*d$" .Values.str }} {{ regexMatch "[" "x" }} {{ regexFind "o." .Values.str }} [{{ regexFind "z" .Values.str }}] {{ regexFindAll "[aeiou]" .Values.str -1 }} {{ regexFindAll "[aeiou]" .Values.str 2 }} {{ regexFindAll "x*" "abc" -1 }} {{ regexFindAll "q" "abc" -1 }}

@@ -1,0 +1,1 @@
+{{ regexReplaceAll "o(.)" .Values.str "<$1>" }} {{ regexReplaceAll "(?P<w>\\w+)" "a b" "${w}!" }} {{ regexReplaceAllLiteral "o(.)" .Values.str "<$1>" }} {{ regexReplaceAll "x*" "abc" "-" }} {{ regexReplaceAll "a|" "baaac" "X" }}

@@ -1,0 +1,1 @@
+{{ slice .Values.str 0 5 }}

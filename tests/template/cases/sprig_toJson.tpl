@@ -1,0 +1,1 @@
+{{ toJson .Values.image }} {{ toJson .Values.list }} {{ toJson .Values.quote }} {{ toJson .Values.mixed }} {{ toJson .Values.replicas }} {{ toJson .Values.small }} {{ toJson .Values.big }} {{ toJson nil }} {{ toJson .Values.emptymap }} {{ toJson 1e21 }} {{ toJson 1e-7 }} {{ toJson .Values.unicode }}

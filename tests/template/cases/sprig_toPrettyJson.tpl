@@ -1,0 +1,3 @@
+{{ toPrettyJson .Values.map }}
+{{ toPrettyJson .Values.mixed }}
+{{ toPrettyJson .Values.emptylist }} {{ toPrettyJson "<a>" }}

@@ -1,0 +1,1 @@
+{{ toRawJson .Values.quote }} {{ toRawJson (dict "a" "<&>") }} {{ toRawJson (list 1 2.5 "x") }}
