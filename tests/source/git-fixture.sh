@@ -12,7 +12,8 @@
 #   git-fixture.sh stop WD    stop every server started here
 #
 # The fixture repository (repo.git): main with two commits (tag v1.0.0, annotated,
-# on the first; v1.1.0 on the second), a branch feature/x, refs/pull/1/head.
+# on the first; v1.1.0 on the second), a branch feature/x, refs/pull/1/head, and
+# a branch with-sub holding sub.git as a submodule at vendor/sub.
 set -eu
 CMD=$1 WD=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -60,6 +61,19 @@ with a body that is not part of the subject"
   g checkout -q main
   g push -q "$WD/repos/repo.git" main feature/x --tags
   g push -q "$WD/repos/repo.git" "$C3:refs/pull/1/head"
+  # a branch with a submodule (sub.git over anonymous HTTP)
+  git init -q --bare -b main "$WD/repos/sub.git"
+  git init -q -b main "$WD/subwork"
+  echo "from sub" >"$WD/subwork/sub.yaml"
+  git -C "$WD/subwork" add -A
+  git -C "$WD/subwork" -c user.name=T -c user.email=t@e commit -q -m sub
+  git -C "$WD/subwork" push -q "$WD/repos/sub.git" main
+  HTTP_BASE=$(. "$WD/srv-http/git-http.env"; echo "$BASE_URL")
+  g checkout -q -b with-sub main
+  g submodule add -q "$HTTP_BASE/sub.git" vendor/sub
+  g commit -q -m "add submodule"
+  g push -q "$WD/repos/repo.git" with-sub
+  g checkout -q main
   . "$WD/srv-ssh/sshd.env"
   {
     echo "HTTP_URL=$(. "$WD/srv-http/git-http.env"; echo "$URL")"

@@ -544,6 +544,28 @@ static void test_refs(void **state)
     }
 }
 
+/* recurseSubmodules checks submodules out into the artifact. */
+static void test_submodules(void **state)
+{
+    (void)state;
+    create_gr("sub", http_url, "{branch: with-sub}", "  recurseSubmodules: true\n");
+    create_gr("nosub", http_url, "{branch: with-sub}", NULL);
+    json_object *o = wait_ready("sub", "True", "Succeeded");
+    assert_true(json_object_get_boolean(gotk_obj_getp(o, "status.observedRecurseSubmodules")));
+    char *dir = download(o);
+    assert_true(exists(dir, "vendor/sub/sub.yaml"));
+    free(dir);
+    json_object_put(o);
+    o = wait_ready("nosub", "True", "Succeeded");
+    assert_null(gotk_obj_getp(o, "status.observedRecurseSubmodules"));
+    dir = download(o);
+    assert_false(exists(dir, "vendor/sub/sub.yaml"));
+    free(dir);
+    json_object_put(o);
+    delete_gr("sub");
+    delete_gr("nosub");
+}
+
 /* spec.ignore replaces the default exclusions (the VCS ones stay). */
 static void test_ignore(void **state)
 {
@@ -1105,6 +1127,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_requested_at),
         cmocka_unit_test(test_refs),
         cmocka_unit_test(test_ignore),
+        cmocka_unit_test(test_submodules),
         cmocka_unit_test(test_basic_auth),
         cmocka_unit_test(test_ssh_auth),
         cmocka_unit_test(test_https_ca_and_bearer),
