@@ -248,7 +248,7 @@ static void load_specs(kconfig *c, json_object *arr, kfslist *into)
     if (!arr || !json_object_is_type(arr, json_type_array))
         return;
     kfslist add = {0};
-    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+    for (size_t i = 0; i < karr_n(arr); i++) {
         json_object *f = json_object_array_get_idx(arr, i);
         json_object *cr = NULL;
         json_object_object_get_ex(f, "create", &cr);
@@ -272,7 +272,7 @@ gotk_err *kconfig_merge_doc(kconfig *c, json_object *doc)
         load_specs(c, json_object_object_get(doc, keys[i].key), &c->fs[keys[i].cls]);
     json_object *nr = json_object_object_get(doc, "nameReference");
     for (size_t i = 0; nr && json_object_is_type(nr, json_type_array) &&
-                       i < json_object_array_length(nr); i++) {
+                       i < karr_n(nr); i++) {
         json_object *t = json_object_array_get_idx(nr, i);
         knameref *n = nameref_for(c, intern(c, t, "group"), intern(c, t, "version"),
                                   intern(c, t, "kind"));
@@ -394,7 +394,7 @@ static gotk_err *walk_node(walk *w, const kslot *s, size_t i)
     if (!o)
         return NULL;
     if (json_object_is_type(o, json_type_array)) {
-        for (size_t j = 0; j < json_object_array_length(o); j++) {
+        for (size_t j = 0; j < karr_n(o); j++) {
             kslot es = {o, NULL, j};
             gotk_err *e = walk_node(w, &es, i);
             if (e)

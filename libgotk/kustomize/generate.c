@@ -30,7 +30,7 @@ static json_object *sorted_copy(json_object *v)
 {
     if (json_object_is_type(v, json_type_array)) {
         json_object *a = json_object_new_array();
-        for (size_t i = 0; i < json_object_array_length(v); i++)
+        for (size_t i = 0; i < karr_n(v); i++)
             json_object_array_add(a, sorted_copy(json_object_array_get_idx(v, i)));
         return a;
     }
@@ -220,14 +220,14 @@ static gotk_err *load_pairs(kctx *c, const char *root, json_object *g, const cha
 {
     gotk_err *e = NULL;
     json_object *a = json_object_object_get(g, "envs");
-    for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
-        e = load_env(c, root, json_object_get_string(json_object_array_get_idx(a, i)), name, p);
+    for (size_t i = 0; !e && a && i < karr_n(a); i++)
+        e = load_env(c, root, kstr(json_object_array_get_idx(a, i)), name, p);
     json_object *env = json_object_object_get(g, "env");
     if (!e && env && json_object_is_type(env, json_type_string))
         e = load_env(c, root, json_object_get_string(env), name, p);
     a = json_object_object_get(g, "literals");
-    for (size_t i = 0; !e && a && i < json_object_array_length(a); i++) {
-        const char *lit = json_object_get_string(json_object_array_get_idx(a, i));
+    for (size_t i = 0; !e && a && i < karr_n(a); i++) {
+        const char *lit = kstr(json_object_array_get_idx(a, i));
         const char *eq = strchr(lit, '=');
         if (!eq)
             return gotk_err_new(GOTK_E_INVALID, "invalid literal source %s, expected key=value",
@@ -239,8 +239,8 @@ static gotk_err *load_pairs(kctx *c, const char *root, json_object *g, const cha
         free(v);
     }
     a = json_object_object_get(g, "files");
-    for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
-        e = load_file_source(c, root, json_object_get_string(json_object_array_get_idx(a, i)),
+    for (size_t i = 0; !e && a && i < karr_n(a); i++)
+        e = load_file_source(c, root, kstr(json_object_array_get_idx(a, i)),
                              name, p);
     return e;
 }
@@ -486,7 +486,7 @@ static gotk_err *run_list(kctx *c, const char *root, json_object *k, const char 
     json_object *a = json_object_object_get(k, key);
     json_object *gopts = json_object_object_get(k, "generatorOptions");
     for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
-                       i < json_object_array_length(a); i++) {
+                       i < karr_n(a); i++) {
         json_object *g = json_object_array_get_idx(a, i);
         kres *r = NULL;
         int beh = 0;

@@ -19,6 +19,19 @@
 #include "gotk/kustomize.h"
 #include "gotk/obj.h"
 
+/* The length of a json array; 0 for anything else (user input may have any type). */
+static inline size_t karr_n(json_object *a)
+{
+    return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+/* The text of a scalar; "" for NULL (a YAML null) or anything without text. */
+static inline const char *kstr(json_object *o)
+{
+    const char *s = o ? json_object_get_string(o) : NULL;
+    return s ? s : "";
+}
+
 /* ---- string list / hash ------------------------------------------------- */
 
 typedef struct {

@@ -135,7 +135,7 @@ static void add_resource_doc(json_object *out, json_object *doc)
     size_t kl = kind ? strlen(kind) : 0;
     if (kind && kl >= 4 && !strcmp(kind + kl - 4, "List") && items &&
         json_object_is_type(items, json_type_array)) {
-        for (size_t i = 0; i < json_object_array_length(items); i++)
+        for (size_t i = 0; i < karr_n(items); i++)
             json_object_array_add(out, json_object_get(json_object_array_get_idx(items, i)));
         return;
     }
@@ -201,7 +201,7 @@ gotk_err *kparse_resources(const char *data, size_t len, const char *source, jso
     if (e)
         return e;
     json_object *out = json_object_new_array();
-    for (size_t i = 0; i < json_object_array_length(raw); i++) {
+    for (size_t i = 0; i < karr_n(raw); i++) {
         json_object *d = json_object_array_get_idx(raw, i);
         gotk_err *ve = NULL;
         if (!json_object_is_type(d, json_type_object))
@@ -337,7 +337,7 @@ static gotk_err *accumulate_file(kctx *c, const char *root, const char *rel, kma
         origin = gotk_xasprintf("path: %s\n", p);
         free(p);
     }
-    for (size_t i = 0; !e && i < json_object_array_length(docs); i++) {
+    for (size_t i = 0; !e && i < karr_n(docs); i++) {
         json_object *d = json_object_get(json_object_array_get_idx(docs, i));
         kres *r = kres_new(d);
         if (origin)
@@ -427,8 +427,8 @@ static gotk_err *accumulate_resources(kctx *c, const char *root, json_object *k,
     /* (imageTags are appended to images when the transformers run) */
     for (size_t j = 0; j < 2; j++) {
         json_object *a = arr(k, keys[j]);
-        for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-            const char *rel = json_object_get_string(json_object_array_get_idx(a, i));
+        for (size_t i = 0; a && i < karr_n(a); i++) {
+            const char *rel = kstr(json_object_array_get_idx(a, i));
             gotk_err *e = accumulate_one(c, root, rel, m, cfg);
             if (e)
                 return gotk_err_wrap(e, "accumulating resources");
@@ -441,8 +441,8 @@ static gotk_err *accumulate_resources(kctx *c, const char *root, json_object *k,
 static gotk_err *load_configurations(kctx *c, const char *root, json_object *k, kconfig *cfg)
 {
     json_object *a = arr(k, "configurations");
-    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-        const char *rel = json_object_get_string(json_object_array_get_idx(a, i));
+    for (size_t i = 0; a && i < karr_n(a); i++) {
+        const char *rel = kstr(json_object_array_get_idx(a, i));
         char *data = NULL;
         size_t len = 0;
         gotk_err *e = kload_file(c, root, rel, &data, &len, NULL);
@@ -450,7 +450,7 @@ static gotk_err *load_configurations(kctx *c, const char *root, json_object *k, 
         if (!e)
             e = gotk_yaml_parse(data, len, rel, &docs);
         free(data);
-        for (size_t j = 0; !e && j < json_object_array_length(docs); j++)
+        for (size_t j = 0; !e && j < karr_n(docs); j++)
             e = kconfig_merge_doc(cfg, json_object_array_get_idx(docs, j));
         json_object_put(docs);
         if (e)
@@ -464,8 +464,8 @@ static gotk_err *accumulate_components(kctx *c, const char *root, json_object *k
                                        kconfig *cfg)
 {
     json_object *a = arr(k, "components");
-    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-        const char *rel = json_object_get_string(json_object_array_get_idx(a, i));
+    for (size_t i = 0; a && i < karr_n(a); i++) {
+        const char *rel = kstr(json_object_array_get_idx(a, i));
         char *p = kpath_join(root, rel);
         gotk_err *e = build_sub(c, p, rel, true, m, cfg);
         free(p);
@@ -482,7 +482,7 @@ static void label_specs(json_object *l, kconfig *cfg, kfslist *fss)
     json_object *tpl = json_object_object_get(l, "includeTemplates");
     json_object *fields = json_object_object_get(l, "fields");
     for (size_t i = 0; fields && json_object_is_type(fields, json_type_array) &&
-                       i < json_object_array_length(fields); i++) {
+                       i < karr_n(fields); i++) {
         json_object *f = json_object_array_get_idx(fields, i);
         json_object *cr = json_object_object_get(f, "create");
         kstrv_push(&cfg->owned, gotk_obj_get_str(f, "path") ? gotk_obj_get_str(f, "path") : "");
@@ -513,7 +513,7 @@ static gotk_err *run_labels(json_object *k, kmap *m, kconfig *cfg)
 {
     json_object *a = arr(k, "labels");
     gotk_err *e = NULL;
-    for (size_t i = 0; !e && a && i < json_object_array_length(a); i++) {
+    for (size_t i = 0; !e && a && i < karr_n(a); i++) {
         json_object *l = json_object_array_get_idx(a, i);
         kfslist fss = {0};
         label_specs(l, cfg, &fss);
@@ -547,12 +547,12 @@ static gotk_err *run_transformers(kctx *c, const char *root, json_object *k, kma
     if (!e)
         e = kpatch_run(c, root, k, m, 1);
     json_object *a = arr(k, "replicas");
-    for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
+    for (size_t i = 0; !e && a && i < karr_n(a); i++)
         e = kt_replicas(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_REPLICAS]);
     static const char *const imgkeys[] = {"images", "imageTags"};
     for (int j = 0; j < 2; j++) {
         a = arr(k, imgkeys[j]);
-        for (size_t i = 0; !e && a && i < json_object_array_length(a); i++)
+        for (size_t i = 0; !e && a && i < karr_n(a); i++)
             e = kt_image(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_IMAGES]);
     }
     if (!e)
@@ -565,7 +565,7 @@ static gotk_err *run_transformers(kctx *c, const char *root, json_object *k, kma
 /* Refuse what gotk does not do. */
 static gotk_err *check_unsupported(json_object *k)
 {
-    if (arr(k, "helmCharts") && json_object_array_length(arr(k, "helmCharts")))
+    if (arr(k, "helmCharts") && karr_n(arr(k, "helmCharts")))
         return gotk_err_new(GOTK_E_INVALID, "helmCharts are not supported by gotk");
     return NULL;
 }
@@ -630,7 +630,7 @@ static gotk_err *check_field(const char *name, char type, json_object *v)
     const char *elem = type == 'p' ? "types.PatchStrategicMerge" : "string";
     if (!json_object_is_type(v, json_type_array))
         return type_err(v, name, type == 'p' ? "[]types.PatchStrategicMerge" : "[]string");
-    for (size_t i = 0; i < json_object_array_length(v); i++) {
+    for (size_t i = 0; i < karr_n(v); i++) {
         json_object *el = json_object_array_get_idx(v, i);
         if (el && !json_object_is_type(el, json_type_string))
             return type_err(el, name, elem);
@@ -653,7 +653,7 @@ static gotk_err *validate_kustomization(json_object *k, const char *dir)
         if (e)
             return e;
         bool empty = !val || (json_object_is_type(val, json_type_array) &&
-                              !json_object_array_length(val)) ||
+                              !karr_n(val)) ||
                      (json_object_is_type(val, json_type_object) &&
                       !json_object_object_length(val)) ||
                      (json_object_is_type(val, json_type_string) && !*json_object_get_string(val));
@@ -693,9 +693,9 @@ static gotk_err *load_kustomization(const char *dir, bool component, json_object
     json_object *docs = NULL;
     if (!e)
         e = gotk_yaml_parse(data, len, file, &docs);
-    if (!e && json_object_array_length(docs) == 0)
+    if (!e && karr_n(docs) == 0)
         e = gotk_err_new(GOTK_E_INVALID, "kustomization.yaml is empty");
-    else if (!e && json_object_array_length(docs) > 1)
+    else if (!e && karr_n(docs) > 1)
         e = gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: %s holds more than one document",
                          file);
     if (!e)
@@ -769,7 +769,7 @@ gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfi
         json_object *bm = json_object_object_get(k, "buildMetadata");
         c->top_k = json_object_get(k);
         c->origin_on = bm && json_object_is_type(bm, json_type_array) &&
-                       json_object_array_length(bm) > 0;
+                       karr_n(bm) > 0;
     }
     kstrv_push(&c->stack, rdir);
     e = build_level(c, rdir, k, kfile, out, cfg);
@@ -801,8 +801,8 @@ static bool build_meta(kctx *c, const char *word)
 {
     json_object *bm = c->top_k ? json_object_object_get(c->top_k, "buildMetadata") : NULL;
     for (size_t i = 0; bm && json_object_is_type(bm, json_type_array) &&
-                       i < json_object_array_length(bm); i++)
-        if (!strcmp(json_object_get_string(json_object_array_get_idx(bm, i)), word))
+                       i < karr_n(bm); i++)
+        if (!strcmp(kstr(json_object_array_get_idx(bm, i)), word))
             return true;
     return false;
 }

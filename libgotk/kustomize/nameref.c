@@ -264,7 +264,7 @@ static gotk_err *fix_ref(const kslot *s, void *ud)
         return fix_map(f, v);
     if (!json_object_is_type(v, json_type_array))
         return fix_scalar(f, s, v);
-    for (size_t i = 0; i < json_object_array_length(v); i++) {
+    for (size_t i = 0; i < karr_n(v); i++) {
         json_object *el = json_object_array_get_idx(v, i);
         kslot es = {v, NULL, i};
         gotk_err *e = json_object_is_type(el, json_type_object) ? fix_map(f, el)
@@ -282,7 +282,7 @@ static void rolebinding_ns(kref *f)
         return;
     json_object *subs = json_object_object_get(f->referrer->obj, "subjects");
     for (size_t i = 0; subs && json_object_is_type(subs, json_type_array) &&
-                       i < json_object_array_length(subs); i++) {
+                       i < karr_n(subs); i++) {
         json_object *s = json_object_array_get_idx(subs, i);
         const char *ns = gotk_obj_get_str(s, "namespace"), *k = gotk_obj_get_str(s, "kind");
         if (ns && k && !strcmp(k, "ServiceAccount"))

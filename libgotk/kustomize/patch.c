@@ -59,7 +59,7 @@ static const char *list_key(const char *field, json_object *a, json_object *b)
             return merge_keys[i].key;
         json_object *arrs[] = {a, b};
         for (int j = 0; j < 2; j++)
-            for (size_t k = 0; arrs[j] && k < json_object_array_length(arrs[j]); k++)
+            for (size_t k = 0; arrs[j] && k < karr_n(arrs[j]); k++)
                 if (json_object_object_get_ex(json_object_array_get_idx(arrs[j], k),
                                               "containerPort", NULL))
                     return "containerPort,protocol";
@@ -91,7 +91,7 @@ static json_object *strip(json_object *p)
     }
     if (json_object_is_type(p, json_type_array)) {
         json_object *a = json_object_new_array();
-        for (size_t i = 0; i < json_object_array_length(p); i++) {
+        for (size_t i = 0; i < karr_n(p); i++) {
             json_object *el = json_object_array_get_idx(p, i);
             if (directive(el))
                 continue;
@@ -149,7 +149,7 @@ static bool keys_match(const kstrv *a, const kstrv *b)
 /* Index of the element of arr whose keys match kv, or -1. */
 static long find_elem(json_object *arr, const kstrv *keys, const kstrv *kv)
 {
-    for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+    for (size_t i = 0; arr && i < karr_n(arr); i++) {
         kstrv ev = {0};
         bool has = elem_keys(json_object_array_get_idx(arr, i), keys, &ev);
         bool ok = has && keys_match(&ev, kv);
@@ -179,8 +179,8 @@ static json_object *merge_assoc(json_object *dst, json_object *patch, const char
     split_keys(keyspec, &keys);
     bool scalar = !keys.v[0][0];
     json_object *out = json_object_new_array();
-    bool *used = gotk_xcalloc(json_object_array_length(dst) + 1, sizeof *used);
-    for (size_t i = 0; i < json_object_array_length(patch); i++) {
+    bool *used = gotk_xcalloc(karr_n(dst) + 1, sizeof *used);
+    for (size_t i = 0; i < karr_n(patch); i++) {
         json_object *pe = json_object_array_get_idx(patch, i);
         const char *d = directive(pe);
         kstrv kv = {0};
@@ -201,7 +201,7 @@ static json_object *merge_assoc(json_object *dst, json_object *patch, const char
         if (m)
             json_object_array_add(out, m);
     }
-    for (size_t i = 0; dst && i < json_object_array_length(dst); i++)
+    for (size_t i = 0; dst && i < karr_n(dst); i++)
         if (!used[i])
             json_object_array_add(out, gotk_obj_copy(json_object_array_get_idx(dst, i)));
     free(used);
@@ -212,7 +212,7 @@ static json_object *merge_assoc(json_object *dst, json_object *patch, const char
 /* Does a patch list hold a `$patch: replace` element? */
 static bool list_replace(json_object *patch)
 {
-    for (size_t i = 0; i < json_object_array_length(patch); i++) {
+    for (size_t i = 0; i < karr_n(patch); i++) {
         const char *d = directive(json_object_array_get_idx(patch, i));
         if (d && !strcmp(d, "replace"))
             return true;
@@ -338,7 +338,7 @@ static gotk_err *ptr_parent(json_object *doc, const kstrv *toks, const char *pat
             next = json_object_object_get(cur, toks->v[i]);
         } else if (json_object_is_type(cur, json_type_array)) {
             size_t idx;
-            if (arr_index(toks->v[i], json_object_array_length(cur), false, &idx))
+            if (arr_index(toks->v[i], karr_n(cur), false, &idx))
                 next = json_object_array_get_idx(cur, idx);
         }
         if (!next)
@@ -352,7 +352,7 @@ static gotk_err *ptr_parent(json_object *doc, const kstrv *toks, const char *pat
 /* Insert into an array at idx (shifting). */
 static void arr_insert(json_object *a, size_t idx, json_object *v)
 {
-    size_t n = json_object_array_length(a);
+    size_t n = karr_n(a);
     json_object_array_add(a, NULL);
     for (size_t i = n; i > idx; i--)
         json_object_array_put_idx(a, i, json_object_get(json_object_array_get_idx(a, i - 1)));
@@ -384,7 +384,7 @@ static gotk_err *ptr_get(json_object *doc, const char *path, json_object **out)
         if (json_object_is_type(par, json_type_object))
             v = json_object_object_get(par, last);
         else if (json_object_is_type(par, json_type_array) &&
-                 arr_index(last, json_object_array_length(par), false, &idx))
+                 arr_index(last, karr_n(par), false, &idx))
             v = json_object_array_get_idx(par, idx);
         if (!v && !(json_object_is_type(par, json_type_object) &&
                     json_object_object_get_ex(par, last, NULL)))
@@ -430,7 +430,7 @@ static gotk_err *ptr_put(json_object **doc, const char *op, const char *path, js
         }
     } else if (json_object_is_type(par, json_type_array)) {
         size_t idx;
-        if (!arr_index(last, json_object_array_length(par), add, &idx))
+        if (!arr_index(last, karr_n(par), add, &idx))
             e = gotk_err_new(GOTK_E_NOTFOUND, "%s operation does not apply: index out of range: %s",
                              op, path);
         else if (rm)
@@ -489,7 +489,7 @@ gotk_err *kjson6902_apply(json_object **dst, json_object *ops)
 {
     if (!json_object_is_type(ops, json_type_array))
         return gotk_err_new(GOTK_E_INVALID, "JSON patch must be a list of operations");
-    for (size_t i = 0; i < json_object_array_length(ops); i++) {
+    for (size_t i = 0; i < karr_n(ops); i++) {
         gotk_err *e = json6902_op(dst, json_object_array_get_idx(ops, i));
         if (e)
             return e;
@@ -727,14 +727,14 @@ static gotk_err *apply_patch(kmap *m, json_object *docs, bool json, json_object 
     if (json && !target)
         return gotk_err_new(GOTK_E_INVALID, "must specify a target for JSON patch %s", src);
     if (!target) {
-        for (size_t i = 0; i < json_object_array_length(docs); i++) {
+        for (size_t i = 0; i < karr_n(docs); i++) {
             gotk_err *e = smp_by_id(m, json_object_array_get_idx(docs, i), options);
             if (e)
                 return e;
         }
         return NULL;
     }
-    if (!json && json_object_array_length(docs) > 1)
+    if (!json && karr_n(docs) > 1)
         return gotk_err_new(GOTK_E_INVALID, "Multiple Strategic-Merge Patches in one `patches` "
                                             "entry is not allowed to set `patches.target` field: %s",
                             src);
@@ -782,7 +782,7 @@ static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_obj
     free(data);
     if (e)
         return e;
-    *json = json_object_array_length(raw) == 1 &&
+    *json = karr_n(raw) == 1 &&
             json_object_is_type(json_object_array_get_idx(raw, 0), json_type_array);
     *docs = raw;
     return NULL;
@@ -806,8 +806,8 @@ gotk_err *kpatch_entry(kctx *c, const char *root, json_object *pe, kmap *m)
 /* patchesStrategicMerge: files or inline documents. */
 gotk_err *kpatch_psm(kctx *c, const char *root, json_object *a, kmap *m)
 {
-    for (size_t i = 0; a && i < json_object_array_length(a); i++) {
-        const char *s = json_object_get_string(json_object_array_get_idx(a, i));
+    for (size_t i = 0; a && i < karr_n(a); i++) {
+        const char *s = kstr(json_object_array_get_idx(a, i));
         char *data = NULL;
         size_t len = 0;
         gotk_err *e = NULL;
@@ -839,13 +839,13 @@ gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int pha
         e = kpatch_psm(c, root, a && json_object_is_type(a, json_type_array) ? a : NULL, m);
         a = json_object_object_get(k, "patches");
         for (size_t i = 0; !e && a && json_object_is_type(a, json_type_array) &&
-                           i < json_object_array_length(a); i++)
+                           i < karr_n(a); i++)
             e = kpatch_entry(c, root, json_object_array_get_idx(a, i), m);
         return e;
     }
     json_object *a = json_object_object_get(k, "patchesJson6902");
     for (size_t i = 0; !e && a && json_object_is_type(a, json_type_array) &&
-                       i < json_object_array_length(a); i++)
+                       i < karr_n(a); i++)
         e = kpatch_entry(c, root, json_object_array_get_idx(a, i), m);
     return e;
 }

@@ -20,7 +20,7 @@ static void specs_of(json_object *doc, kconfig *cfg, kfslist *out)
 {
     json_object *a = json_object_object_get(doc, "fieldSpecs");
     for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
-                       i < json_object_array_length(a); i++) {
+                       i < karr_n(a); i++) {
         json_object *f = json_object_array_get_idx(a, i);
         const char *keys[] = {"group", "version", "kind", "path"};
         const char *vals[4];
@@ -180,12 +180,13 @@ static gotk_err *run_config(kctx *c, const char *root, json_object *doc, kmap *m
 static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_object **out)
 {
     json_object *docs = NULL;
-    if (!gotk_yaml_parse(entry, strlen(entry), "inline", &docs) &&
-        json_object_array_length(docs) > 0 &&
+    gotk_err *pe = gotk_yaml_parse(entry, strlen(entry), "inline", &docs);
+    if (!pe && karr_n(docs) > 0 &&
         json_object_is_type(json_object_array_get_idx(docs, 0), json_type_object)) {
         *out = docs;
         return NULL;
     }
+    gotk_err_free(pe);
     json_object_put(docs);
     char *p = kpath_join(root, entry);
     struct stat st;
@@ -219,11 +220,11 @@ gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *fi
 {
     json_object *a = json_object_object_get(k, field);
     for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
-                       i < json_object_array_length(a); i++) {
+                       i < karr_n(a); i++) {
         json_object *docs = NULL;
-        gotk_err *e = entry_docs(c, root, json_object_get_string(json_object_array_get_idx(a, i)),
+        gotk_err *e = entry_docs(c, root, kstr(json_object_array_get_idx(a, i)),
                                  &docs);
-        for (size_t j = 0; !e && j < json_object_array_length(docs); j++)
+        for (size_t j = 0; !e && j < karr_n(docs); j++)
             e = run_config(c, root, json_object_array_get_idx(docs, j), m, cfg);
         json_object_put(docs);
         if (e)

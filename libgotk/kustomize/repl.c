@@ -148,12 +148,12 @@ static gotk_err *pm_list(json_object *node, const kstrv *segs, size_t i, bool cr
                          kslots *out)
 {
     const char *seg = segs->v[i];
-    size_t len = json_object_array_length(node);
+    size_t len = karr_n(node);
     if (is_index(seg)) {
         size_t idx = (size_t)strtoul(seg, NULL, 10);
         if (idx == len && create)
             json_object_array_add(node, new_for(segs, i + 1));
-        if (idx >= json_object_array_length(node))
+        if (idx >= karr_n(node))
             return gotk_err_new(GOTK_E_NOTFOUND, "index %zu specified but only %zu elements found",
                                 idx, len);
         return descend(node, NULL, idx, segs, i, create, out);
@@ -436,7 +436,7 @@ static gotk_err *set_target(const kslot *s, json_object *val, json_object *opts)
 /* Is r rejected by one of the reject selectors? */
 static bool rejected(const kres *r, json_object *rejects)
 {
-    for (size_t i = 0; rejects && i < json_object_array_length(rejects); i++) {
+    for (size_t i = 0; rejects && i < karr_n(rejects); i++) {
         json_object *rj = json_object_array_get_idx(rejects, i);
         kselid s = selid(rj);
         const char *ls = gotk_obj_get_str(rj, "labelSelector");
@@ -459,9 +459,9 @@ static gotk_err *copy_to(kres *r, json_object *val, json_object *t)
     json_object *opts = json_object_object_get(t, "options");
     json_object *cr = opts ? json_object_object_get(opts, "create") : NULL;
     bool create = cr && json_object_get_boolean(cr);
-    size_t n = fps ? json_object_array_length(fps) : 1;
+    size_t n = fps ? karr_n(fps) : 1;
     for (size_t i = 0; i < n; i++) {
-        const char *fp = fps ? json_object_get_string(json_object_array_get_idx(fps, i))
+        const char *fp = fps ? kstr(json_object_array_get_idx(fps, i))
                              : "metadata.name";
         kstrv segs = {0};
         split_fp(fp, &segs);
@@ -513,7 +513,7 @@ static gotk_err *apply_one(kmap *m, json_object *rp)
                             "replacements must specify a source and at least one target");
     json_object *val = NULL;
     gotk_err *e = source_value(m, src, &val);
-    for (size_t i = 0; !e && i < json_object_array_length(targets); i++)
+    for (size_t i = 0; !e && i < karr_n(targets); i++)
         e = apply_target(m, val, json_object_array_get_idx(targets, i));
     json_object_put(val);
     return e;
@@ -529,10 +529,10 @@ static gotk_err *apply_file(kctx *c, const char *root, const char *path, kmap *m
     if (!e)
         e = gotk_yaml_parse(data, len, path, &docs);
     free(data);
-    for (size_t i = 0; !e && i < json_object_array_length(docs); i++) {
+    for (size_t i = 0; !e && i < karr_n(docs); i++) {
         json_object *d = json_object_array_get_idx(docs, i);
         if (json_object_is_type(d, json_type_array))
-            for (size_t j = 0; !e && j < json_object_array_length(d); j++)
+            for (size_t j = 0; !e && j < karr_n(d); j++)
                 e = apply_one(m, json_object_array_get_idx(d, j));
         else
             e = apply_one(m, d);
@@ -546,7 +546,7 @@ gotk_err *krepl_run(kctx *c, const char *root, json_object *k, kmap *m)
 {
     json_object *a = json_object_object_get(k, "replacements");
     for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
-                       i < json_object_array_length(a); i++) {
+                       i < karr_n(a); i++) {
         json_object *rp = json_object_array_get_idx(a, i);
         const char *path = gotk_obj_get_str(rp, "path");
         gotk_err *e = path && *path ? apply_file(c, root, path, m) : apply_one(m, rp);

@@ -99,7 +99,7 @@ static void rolebinding_subjects(json_object *o, const char *ns, int mode, bool 
         return;
     json_object *subs = json_object_object_get(o, "subjects");
     for (size_t i = 0; subs && json_object_is_type(subs, json_type_array) &&
-                       i < json_object_array_length(subs); i++) {
+                       i < karr_n(subs); i++) {
         json_object *s = json_object_array_get_idx(subs, i);
         const char *n = gotk_obj_get_str(s, mode == 1 ? "kind" : "name");
         const char *cur = gotk_obj_get_str(s, "namespace");
@@ -361,7 +361,7 @@ static void image_containers(json_object *list, const kimage *im)
 {
     if (!json_object_is_type(list, json_type_array))
         return;
-    for (size_t i = 0; i < json_object_array_length(list); i++) {
+    for (size_t i = 0; i < karr_n(list); i++) {
         json_object *c = json_object_array_get_idx(list, i);
         json_object *img = c ? json_object_object_get(c, "image") : NULL;
         if (!img || !json_object_is_type(img, json_type_string))
@@ -377,7 +377,7 @@ static void image_containers(json_object *list, const kimage *im)
 static void image_walk(json_object *o, const kimage *im)
 {
     if (json_object_is_type(o, json_type_array)) {
-        for (size_t i = 0; i < json_object_array_length(o); i++)
+        for (size_t i = 0; i < karr_n(o); i++)
             image_walk(json_object_array_get_idx(o, i), im);
         return;
     }
@@ -505,12 +505,12 @@ static const char *const order_last[] = {"MutatingWebhookConfiguration",
 static int kind_rank(const char *kind, json_object *first, json_object *last)
 {
     if (first || last) {
-        size_t nf = first ? json_object_array_length(first) : 0;
+        size_t nf = first ? karr_n(first) : 0;
         for (size_t i = 0; i < nf; i++)
-            if (!strcmp(kind, json_object_get_string(json_object_array_get_idx(first, i))))
+            if (!strcmp(kind, kstr(json_object_array_get_idx(first, i))))
                 return (int)i - (int)nf;
-        for (size_t i = 0; last && i < json_object_array_length(last); i++)
-            if (!strcmp(kind, json_object_get_string(json_object_array_get_idx(last, i))))
+        for (size_t i = 0; last && i < karr_n(last); i++)
+            if (!strcmp(kind, kstr(json_object_array_get_idx(last, i))))
                 return (int)i + 1;
         return 0;
     }

@@ -45,7 +45,7 @@ static const char *var_desc(json_object *v)
 static gotk_err *merge_one(kctx *c, json_object *v, kmap *m)
 {
     const char *name = gotk_obj_get_str(v, "name");
-    for (size_t i = 0; i < json_object_array_length(c->vars); i++)
+    for (size_t i = 0; i < karr_n(c->vars); i++)
         if (!strcmp(gotk_obj_get_str(json_object_array_get_idx(c->vars, i), "name"), name))
             return gotk_err_new(GOTK_E_CONFLICT, "var '%s' already encountered", name);
     json_object *ref = json_object_object_get(v, "objref");
@@ -72,7 +72,7 @@ gotk_err *kvars_merge(kctx *c, json_object *k, kmap *m)
     if (!c->vars)
         c->vars = json_object_new_array();
     for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
-                       i < json_object_array_length(a); i++) {
+                       i < karr_n(a); i++) {
         json_object *v = json_object_array_get_idx(a, i);
         if (!gotk_obj_get_str(v, "name"))
             return gotk_err_new(GOTK_E_INVALID, "var must have a name");
@@ -173,7 +173,7 @@ static gotk_err *subst(const kslot *s, void *ud)
                 json_object_object_add(v, key, expand(json_object_get_string(val), vals));
         }
     } else if (json_object_is_type(v, json_type_array)) {
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
+        for (size_t i = 0; i < karr_n(v); i++) {
             json_object *el = json_object_array_get_idx(v, i);
             if (!el || !json_object_is_type(el, json_type_string))
                 return gotk_err_new(GOTK_E_INVALID, "invalid value type expect a string");
@@ -186,11 +186,11 @@ static gotk_err *subst(const kslot *s, void *ud)
 /* Resolve every var and substitute. */
 gotk_err *kvars_resolve(kctx *c, kmap *m, const kconfig *cfg)
 {
-    if (!c->vars || !json_object_array_length(c->vars))
+    if (!c->vars || !karr_n(c->vars))
         return NULL;
     khash vals = {0};
     gotk_err *e = NULL;
-    for (size_t i = 0; !e && i < json_object_array_length(c->vars); i++) {
+    for (size_t i = 0; !e && i < karr_n(c->vars); i++) {
         json_object *v = json_object_array_get_idx(c->vars, i), *val = NULL;
         e = var_value(m, v, &val);
         if (!e)
