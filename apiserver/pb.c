@@ -10,7 +10,9 @@
  * field numbers of k8s.io/api's generated.proto), which gives JSON exactly as
  * the JSON encoding would: empty strings and unset fields omitted, bytes as
  * base64, meta Time as RFC 3339, maps as objects. Kinds without a table are
- * refused with 415, so a client learns to send JSON.
+ * refused with 415, so a client learns to send JSON. Deployment and Pod have
+ * partial, strict tables (what kubectl's generators fill): any other field in
+ * them also makes the body unsupported rather than silently dropped.
  *
  * The protobuf wire format itself (varints, length-delimited fields, fixed
  * 32/64-bit fields) is a handful of lines below; Debian's protobuf-c needs
@@ -23,7 +25,12 @@
 
 #include "apiserver.h"
 
-typedef enum { F_STR, F_BYTES, F_INT, F_BOOL, F_MSG, F_MAP_STR, F_MAP_BYTES, F_TIME } fkind;
+/* F_INT and F_BOOL drop zero values (Go's omitempty on plain fields); F_INTP
+ * and F_BOOLP keep them (pointer fields, present only when set). */
+typedef enum {
+    F_STR, F_BYTES, F_INT, F_INTP, F_BOOL, F_BOOLP, F_MSG, F_MAP_STR, F_MAP_BYTES, F_TIME,
+    F_QUANTITY_MAP
+} fkind;
 
 typedef struct pb_msg pb_msg;
 typedef struct {
@@ -36,6 +43,7 @@ typedef struct {
 
 struct pb_msg {
     const pb_field *fields;
+    bool strict; /* unknown field numbers are an error (partial tables) */
 };
 
 /* ---- message tables (field numbers from k8s.io/api generated.proto) ------- */
@@ -43,7 +51,7 @@ struct pb_msg {
 static const pb_field OWNER_REF_F[] = {
     {5, "apiVersion", F_STR, false, NULL}, {1, "kind", F_STR, false, NULL},
     {3, "name", F_STR, false, NULL},       {4, "uid", F_STR, false, NULL},
-    {6, "controller", F_BOOL, false, NULL}, {7, "blockOwnerDeletion", F_BOOL, false, NULL},
+    {6, "controller", F_BOOLP, false, NULL}, {7, "blockOwnerDeletion", F_BOOLP, false, NULL},
     {0}};
 static const pb_msg OWNER_REF = {OWNER_REF_F};
 
@@ -56,7 +64,7 @@ static const pb_field OBJECT_META_F[] = {
     {7, "generation", F_INT, false, NULL},
     {8, "creationTimestamp", F_TIME, false, NULL},
     {9, "deletionTimestamp", F_TIME, false, NULL},
-    {10, "deletionGracePeriodSeconds", F_INT, false, NULL},
+    {10, "deletionGracePeriodSeconds", F_INTP, false, NULL},
     {11, "labels", F_MAP_STR, false, NULL},
     {12, "annotations", F_MAP_STR, false, NULL},
     {13, "ownerReferences", F_MSG, true, &OWNER_REF},
@@ -71,13 +79,13 @@ static const pb_field NAMESPACE_F[] = {
 
 static const pb_field CONFIGMAP_F[] = {
     {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "data", F_MAP_STR, false, NULL},
-    {3, "binaryData", F_MAP_BYTES, false, NULL}, {4, "immutable", F_BOOL, false, NULL},
+    {3, "binaryData", F_MAP_BYTES, false, NULL}, {4, "immutable", F_BOOLP, false, NULL},
     {0}};
 
 static const pb_field SECRET_F[] = {
     {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "data", F_MAP_BYTES, false, NULL},
     {3, "type", F_STR, false, NULL},             {4, "stringData", F_MAP_STR, false, NULL},
-    {5, "immutable", F_BOOL, false, NULL},       {0}};
+    {5, "immutable", F_BOOLP, false, NULL},      {0}};
 
 static const pb_field LOCAL_REF_F[] = {{1, "name", F_STR, false, NULL}, {0}};
 static const pb_msg LOCAL_REF = {LOCAL_REF_F};
@@ -90,7 +98,7 @@ static const pb_field SERVICE_ACCOUNT_F[] = {
     {1, "metadata", F_MSG, false, &OBJECT_META},
     {2, "secrets", F_MSG, true, &OBJ_REF},
     {3, "imagePullSecrets", F_MSG, true, &LOCAL_REF},
-    {4, "automountServiceAccountToken", F_BOOL, false, NULL},
+    {4, "automountServiceAccountToken", F_BOOLP, false, NULL},
     {0}};
 
 static const pb_field POLICY_RULE_F[] = {
@@ -113,9 +121,67 @@ static const pb_field BINDING_F[] = {
     {3, "roleRef", F_MSG, false, &ROLE_REF}, {0}};
 
 static const pb_field PRIORITY_CLASS_F[] = {
-    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "value", F_INT, false, NULL},
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "value", F_INTP, false, NULL},
     {3, "globalDefault", F_BOOL, false, NULL},   {4, "description", F_STR, false, NULL},
     {5, "preemptionPolicy", F_STR, false, NULL}, {0}};
+
+/* Workloads: the parts of apps/v1 Deployment and core/v1 Pod that kubectl's
+ * generators (`create deployment`, `run`) fill. These tables are partial and
+ * strict: a field they do not list makes the body unsupported (415). */
+static const pb_field SELECTOR_F[] = {{1, "matchLabels", F_MAP_STR, false, NULL}, {0}};
+static const pb_msg SELECTOR = {SELECTOR_F, true};
+static const pb_field PORT_F[] = {
+    {1, "name", F_STR, false, NULL},         {2, "hostPort", F_INT, false, NULL},
+    {3, "containerPort", F_INTP, false, NULL}, {4, "protocol", F_STR, false, NULL},
+    {5, "hostIP", F_STR, false, NULL},       {0}};
+static const pb_msg PORT = {PORT_F, true};
+static const pb_field ENV_F[] = {
+    {1, "name", F_STR, false, NULL}, {2, "value", F_STR, false, NULL}, {0}};
+static const pb_msg ENV = {ENV_F, true};
+static const pb_field RESOURCES_F[] = {
+    {1, "limits", F_QUANTITY_MAP, false, NULL}, {2, "requests", F_QUANTITY_MAP, false, NULL},
+    {0}};
+static const pb_msg RESOURCES = {RESOURCES_F, true};
+static const pb_field CONTAINER_F[] = {
+    {1, "name", F_STR, false, NULL},         {2, "image", F_STR, false, NULL},
+    {3, "command", F_STR, true, NULL},       {4, "args", F_STR, true, NULL},
+    {5, "workingDir", F_STR, false, NULL},   {6, "ports", F_MSG, true, &PORT},
+    {7, "env", F_MSG, true, &ENV},           {8, "resources", F_MSG, false, &RESOURCES},
+    {13, "terminationMessagePath", F_STR, false, NULL},
+    {14, "imagePullPolicy", F_STR, false, NULL},
+    {16, "stdin", F_BOOL, false, NULL},      {17, "stdinOnce", F_BOOL, false, NULL},
+    {18, "tty", F_BOOL, false, NULL},
+    {20, "terminationMessagePolicy", F_STR, false, NULL},
+    {0}};
+static const pb_msg CONTAINER = {CONTAINER_F, true};
+static const pb_field POD_SPEC_F[] = {
+    {2, "containers", F_MSG, true, &CONTAINER},
+    {3, "restartPolicy", F_STR, false, NULL},
+    {6, "dnsPolicy", F_STR, false, NULL},
+    {7, "nodeSelector", F_MAP_STR, false, NULL},
+    {8, "serviceAccountName", F_STR, false, NULL},
+    {15, "imagePullSecrets", F_MSG, true, &LOCAL_REF},
+    {20, "initContainers", F_MSG, true, &CONTAINER},
+    {0}};
+static const pb_msg POD_SPEC = {POD_SPEC_F, true};
+static const pb_field POD_TEMPLATE_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &POD_SPEC}, {0}};
+static const pb_msg POD_TEMPLATE = {POD_TEMPLATE_F, true};
+static const pb_field EMPTY_F[] = {{0}};
+static const pb_msg EMPTY_STRICT = {EMPTY_F, true};
+static const pb_field STRATEGY_F[] = {{1, "type", F_STR, false, NULL}, {0}};
+static const pb_msg STRATEGY = {STRATEGY_F, true};
+static const pb_field DEPLOYMENT_SPEC_F[] = {
+    {1, "replicas", F_INTP, false, NULL},      {2, "selector", F_MSG, false, &SELECTOR},
+    {3, "template", F_MSG, false, &POD_TEMPLATE}, {4, "strategy", F_MSG, false, &STRATEGY},
+    {5, "minReadySeconds", F_INT, false, NULL}, {7, "paused", F_BOOL, false, NULL}, {0}};
+static const pb_msg DEPLOYMENT_SPEC = {DEPLOYMENT_SPEC_F, true};
+static const pb_field DEPLOYMENT_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &DEPLOYMENT_SPEC},
+    {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
+static const pb_field POD_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &POD_SPEC},
+    {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
 
 typedef struct {
     const char *api_version, *kind;
@@ -132,6 +198,8 @@ static const pb_type TYPES[] = {
     {"rbac.authorization.k8s.io/v1", "RoleBinding", {BINDING_F}},
     {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", {BINDING_F}},
     {"scheduling.k8s.io/v1", "PriorityClass", {PRIORITY_CLASS_F}},
+    {"apps/v1", "Deployment", {DEPLOYMENT_F, true}},
+    {"v1", "Pod", {POD_F, true}},
 };
 
 /* ---- wire format ------------------------------------------------------------ */
@@ -220,8 +288,20 @@ static json_object *decode_time(const unsigned char *data, size_t len, bool *bad
     return json_object_new_string(buf);
 }
 
+/* The string inside a resource.Quantity message {string = 1}. */
+static char *quantity_text(const unsigned char *data, size_t len, bool *bad)
+{
+    rd r = {data, data + len};
+    pb_val f;
+    char *out = NULL;
+    while (rd_field(&r, &f, bad))
+        if (f.num == 1 && f.wire == 2 && !out)
+            out = gotk_xstrndup((const char *)f.data, f.len);
+    return out ? out : gotk_xstrdup("0");
+}
+
 /* Add one map entry {key = 1, value = 2} to obj. */
-static void decode_map_entry(json_object *obj, const unsigned char *data, size_t len, bool bytes,
+static void decode_map_entry(json_object *obj, const unsigned char *data, size_t len, fkind kind,
                              bool *bad)
 {
     rd r = {data, data + len};
@@ -236,8 +316,9 @@ static void decode_map_entry(json_object *obj, const unsigned char *data, size_t
             key = gotk_xstrndup((const char *)f.data, f.len);
         } else if (f.num == 2) {
             json_object_put(val);
-            char *txt = bytes ? gotk_base64_encode(f.data, f.len)
-                              : gotk_xstrndup((const char *)f.data, f.len);
+            char *txt = kind == F_MAP_BYTES      ? gotk_base64_encode(f.data, f.len)
+                        : kind == F_QUANTITY_MAP ? quantity_text(f.data, f.len, bad)
+                                                 : gotk_xstrndup((const char *)f.data, f.len);
             val = json_object_new_string(txt);
             free(txt);
         }
@@ -261,9 +342,15 @@ static json_object *decode_value(const pb_field *fd, const pb_val *f, bool *bad)
         return o;
     }
     case F_INT:
-        return f->wire == 0 ? json_object_new_int64((int64_t)f->v) : NULL;
+    case F_INTP:
+        if (f->wire != 0 || (fd->kind == F_INT && f->v == 0))
+            return NULL;
+        return json_object_new_int64((int64_t)f->v);
     case F_BOOL:
-        return f->wire == 0 ? json_object_new_boolean(f->v != 0) : NULL;
+    case F_BOOLP:
+        if (f->wire != 0 || (fd->kind == F_BOOL && f->v == 0))
+            return NULL;
+        return json_object_new_boolean(f->v != 0);
     case F_TIME:
         return f->wire == 2 ? decode_time(f->data, f->len, bad) : NULL;
     case F_MSG:
@@ -290,15 +377,20 @@ static json_object *decode_msg(const pb_msg *m, const unsigned char *data, size_
     pb_val f;
     while (rd_field(&r, &f, bad)) {
         const pb_field *fd = find_field(m, f.num);
+        /* gogo-protobuf writes every plain field, set or not: only an unknown
+         * field that carries a value is a problem */
+        if (!fd && m->strict && !(f.wire == 0 && f.v == 0) && !(f.wire == 2 && f.len == 0))
+            *bad = true;
         if (!fd)
             continue;
-        if (fd->kind == F_MAP_STR || fd->kind == F_MAP_BYTES) {
+        if (fd->kind == F_MAP_STR || fd->kind == F_MAP_BYTES || fd->kind == F_QUANTITY_MAP) {
             if (f.wire == 2)
-                decode_map_entry(jx_ensure_obj(o, fd->name), f.data, f.len,
-                                 fd->kind == F_MAP_BYTES, bad);
+                decode_map_entry(jx_ensure_obj(o, fd->name), f.data, f.len, fd->kind, bad);
             continue;
         }
         json_object *v = decode_value(fd, &f, bad);
+        if (!v && fd->kind == F_TIME && !strcmp(fd->name, "creationTimestamp"))
+            json_object_object_add(o, fd->name, NULL); /* a zero metav1.Time is null */
         if (!v)
             continue;
         if (fd->repeated) {
