@@ -317,11 +317,11 @@ static int start_controller(void)
                     "--health-addr", "0", "--requeue-dependency", "1s", "--min-retry-delay",
                     "200ms", "--max-retry-delay", "2s", "--artifact-retention-records", "2",
                     NULL};
-    /* libgit2 1.5.1 leaks a little on every SSH connection (see
-     * tests/git/lsan-libgit2-ssh.supp); the controller runs with those
-     * suppressions, and full unwinding so they can match. */
+    /* libgit2 1.5.1 leaks a little on every SSH connection and submodule
+     * update (see tests/source/lsan-libgit2.supp); the controller runs with
+     * those suppressions, and full unwinding so they can match. */
     const char *root = getenv("GOTK_SOURCE_ROOT");
-    char *lsan = gotk_xasprintf("suppressions=%s/tests/git/lsan-libgit2-ssh.supp:"
+    char *lsan = gotk_xasprintf("suppressions=%s/tests/source/lsan-libgit2.supp:"
                                 "print_suppressions=0", root ? root : ".");
     const char *asan = getenv("ASAN_OPTIONS");
     char *asan2 = gotk_xasprintf("%s%sfast_unwind_on_malloc=0", asan ? asan : "",
