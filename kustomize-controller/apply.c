@@ -327,9 +327,78 @@ static gotk_err *wait_gone(gotk_kube_client *kube, const gotk_kube_ref *ref, got
     return gotk_err_new(GOTK_E_KUBE_TIMEOUT, "timed out waiting for the object to be deleted");
 }
 
-/* Remove the annotations and labels Flux cleans from live objects. */
+/* Is a managedFields entry one of the managers Flux takes over (kubectl's apply
+ * and update, before-first-apply, our own updates), on the main resource? */
+static bool replaced_manager(json_object *entry)
+{
+    const char *m = gotk_obj_get_str(entry, "manager"), *op = gotk_obj_get_str(entry, "operation");
+    const char *sub = gotk_obj_get_str(entry, "subresource");
+    if (!m || !op || (sub && *sub))
+        return false;
+    return (!strcmp(m, "kubectl") && (!strcmp(op, "Apply") || !strcmp(op, "Update"))) ||
+           (!strcmp(m, "before-first-apply") && !strcmp(op, "Update")) ||
+           (!strcmp(m, KC_NAME) && !strcmp(op, "Update"));
+}
+
+/* ssa.PatchReplaceFieldsManagers: fold those managers' fields into our Apply
+ * entry, so fields they set and Git no longer has are removed by the apply.
+ * Appends a JSON patch op to `patch` when something changed. */
+static void take_over_managers(json_object *live, json_object *patch)
+{
+    json_object *mf = gotk_obj_getp(live, "metadata.managedFields");
+    if (!mf || !json_object_is_type(mf, json_type_array))
+        return;
+    json_object *ours = NULL;
+    for (size_t i = 0; i < json_object_array_length(mf); i++) {
+        json_object *en = json_object_array_get_idx(mf, i);
+        const char *m = gotk_obj_get_str(en, "manager"), *op = gotk_obj_get_str(en, "operation");
+        if (m && op && !strcmp(m, KC_NAME) && !strcmp(op, "Apply"))
+            ours = en;
+    }
+    json_object *keep = json_object_new_array();
+    json_object *merged = ours ? gotk_obj_copy(ours) : NULL;
+    bool edited = false;
+    for (size_t i = 0; i < json_object_array_length(mf); i++) {
+        json_object *en = json_object_array_get_idx(mf, i);
+        if (en == ours)
+            continue;
+        if (!replaced_manager(en)) {
+            json_object_array_add(keep, gotk_obj_copy(en));
+            continue;
+        }
+        edited = true;
+        if (!merged) {
+            merged = gotk_obj_copy(en);
+            json_object_object_add(merged, "manager", json_object_new_string(KC_NAME));
+            json_object_object_add(merged, "operation", json_object_new_string("Apply"));
+            continue;
+        }
+        json_object *into = gotk_obj_get(merged, "fieldsV1", NULL);
+        json_object *from = gotk_obj_get(en, "fieldsV1", NULL);
+        if (!into) {
+            into = json_object_new_object();
+            json_object_object_add(merged, "fieldsV1", into);
+        }
+        if (from)
+            gotk_obj_merge(into, from); /* FieldsV1 trees: a deep union */
+    }
+    if (!edited) {
+        json_object_put(keep);
+        json_object_put(merged);
+        return;
+    }
+    json_object_array_add(keep, merged);
+    json_object *op = json_object_new_object();
+    json_object_object_add(op, "op", json_object_new_string("replace"));
+    json_object_object_add(op, "path", json_object_new_string("/metadata/managedFields"));
+    json_object_object_add(op, "value", keep);
+    json_object_array_add(patch, op);
+}
+
+/* Remove the annotations and labels Flux cleans from live objects, and take
+ * over kubectl's fields. Sets *patched when the live object was changed. */
 static gotk_err *cleanup_metadata(kc_ctx *x, json_object *desired, json_object *live,
-                                  const gotk_kube_ref *ref)
+                                  const gotk_kube_ref *ref, bool *patched)
 {
     if (!live || kc_meta_has(desired, KC_GROUP "/ssa", "Merge") ||
         kc_meta_has(live, KC_GROUP "/ssa", "Merge"))
@@ -355,10 +424,12 @@ static gotk_err *cleanup_metadata(kc_ctx *x, json_object *desired, json_object *
         json_object_array_add(patch, op);
         gotk_buf_free(&path);
     }
+    take_over_managers(live, patch);
     gotk_err *e = NULL;
     if (json_object_array_length(patch) > 0) {
         gotk_kube_opts o = {.field_manager = KC_NAME};
         e = gotk_kube_patch(x->kube, ref, GOTK_KUBE_PATCH_JSON, patch, &o, NULL);
+        *patched = e == NULL;
     }
     json_object_put(patch);
     return e;
@@ -429,13 +500,16 @@ static gotk_err *plan_one(kc_ctx *x, json_object *obj, kc_entry *out, bool *appl
         json_object_put(live);
         return dry_run_error(e, out->subject, out->ns);
     }
-    e = cleanup_metadata(x, obj, live, &ref);
+    bool patched = false;
+    e = cleanup_metadata(x, obj, live, &ref, &patched);
     if (e) {
         json_object_put(live);
         json_object_put(dry);
         return gotk_err_wrap(e, "%s metadata.managedFields cleanup failed", out->subject);
     }
-    out->action = !live ? KC_CREATED : has_drifted(live, dry) ? KC_CONFIGURED : KC_UNCHANGED;
+    out->action = !live                              ? KC_CREATED
+                  : patched || has_drifted(live, dry) ? KC_CONFIGURED
+                                                      : KC_UNCHANGED;
     *apply = out->action != KC_UNCHANGED;
     json_object_put(live);
     json_object_put(dry);

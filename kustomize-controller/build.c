@@ -162,6 +162,7 @@ gotk_err *kc_prepare_tree(kc_ctx *x)
     free(src);
     free(dst);
     free(rel);
+    x->rel_path = clean_path(gotk_obj_get_str(x->obj, "spec.path"));
     return e;
 }
 
@@ -211,6 +212,24 @@ static json_object *adapt_target(json_object *t)
 static bool local_relative(const char *p)
 {
     return p && *p != '/' && !strstr(p, "://") && strncmp(p, "github.com/", 11) != 0;
+}
+
+/* Does `rel`, taken from directory `base` (both relative to the artifact root),
+ * stay inside the root? Flux's secure file system refuses what leaves it. */
+static bool stays_inside(const char *base, const char *rel)
+{
+    int depth = 0;
+    char *joined = gotk_xasprintf("%s/%s", base, rel);
+    char *save = NULL;
+    bool ok = true;
+    for (char *c = strtok_r(joined, "/", &save); c && ok; c = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(c, ".."))
+            ok = --depth >= 0;
+        else if (strcmp(c, "."))
+            depth++;
+    }
+    free(joined);
+    return ok;
 }
 
 /* Merge spec.images into the kustomization's images as Flux's generator does. */
@@ -319,7 +338,7 @@ static gotk_err *write_kustomization(kc_ctx *x, bool created)
     bool ignore_missing = json_object_get_boolean(gotk_obj_get(spec, "ignoreMissingComponents", NULL));
     for (size_t i = 0; !e && comps && i < json_object_array_length(comps); i++) {
         const char *c = json_object_get_string(json_object_array_get_idx(comps, i));
-        if (!local_relative(c)) {
+        if (!local_relative(c) || !stays_inside(x->rel_path, c)) {
             e = gotk_err_new(GOTK_E_INVALID, "component path '%s' must be local and relative", c);
             break;
         }

@@ -104,6 +104,7 @@ typedef struct {
     kc_artifact *artifact;   /* shared, released at the end */
     char *workdir;           /* per-reconcile tree over the artifact (removed) */
     char *build_dir;         /* spec.path inside workdir */
+    char *rel_path;          /* spec.path cleaned, relative to the artifact root */
 
     json_object *objects;    /* the build's objects (owned array) */
     char *checksum;          /* sha256 of the built YAML */

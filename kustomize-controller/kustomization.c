@@ -608,6 +608,20 @@ static gotk_err *ensure_finalizer(kc_ctx *x)
     return e;
 }
 
+/* Spec fields gotk does not implement yet and must never half-honour: SOPS
+ * decryption (ciphertext would be applied) and kubeConfig (objects would land in
+ * the wrong cluster). Returns the Ready message, or NULL. */
+static const char *refuse_unsupported(kc_ctx *x)
+{
+    if (gotk_obj_getp(x->obj, "spec.decryption"))
+        return "decryption is not supported yet: spec.decryption is set and gotk does not "
+               "decrypt SOPS manifests, so nothing was applied";
+    if (gotk_obj_getp(x->obj, "spec.kubeConfig"))
+        return "spec.kubeConfig is not supported yet: gotk applies only to the cluster it runs "
+               "in, so nothing was applied";
+    return NULL;
+}
+
 /* The work between getting the object and summarizing its status. */
 static gotk_err *reconcile_object(kc_ctx *x, gotk_result *res)
 {
@@ -647,12 +661,11 @@ static gotk_err *reconcile_object(kc_ctx *x, gotk_result *res)
         res->requeue_after = gotk_controller_opts(x->st->ctrl)->requeue_dependency;
         return NULL;
     }
-    if (gotk_obj_getp(x->obj, "spec.decryption")) {
-        const char *msg = "decryption is not supported yet: spec.decryption is set and gotk "
-                          "does not decrypt SOPS manifests, so nothing was applied";
-        kc_mark(x, GOTK_COND_READY, "False", "DecryptionFailed", msg);
-        kc_mark(x, GOTK_COND_STALLED, "True", "DecryptionFailed", msg);
-        kc_event(x, true, msg);
+    const char *unsupported = refuse_unsupported(x);
+    if (unsupported) {
+        kc_mark(x, GOTK_COND_READY, "False", "BuildFailed", unsupported);
+        kc_mark(x, GOTK_COND_STALLED, "True", "BuildFailed", unsupported);
+        kc_event(x, true, unsupported);
         free(rq);
         res->requeue_after = x->interval;
         return NULL;
@@ -686,6 +699,7 @@ static void ctx_free(kc_ctx *x)
         gotk_err_free(gotk_file_remove_all(x->workdir));
     free(x->workdir);
     free(x->build_dir);
+    free(x->rel_path);
     kc_cache_release(x->st->cache, x->artifact);
     json_object_put(x->objects);
     free(x->checksum);

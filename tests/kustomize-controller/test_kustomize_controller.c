@@ -215,8 +215,10 @@ static void expect_eventually(bool (*cond)(void *), void *ud, const char *what)
     }
 }
 
+#define ABSENT "(absent)"
+
 typedef struct {
-    const char *ns, *name, *key, *want; /* ConfigMap data key == want (NULL: gone) */
+    const char *ns, *name, *key, *want; /* data key == want (NULL: no object; ABSENT: no key) */
 } cm_check;
 
 static bool cm_is(void *ud)
@@ -226,6 +228,8 @@ static bool cm_is(void *ud)
     bool ok;
     if (!c->want)
         ok = o == NULL;
+    else if (!strcmp(c->want, ABSENT))
+        ok = o && !gotk_obj_get_str(gotk_obj_get(o, "data", NULL), c->key);
     else {
         const char *v = o ? gotk_obj_get_str(gotk_obj_get(o, "data", NULL), c->key) : NULL;
         ok = v && !strcmp(v, c->want);
@@ -682,6 +686,69 @@ static void test_health(void **state)
                  "failed early due to stalled resources: [Job/t-health/migrate status: 'Failed'");
 }
 
+/* Several Kustomizations share one artifact: each builds with its own settings
+ * and none sees another's (the shared tree is never written). */
+static void test_shared_artifact(void **state)
+{
+    (void)state;
+    make_ns("t-share");
+    publish("t-share", "mono", "apps/kustomization.yaml", "resources: [cm.yaml]\n",
+            "apps/cm.yaml", CM("cfg", "v", "x"), "plain/p.yaml", CM("plain", "v", "y"));
+    kustomization("t-share", "one", "mono",
+                  "  path: apps\n  targetNamespace: t-share\n  namePrefix: one-\n"
+                  "  patches:\n  - patch: |\n      apiVersion: v1\n      kind: ConfigMap\n"
+                  "      metadata: {name: cfg, labels: {patched: 'yes'}}\n"
+                  "    target: {kind: ConfigMap}\n");
+    kustomization("t-share", "two", "mono", "  path: ./apps/\n  targetNamespace: t-share\n  namePrefix: two-\n");
+    kustomization("t-share", "three", "mono", "  path: plain\n  targetNamespace: t-share\n");
+    expect_ready("t-share", "one", "True", NULL);
+    expect_ready("t-share", "two", "True", NULL);
+    expect_ready("t-share", "three", "True", NULL);
+    json_object *one = get("v1", "ConfigMap", "t-share", "one-cfg");
+    json_object *two = get("v1", "ConfigMap", "t-share", "two-cfg");
+    assert_non_null(one);
+    assert_non_null(two);
+    assert_string_equal(label(one, "patched"), "yes");
+    assert_string_equal(label(two, "patched"), "(none)");
+    assert_string_equal(label(two, "kustomize.toolkit.fluxcd.io/name"), "two");
+    json_object_put(one);
+    json_object_put(two);
+    assert_true(exists("v1", "ConfigMap", "t-share", "plain"));
+}
+
+/* kustomize.toolkit.fluxcd.io/ssa: IfNotPresent creates once and never updates;
+ * Ignore never applies. Fields kubectl set that Git lacks are removed once the
+ * controller takes kubectl's field ownership over, as Flux does. */
+static void test_ssa_annotations(void **state)
+{
+    (void)state;
+    make_ns("t-ssa");
+    json_object *legacy = yaml("apiVersion: v1\nkind: ConfigMap\n"
+                               "metadata: {name: legacy, namespace: t-ssa}\n"
+                               "data: {a: '1', extra: from-kubectl}\n");
+    gotk_kube_opts ko = {.field_manager = "kubectl"};
+    assert_null(gotk_kube_create(srv.client, legacy, &ko, NULL));
+    json_object_put(legacy);
+    publish("t-ssa", "repo", "once.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: once\n  annotations:\n"
+            "    kustomize.toolkit.fluxcd.io/ssa: IfNotPresent\ndata: {v: first}\n",
+            "never.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: never\n  annotations:\n"
+            "    kustomize.toolkit.fluxcd.io/ssa: Ignore\ndata: {v: first}\n",
+            "legacy.yaml", CM("legacy", "a", "'1'"));
+    kustomization("t-ssa", "ks", "repo", "  targetNamespace: t-ssa\n");
+    expect_ready("t-ssa", "ks", "True", NULL);
+    expect_cm("t-ssa", "once", "v", "first");
+    assert_false(exists("v1", "ConfigMap", "t-ssa", "never"));
+    expect_cm("t-ssa", "legacy", "extra", ABSENT);
+    publish("t-ssa", "repo", "once.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: once\n  annotations:\n"
+            "    kustomize.toolkit.fluxcd.io/ssa: IfNotPresent\ndata: {v: second}\n",
+            "legacy.yaml", CM("legacy", "a", "'1'"), "marker.yaml", CM("marker", "v", "'2'"));
+    expect_cm("t-ssa", "marker", "v", "2");
+    expect_cm("t-ssa", "once", "v", "first");
+}
+
 /* ---- bad input: Ready False with the reason, and nothing applied ---------------- */
 
 /* Publish `files`, make a Kustomization and expect Ready False with `want`; the
@@ -811,6 +878,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_suspend_resume),
         cmocka_unit_test(test_deletion_policy),
         cmocka_unit_test(test_health),
+        cmocka_unit_test(test_shared_artifact),
+        cmocka_unit_test(test_ssa_annotations),
         cmocka_unit_test(test_bad_yaml),
         cmocka_unit_test(test_kustomize_error),
         cmocka_unit_test(test_unknown_kind),
