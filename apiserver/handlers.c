@@ -20,6 +20,7 @@
 
 /* ---- transactions -------------------------------------------------------- */
 
+/* Open a write transaction. */
 gotk_err *txn_begin(apisrv *s)
 {
     s->npending = 0;
@@ -42,6 +43,7 @@ static void clear_pending(apisrv *s)
     s->npending = 0;
 }
 
+/* Commit, then publish the staged events and reload CRDs if they changed. */
 gotk_err *txn_commit(apisrv *s)
 {
     gotk_err *e = store_commit(s->st);
@@ -63,6 +65,7 @@ gotk_err *txn_commit(apisrv *s)
     return NULL;
 }
 
+/* Abandon the transaction and its staged events. */
 void txn_rollback(apisrv *s)
 {
     store_rollback(s->st);
@@ -70,6 +73,7 @@ void txn_rollback(apisrv *s)
     s->crds_changed = false;
 }
 
+/* Stage one watch event until the commit. */
 void txn_event(apisrv *s, int64_t rev, const char *type, const char *group, const char *res,
                const char *ns, json_object *obj, json_object *prev)
 {

@@ -186,8 +186,17 @@ static void dispatch(apisrv *s, struct MHD_Connection *c, const char *url, const
                !(q.r = res_find(&s->res, q.group, q.version, q.resource)) ||
                (q.ns && !q.r->namespaced) || (q.r->namespaced && q.name && !q.ns)) {
         no_such_path(out);
-    } else if (q.watch && !q.name && !strcmp(method, "GET")) {
+    } else if (q.watch && !q.sub && !strcmp(method, "GET")) {
+        char *by_name = NULL; /* watching one object: a name field selector */
+        if (q.name) {
+            by_name = gotk_xasprintf("metadata.name=%s%s%s", q.name,
+                                     q.field_selector && *q.field_selector ? "," : "",
+                                     q.field_selector ? q.field_selector : "");
+            q.field_selector = by_name;
+            q.name = NULL;
+        }
         *w = watch_start(&q, out);
+        free(by_name);
     } else {
         handle_resource(&q, out);
     }

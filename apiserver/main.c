@@ -304,6 +304,7 @@ static int serve(const options *o, apisrv *s, const sigset_t *sigs)
     return status;
 }
 
+/* Parse flags, block the stop signals for every thread, serve, clean up. */
 int main(int argc, char **argv)
 {
     options o = {0};

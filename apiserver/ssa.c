@@ -76,6 +76,7 @@ static bool ps_has(const pathset *s, const char *p)
     return s->n && bsearch(&p, s->v, (size_t)s->n, sizeof *s->v, cmp_str);
 }
 
+/* Free a set. */
 static void ps_free(pathset *s)
 {
     for (int i = 0; i < s->n; i++)

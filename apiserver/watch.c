@@ -43,6 +43,7 @@ struct watcher {
 
 /* ---- ring ---------------------------------------------------------------- */
 
+/* An empty ring of `cap` events; watches may start at `floor`. */
 void ring_init(api_ring *r, int cap, int64_t floor)
 {
     r->ev = gotk_xcalloc((size_t)cap, sizeof *r->ev);
@@ -62,6 +63,7 @@ static void event_clear(api_event *e)
     memset(e, 0, sizeof *e);
 }
 
+/* Free every event and the ring. */
 void ring_free(api_ring *r)
 {
     for (int i = 0; i < r->count; i++)

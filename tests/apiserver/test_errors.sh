@@ -28,6 +28,27 @@ expect_eq "$(status "$out")" "Status NotFound 404" "unknown group"
 out=$(raw PATCH /api/v1/namespaces/default/configmaps/x -H 'Content-Type: text/plain' -d 'x')
 expect_eq "$(status "$out")" "Status UnsupportedMediaType 415"
 
+# protobuf bodies that do not decode
+out=$(printf 'k8s\000\012\377\377garbage' | raw POST /api/v1/namespaces/default/configmaps \
+  -H 'Content-Type: application/vnd.kubernetes.protobuf' --data-binary @-)
+expect_eq "$(status "$out")" "Status UnsupportedMediaType 415" "bad protobuf"
+out=$(printf 'nomagic' | raw POST /api/v1/namespaces/default/configmaps \
+  -H 'Content-Type: application/vnd.kubernetes.protobuf' --data-binary @-)
+expect_contains "$(jq -r .message <<<"$out")" "without the k8s magic prefix"
+
+# random bodies (protobuf with the magic, and JSON-ish bytes) never crash it
+for i in $(seq 1 40); do
+  { printf 'k8s\000'; head -c $((RANDOM % 300)) /dev/urandom; } > rnd.bin
+  code=$(raw POST /api/v1/namespaces/default/configmaps -o /dev/null -w '%{http_code}' \
+    -H 'Content-Type: application/vnd.kubernetes.protobuf' --data-binary @rnd.bin)
+  case "$code" in 4??) ;; *) fail "random protobuf body $i: HTTP $code" ;; esac
+  { printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":'; head -c $((RANDOM % 100)) /dev/urandom; } > rnd.json
+  code=$(raw PATCH /api/v1/namespaces/default/configmaps/x -o /dev/null -w '%{http_code}' \
+    -H 'Content-Type: application/strategic-merge-patch+json' --data-binary @rnd.json)
+  case "$code" in 4??) ;; *) fail "random patch body $i: HTTP $code" ;; esac
+done
+expect_eq "$(raw GET /healthz)" "ok" "alive after random bodies"
+
 # generateName
 out=$(post '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"generateName":"gen-"}}')
 [[ "$(jq -r .metadata.name <<<"$out")" =~ ^gen-[a-z0-9]{5}$ ]] || fail "generateName: $out"

@@ -39,6 +39,10 @@ k label cm first a=1 --overwrite >/dev/null
 out=$(raw GET "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=$rv2&timeoutSeconds=1&labelSelector=a%3D1")
 expect_eq "$(jq -r '.type + " " + .object.metadata.labels.a' <<<"$out" | tr '\n' ',')" "DELETED 1,ADDED 1," "selector transitions"
 
+# watching one object by its path
+out=$(raw GET "/api/v1/namespaces/default/configmaps/first?watch=1&timeoutSeconds=1")
+expect_eq "$(jq -r '.type + " " + .object.metadata.name' <<<"$out")" "ADDED first" "watch by name"
+
 # bookmarks with allowWatchBookmarks
 out=$(raw GET "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=$rv&timeoutSeconds=7&allowWatchBookmarks=true")
 expect_contains "$(jq -r '.type' <<<"$out" | tr '\n' ',')" "BOOKMARK" "bookmark"
