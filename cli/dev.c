@@ -339,6 +339,46 @@ static void print_applied(gotk_kube_client *kube)
     json_object_put(list);
 }
 
+/* Wait until every Kustomization is Ready at its current generation. */
+static gotk_err *wait_all_ready(gotk_kube_client *kube, gotk_duration timeout)
+{
+    cli_wait_msg("waiting for all Kustomizations to be reconciled");
+    for (gotk_duration waited = 0;; waited += 500 * GOTK_MS) {
+        json_object *list = NULL;
+        gotk_kube_list_opts lo = {0};
+        gotk_err *e = gotk_kube_list(kube, "kustomize.toolkit.fluxcd.io/v1", "Kustomization",
+                                     NULL, &lo, &list);
+        json_object *items = e ? NULL : gotk_obj_get(list, "items", NULL);
+        size_t n = items ? json_object_array_length(items) : 0, ready = 0;
+        const char *pending = NULL, *why = NULL;
+        for (size_t i = 0; i < n; i++) {
+            json_object *ks = json_object_array_get_idx(items, i);
+            bool ok = gotk_cond_is_true(ks, "Ready") &&
+                      json_object_get_int64(gotk_obj_getp(ks, "status.observedGeneration")) ==
+                          json_object_get_int64(gotk_obj_getp(ks, "metadata.generation"));
+            if (ok)
+                ready++;
+            else if (!pending) {
+                pending = gotk_obj_get_str(ks, "metadata.name");
+                why = gotk_obj_get_str(gotk_cond_get(ks, "Ready"), "message");
+            }
+        }
+        gotk_err *out = NULL;
+        if (!e && n > 0 && ready == n)
+            cli_ok("all %zu Kustomizations are Ready", n);
+        else if (waited >= timeout)
+            out = gotk_err_new(GOTK_E_IO, "kustomization '%s' not ready: '%s'",
+                               pending ? pending : "?", why ? why : "timeout");
+        bool done = (!e && n > 0 && ready == n) || out;
+        gotk_err_free(e);
+        json_object_put(list);
+        if (done)
+            return out;
+        struct timespec ts = {0, 500 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 typedef struct {
     const char *state_dir;
     cli_bootstrap_opts boot;
@@ -377,7 +417,9 @@ static gotk_err *dev_up(cli_globals *g, dev_args *a)
     if (!e)
         e = cli_bootstrap_run(g, &a->boot);
     gotk_kube_client *kube = NULL;
-    if (!e && !(e = cli_kube_open(g, &kube))) {
+    if (!e && !(e = cli_kube_open(g, &kube)))
+        e = wait_all_ready(kube, g->timeout);
+    if (!e) {
         print_applied(kube);
         printf("\nkubectl --kubeconfig %s get all -A\n", kc);
     }
