@@ -1,6 +1,6 @@
 /*
- * kustomize-controller end to end. One real gotk-apiserver with Flux's own CRDs
- * (tests/yaml-corpus/flux-crd-*.yaml), one artifact HTTP server, and the
+ * kustomize-controller end to end. One real gotk-apiserver with the CRDs of
+ * config/crd/bases, one artifact HTTP server, and the
  * controller binary. The test plays source-controller: it archives a directory
  * with gotk_artifact_archive into the served storage and writes a GitRepository's
  * status.artifact through the status subresource. Each test works in its own
@@ -273,9 +273,14 @@ static bool event_has(const char *ns, const char *substr)
 
 /* ---- fixtures ----------------------------------------------------------------- */
 
-static void create_crd(const char *file)
+/* A CRD from config/crd/bases (config/'s own), or Flux's copy in the YAML corpus. */
+static void create_crd(const char *file, const char *corpus)
 {
-    char *path = gotk_xasprintf("%s/yaml-corpus/%s", getenv("GOTK_TESTS_DIR"), file);
+    char *path = gotk_xasprintf("%s/../config/crd/bases/%s", getenv("GOTK_TESTS_DIR"), file);
+    if (access(path, R_OK) != 0) {
+        free(path);
+        path = gotk_xasprintf("%s/yaml-corpus/%s", getenv("GOTK_TESTS_DIR"), corpus);
+    }
     json_object *docs = NULL;
     assert_null(gotk_yaml_parse_file(path, &docs));
     assert_null(gotk_kube_create(srv.client, json_object_array_get_idx(docs, 0), NULL, NULL));
@@ -290,8 +295,10 @@ static int setup(void **state)
         return -1;
     if (apiserver_start(&srv, server_bin) != 0)
         return -1;
-    create_crd("flux-crd-kustomizations.yaml");
-    create_crd("flux-crd-gitrepositories.yaml");
+    create_crd("kustomize.toolkit.fluxcd.io_kustomizations.yaml", "flux-crd-kustomizations.yaml");
+    create_crd("source.toolkit.fluxcd.io_gitrepositories.yaml", "flux-crd-gitrepositories.yaml");
+    create_crd("source.toolkit.fluxcd.io_ocirepositories.yaml", "flux-crd-ocirepositories.yaml");
+    create_crd("source.toolkit.fluxcd.io_buckets.yaml", "flux-crd-buckets.yaml");
     storage = gotk_xasprintf("%s/storage", srv.dir);
     work = gotk_xasprintf("%s/work", srv.dir);
     if (gotk_file_mkdir_all(storage, 0755) || gotk_file_mkdir_all(work, 0755) ||
