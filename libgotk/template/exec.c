@@ -43,6 +43,8 @@ struct gotk_tpl_exec {
     size_t nallocs, capallocs;
     jmp_buf *jb;
     gotk_buf err;
+    const gotk_tpl_exec *parent; /* the execution a function started this one from */
+    const char *root_name;       /* the template this execution was started with */
 };
 
 static gotk_tpl_val eval_pipeline(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *pipe);
@@ -196,6 +198,7 @@ static const char *param_type_name(char t)
     case 'f': return "float64";
     case 'b': return "bool";
     case 'm': return "map[string]interface {}";
+    case 'V': return "chartutil.Values";
     case 'l': return "[]interface {}";
     default: return "?";
     }
@@ -210,7 +213,7 @@ static gotk_tpl_kind param_kind(char t)
     case 'I': return GOTK_TPL_INT64;
     case 'f': return GOTK_TPL_FLOAT64;
     case 'b': return GOTK_TPL_BOOL;
-    case 'm': return GOTK_TPL_MAP;
+    case 'm': case 'V': return GOTK_TPL_MAP;
     case 'l': return GOTK_TPL_SLICE;
     default: return GOTK_TPL_INVALID;
     }
@@ -224,7 +227,7 @@ static gotk_tpl_val validate_type(gotk_tpl_exec *ex, gotk_tpl_val v, char t)
         switch (t) {
         case 0: case 'r': return z;
         case 'v': z.kind = GOTK_TPL_NIL; return z;
-        case 'm': case 'l': z.kind = param_kind(t); return z;
+        case 'm': case 'V': case 'l': z.kind = param_kind(t); return z;
         default: exec_errorf(ex, "invalid value; expected %s", param_type_name(t));
         }
     }
@@ -491,9 +494,9 @@ static gotk_tpl_val eval_arg(gotk_tpl_exec *ex, gotk_tpl_val dot, char t, const 
     switch (n->type) {
     case N_DOT: return validate_type(ex, dot, t);
     case N_NIL:
-        if (t == 'v' || t == 'r' || t == 'm' || t == 'l' || t == 0) {
+        if (t == 'v' || t == 'r' || t == 'm' || t == 'V' || t == 'l' || t == 0) {
             gotk_tpl_val z = invalid_val;
-            z.kind = t == 'v' ? GOTK_TPL_NIL : t == 'm' || t == 'l' ? param_kind(t) : GOTK_TPL_INVALID;
+            z.kind = t == 'v' ? GOTK_TPL_NIL : t == 'm' || t == 'V' || t == 'l' ? param_kind(t) : GOTK_TPL_INVALID;
             return z;
         }
         exec_errorf(ex, "cannot assign nil to %s", param_type_name(t));
@@ -729,22 +732,26 @@ static void exec_cleanup(gotk_tpl_exec *ex)
 }
 
 /* Run a template of the set against data. */
-gotk_err *gotk_template_execute(gotk_tpl_set *set, const char *name, json_object *data,
-                                gotk_buf *out)
+/* Run template `name` of set with dot; parent is the calling execution, if any. */
+static gotk_err *run_template(gotk_tpl_set *set, const char *name, gotk_tpl_val dot,
+                              gotk_buf *out, const gotk_tpl_exec *parent)
 {
     tpl_tree *tree = tpl_find_tree(set, name);
     if (!tree)
         return gotk_err_new(GOTK_E_NOTFOUND,
                             "template: no template \"%s\" associated with template \"%s\"",
-                            name, name);
+                            name, set->name ? set->name : name);
     jmp_buf jb;
-    gotk_tpl_exec ex = {.set = set, .out = out, .tmpl_name = tree->name, .jb = &jb};
+    gotk_tpl_exec ex = {.set = set, .out = out, .tmpl_name = tree->name, .jb = &jb,
+                        .parent = parent, .root_name = tree->name,
+                        .depth = parent ? parent->depth + 1 : 0};
     gotk_err *volatile err = NULL;
     if (setjmp(jb) == 0) {
-        gotk_tpl_val dot = data ? gotk_tpl_from_json(data, false) : invalid_val;
         push_var(&ex, "$", dot);
         if (!tree->root)
             exec_errorf(&ex, "%s is an incomplete or empty template", quoted(&ex, name));
+        if (ex.depth >= MAX_EXEC_DEPTH)
+            exec_errorf(&ex, "exceeded maximum template depth (100000)");
         walk(&ex, dot, tree->root);
     } else {
         err = gotk_err_new(GOTK_E_INVALID, "%s", ex.err.data);
@@ -753,4 +760,33 @@ gotk_err *gotk_template_execute(gotk_tpl_set *set, const char *name, json_object
         gotk_buf_puts(out, "");
     exec_cleanup(&ex);
     return err;
+}
+
+/* Run a template of the set against json data. */
+gotk_err *gotk_template_execute(gotk_tpl_set *set, const char *name, json_object *data,
+                                gotk_buf *out)
+{
+    return run_template(set, name, data ? gotk_tpl_from_json(data, false) : invalid_val, out, NULL);
+}
+
+/* A nested execution for a function (include, tpl). */
+gotk_err *gotk_tpl_exec_template(gotk_tpl_exec *ex, gotk_tpl_set *set, const char *name,
+                                 gotk_tpl_val dot, gotk_buf *out)
+{
+    return run_template(set ? set : ex->set, name, tpl_indirect_iface(dot), out, ex);
+}
+
+/* How many executions up the chain from ex were started with template name. */
+int gotk_tpl_exec_nesting(const gotk_tpl_exec *ex, const char *name)
+{
+    int n = 0;
+    for (; ex; ex = ex->parent)
+        n += ex->parent && strcmp(ex->root_name, name) == 0;
+    return n;
+}
+
+/* The set an execution runs templates of. */
+gotk_tpl_set *gotk_tpl_exec_set(gotk_tpl_exec *ex)
+{
+    return ex->set;
 }

@@ -141,6 +141,7 @@ struct gotk_tpl_set {
     tpl_index func_index;
     tpl_missing missing;
     char *ldelim, *rdelim;
+    char *name; /* the set's own name, for "associated with template" errors */
 };
 
 const tpl_func *tpl_find_func(const gotk_tpl_set *set, const char *name, size_t len);

@@ -84,6 +84,7 @@ void gotk_template_free(gotk_tpl_set *set)
     free(set->tree_index.slots);
     free(set->ldelim);
     free(set->rdelim);
+    free(set->name);
     tpl_arena_free(&set->arena);
     free(set);
 }
@@ -185,6 +186,40 @@ tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name)
 {
     int i = index_find(&set->tree_index, set->trees, sizeof *set->trees, name, strlen(name));
     return i < 0 ? NULL : &set->trees[i];
+}
+
+/* Name the set (Go's root template name), for error messages. */
+void gotk_template_set_name(gotk_tpl_set *set, const char *name)
+{
+    free(set->name);
+    set->name = name ? gotk_xstrdup(name) : NULL;
+}
+
+/* A copy of the set: the same templates (nodes shared with the original, which
+ * must outlive the copy), functions and options. */
+gotk_tpl_set *gotk_template_clone(const gotk_tpl_set *orig)
+{
+    gotk_tpl_set *set = gotk_xcalloc(1, sizeof *set);
+    for (int i = 0; i < orig->nfuncs; i++) {
+        const tpl_func *f = &orig->funcs[i];
+        gotk_template_add_func(set, f->name, f->params, f->fn, f->ud);
+        set->funcs[i].variadic = f->variadic;
+        set->funcs[i].builtin = f->builtin;
+    }
+    for (int i = 0; i < orig->ntrees; i++) {
+        if (set->ntrees == set->captrees) {
+            set->captrees = set->captrees ? set->captrees * 2 : 8;
+            set->trees = gotk_xrealloc(set->trees, sizeof *set->trees * (size_t)set->captrees);
+        }
+        set->trees[set->ntrees].name = tpl_strndup(&set->arena, orig->trees[i].name,
+                                                   strlen(orig->trees[i].name));
+        set->trees[set->ntrees++].root = orig->trees[i].root;
+        tpl_index_add(&set->tree_index, set->trees, sizeof *set->trees, set->ntrees, set->ntrees - 1);
+    }
+    set->missing = orig->missing;
+    gotk_template_delims(set, orig->ldelim, orig->rdelim);
+    gotk_template_set_name(set, orig->name);
+    return set;
 }
 
 /* Set the missingkey option. */

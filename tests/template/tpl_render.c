@@ -6,7 +6,8 @@
  *
  * VALUES is JSON (JSON-compatible YAML). With --helm the data is laid out as Helm
  * does for a chart template: {"Values": values} with every number a float64,
- * missingkey=zero, Sprig's functions, and "<no value>" removed from the output. The output goes to
+ * missingkey=zero, Helm's and Sprig's functions, "<no value>" removed from the
+ * output, and errors reworded as Helm's engine does. The output goes to
  * stdout; an error prints "Error: MESSAGE" on stderr and exits 1.
  */
 #include <stdio.h>
@@ -49,6 +50,24 @@ static gotk_err *helm_parse_error(gotk_err *e)
     gotk_err *n = gotk_err_new(GOTK_E_INVALID, "parse error at (%.*s): %s",
                                (int)(loc_end ? loc_end - loc : (long)strlen(loc)), loc,
                                last + 2);
+    gotk_err_free(e);
+    return n;
+}
+
+/* Helm's cleanupExecError: "template: LOC: ... HELM[msg]HELM" becomes
+ * "execution error at (LOC): msg". */
+static gotk_err *helm_exec_error(gotk_err *e)
+{
+    const char *m = gotk_err_msg(e);
+    const char *a = strstr(m, "HELM["), *b = a ? strstr(a, "]HELM") : NULL;
+    for (const char *p = b; p; p = strstr(p + 1, "]HELM"))
+        b = p;
+    const char *loc = strncmp(m, "template: ", 10) == 0 ? m + 10 : NULL;
+    const char *loc_end = loc ? strstr(loc, ": ") : NULL;
+    if (!a || !b || !loc_end || a < loc_end)
+        return e;
+    gotk_err *n = gotk_err_new(GOTK_E_INVALID, "execution error at (%.*s): %.*s",
+                               (int)(loc_end - loc), loc, (int)(b - a - 5), a + 5);
     gotk_err_free(e);
     return n;
 }
@@ -111,7 +130,7 @@ int main(int argc, char **argv)
     }
     gotk_tpl_set *set = gotk_template_new();
     if (helm)
-        gotk_template_add_sprig(set);
+        gotk_template_add_helm(set);
     gotk_buf out = {0};
     if (missing)
         e = gotk_template_option(set, missing);
@@ -120,15 +139,19 @@ int main(int argc, char **argv)
         if (e && helm)
             e = helm_parse_error(e);
     }
-    if (!e)
+    if (!e) {
         e = gotk_template_execute(set, name, data, &out);
+        if (e && helm)
+            e = helm_exec_error(e);
+    }
     if (helm && out.data)
         strip_no_value(&out);
     int rc = 0;
     if (e) {
         /* Helm recovers Go runtime panics as "rendering template failed: ..." */
         bool panic = helm && strncmp(gotk_err_msg(e), "template: ", 10) != 0 &&
-                     strncmp(gotk_err_msg(e), "parse error", 11) != 0;
+                     strncmp(gotk_err_msg(e), "parse error", 11) != 0 &&
+                     strncmp(gotk_err_msg(e), "execution error", 15) != 0;
         fprintf(stderr, "Error: %s%s\n", panic ? "rendering template failed: " : "",
                 gotk_err_msg(e));
         gotk_err_free(e);

@@ -317,6 +317,36 @@ static void test_sprig_functions(void **state)
     gotk_template_free(set);
 }
 
+static void test_helm_functions(void **state)
+{
+    (void)state;
+    gotk_tpl_set *set = gotk_template_new();
+    gotk_template_add_helm(set);
+    const char *cases[][2] = {
+        {"{{ define \"x\" }}<{{ . }}>{{ end }}{{ include \"x\" 1 | upper }}", "<1>"},
+        {"{{ include \"nope\" . }}",
+         "template: t:1:3: executing \"t\" at <include \"nope\" .>: error calling include: "
+         "template: no template \"nope\" associated with template \"gotpl\""},
+        {"{{ tpl \"{{ define \\\"p\\\" }}P{{ end }}{{ include \\\"p\\\" . }}{{ . }}\" 2 }}", "P2"},
+        {"{{ template \"p\" }}", "template: t:1:12: executing \"t\" at <{{template \"p\"}}>: "
+                                 "template \"p\" not defined"},
+        {"{{ required \"need it\" .x }}",
+         "template: t:1:3: executing \"t\" at <required \"need it\" .x>: error calling required: "
+         "HELM[need it]HELM"},
+        {"{{ toYaml (dict \"b\" 1 \"a\" (list \"x\")) }}", "a:\n- x\nb: 1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        gotk_buf out = {0};
+        gotk_err *e = gotk_template_parse(set, "t", cases[i][0], strlen(cases[i][0]));
+        if (!e)
+            e = gotk_template_execute(set, "t", NULL, &out);
+        assert_string_equal(e ? gotk_err_msg(e) : out.data, cases[i][1]);
+        gotk_err_free(e);
+        gotk_buf_free(&out);
+    }
+    gotk_template_free(set);
+}
+
 static void test_floatify(void **state)
 {
     (void)state;
@@ -345,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_floatify),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_sprig_functions),
+        cmocka_unit_test(test_helm_functions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,13 +73,18 @@ void gotk_template_free(gotk_tpl_set *set);
 /* Add or replace a function. `params` lists Go parameter types, one letter each:
  *   v interface{}   r reflect.Value (sees missing values as such)
  *   s string  i int  I int64  f float64  b bool  m map[string]interface{}
- *   l []interface{}
+ *   l []interface{}  V chartutil.Values (a map, named as Helm's type)
  * and a trailing "..." makes the last one variadic: "s v...". */
 void gotk_template_add_func(gotk_tpl_set *set, const char *name, const char *params,
                             gotk_tpl_fn fn, void *ud);
 /* Add Sprig's functions (github.com/Masterminds/sprig v3) as Helm has them:
  * all but env and expandenv. */
 void gotk_template_add_sprig(gotk_tpl_set *set);
+/* Add Helm's functions (and Sprig's): include, tpl, required, fail, toYaml,
+ * fromYaml, fromJson, lookup. Names the set "gotpl" unless it has a name.
+ * required and fail fail with "HELM[message]HELM", as in Helm, whose engine
+ * turns such errors into "execution error at (LOCATION): message". */
+void gotk_template_add_helm(gotk_tpl_set *set);
 /* Options as Go's Template.Option: "missingkey=default|invalid|zero|error". */
 gotk_err *gotk_template_option(gotk_tpl_set *set, const char *opt);
 /* Action delimiters for later parses; NULL or "" restores "{{" / "}}". */
@@ -90,6 +95,12 @@ void gotk_template_delims(gotk_tpl_set *set, const char *left, const char *right
  * except by an empty one. */
 gotk_err *gotk_template_parse(gotk_tpl_set *set, const char *name, const char *text,
                               size_t len);
+/* Name the set, as Go's root template (Helm's is "gotpl"); it appears in
+ * `no template "x" associated with template "gotpl"`. */
+void gotk_template_set_name(gotk_tpl_set *set, const char *name);
+/* A copy with the same templates, functions and options, to parse more into
+ * without touching the original (Helm's tpl). The original must outlive it. */
+gotk_tpl_set *gotk_template_clone(const gotk_tpl_set *set);
 /* Whether the set has a non-empty template of that name. */
 bool gotk_template_has(const gotk_tpl_set *set, const char *name);
 
@@ -99,6 +110,17 @@ gotk_err *gotk_template_execute(gotk_tpl_set *set, const char *name, json_object
                                 gotk_buf *out);
 
 /* ---- for functions ----------------------------------------------------- */
+
+/* Execute template `name` of `set` (NULL: the execution's own set) with dot as
+ * data, appending to out: a nested execution, as Helm's include and tpl make.
+ * Errors are the nested execution's, as text/template reports them. */
+gotk_err *gotk_tpl_exec_template(gotk_tpl_exec *ex, gotk_tpl_set *set, const char *name,
+                                 gotk_tpl_val dot, gotk_buf *out);
+/* How many enclosing nested executions were started with template `name`
+ * (for Helm's include recursion limit). */
+int gotk_tpl_exec_nesting(const gotk_tpl_exec *ex, const char *name);
+/* The set an execution runs. */
+gotk_tpl_set *gotk_tpl_exec_set(gotk_tpl_exec *ex);
 
 /* Result values owned by the execution. */
 gotk_tpl_val gotk_tpl_string(gotk_tpl_exec *ex, const char *s, size_t len);

@@ -1,0 +1,180 @@
+/*
+ * helmfuncs.c: the functions Helm's engine adds to Sprig's.
+ *
+ * include and tpl run nested executions (gotk_tpl_exec_template); tpl parses
+ * its text into a clone of the set under the set's name ("gotpl" in Helm), so
+ * its {{define}}s stay private. required and fail return errors wrapped as
+ * HELM[message]HELM, which Helm's engine (and our harness) turns into
+ * "execution error at (file:line:col): message". toYaml goes through the obj
+ * module's emitter (sigs.k8s.io/yaml's layout), fromYaml/fromJson parse into
+ * float64 numbers as Go's JSON decoding does; their parse errors land in an
+ * "Error" key as Helm's do, though not with Go's wording. lookup finds nothing,
+ * as under `helm template`.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gotk/obj.h"
+#include "sprig.h"
+
+#define FN(name) \
+    static gotk_err *name(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv, \
+                          gotk_tpl_val *res, void *ud)
+#define UNUSED (void)ex, (void)argc, (void)argv, (void)ud
+
+/* Helm renders include recursion up to this depth per template name. */
+#define INCLUDE_MAX 1000
+
+/* include name data: the named template's output. */
+FN(fn_include)
+{
+    UNUSED;
+    const char *name = SV(argv[0]);
+    if (gotk_tpl_exec_nesting(ex, name) > INCLUDE_MAX)
+        return gotk_err_new(GOTK_E_INVALID,
+                            "rendering template has a nested reference name: %s: unable to execute template",
+                            name);
+    gotk_buf b = {0};
+    gotk_err *e = gotk_tpl_exec_template(ex, NULL, name, argv[1], &b);
+    *res = sprig_take(ex, &b);
+    return e;
+}
+
+/* Remove every "<no value>" from b. */
+static void strip_no_value(gotk_buf *b)
+{
+    static const char nv[] = "<no value>";
+    size_t w = 0, n = sizeof nv - 1;
+    for (size_t r = 0; r < b->len;) {
+        if (r + n <= b->len && memcmp(b->data + r, nv, n) == 0) {
+            r += n;
+            continue;
+        }
+        b->data[w++] = b->data[r++];
+    }
+    b->len = w;
+    if (b->data)
+        b->data[w] = 0;
+}
+
+/* tpl text values: text parsed and run in a clone of the set. */
+FN(fn_tpl)
+{
+    UNUSED;
+    gotk_tpl_set *clone = gotk_template_clone(gotk_tpl_exec_set(ex));
+    const char *name = clone->name ? clone->name : "gotpl";
+    gotk_buf b = {0}, q = {0};
+    tpl_quote(&q, SV(argv[0]), SL(argv[0]));
+    gotk_err *e = gotk_template_parse(clone, name, SV(argv[0]), SL(argv[0]));
+    if (e) {
+        e = gotk_err_wrap(e, "cannot parse template %s", q.data);
+    } else {
+        e = gotk_tpl_exec_template(ex, clone, name, argv[1], &b);
+        e = gotk_err_wrap(e, "error during tpl function execution for %s", q.data);
+    }
+    strip_no_value(&b);
+    *res = sprig_take(ex, &b);
+    gotk_buf_free(&q);
+    gotk_template_free(clone);
+    return e;
+}
+
+/* required warn v: v, or an error when it is nil or "". */
+FN(fn_required)
+{
+    UNUSED;
+    gotk_tpl_val v = tpl_indirect_iface(argv[1]);
+    if (v.kind == GOTK_TPL_INVALID || (v.kind == GOTK_TPL_STRING && SL(v) == 0))
+        return gotk_err_new(GOTK_E_INVALID, "HELM[%s]HELM", SV(argv[0]));
+    *res = argv[1];
+    return NULL;
+}
+
+/* fail msg: always an error. */
+FN(fn_fail)
+{
+    UNUSED;
+    (void)res;
+    return gotk_err_new(GOTK_E_INVALID, "HELM[%s]HELM", SV(argv[0]));
+}
+
+/* toYaml v: YAML as sigs.k8s.io/yaml writes it, without the final newline. */
+FN(fn_to_yaml)
+{
+    UNUSED;
+    json_object *j = sprig_to_json(tpl_indirect_iface(argv[0]));
+    gotk_buf b = {0};
+    gotk_err *e = gotk_yaml_emit(j, GOTK_YAML_SORT_KEYS, &b);
+    json_object_put(j);
+    if (e) {
+        gotk_err_free(e);
+        b.len = 0;
+    }
+    if (b.len && b.data[b.len - 1] == '\n')
+        b.data[--b.len] = 0;
+    *res = sprig_take(ex, &b);
+    return NULL;
+}
+
+/* A map holding {"Error": message}, as Helm returns for bad input. */
+static gotk_tpl_val error_map(gotk_tpl_exec *ex, const char *msg)
+{
+    json_object *m = json_object_new_object();
+    json_object_object_add(m, "Error", json_object_new_string(msg));
+    return gotk_tpl_own(ex, m);
+}
+
+/* fromYaml and fromJson (ud "j") s: a map, numbers as float64. */
+FN(fn_from_yaml)
+{
+    UNUSED;
+    json_object *doc = NULL;
+    gotk_err *e = ud ? gotk_json_parse(SV(argv[0]), SL(argv[0]), &doc)
+                     : gotk_yaml_parse_one(SV(argv[0]), SL(argv[0]), NULL, &doc);
+    if (e) {
+        *res = error_map(ex, gotk_err_msg(e));
+        gotk_err_free(e);
+        return NULL;
+    }
+    if (doc && !json_object_is_type(doc, json_type_object)) {
+        const char *what = json_object_is_type(doc, json_type_array) ? "array"
+                         : json_object_is_type(doc, json_type_string) ? "string"
+                         : json_object_is_type(doc, json_type_boolean) ? "bool" : "number";
+        json_object_put(doc);
+        gotk_buf m = {0};
+        gotk_buf_printf(&m, "%s: cannot unmarshal %s into Go value of type map[string]interface {}",
+                        ud ? "json" : "error unmarshaling JSON: while decoding JSON: json", what);
+        *res = error_map(ex, m.data);
+        gotk_buf_free(&m);
+        return NULL;
+    }
+    *res = gotk_tpl_own(ex, doc ? gotk_template_floatify(doc) : json_object_new_object());
+    return NULL;
+}
+
+/* lookup apiVersion kind namespace name: nothing without a cluster. */
+FN(fn_lookup)
+{
+    UNUSED;
+    *res = gotk_tpl_own(ex, json_object_new_object());
+    return NULL;
+}
+
+void gotk_template_add_helm(gotk_tpl_set *set)
+{
+    static const struct {
+        const char *name, *params;
+        gotk_tpl_fn fn;
+        const char *ud;
+    } t[] = {
+        {"include", "sv", fn_include, NULL}, {"tpl", "sv", fn_tpl, NULL},
+        {"required", "sv", fn_required, NULL}, {"fail", "s", fn_fail, NULL},
+        {"toYaml", "v", fn_to_yaml, NULL}, {"fromYaml", "s", fn_from_yaml, NULL},
+        {"fromJson", "s", fn_from_yaml, "j"}, {"lookup", "ssss", fn_lookup, NULL},
+    };
+    gotk_template_add_sprig(set);
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);
+    if (!set->name)
+        gotk_template_set_name(set, "gotpl");
+}

@@ -1,0 +1,1 @@
+{{ if .Values.enabled }}{{ fail "enabled is not supported" }}{{ end }}

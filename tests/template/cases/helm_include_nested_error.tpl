@@ -1,0 +1,1 @@
+{{ define "inner" }}{{ .x.y }}{{ end }}{{ define "outer" }}[{{ include "inner" . }}]{{ end }}{{ include "outer" .Values }}

@@ -1,0 +1,1 @@
+{{ define "t" }}[{{ .missing }}]{{ end }}{{ include "t" .Values }} {{ include "t" .Values | len }}

@@ -1,0 +1,1 @@
+{{ required "need name" .Values.name }} {{ required "x" .Values.replicas }}

@@ -1,0 +1,1 @@
+{{ .Values.empty | required "empty!" }}

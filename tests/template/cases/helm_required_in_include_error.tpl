@@ -1,0 +1,1 @@
+{{ define "t" }}{{ required "inner required" .nope }}{{ end }}x {{ include "t" .Values }}

@@ -1,0 +1,1 @@
+a: {{ required "value 'foo' is required" .Values.foo }}

@@ -1,0 +1,2 @@
+resources:
+  {{- toYaml .Values.resources | nindent 2 }}
