@@ -45,8 +45,11 @@
  * commits it with the given author and message on top of HEAD, and pushes it
  * to a branch of the checkout's remote with the same authentication.
  *
- * Not here yet: PGP verification of commits and tags (`spec.verify`), proxies,
- * sparse checkout.
+ * Verification (`spec.verify`): OpenPGP signatures of commits and annotated
+ * tags checked against a keyring built from a Secret's armored public keys,
+ * with Flux's messages. SSH and X.509 signatures are not verified.
+ *
+ * Not here yet: proxies, sparse checkout.
  */
 #ifndef GOTK_GIT_H
 #define GOTK_GIT_H
@@ -154,5 +157,47 @@ gotk_err *gotk_git_commit_push(const char *dir, const gotk_git_push_opts *opts,
 gotk_err *gotk_git_seed_bare(const char *bare_dir, const char *src_dir, const char *branch,
                              const char *author_name, const char *author_email,
                              const char *message, bool *created);
+
+/* ---- signature verification (spec.verify) -------------------------------- */
+
+/* OpenPGP public keys to verify signatures with (verify.c, pgp_*.c: our own
+ * RFC 4880 / 9580 reader on OpenSSL). Keys: RSA, ECDSA P-256/384/521,
+ * Ed25519 (legacy EdDSA and RFC 9580), v4 and v6 key packets; signing
+ * subkeys count once their binding signature checks; a key past the
+ * expiration its newest self-signature gives, or revoked, verifies nothing. */
+typedef struct gotk_git_keyring gotk_git_keyring;
+
+gotk_git_keyring *gotk_git_keyring_new(void);
+/* Add every key of the ASCII-armored "PGP PUBLIC KEY BLOCK"s in text (one
+ * Secret value). On error (bad armor or CRC, bad packets) nothing is added. */
+gotk_err *gotk_git_keyring_add_armored(gotk_git_keyring *kr, const char *text, size_t len);
+/* Number of primary keys held. */
+size_t gotk_git_keyring_count(const gotk_git_keyring *kr);
+void gotk_git_keyring_free(gotk_git_keyring *kr);
+
+/* "openpgp", "ssh", "x509", "unknown" or "empty", as Flux names a Git
+ * signature's type from its first line. */
+const char *gotk_git_signature_type(const char *sig, size_t len);
+
+/* Verify an armored detached signature over data at time `now` (seconds
+ * since the epoch; 0: the current time). On success `key_id` (may be NULL)
+ * gets the signer's primary key ID, 16 uppercase hex digits. On failure the
+ * message is Flux's ("unable to verify payload with any of the given key
+ * rings: no matching key") followed by the reason, naming the key ID. */
+gotk_err *gotk_git_pgp_verify(const gotk_git_keyring *keys, const char *sig, size_t siglen,
+                              const void *data, size_t len, int64_t now, char key_id[17]);
+
+/* Verify the signature of commit `commit_hex` in the repository at
+ * `repo_dir` (a checkout or bare repository). An unsigned commit fails with
+ * "unsupported signature type: empty" (Flux's text), a bad one with "unable to
+ * verify Git commit: ..." as above. */
+gotk_err *gotk_git_verify_commit(const char *repo_dir, const char *commit_hex,
+                                 const gotk_git_keyring *keys, char key_id[17]);
+/* Verify the signature of the annotated tag refs/tags/<tag> (`tag` may also
+ * be the full refname). `tag_hex` (may be NULL) gets the tag object's ID. A
+ * lightweight or unsigned tag fails with code GOTK_E_NOTFOUND ("tag 'v1' is
+ * not signed"); a bad signature with "unable to verify Git tag: ...". */
+gotk_err *gotk_git_verify_tag(const char *repo_dir, const char *tag, const gotk_git_keyring *keys,
+                              char key_id[17], char tag_hex[41]);
 
 #endif
