@@ -274,6 +274,8 @@ gotk_err *cli_kube_open(const cli_globals *g, gotk_kube_client **out)
     gotk_kube_load_opts lo = {.kubeconfig = g->kubeconfig, .context = g->context};
     gotk_kube_config *cfg = NULL;
     gotk_err *e = gotk_kube_config_load(&lo, &cfg);
+    if (!e && cfg->timeout <= 0)
+        cfg->timeout = g->timeout;
     if (!e)
         e = gotk_kube_client_new(cfg, out);
     gotk_kube_config_free(cfg);

@@ -153,6 +153,8 @@ gotk_err *gotk_controller_new(const gotk_controller_def *def, const gotk_runtime
         return gotk_err_wrap(e, "loading the Kubernetes config");
     cfg->qps = o->kube_api_qps;
     cfg->burst = o->kube_api_burst;
+    if (cfg->timeout <= 0)
+        cfg->timeout = GOTK_MINUTE; /* no request may hang a worker forever (watches excepted) */
     gotk_controller *c = gotk_xcalloc(1, sizeof *c);
     c->def = *def;
     c->opts = *o;
