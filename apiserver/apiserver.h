@@ -3,7 +3,7 @@
  *
  * gotk-apiserver speaks the Kubernetes REST protocol over HTTPS (libmicrohttpd,
  * one thread per connection) and keeps every object as a JSON document in SQLite.
- * One mutex (srv->lock) guards the store, the resource table and the watch ring:
+ * One mutex (srv->lock) guards the store, the resource table and the watch rings:
  * a request takes it for the whole of its work, so requests are serialized and a
  * write is committed before its response is queued. Watchers wait on srv->cond,
  * which every commit broadcasts.
@@ -182,7 +182,9 @@ typedef struct api_event {
     char *prev; /* the state before a MODIFIED event, or NULL */
 } api_event;
 
+/* The recent events of one resource (group, plural). */
 typedef struct api_ring {
+    char *group, *res;
     api_event *ev;
     int cap, head, count; /* events [head, head+count) modulo cap, oldest first */
     int64_t floor;        /* watches may resume from any revision >= floor */
@@ -190,6 +192,12 @@ typedef struct api_ring {
 
 void ring_init(api_ring *r, int cap, int64_t floor);
 void ring_free(api_ring *r);
+struct apisrv;
+/* The ring of a resource, created (empty, floor = the startup revision) when
+ * it has none yet. */
+api_ring *ring_for(struct apisrv *s, const char *group, const char *res);
+/* Free every ring. */
+void rings_free(struct apisrv *s);
 /* Record an event (takes ownership of the JSON texts obj and prev). */
 void ring_push(api_ring *r, int64_t rev, const char *type, const char *group,
                const char *res, const char *ns, char *obj, char *prev);
@@ -201,7 +209,9 @@ typedef struct apisrv {
     pthread_cond_t cond;
     store *st;
     api_resources res;
-    api_ring ring;
+    api_ring *rings; /* one per resource that had events since startup */
+    int nrings, ring_cap;
+    int64_t start_rev; /* the revision at startup: older watches get 410 */
     char *token;
     char *server_addr; /* host:port, for /api */
     volatile bool stopping;

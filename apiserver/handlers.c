@@ -54,7 +54,7 @@ gotk_err *txn_commit(apisrv *s)
     }
     for (int i = 0; i < s->npending; i++) {
         api_event *p = &s->pending[i];
-        ring_push(&s->ring, p->rev, p->type, p->group, p->res, p->ns, p->obj, p->prev);
+        ring_push(ring_for(s, p->group, p->res), p->rev, p->type, p->group, p->res, p->ns, p->obj, p->prev);
         p->obj = p->prev = NULL; /* moved into the ring */
     }
     clear_pending(s);

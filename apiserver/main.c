@@ -27,7 +27,7 @@
 #include "apiserver.h"
 #include "http.h"
 
-#define RING_SIZE 4096
+#define RING_SIZE 1024 /* events kept per resource */
 
 typedef struct {
     const char *data_dir, *listen, *kubeconfig_out, *token_file;
@@ -221,14 +221,15 @@ static gotk_err *open_state(apisrv *s, const char *dir, int ring_size)
         return e;
     res_init_builtin(&s->res);
     res_reload_crds(s);
-    ring_init(&s->ring, ring_size, store_rev(s->st));
+    s->ring_cap = ring_size;
+    s->start_rev = store_rev(s->st);
     return bootstrap(s);
 }
 
 /* Free everything the server holds. */
 static void close_state(apisrv *s)
 {
-    ring_free(&s->ring);
+    rings_free(s);
     json_object_put(s->removed);
     res_free(&s->res);
     store_close(s->st);

@@ -1,13 +1,14 @@
 /*
- * watch.c: the event ring and watch streams.
+ * watch.c: the event rings and watch streams.
  *
- * Every committed write appends an event (revision, type, resource, namespace,
- * the object as stored, as JSON text) to a fixed-size ring shared by all
- * resources. A watch
- * from resourceVersion R replays the ring's events newer than R that match its
- * resource, namespace and selectors, then waits on the server's condition
- * variable for more. R below the ring's floor (its oldest event was already
- * overwritten) gets what the real server sends: HTTP 200 and a single ERROR
+ * Every committed write appends an event (revision, type, namespace, the
+ * object as stored, as JSON text) to its resource's fixed-size ring, so a busy
+ * resource never pushes a quiet one's history out. A watch from
+ * resourceVersion R replays the events of its resource newer than R (found by
+ * binary search) that match its namespace and selectors, then waits on the
+ * server's condition variable for more. R below the ring's floor (an event
+ * after R was already overwritten, or R is older than the server's start) gets
+ * what the real server sends: HTTP 200 and a single ERROR
  * event carrying a Status with code 410 Gone. A watch without a resourceVersion
  * (or "0") starts with synthetic ADDED events for the current objects.
  *
@@ -46,6 +47,7 @@ struct watcher {
 /* An empty ring of `cap` events; watches may start at `floor`. */
 void ring_init(api_ring *r, int cap, int64_t floor)
 {
+    memset(r, 0, sizeof *r);
     r->ev = gotk_xcalloc((size_t)cap, sizeof *r->ev);
     r->cap = cap;
     r->head = r->count = 0;
@@ -69,7 +71,35 @@ void ring_free(api_ring *r)
     for (int i = 0; i < r->count; i++)
         event_clear(&r->ev[(r->head + i) % r->cap]);
     free(r->ev);
-    memset(r, 0, sizeof *r);
+    r->ev = NULL;
+    r->count = 0;
+}
+
+/* The ring of (group, res), created on first use. */
+api_ring *ring_for(apisrv *s, const char *group, const char *res)
+{
+    for (int i = 0; i < s->nrings; i++)
+        if (!strcmp(s->rings[i].group, group) && !strcmp(s->rings[i].res, res))
+            return &s->rings[i];
+    s->rings = gotk_xrealloc(s->rings, (size_t)(s->nrings + 1) * sizeof *s->rings);
+    api_ring *r = &s->rings[s->nrings++];
+    ring_init(r, s->ring_cap, s->start_rev);
+    r->group = gotk_xstrdup(group);
+    r->res = gotk_xstrdup(res);
+    return r;
+}
+
+/* Free every ring. */
+void rings_free(apisrv *s)
+{
+    for (int i = 0; i < s->nrings; i++) {
+        free(s->rings[i].group);
+        free(s->rings[i].res);
+        ring_free(&s->rings[i]);
+    }
+    free(s->rings);
+    s->rings = NULL;
+    s->nrings = 0;
 }
 
 /* Append, overwriting the oldest event when full (which raises the floor). */
@@ -165,21 +195,33 @@ static void emit_event(watcher *w, api_event *e)
     json_object_put(prev);
 }
 
-/* Copy matching ring events newer than w->rev into the output. */
+/* Index (from the oldest) of the first event newer than rev: events are in
+ * revision order, so a binary search finds it. */
+static int first_after(api_ring *r, int64_t rev)
+{
+    int lo = 0, hi = r->count;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (r->ev[(r->head + mid) % r->cap].rev <= rev)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Copy the resource's events newer than w->rev into the output. */
 static void drain_ring(watcher *w)
 {
-    api_ring *r = &w->s->ring;
+    api_ring *r = ring_for(w->s, w->group, w->res);
     if (w->rev < r->floor) { /* fell behind what the ring keeps */
         emit_gone(w, w->rev);
         return;
     }
-    for (int i = 0; i < r->count; i++) {
+    for (int i = first_after(r, w->rev); i < r->count && !w->ended; i++) {
         api_event *e = &r->ev[(r->head + i) % r->cap];
-        if (e->rev <= w->rev)
-            continue;
         w->rev = e->rev;
-        if (!strcmp(e->group, w->group) && !strcmp(e->res, w->res))
-            emit_event(w, e);
+        emit_event(w, e);
     }
     if (store_rev(w->s->st) > w->rev)
         w->rev = store_rev(w->s->st);
@@ -207,7 +249,7 @@ static void emit_bookmark(watcher *w)
 static void emit_gone(watcher *w, int64_t rv)
 {
     char *msg = gotk_xasprintf("too old resource version: %lld (%lld)", (long long)rv,
-                               (long long)w->s->ring.floor);
+                               (long long)ring_for(w->s, w->group, w->res)->floor);
     json_object *st = api_status_obj(410, "Expired", msg);
     emit(w, "ERROR", st);
     json_object_put(st);
@@ -287,7 +329,7 @@ watcher *watch_start(api_req *q, api_resp *out)
     if (rv == -1) {
         w->rev = store_rev(q->s->st);
         gotk_err_free(store_list(q->s->st, w->group, w->res, w->ns, NULL, NULL, initial_visit, w));
-    } else if (rv < q->s->ring.floor) {
+    } else if (rv < ring_for(q->s, w->group, w->res)->floor) {
         emit_gone(w, rv);
     } else {
         w->rev = rv;

@@ -53,6 +53,8 @@ for i in $(seq 1 45); do
 done > many.json
 stop_server
 start_server --watch-cache-size 32
+srv=$(raw POST /api/v1/namespaces/default/secrets -H 'Content-Type: application/json' \
+  -d '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"quiet"}}' | jq -r .metadata.resourceVersion)
 for i in $(seq 1 45); do
   raw POST /api/v1/namespaces/default/configmaps -H 'Content-Type: application/json' \
     -d "$(sed -n "${i}p" many.json)" -o /dev/null
@@ -63,6 +65,10 @@ expect_contains "$out" '"code":410'
 expect_contains "$out" '"reason":"Expired"'
 expect_contains "$out" "too old resource version: $rv"
 expect_contains "$out" "HTTP=200"
+# each resource has its own ring: the busy ConfigMaps did not push the Secret out
+raw DELETE /api/v1/namespaces/default/secrets/quiet -o /dev/null
+out=$(raw GET "/api/v1/namespaces/default/secrets?watch=1&resourceVersion=$((srv - 1))&timeoutSeconds=1")
+expect_eq "$(jq -r '.type + " " + .object.metadata.name' <<<"$out" | tr '\n' ',')" "ADDED quiet,DELETED quiet," "own ring"
 
 # the server stops cleanly with a watch open
 raw GET "/api/v1/configmaps?watch=1" > open-watch.out &
