@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "apiserver.h"
+#include "gotk/obj.h"
 
 /* ---- transactions -------------------------------------------------------- */
 
@@ -254,12 +255,24 @@ json_object *h_parse_body(api_req *q, api_resp *out)
         return NULL;
     }
     json_object *o = jx_parse(q->body, q->body_len, &err);
+    if (!o && q->content_type && strstr(q->content_type, "yaml")) {
+        /* application/yaml and apply-patch+yaml bodies may be YAML proper */
+        gotk_err *ye = gotk_yaml_parse_one(q->body, q->body_len, NULL, &o);
+        if (ye) {
+            api_status(out, 400, "BadRequest", NULL, NULL, NULL,
+                       "couldn't get version/kind; yaml parse error: %s", gotk_err_msg(ye));
+            gotk_err_free(ye);
+            free(err);
+            return NULL;
+        }
+    }
     if (!o) {
         api_status(out, 400, "BadRequest", NULL, NULL, NULL,
                    "couldn't get version/kind; json parse error: %s", err);
         free(err);
         return NULL;
     }
+    free(err);
     if (!json_object_is_type(o, json_type_object)) {
         api_status(out, 400, "BadRequest", NULL, NULL, NULL,
                    "couldn't get version/kind; json parse error: json: cannot unmarshal %s into "

@@ -49,6 +49,16 @@ for i in $(seq 1 40); do
 done
 expect_eq "$(raw GET /healthz)" "ok" "alive after random bodies"
 
+# YAML bodies (application/yaml, apply-patch+yaml), good and malformed
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yml\ndata:\n  a: "1"\n' > good.yaml
+out=$(raw POST /api/v1/namespaces/default/configmaps -H 'Content-Type: application/yaml' --data-binary @good.yaml)
+expect_eq "$(jq -r '.metadata.name + " " + .data.a' <<<"$out")" "yml 1" "YAML create"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yml\ndata: {a: [\n' > broken.yaml
+out=$(raw PATCH '/api/v1/namespaces/default/configmaps/yml?fieldManager=t' \
+  -H 'Content-Type: application/apply-patch+yaml' --data-binary @broken.yaml)
+expect_eq "$(status "$out")" "Status BadRequest 400" "malformed YAML"
+expect_contains "$(jq -r .message <<<"$out")" "yaml parse error: <input>:6:1:"
+
 # generateName
 out=$(post '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"generateName":"gen-"}}')
 [[ "$(jq -r .metadata.name <<<"$out")" =~ ^gen-[a-z0-9]{5}$ ]] || fail "generateName: $out"
