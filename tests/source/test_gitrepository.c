@@ -454,6 +454,22 @@ static void test_ready_with_exact_status(void **state)
     char *ev = events_of("app");
     assert_non_null(strstr(ev, "Normal NewArtifact stored artifact for commit 'second commit'\n"));
     free(ev);
+    /* the NewArtifact Event carries the revision and digest annotations */
+    json_object *list = NULL;
+    gotk_kube_list_opts lo = {0};
+    assert_null(gotk_kube_list(srv.client, "v1", "Event", NS, &lo, &list));
+    json_object *items = gotk_obj_get(list, "items", NULL), *ann = NULL;
+    for (size_t i = 0; i < json_object_array_length(items) && !ann; i++) {
+        json_object *e = json_object_array_get_idx(items, i);
+        if (!strcmp(gotk_obj_get_str(e, "reason"), "NewArtifact"))
+            ann = gotk_obj_getp(e, "metadata.annotations");
+    }
+    json_object *v = NULL;
+    assert_true(json_object_object_get_ex(ann, "source.toolkit.fluxcd.io/revision", &v));
+    assert_string_equal(json_object_get_string(v), rev);
+    assert_true(json_object_object_get_ex(ann, "source.toolkit.fluxcd.io/digest", &v));
+    assert_string_equal(json_object_get_string(v), gotk_obj_get_str(art, "digest"));
+    json_object_put(list);
     free(local);
     free(dir);
     free(rev);
