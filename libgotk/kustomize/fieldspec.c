@@ -116,6 +116,7 @@ static const char *const namerefs[][7] = {
 };
 
 static void split_path(const char *path, kstrv *out);
+static void kconfig_raw_default(kconfig *c);
 
 /* Append one field spec. */
 void kfslist_add(kfslist *l, const char *g, const char *v, const char *k, const char *path,
@@ -130,23 +131,72 @@ void kfslist_add(kfslist *l, const char *g, const char *v, const char *k, const 
     l->n++;
 }
 
-/* Is an equal spec (gvk and path) already in l? */
-static bool kfslist_has(const kfslist *l, const kfspec *f)
+/* kustomize's FieldSpec.effectivelyEquals: same path, and x's gvk is selected
+ * by y's (so a general spec arriving after a specific one is dropped). */
+static bool fs_covered(const kfspec *x, const kfspec *y)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->v[i].group, f->group) && !strcmp(l->v[i].version, f->version) &&
-            !strcmp(l->v[i].kind, f->kind) && !strcmp(l->v[i].path, f->path))
-            return true;
-    return false;
+    return !strcmp(x->path, y->path) &&
+           kgvk_selected(x->group, x->version, x->kind, y->group, y->version, y->kind);
 }
 
-/* Merge add into into, skipping duplicates. */
+/* Merge add into into as kustomize's FsSlice.MergeAll does. */
 void kfslist_merge(kfslist *into, const kfslist *add)
 {
-    for (size_t i = 0; i < add->n; i++)
-        if (!kfslist_has(into, &add->v[i]))
+    for (size_t i = 0; i < add->n; i++) {
+        bool dup = false;
+        for (size_t j = 0; !dup && j < into->n; j++)
+            dup = fs_covered(&into->v[j], &add->v[i]);
+        if (!dup)
             kfslist_add(into, add->v[i].group, add->v[i].version, add->v[i].kind,
                         add->v[i].path, add->v[i].create);
+    }
+}
+
+/* kustomize's Gvk.IsLessThan: legacy kind order, then "group_version_kind". */
+static int gvk_cmp(const char *g1, const char *v1, const char *k1, const char *g2,
+                   const char *v2, const char *k2)
+{
+    int r1 = kkind_order(k1), r2 = kkind_order(k2);
+    if (r1 != r2)
+        return r1 < r2 ? -1 : 1;
+    const char *a[3] = {*g1 ? g1 : "~G", *v1 ? v1 : "~V", *k1 ? k1 : "~K"};
+    const char *b[3] = {*g2 ? g2 : "~G", *v2 ? v2 : "~V", *k2 ? k2 : "~K"};
+    char *sa = gotk_xasprintf("%s_%s_%s", a[0], a[1], a[2]);
+    char *sb = gotk_xasprintf("%s_%s_%s", b[0], b[1], b[2]);
+    int c = strcmp(sa, sb);
+    free(sa);
+    free(sb);
+    return c;
+}
+
+/* Stable sort of a spec list by gvk (insertion sort: the lists are short). */
+static void kfslist_sort(kfslist *l)
+{
+    for (size_t i = 1; i < l->n; i++)
+        for (size_t j = i; j > 0; j--) {
+            kfspec *a = &l->v[j - 1], *b = &l->v[j];
+            if (gvk_cmp(a->group, a->version, a->kind, b->group, b->version, b->kind) <= 0)
+                break;
+            kfspec t = *a;
+            *a = *b;
+            *b = t;
+        }
+}
+
+/* Sort every list and the name references (kustomize's sortFields). */
+static void kconfig_sort(kconfig *c)
+{
+    for (int i = 0; i < KFS_NCLASSES; i++)
+        kfslist_sort(&c->fs[i]);
+    for (size_t i = 1; i < c->nnr; i++)
+        for (size_t j = i; j > 0; j--) {
+            knameref *a = &c->nr[j - 1], *b = &c->nr[j];
+            if (gvk_cmp(a->group, a->version, a->kind, b->group, b->version, b->kind) <= 0)
+                break;
+            knameref t = *a;
+            *a = *b;
+            *b = t;
+        }
 }
 
 void kfslist_free(kfslist *l)
@@ -182,6 +232,13 @@ static knameref *nameref_for(kconfig *c, const char *g, const char *v, const cha
 
 /* kustomize's default transformer configuration. */
 void kconfig_default(kconfig *c)
+{
+    kconfig_raw_default(c);
+    kconfig_sort(c);
+}
+
+/* The default tables in their written order. */
+static void kconfig_raw_default(kconfig *c)
 {
     memset(c, 0, sizeof *c);
     add_rows(&c->fs[KFS_COMMON_LABELS], selector_labels);
@@ -230,6 +287,7 @@ void kconfig_absorb(kconfig *c, kconfig *sub)
     }
     sub->owned.n = 0;
     kconfig_free(sub);
+    kconfig_sort(c);
 }
 
 /* Keep a copy of s alive as long as the config. */

@@ -366,7 +366,7 @@ static kres *find_any(kmap *m, kres *r)
     if (hit)
         return hit;
     const char *kind = kres_kind(r), *name = kres_name(r);
-    const char *ns = keff_ns(kind, kres_ns(r));
+    const char *ns = kres_eff_ns(r);
     for (size_t i = 0; i < m->n; i++) {
         kres *o = m->v[i];
         if (strcmp(kres_apiversion(o), kres_apiversion(r)))

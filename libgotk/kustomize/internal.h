@@ -88,8 +88,11 @@ const char *kres_ns(const kres *r);
 const char *kres_apiversion(const kres *r);
 /* The effective namespace: "_non_namespaceable_" for cluster-scoped kinds,
  * "default" for empty. */
-const char *keff_ns(const char *kind, const char *ns);
-bool kkind_cluster_scoped(const char *kind);
+const char *keff_ns(const char *apiversion, const char *kind, const char *ns);
+const char *kres_eff_ns(const kres *r);
+bool kres_cluster(const kres *r);
+bool kav_cluster_scoped(const char *apiversion, const char *kind);
+bool kgk_cluster_scoped(const char *group, size_t glen, const char *kind);
 /* Id as kustomize prints it: Kind.version.group/name.namespace */
 char *kres_id_string(const kres *r);
 /* The hash key of the current id. */
@@ -302,6 +305,8 @@ json_object *kfield_get(json_object *obj, const char *path);
 
 /* ---- ordering ----------------------------------------------------------- */
 
+/* A kind's rank in kustomize's default legacy order (negative first, 0 unknown). */
+int kkind_order(const char *kind);
 /* Reorder m in kustomize's legacy order; first/last may be NULL for the
  * default kind lists (sortOptions.legacySortOptions). */
 void ksort_legacy(kmap *m, json_object *first, json_object *last);

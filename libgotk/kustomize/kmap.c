@@ -100,37 +100,95 @@ void khash_free(khash *h)
     memset(h, 0, sizeof *h);
 }
 
-/* Built-in kinds that are not namespaced (from the Kubernetes API). */
+/* apiVersion and kind of the types kustomize knows to be cluster-scoped (its
+ * precomputed table for the Kubernetes 1.21 OpenAPI it builds in). Other types,
+ * custom resources included, are namespaced. */
 static const char *const cluster_kinds[] = {
-    "APIService", "CSIDriver", "CSINode", "CertificateSigningRequest", "ClusterRole",
-    "ClusterRoleBinding", "ComponentStatus", "CustomResourceDefinition", "FlowSchema",
-    "IngressClass", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
-    "MutatingWebhookConfiguration", "Namespace", "Node", "PersistentVolume",
-    "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration", "RuntimeClass",
-    "SelfSubjectAccessReview", "SelfSubjectReview", "SelfSubjectRulesReview",
-    "StorageClass", "SubjectAccessReview", "TokenReview", "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding", "ValidatingWebhookConfiguration",
-    "VolumeAttachment", "VolumeAttributesClass", "ClusterTrustBundle", "IPAddress",
-    "ServiceCIDR", "DeviceClass", "ResourceSlice", NULL,
+    "admissionregistration.k8s.io/v1 MutatingWebhookConfiguration",
+    "admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration",
+    "admissionregistration.k8s.io/v1beta1 MutatingWebhookConfiguration",
+    "admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfiguration",
+    "apiextensions.k8s.io/v1 CustomResourceDefinition",
+    "apiextensions.k8s.io/v1beta1 CustomResourceDefinition",
+    "apiregistration.k8s.io/v1 APIService",
+    "apiregistration.k8s.io/v1beta1 APIService",
+    "certificates.k8s.io/v1 CertificateSigningRequest",
+    "certificates.k8s.io/v1beta1 CertificateSigningRequest",
+    "flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema",
+    "flowcontrol.apiserver.k8s.io/v1beta1 PriorityLevelConfiguration",
+    "networking.k8s.io/v1 IngressClass",
+    "networking.k8s.io/v1beta1 IngressClass",
+    "node.k8s.io/v1 RuntimeClass",
+    "node.k8s.io/v1beta1 RuntimeClass",
+    "policy/v1beta1 PodSecurityPolicy",
+    "rbac.authorization.k8s.io/v1 ClusterRole",
+    "rbac.authorization.k8s.io/v1 ClusterRoleBinding",
+    "rbac.authorization.k8s.io/v1beta1 ClusterRole",
+    "rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding",
+    "scheduling.k8s.io/v1 PriorityClass",
+    "scheduling.k8s.io/v1beta1 PriorityClass",
+    "storage.k8s.io/v1 CSIDriver",
+    "storage.k8s.io/v1 CSINode",
+    "storage.k8s.io/v1 StorageClass",
+    "storage.k8s.io/v1 VolumeAttachment",
+    "storage.k8s.io/v1beta1 CSIDriver",
+    "storage.k8s.io/v1beta1 CSINode",
+    "storage.k8s.io/v1beta1 StorageClass",
+    "storage.k8s.io/v1beta1 VolumeAttachment",
+    "v1 ComponentStatus",
+    "v1 Namespace",
+    "v1 Node",
+    "v1 NodeProxyOptions",
+    "v1 PersistentVolume",
+    NULL,
 };
 
-/* Is kind one of the cluster-scoped built-in kinds? */
-bool kkind_cluster_scoped(const char *kind)
+/* Is "apiVersion kind" one of the cluster-scoped types? */
+bool kav_cluster_scoped(const char *apiversion, const char *kind)
 {
-    for (size_t i = 0; cluster_kinds[i]; i++)
-        if (!strcmp(kind, cluster_kinds[i]))
+    size_t al = apiversion ? strlen(apiversion) : 0;
+    for (size_t i = 0; cluster_kinds[i]; i++) {
+        const char *sp = strchr(cluster_kinds[i], ' ');
+        if ((size_t)(sp - cluster_kinds[i]) == al && !strncmp(cluster_kinds[i], apiversion, al) &&
+            !strcmp(sp + 1, kind ? kind : ""))
             return true;
+    }
+    return false;
+}
+
+/* Is (group, kind) cluster-scoped in any version? (For selectors without one.) */
+bool kgk_cluster_scoped(const char *group, size_t glen, const char *kind)
+{
+    for (size_t i = 0; cluster_kinds[i]; i++) {
+        const char *sp = strchr(cluster_kinds[i], ' ');
+        const char *slash = memchr(cluster_kinds[i], '/', (size_t)(sp - cluster_kinds[i]));
+        size_t gl = slash ? (size_t)(slash - cluster_kinds[i]) : 0;
+        if (gl == glen && !strncmp(cluster_kinds[i], group, glen) && !strcmp(sp + 1, kind))
+            return true;
+    }
     return false;
 }
 
 /* kustomize's EffectiveNamespace. */
-const char *keff_ns(const char *kind, const char *ns)
+const char *keff_ns(const char *apiversion, const char *kind, const char *ns)
 {
-    if (kkind_cluster_scoped(kind))
+    if (kav_cluster_scoped(apiversion, kind))
         return "_non_namespaceable_";
     if (!ns || !*ns)
         return "default";
     return ns;
+}
+
+/* A resource's effective namespace. */
+const char *kres_eff_ns(const kres *r)
+{
+    return keff_ns(kres_apiversion(r), kres_kind(r), kres_ns(r));
+}
+
+/* Is the resource of a cluster-scoped kind? */
+bool kres_cluster(const kres *r)
+{
+    return kav_cluster_scoped(kres_apiversion(r), kres_kind(r));
 }
 
 /* A string field of an object, or "". */
@@ -180,7 +238,7 @@ char *kres_key(const kres *r)
     size_t gl;
     kres_gvk(r->obj, &g, &gl, &v);
     return gotk_xasprintf("%.*s|%s|%s|%s|%s", (int)gl, g, v, kres_kind(r),
-                          keff_ns(kres_kind(r), kres_ns(r)), kres_name(r));
+                          kres_eff_ns(r), kres_name(r));
 }
 
 /* Record the current id as a previous id. */
@@ -189,7 +247,7 @@ void kres_store_prev(kres *r)
     r->prev = gotk_xrealloc(r->prev, (r->nprev + 1) * sizeof *r->prev);
     kprev *p = &r->prev[r->nprev++];
     p->name = gotk_xstrdup(kres_name(r));
-    p->ns = gotk_xstrdup(keff_ns(kres_kind(r), kres_ns(r)));
+    p->ns = gotk_xstrdup(kres_eff_ns(r));
     p->kind = gotk_xstrdup(kres_kind(r));
 }
 
@@ -202,7 +260,7 @@ const char *kres_org_name(const kres *r)
 /* The original effective namespace. */
 const char *kres_org_ns_eff(const kres *r)
 {
-    return r->nprev ? r->prev[0].ns : keff_ns(kres_kind(r), kres_ns(r));
+    return r->nprev ? r->prev[0].ns : kres_eff_ns(r);
 }
 
 /* kustomize's Gvk.IsSelected: empty selector fields match anything. */

@@ -368,8 +368,7 @@ static gotk_err *accumulate_dir(kctx *c, const char *path, const char *rel, kmap
                                 kconfig *cfg)
 {
     kmap sub = {0};
-    kconfig subcfg;
-    kconfig_default(&subcfg);
+    kconfig subcfg = {0};
     gotk_err *e = build_sub(c, path, rel, false, &sub, &subcfg);
     for (size_t i = 0; !e && i < sub.n; i++) {
         e = kmap_append(m, sub.v[i]);
@@ -437,26 +436,40 @@ static gotk_err *accumulate_resources(kctx *c, const char *root, json_object *k,
     return NULL;
 }
 
-/* configurations: transformer config files merged into cfg. */
+/* This level's transformer configuration: the `configurations:` files when
+ * given (they replace kustomize's defaults at this level), else the defaults;
+ * either is merged over what the bases brought (kustomize's MergeConfig). */
 static gotk_err *load_configurations(kctx *c, const char *root, json_object *k, kconfig *cfg)
 {
     json_object *a = arr(k, "configurations");
-    for (size_t i = 0; a && i < karr_n(a); i++) {
+    kconfig lvl;
+    if (!karr_n(a)) {
+        kconfig_default(&lvl);
+        kconfig_absorb(cfg, &lvl);
+        return NULL;
+    }
+    kconfig custom = {0};
+    gotk_err *e = NULL;
+    for (size_t i = 0; !e && i < karr_n(a); i++) {
         const char *rel = kstr(json_object_array_get_idx(a, i));
         char *data = NULL;
         size_t len = 0;
-        gotk_err *e = kload_file(c, root, rel, &data, &len, NULL);
+        e = kload_file(c, root, rel, &data, &len, NULL);
         json_object *docs = NULL;
         if (!e)
             e = gotk_yaml_parse(data, len, rel, &docs);
         free(data);
+        kconfig one = {0};
         for (size_t j = 0; !e && j < karr_n(docs); j++)
-            e = kconfig_merge_doc(cfg, json_object_array_get_idx(docs, j));
+            e = kconfig_merge_doc(&one, json_object_array_get_idx(docs, j));
+        kconfig_absorb(&custom, &one);
         json_object_put(docs);
-        if (e)
-            return e;
     }
-    return NULL;
+    /* kustomize merges the files over its defaults, then that into the level */
+    kconfig_default(&lvl);
+    kconfig_absorb(&lvl, &custom);
+    kconfig_absorb(cfg, &lvl);
+    return e;
 }
 
 /* components: each built on top of m. */
@@ -849,12 +862,30 @@ static void set_meta(json_object *o, const char *map, const char *key, const cha
     json_object_object_add(mm, key, json_object_new_string(val));
 }
 
+/* kustomize rewrites non-empty annotations as a string map when it drops its
+ * build annotations, so every scalar annotation value comes out as a string. */
+static void stringify_annotations(json_object *o)
+{
+    json_object *an = gotk_obj_get(o, "metadata", "annotations", NULL);
+    if (!an || !json_object_is_type(an, json_type_object) || !json_object_object_length(an))
+        return;
+    json_object_object_foreach(an, k, v) {
+        if (!v)
+            json_object_object_add(an, k, json_object_new_string(""));
+        else if (!json_object_is_type(v, json_type_string) &&
+                 !json_object_is_type(v, json_type_object) &&
+                 !json_object_is_type(v, json_type_array))
+            json_object_object_add(an, k, json_object_new_string(json_object_get_string(v)));
+    }
+}
+
 /* What runs once at the end: order and build metadata. */
 static gotk_err *finish(kctx *c, kmap *m)
 {
     gotk_err *e = apply_sort(c, m);
     bool managed = build_meta(c, "managedByLabel"), origin = build_meta(c, "originAnnotations");
     for (size_t i = 0; !e && i < m->n; i++) {
+        stringify_annotations(m->v[i]->obj);
         if (managed)
             set_meta(m->v[i]->obj, "labels", "app.kubernetes.io/managed-by", "kustomize-(devel)");
         if (origin && m->v[i]->origin)
@@ -872,8 +903,7 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
         c.opts = *opts;
     c.origin = gotk_xstrdup("");
     kmap m = {0};
-    kconfig cfg;
-    kconfig_default(&cfg);
+    kconfig cfg = {0};
     char *abs = real_or_copy(dir);
     struct stat st;
     gotk_err *e = NULL;

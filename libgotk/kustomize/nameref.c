@@ -43,10 +43,10 @@ typedef struct {
 /* Could the referrer refer to r (kustomize's SubsetThatCouldBeReferencedByResource)? */
 static bool in_subset(const kref *f, const kres *r)
 {
-    if (f->referrer_cluster || kkind_cluster_scoped(kres_kind(r)))
+    if (f->referrer_cluster || kres_cluster(r))
         return true;
     const kres *rr = f->referrer;
-    if (!strcmp(keff_ns(kres_kind(r), kres_ns(r)), keff_ns(kres_kind(rr), kres_ns(rr))))
+    if (!strcmp(kres_eff_ns(r), kres_eff_ns(rr)))
         return true;
     return khash_get(&f->rbns, kres_ns(r)) != NULL;
 }
@@ -97,10 +97,10 @@ static bool affix_equals(const kres *r, const kres *o, bool allow_empty)
 static bool ns_ok(const kref *f, const kres *r)
 {
     const kres *rr = f->referrer;
-    if (f->referrer_cluster || kkind_cluster_scoped(kres_kind(r)) ||
+    if (f->referrer_cluster || kres_cluster(r) ||
         !strcmp(kres_kind(r), "ServiceAccount"))
         return true;
-    return !strcmp(keff_ns(kres_kind(r), kres_ns(r)), keff_ns(kres_kind(rr), kres_ns(rr)));
+    return !strcmp(kres_eff_ns(r), kres_eff_ns(rr));
 }
 
 /* First sieve: gvk, roleRef and namespace. */
@@ -223,7 +223,7 @@ static void filter_map_ns(const kref *f, json_object *node, kvec *c)
     size_t k = 0;
     for (size_t i = 0; i < c->n; i++) {
         kres *r = c->v[i];
-        const char *have = by_org ? kres_org_ns_eff(r) : keff_ns(kres_kind(r), kres_ns(r));
+        const char *have = by_org ? kres_org_ns_eff(r) : kres_eff_ns(r);
         if (!strcmp(have, ns) && strcmp(have, "_non_namespaceable_"))
             c->v[k++] = r;
     }
@@ -294,7 +294,7 @@ static void rolebinding_ns(kref *f)
 /* All name-reference updates of one referrer. */
 static gotk_err *fix_referrer(khash *byprev, kmap *m, kres *r, const kconfig *cfg)
 {
-    kref f = {byprev, r, m, NULL, NULL, {0}, kkind_cluster_scoped(kres_kind(r))};
+    kref f = {byprev, r, m, NULL, NULL, {0}, kres_cluster(r)};
     rolebinding_ns(&f);
     kgvk org;
     kgvk_of(r->obj, &org);

@@ -16,7 +16,8 @@
 
 #include "internal.h"
 
-/* Merge keys of schema-merged lists, by field name. */
+/* Merge keys of schema-merged lists, by field name (kustomize builds in the
+ * Kubernetes 1.21 schema, so newer lists such as schedulingGates replace). */
 static const struct {
     const char *field, *key;
 } merge_keys[] = {
@@ -24,8 +25,7 @@ static const struct {
     {"env", "name"}, {"volumes", "name"}, {"volumeMounts", "mountPath"},
     {"volumeDevices", "devicePath"}, {"imagePullSecrets", "name"}, {"hostAliases", "ip"},
     {"topologySpreadConstraints", "topologyKey,whenUnsatisfiable"}, {"ownerReferences", "uid"},
-    {"conditions", "type"}, {"webhooks", "name"}, {"schedulingGates", "name"},
-    {"resourceClaims", "name"}, {"claims", "name"}, {"finalizers", ""},
+    {"conditions", "type"}, {"webhooks", "name"}, {"finalizers", ""},
     {"ports", "*"}, {NULL, NULL},
 };
 
@@ -622,7 +622,7 @@ static bool target_match(json_object *t, kres *r)
     const char *ns = gotk_obj_get_str(t, "namespace");
     if (ok && ns && *ns)
         ok = re_match(ns, kres_org_ns_eff(r)) ||
-             re_match(ns, keff_ns(kres_kind(r), kres_ns(r)));
+             re_match(ns, kres_eff_ns(r));
     const char *name = gotk_obj_get_str(t, "name");
     if (ok && name && *name)
         ok = re_match(name, kres_org_name(r)) || re_match(name, kres_name(r));
@@ -679,11 +679,11 @@ static bool id_match(kres *r, json_object *p)
 {
     const char *av = gotk_obj_get_str(p, "apiVersion"), *kind = gotk_obj_get_str(p, "kind");
     const char *name = gotk_obj_get_str(p, "metadata.name");
-    const char *ns = keff_ns(kind ? kind : "", gotk_obj_get_str(p, "metadata.namespace"));
+    const char *ns = keff_ns(av, kind, gotk_obj_get_str(p, "metadata.namespace"));
     if (!av || !kind || !name || strcmp(av, kres_apiversion(r)))
         return false;
     if (!strcmp(kind, kres_kind(r)) && !strcmp(name, kres_name(r)) &&
-        !strcmp(ns, keff_ns(kres_kind(r), kres_ns(r))))
+        !strcmp(ns, kres_eff_ns(r)))
         return true;
     for (size_t i = 0; i < r->nprev; i++)
         if (!strcmp(kind, r->prev[i].kind) && !strcmp(name, r->prev[i].name) &&

@@ -193,8 +193,7 @@ static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_o
     gotk_err *e = NULL;
     if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
         kmap sub = {0};
-        kconfig scfg;
-        kconfig_default(&scfg);
+        kconfig scfg = {0};
         e = kbuild_dir(c, p, false, &sub, &scfg);
         json_object *arr = json_object_new_array();
         for (size_t i = 0; !e && i < sub.n; i++)

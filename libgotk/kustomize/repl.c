@@ -265,7 +265,9 @@ static bool id_selected(const char *g, const char *v, const char *kind, const ch
 {
     if (s->name && *s->name && strcmp(s->name, name))
         return false;
-    if (s->ns && *s->ns && strcmp(keff_ns(s->k ? s->k : "", s->ns), effns))
+    if (s->ns && *s->ns &&
+        strcmp(kgk_cluster_scoped(s->g ? s->g : "", s->g ? strlen(s->g) : 0, s->k ? s->k : "")
+                   ? "_non_namespaceable_" : s->ns, effns))
         return false;
     return kgvk_selected(g, v, kind, s->g, s->v, s->k);
 }
@@ -278,7 +280,7 @@ static bool res_selected(const kres *r, const kselid *s)
     kres_gvk(r->obj, &g, &gl, &v);
     char *gs = gotk_xstrndup(g, gl);
     bool ok = id_selected(gs, v, kres_kind(r), kres_name(r),
-                          keff_ns(kres_kind(r), kres_ns(r)), s);
+                          kres_eff_ns(r), s);
     for (size_t i = 0; !ok && i < r->nprev; i++)
         ok = id_selected(gs, v, r->prev[i].kind, r->prev[i].name, r->prev[i].ns, s);
     free(gs);

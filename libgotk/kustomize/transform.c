@@ -130,7 +130,7 @@ static gotk_err *namespace_one(kres *r, const char *ns, json_object *nsv, const 
     json_object *obj = r->obj;
     const char *kind = kres_kind(r);
     kres_store_prev(r);
-    if (!kkind_cluster_scoped(kind)) {
+    if (!kres_cluster(r)) {
         json_object *md = json_object_object_get(obj, "metadata");
         if (!md || !json_object_is_type(md, json_type_object)) {
             md = json_object_new_object();
@@ -500,6 +500,18 @@ static const char *const order_last[] = {"MutatingWebhookConfiguration",
                                          "ValidatingWebhookConfiguration"};
 
 #define NFIRST (sizeof order_first / sizeof order_first[0])
+
+/* The default legacy rank of a kind (kustomize's Gvk.IsLessThan typeOrders). */
+int kkind_order(const char *kind)
+{
+    for (size_t i = 0; i < NFIRST; i++)
+        if (!strcmp(kind, order_first[i]))
+            return (int)i - (int)NFIRST;
+    for (size_t i = 0; i < 2; i++)
+        if (!strcmp(kind, order_last[i]))
+            return (int)i + 1;
+    return 0;
+}
 
 /* The rank of a kind: negative first, 0 unknown, positive last. */
 static int kind_rank(const char *kind, json_object *first, json_object *last)

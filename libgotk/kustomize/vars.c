@@ -23,10 +23,10 @@ static bool objref_match(const kres *r, json_object *ref)
         return false;
     kind = kind ? kind : "";
     name = name ? name : "";
-    bool use_ns = (ns && *ns) || kkind_cluster_scoped(kind);
-    const char *effns = keff_ns(kind, ns);
+    bool use_ns = (ns && *ns) || kav_cluster_scoped(av, kind);
+    const char *effns = keff_ns(av, kind, ns);
     if (!strcmp(kind, kres_kind(r)) && !strcmp(name, kres_name(r)) &&
-        (!use_ns || !strcmp(effns, keff_ns(kres_kind(r), kres_ns(r)))))
+        (!use_ns || !strcmp(effns, kres_eff_ns(r))))
         return true;
     for (size_t i = 0; i < r->nprev; i++)
         if (!strcmp(kind, r->prev[i].kind) && !strcmp(name, r->prev[i].name) &&
