@@ -185,8 +185,8 @@ void h_not_found(api_req *q, const char *name, api_resp *out)
 /* 422 with one field cause. */
 void h_invalid(api_req *q, const char *name, const char *field, const char *msg, api_resp *out)
 {
-    char *text = gotk_xasprintf("%s \"%s\" is invalid: %s: %s", q->r->kind, name ? name : "",
-                                field, msg);
+    char *text = gotk_xasprintf("%s%s%s \"%s\" is invalid: %s: %s", q->r->kind,
+                                *q->r->group ? "." : "", q->r->group, name ? name : "", field, msg);
     json_object *st = api_status_obj(422, "Invalid", text);
     json_object *d = json_object_new_object();
     if (name)

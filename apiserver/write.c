@@ -299,6 +299,12 @@ void do_update(api_req *q, api_resp *out)
         h_conflict(q, q->name, out);
         goto done;
     }
+    const char *rv = jx_get_str(meta, "resourceVersion");
+    if (q->r->crd && (!rv || !*rv)) { /* custom resources allow no unconditional update */
+        h_invalid(q, q->name, "metadata.resourceVersion",
+                  "Invalid value: 0x0: must be specified for an update", out);
+        goto done;
+    }
     h_write_update(q, cur, o, out);
 done:
     json_object_put(cur);

@@ -74,6 +74,13 @@ expect_eq "$(k get wd w1 -o jsonpath='{.metadata.generation}')" "2"
 expect_fail k patch wd w1 --type=strategic -p '{"spec":{"size":5}}'
 expect_contains "$OUT" "application/strategic-merge-patch+json is not supported by example.com/v1, Kind=Widget"
 
+# custom resources refuse an update without resourceVersion, as the real server does
+k get wd w1 -o json | jq 'del(.metadata.resourceVersion)' > norv.json
+out=$(raw PUT /apis/example.com/v1/namespaces/default/widgets/w1 -H 'Content-Type: application/json' --data-binary @norv.json)
+expect_eq "$(jq -r '(.code|tostring) + " " + .message' <<<"$out")" \
+  '422 Widget.example.com "w1" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update'
+expect_eq "$(k replace -f norv.json)" "widget.example.com/w1 replaced" "kubectl replace fills it in"
+
 # the same object through the other served version
 expect_eq "$(k get widgets.v1beta1.example.com w1 -o jsonpath='{.apiVersion} {.spec.size}')" "example.com/v1beta1 4"
 
