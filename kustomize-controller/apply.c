@@ -54,6 +54,7 @@ static void entry_finish(kc_entry *e)
     e->id = gotk_buf_steal(&id);
 }
 
+/* An entry for an object, named as Flux names it. */
 void kc_entry_from_obj(kc_entry *e, json_object *obj, kc_action a)
 {
     const char *s;
@@ -66,6 +67,7 @@ void kc_entry_from_obj(kc_entry *e, json_object *obj, kc_action a)
     entry_finish(e);
 }
 
+/* An entry from an inventory id, parsed as cli-utils ParseObjMetadata does. */
 bool kc_entry_from_id(kc_entry *e, const char *id, const char *version, kc_action a)
 {
     memset(e, 0, sizeof *e);
@@ -97,6 +99,7 @@ bool kc_entry_from_id(kc_entry *e, const char *id, const char *version, kc_actio
     return true;
 }
 
+/* Free the strings of one entry. */
 void kc_entry_free(kc_entry *e)
 {
     free(e->api_version);
@@ -110,6 +113,7 @@ void kc_entry_free(kc_entry *e)
     memset(e, 0, sizeof *e);
 }
 
+/* Append an entry, taking its strings (the source is zeroed). */
 void kc_changeset_add(kc_changeset *cs, kc_entry *e)
 {
     if (cs->n == cs->cap) {
@@ -120,6 +124,7 @@ void kc_changeset_add(kc_changeset *cs, kc_entry *e)
     memset(e, 0, sizeof *e);
 }
 
+/* Free every entry and the array. */
 void kc_changeset_free(kc_changeset *cs)
 {
     for (size_t i = 0; i < cs->n; i++)
@@ -128,6 +133,7 @@ void kc_changeset_free(kc_changeset *cs)
     memset(cs, 0, sizeof *cs);
 }
 
+/* ChangeSet.String(): one "Kind/ns/name action" line per entry. */
 char *kc_changeset_string(const kc_changeset *cs, bool only_changes)
 {
     gotk_buf b = {0};
@@ -143,6 +149,7 @@ char *kc_changeset_string(const kc_changeset *cs, bool only_changes)
     return gotk_buf_steal(&b);
 }
 
+/* fluxcd/pkg ssa's ReconcileOrder: negative first, 0 the rest, positive last. */
 int kc_kind_rank(const char *kind)
 {
     static const char *const first[] = {
@@ -582,6 +589,7 @@ static int stage_of(json_object *o)
     return 2;
 }
 
+/* Label, stage and apply every built object; fills x->applied. */
 gotk_err *kc_apply(kc_ctx *x)
 {
     label_objects(x);

@@ -127,6 +127,7 @@ static char *clean_path(const char *p)
     return gotk_buf_steal(&out);
 }
 
+/* Make the per-reconcile work tree and find spec.path in it. */
 gotk_err *kc_prepare_tree(kc_ctx *x)
 {
     const char *root = kc_artifact_dir(x->artifact);
@@ -559,6 +560,7 @@ static gotk_err *check_objects(json_object *docs)
     return NULL;
 }
 
+/* Generate, build and substitute; x->objects and x->checksum on success. */
 gotk_err *kc_build(kc_ctx *x)
 {
     bool created = false;

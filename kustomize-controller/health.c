@@ -159,6 +159,7 @@ static const char *generic(json_object *o, char **msg)
     return "Current";
 }
 
+/* The kstatus of one live object. */
 const char *kc_kstatus(json_object *o, char **msg)
 {
     *msg = NULL;

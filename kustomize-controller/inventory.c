@@ -17,6 +17,7 @@
 #include "gotk/obj.h"
 #include "kc.h"
 
+/* status.inventory from a change set, in apply order. */
 json_object *kc_inventory_from(const kc_changeset *cs)
 {
     json_object *inv = json_object_new_object(), *entries = json_object_new_array();
@@ -101,6 +102,7 @@ static gotk_err *delete_one(kc_ctx *x, kc_entry *e)
     return NULL;
 }
 
+/* Delete stale objects in reverse apply order; entries say what happened. */
 gotk_err *kc_prune(kc_ctx *x, json_object *old_inv, json_object *cur_inv, kc_changeset *out)
 {
     json_object *entries = gotk_obj_get(old_inv, "entries", NULL);

@@ -30,6 +30,7 @@
 
 /* ---- helpers shared with the steps ---------------------------------------- */
 
+/* Set one condition now. */
 void kc_mark(kc_ctx *x, const char *type, const char *status, const char *reason,
              const char *msg)
 {
@@ -39,6 +40,7 @@ void kc_mark(kc_ctx *x, const char *type, const char *status, const char *reason
     gotk_cond_set(x->obj, &c, now);
 }
 
+/* An Event about the Kustomization, its reason the Ready reason as Flux does. */
 void kc_event(kc_ctx *x, bool warning, const char *msg)
 {
     json_object *ready = gotk_cond_get(x->obj, GOTK_COND_READY);
@@ -55,6 +57,7 @@ void kc_event(kc_ctx *x, bool warning, const char *msg)
     json_object_put(ann);
 }
 
+/* Merge-patch the status subresource when it differs from the last write. */
 gotk_err *kc_patch_status(kc_ctx *x)
 {
     json_object *status = gotk_obj_get(x->obj, "status", NULL);
@@ -290,46 +293,49 @@ static gotk_err *step_prune(kc_ctx *x, kc_outcome *out)
     return e;
 }
 
+/* Add an entry for apiVersion/kind ns/name to the set. */
+static void set_add(kc_changeset *set, const char *api, const char *kind, const char *ns,
+                    const char *name)
+{
+    json_object *o = json_object_new_object(), *m = json_object_new_object();
+    json_object_object_add(o, "apiVersion", json_object_new_string(api ? api : ""));
+    json_object_object_add(o, "kind", json_object_new_string(kind ? kind : ""));
+    json_object_object_add(m, "name", json_object_new_string(name ? name : ""));
+    json_object_object_add(m, "namespace", json_object_new_string(ns ? ns : ""));
+    json_object_object_add(o, "metadata", m);
+    kc_entry e;
+    kc_entry_from_obj(&e, o, KC_UNKNOWN);
+    json_object_put(o);
+    kc_changeset_add(set, &e);
+}
+
+/* What to check: every applied object but the skipped ones and ourselves
+ * (wait: true), or spec.healthChecks. */
+static void health_set(kc_ctx *x, kc_changeset *set)
+{
+    if (json_object_get_boolean(gotk_obj_getp(x->obj, "spec.wait"))) {
+        for (size_t i = 0; i < x->applied.n; i++) {
+            kc_entry *a = &x->applied.v[i];
+            if (a->action != KC_SKIPPED && (strcmp(a->kind, "Kustomization") ||
+                                            strcmp(a->name, x->name) || strcmp(a->ns, x->ns)))
+                set_add(set, a->api_version, a->kind, a->ns, a->name);
+        }
+        return;
+    }
+    json_object *hc = gotk_obj_getp(x->obj, "spec.healthChecks");
+    for (size_t i = 0; hc && i < json_object_array_length(hc); i++) {
+        json_object *r = json_object_array_get_idx(hc, i);
+        set_add(set, gotk_obj_get_str(r, "apiVersion"), gotk_obj_get_str(r, "kind"),
+                gotk_obj_get_str(r, "namespace"), gotk_obj_get_str(r, "name"));
+    }
+}
+
 /* health: wait for every applied object (wait: true) or spec.healthChecks. */
 static gotk_err *step_health(kc_ctx *x, kc_outcome *out)
 {
     out->reason = "HealthCheckFailed";
-    bool wait = json_object_get_boolean(gotk_obj_getp(x->obj, "spec.wait"));
-    json_object *hc = gotk_obj_getp(x->obj, "spec.healthChecks");
     kc_changeset set = {0};
-    if (wait) {
-        for (size_t i = 0; i < x->applied.n; i++) {
-            kc_entry *a = &x->applied.v[i], e;
-            if (a->action == KC_SKIPPED ||
-                (!strcmp(a->kind, "Kustomization") && !strcmp(a->name, x->name) && !strcmp(a->ns, x->ns)))
-                continue;
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "apiVersion", json_object_new_string(a->api_version));
-            json_object_object_add(o, "kind", json_object_new_string(a->kind));
-            json_object *m = json_object_new_object();
-            json_object_object_add(m, "name", json_object_new_string(a->name));
-            json_object_object_add(m, "namespace", json_object_new_string(a->ns));
-            json_object_object_add(o, "metadata", m);
-            kc_entry_from_obj(&e, o, KC_UNKNOWN);
-            json_object_put(o);
-            kc_changeset_add(&set, &e);
-        }
-    } else {
-        for (size_t i = 0; hc && i < json_object_array_length(hc); i++) {
-            json_object *r = json_object_array_get_idx(hc, i), *o = json_object_new_object();
-            const char *api = gotk_obj_get_str(r, "apiVersion"), *ns = gotk_obj_get_str(r, "namespace");
-            json_object_object_add(o, "apiVersion", json_object_new_string(api ? api : ""));
-            json_object_object_add(o, "kind", json_object_new_string(gotk_obj_get_str(r, "kind") ? gotk_obj_get_str(r, "kind") : ""));
-            json_object *m = json_object_new_object();
-            json_object_object_add(m, "name", json_object_new_string(gotk_obj_get_str(r, "name") ? gotk_obj_get_str(r, "name") : ""));
-            json_object_object_add(m, "namespace", json_object_new_string(ns ? ns : ""));
-            json_object_object_add(o, "metadata", m);
-            kc_entry e;
-            kc_entry_from_obj(&e, o, KC_UNKNOWN);
-            json_object_put(o);
-            kc_changeset_add(&set, &e);
-        }
-    }
+    health_set(x, &set);
     if (set.n == 0) {
         gotk_cond_delete(x->obj, "Healthy");
         kc_changeset_free(&set);

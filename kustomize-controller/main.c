@@ -78,6 +78,7 @@ static gotk_err *flag_feature_gates(const char *value, void *target)
     return e;
 }
 
+/* Flags, the cache directory, source watches, then the controller loop. */
 int main(int argc, char **argv)
 {
     gotk_runtime_opts o;

@@ -43,6 +43,7 @@ struct kc_cache {
     kc_artifact *list;
 };
 
+/* An empty cache over `dir`. */
 kc_cache *kc_cache_new(const char *dir, int keep)
 {
     kc_cache *c = gotk_xcalloc(1, sizeof *c);
@@ -61,6 +62,7 @@ static void entry_free(kc_artifact *a)
     free(a);
 }
 
+/* Remove every cached tree and free the cache. */
 void kc_cache_free(kc_cache *c)
 {
     if (!c)
@@ -76,11 +78,13 @@ void kc_cache_free(kc_cache *c)
     free(c);
 }
 
+/* The extracted tree of an artifact. */
 const char *kc_artifact_dir(const kc_artifact *a)
 {
     return a->dir;
 }
 
+/* The cache directory. */
 const char *kc_cache_dir(const kc_cache *c)
 {
     return c->dir;
@@ -140,6 +144,7 @@ static gotk_err *fill(kc_cache *c, kc_artifact *a, const char *url, const char *
     return e;
 }
 
+/* Get the tree for a digest: shared when cached, else fetched once. */
 gotk_err *kc_cache_acquire(kc_cache *c, const char *url, const char *digest, int retries,
                            kc_artifact **out)
 {
@@ -203,6 +208,7 @@ gotk_err *kc_cache_acquire(kc_cache *c, const char *url, const char *digest, int
     return NULL;
 }
 
+/* Drop one reference; evict unused trees beyond `keep`. */
 void kc_cache_release(kc_cache *c, kc_artifact *a)
 {
     if (!a)
@@ -222,6 +228,7 @@ static bool source_kind_ok(const char *kind)
                     !strcmp(kind, "Bucket"));
 }
 
+/* Get the sourceRef object and its artifact's revision, URL and digest. */
 gotk_err *kc_get_source(kc_ctx *x, bool *not_found)
 {
     *not_found = false;
@@ -257,6 +264,7 @@ gotk_err *kc_get_source(kc_ctx *x, bool *not_found)
     return NULL;
 }
 
+/* The artifact from the cache (SOURCE_CONTROLLER_LOCALHOST honoured). */
 gotk_err *kc_fetch_artifact(kc_ctx *x)
 {
     const char *url = x->url;
