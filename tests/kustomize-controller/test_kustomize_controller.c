@@ -159,8 +159,18 @@ static void kustomization(const char *ns, const char *name, const char *src, con
            name, ns, src, extra ? extra : "");
 }
 
-/* Ask for a reconcile now, as `flux reconcile` does. */
-static void request_reconcile(const char *ns, const char *name)
+/* Is status.lastHandledReconcileAt of t-drift/ks `want`? */
+static bool handled(const char *want)
+{
+    json_object *k = get("kustomize.toolkit.fluxcd.io/v1", "Kustomization", "t-drift", "ks");
+    const char *v = gotk_obj_get_str(k, "status.lastHandledReconcileAt");
+    bool ok = v && !strcmp(v, want);
+    json_object_put(k);
+    return ok;
+}
+
+/* Ask for a reconcile now, as `flux reconcile` does; returns the token number. */
+static int request_reconcile(const char *ns, const char *name)
 {
     static int n;
     char *p = gotk_xasprintf("metadata:\n  annotations:\n    reconcile.fluxcd.io/requestedAt: "
@@ -171,6 +181,7 @@ static void request_reconcile(const char *ns, const char *name)
     assert_null(gotk_kube_patch(srv.client, &ref, GOTK_KUBE_PATCH_MERGE, patch, NULL, NULL));
     json_object_put(patch);
     free(p);
+    return n;
 }
 
 static void nap_ms(int ms)
@@ -463,8 +474,13 @@ static void test_drift_corrected(void **state)
     assert_null(gotk_kube_patch(srv.client, &ref, GOTK_KUBE_PATCH_MERGE, patch, &o, NULL));
     json_object_put(patch);
     expect_cm("t-drift", "a", "v", "by-hand");
-    request_reconcile("t-drift", "ks");
+    int n = request_reconcile("t-drift", "ks");
     expect_cm("t-drift", "a", "v", "git");
+    char want[32];
+    snprintf(want, sizeof want, "req-%d", n);
+    for (int i = 0; i < 200 && !handled(want); i++)
+        nap_ms(50);
+    assert_true(handled(want));
 }
 
 /* dependsOn across three Kustomizations: c waits for b, b for a. */
@@ -708,6 +724,13 @@ static void test_shared_artifact(void **state)
                   "    target: {kind: ConfigMap}\n");
     kustomization("t-share", "two", "mono", "  path: ./apps/\n  targetNamespace: t-share\n  namePrefix: two-\n");
     kustomization("t-share", "three", "mono", "  path: plain\n  targetNamespace: t-share\n");
+    make_ns("t-share-other");
+    kapply("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+           "metadata: {name: cross, namespace: t-share-other}\n"
+           "spec: {interval: 1m, prune: true, path: apps, targetNamespace: t-share-other,\n"
+           "       sourceRef: {kind: GitRepository, name: mono, namespace: t-share}}\n");
+    expect_ready("t-share-other", "cross", "True", NULL);
+    assert_true(exists("v1", "ConfigMap", "t-share-other", "cfg"));
     expect_ready("t-share", "one", "True", NULL);
     expect_ready("t-share", "two", "True", NULL);
     expect_ready("t-share", "three", "True", NULL);
