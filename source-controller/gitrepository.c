@@ -12,7 +12,9 @@
  *                     vanished or no longer matches its digest, refresh its URL;
  *   reconcileSource   check the URL, read the Secret, look up the included
  *                     GitRepositories, then check out the reference (skipping
- *                     the fetch when the remote revision is the stored one);
+ *                     the fetch when the remote revision is the stored one)
+ *                     and verify the commit's or tag's OpenPGP signature
+ *                     (spec.verify, keys from its Secret);
  *   reconcileInclude  copy each included artifact's fromPath to its toPath;
  *   reconcileArtifact archive the checkout (ignore rules applied) into
  *                     gitrepository/<ns>/<name>/<commit>.tar.gz and record it.
@@ -126,7 +128,17 @@ static char *sparse_dir(json_object *list, size_t i);
 static int sparse_keep(json_object *list, const char *rel);
 static gotk_err *sparse_prune(json_object *list, const char *root, const char *rel);
 static bool apply_sparse_checkout(gitrepo *x);
+static const char *verify_mode(gitrepo *x);
+static bool verify_failed(gitrepo *x, sc_err_kind kind, const char *reason, char *msg);
+static bool load_verify_keys(gitrepo *x, gotk_git_keyring *kr, size_t *nvals, char **bad);
+static char *verify_error(gotk_err *e, const gotk_git_keyring *kr, size_t nvals, const char *bad,
+                          const char *what);
+static bool verify_tag_signature(gitrepo *x, const gotk_git_keyring *kr, size_t nvals,
+                                 const char *bad, gotk_buf *msg);
+static bool verify_commit_signature(gitrepo *x, const gotk_git_keyring *kr, size_t nvals,
+                                    const char *bad, gotk_buf *msg);
 static bool verify_signature(gitrepo *x);
+static bool requires_verification(gitrepo *x);
 static bool check_provider(gitrepo *x);
 static const char *str(gitrepo *x, const char *path);
 static bool set(const char *s);
@@ -967,7 +979,7 @@ static bool content_config_changed(gitrepo *x)
     if (json_object_get_boolean(gotk_obj_getp(o, "spec.recurseSubmodules")) !=
         json_object_get_boolean(gotk_obj_getp(o, "status.observedRecurseSubmodules")))
         return true;
-    if (gotk_obj_getp(o, "spec.verify"))
+    if (requires_verification(x))
         return true;
     json_object *sparse = gotk_obj_getp(o, "spec.sparseCheckout");
     json_object *sparse_seen = gotk_obj_getp(o, "status.observedSparseCheckout");
@@ -1128,19 +1140,165 @@ static bool apply_sparse_checkout(gitrepo *x)
     return false;
 }
 
-/* spec.verify cannot be honoured by this build: refuse rather than publish an
- * unverified artifact (SourceVerified=False, as a failed verification). */
+/* Flux's GitVerificationMode.GetMode: "HEAD", "Tag" or "TagAndHEAD", and
+ * HEAD for anything else. */
+static const char *verify_mode(gitrepo *x)
+{
+    const char *m = str(x, "spec.verify.mode");
+    if (m && (!strcmp(m, "Tag") || !strcmp(m, "TagAndHEAD")))
+        return m;
+    return "HEAD";
+}
+
+/* SourceVerified=False with a generic (or stalling) error; returns false. */
+static bool verify_failed(gitrepo *x, sc_err_kind kind, const char *reason, char *msg)
+{
+    sc_error_set(&x->err, kind, reason, "%s", msg);
+    free(msg);
+    sc_cond_mark(x->obj, SOURCE_VERIFIED, "False", x->err.reason, "%s", x->err.message);
+    return false;
+}
+
+/* The OpenPGP keys of spec.verify.secretRef: every value but `*.pub` ones
+ * (SSH keys). `nvals` counts the values tried and `bad` keeps the first that
+ * did not parse, for Flux's messages when none did. */
+static bool load_verify_keys(gitrepo *x, gotk_git_keyring *kr, size_t *nvals, char **bad)
+{
+    const char *ns = str(x, "metadata.namespace"), *name = str(x, "spec.verify.secretRef.name");
+    gotk_kube_ref ref = {"v1", "Secret", ns, name ? name : ""};
+    json_object *secret = NULL;
+    gotk_err *e = gotk_kube_get(x->kube, &ref, NULL, &secret);
+    if (e) {
+        char *m = gotk_xasprintf("public keys secret error: %s", gotk_err_msg(e));
+        gotk_err_free(e);
+        return verify_failed(x, SC_ERR_GENERIC, "VerificationError", m);
+    }
+    json_object *data = gotk_obj_get(secret, "data", NULL);
+    if (json_object_is_type(data, json_type_object)) {
+        json_object_object_foreach(data, key, val) {
+            const char *b64 = json_object_get_string(val);
+            size_t kl = strlen(key), len = 0;
+            unsigned char *raw = NULL;
+            if ((kl >= 4 && !strcmp(key + kl - 4, ".pub")) || !b64 ||
+                gotk_base64_decode(b64, strlen(b64), &raw, &len) != NULL)
+                continue;
+            (*nvals)++;
+            e = gotk_git_keyring_add_armored(kr, (const char *)raw, len);
+            if (e && !*bad)
+                *bad = gotk_xstrdup(gotk_err_msg(e));
+            gotk_err_free(e);
+            free(raw);
+        }
+    }
+    json_object_put(secret);
+    return true;
+}
+
+/* The reason a verification failed, in Flux's words when the Secret gave no
+ * usable key (fluxcd/pkg's VerifyPGPSignature). Caller frees. */
+static char *verify_error(gotk_err *e, const gotk_git_keyring *kr, size_t nvals, const char *bad,
+                          const char *what)
+{
+    if (gotk_err_code_of(e) != GOTK_E_GENERIC || gotk_git_keyring_count(kr) > 0)
+        return gotk_xstrdup(gotk_err_msg(e));
+    if (nvals && bad)
+        return gotk_xasprintf("unable to verify Git %s: unable to read armored key ring: %s", what,
+                              bad);
+    return gotk_xstrdup("PGP signature detected but no PGP public keys found in secret (keys "
+                        "with .asc suffix)");
+}
+
+/* Mode Tag: the annotated tag the commit was reached through. */
+static bool verify_tag_signature(gitrepo *x, const gotk_git_keyring *kr, size_t nvals,
+                                 const char *bad, gotk_buf *msg)
+{
+    const char *refname = x->commit.reference;
+    if (!refname || strncmp(refname, "refs/tags/", 10) != 0)
+        return verify_failed(x, SC_ERR_STALLING, "InvalidVerificationMode",
+                             gotk_xstrdup("cannot verify tag object's signature if a tag "
+                                          "reference is not specified"));
+    const char *tag = refname + 10;
+    char id[17], hex[41] = "";
+    gotk_err *e = gotk_git_verify_tag(x->dir, tag, kr, id, hex);
+    char *tag_str = gotk_xasprintf("%s%s%s", tag, hex[0] ? "@" : "", hex);
+    bool ok = e == NULL;
+    if (e && gotk_err_code_of(e) == GOTK_E_NOTFOUND)
+        verify_failed(x, SC_ERR_GENERIC, "InvalidGitObject",
+                      gotk_xasprintf("cannot verify signature of tag '%s' since it is not signed",
+                                     tag_str));
+    else if (e) {
+        char *why = verify_error(e, kr, nvals, bad, "tag");
+        verify_failed(x, SC_ERR_GENERIC, "InvalidTagSignature",
+                      gotk_xasprintf("signature verification of tag '%s' failed: %s", tag_str, why));
+        free(why);
+    } else {
+        gotk_buf_printf(msg, "verified signature of\n\t- tag '%s' with key '%s'", tag_str, id);
+    }
+    gotk_err_free(e);
+    free(tag_str);
+    return ok;
+}
+
+/* Mode HEAD: the checked-out commit. */
+static bool verify_commit_signature(gitrepo *x, const gotk_git_keyring *kr, size_t nvals,
+                                    const char *bad, gotk_buf *msg)
+{
+    char id[17];
+    gotk_err *e = gotk_git_verify_commit(x->dir, x->commit.commit, kr, id);
+    if (e) {
+        char *why = verify_error(e, kr, nvals, bad, "commit");
+        gotk_err_free(e);
+        char *m = gotk_xasprintf("signature verification of commit '%s' failed: %s",
+                                 x->commit.commit, why);
+        free(why);
+        return verify_failed(x, SC_ERR_GENERIC, "InvalidCommitSignature", m);
+    }
+    gotk_buf_printf(msg, "%s- commit '%s' with key '%s'",
+                    msg->len ? "\n\t" : "verified signature of\n\t", x->commit.commit, id);
+    return true;
+}
+
+/* Flux's verifySignature: the tag (mode Tag), the commit (HEAD) or both
+ * against the OpenPGP keys in spec.verify.secretRef; SourceVerified and
+ * status.sourceVerificationMode record the outcome. */
 static bool verify_signature(gitrepo *x)
 {
-    if (!gotk_obj_getp(x->obj, "spec.verify")) {
+    if (!set(str(x, "spec.verify.mode"))) {
+        gotk_obj_delp(x->obj, "status.sourceVerificationMode");
         gotk_cond_delete(x->obj, SOURCE_VERIFIED);
         return true;
     }
-    sc_error_set(&x->err, SC_ERR_GENERIC, "VerificationError",
-                 "signature verification of commit '%s' failed: verifying Git signatures "
-                 "(spec.verify) is not supported by this build", x->commit.commit);
-    sc_cond_mark(x->obj, SOURCE_VERIFIED, "False", x->err.reason, "%s", x->err.message);
-    return false;
+    const char *mode = verify_mode(x);
+    gotk_git_keyring *kr = gotk_git_keyring_new();
+    size_t nvals = 0;
+    char *bad = NULL;
+    gotk_buf msg = {0};
+    bool ok = load_verify_keys(x, kr, &nvals, &bad) &&
+              (!strcmp(mode, "HEAD") || verify_tag_signature(x, kr, nvals, bad, &msg)) &&
+              (!strcmp(mode, "Tag") || verify_commit_signature(x, kr, nvals, bad, &msg));
+    if (ok) {
+        gotk_err_free(gotk_obj_setp(x->obj, "status.sourceVerificationMode",
+                                    json_object_new_string(mode)));
+        sc_cond_mark(x->obj, SOURCE_VERIFIED, "True", "Succeeded", "%s", msg.data);
+        trace_event(x, "Succeeded", msg.data);
+    }
+    gotk_buf_free(&msg);
+    free(bad);
+    gotk_git_keyring_free(kr);
+    return ok;
+}
+
+/* Flux's requiresVerification: verification is asked for and the observed
+ * mode does not already cover it. */
+static bool requires_verification(gitrepo *x)
+{
+    if (!gotk_obj_getp(x->obj, "spec.verify"))
+        return false;
+    const char *seen = str(x, "status.sourceVerificationMode"), *mode = verify_mode(x);
+    if (!seen)
+        return true;
+    return (!strcmp(seen, "Tag") && strcmp(mode, "Tag") != 0) ||
+           (!strcmp(seen, "HEAD") && strcmp(mode, "HEAD") != 0);
 }
 
 /* Only the generic provider (the Secret) is supported. */

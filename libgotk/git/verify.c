@@ -245,7 +245,7 @@ gotk_err *gotk_git_pgp_verify(const gotk_git_keyring *keys, const char *sig, siz
 {
     char id[17];
     if (!keys || !keys->n)
-        return gotk_err_new(GOTK_E_NOTFOUND, "no OpenPGP public keys to verify with");
+        return gotk_err_new(GOTK_E_GENERIC, "no OpenPGP public keys to verify with");
     if (siglen == 0)
         return gotk_err_new(GOTK_E_INVALID, "unable to verify payload: signature is empty");
     if (len == 0)
@@ -366,9 +366,8 @@ static gotk_err *read_tag(git_repository *repo, const char *name, git_odb_object
     free(ref);
     if (rc < 0)
         return gotk_err_new(GOTK_E_NOTFOUND, "tag '%s' not found", name);
-    if (tag_hex)
-        git_oid_tostr(tag_hex, 41, &oid);
     if (git_repository_odb(&odb, repo) < 0 || git_odb_read(obj, odb, &oid) < 0) {
+        *obj = NULL;
         git_odb_free(odb);
         return gotk_err_new(GOTK_E_NOTFOUND, "tag '%s': object not readable", name);
     }
@@ -378,6 +377,8 @@ static gotk_err *read_tag(git_repository *repo, const char *name, git_odb_object
         *obj = NULL;
         return gotk_err_new(GOTK_E_NOTFOUND, "tag '%s' is not an annotated tag", name);
     }
+    if (tag_hex)
+        git_oid_tostr(tag_hex, 41, &oid);
     return NULL;
 }
 

@@ -302,8 +302,12 @@ static void test_commit_errors(void **state)
     (void)state;
     gotk_git_keyring *kr = keyring_all();
     gotk_git_keyring *empty = gotk_git_keyring_new();
-    assert_err(gotk_git_verify_commit(fx.repo, fx.c_rsa, empty, NULL),
-               "unable to verify Git commit: no OpenPGP public keys to verify with");
+    gotk_err *e = gotk_git_verify_commit(fx.repo, fx.c_rsa, empty, NULL);
+    assert_int_equal(gotk_err_code_of(e), GOTK_E_GENERIC); /* the code that says "no keys" */
+    assert_err(e, "unable to verify Git commit: no OpenPGP public keys to verify with");
+    /* An unsigned commit says so before the keyring is looked at. */
+    assert_err(gotk_git_verify_commit(fx.repo, fx.c_unsigned, empty, NULL),
+               "unsupported signature type: empty");
     char *want = gotk_xasprintf("commit '%040d' not found in %s", 0, fx.repo);
     char zero[41];
     snprintf(zero, sizeof zero, "%040d", 0);
@@ -337,8 +341,10 @@ static void test_tag_failures(void **state)
     gotk_err *e = gotk_git_verify_tag(fx.repo, "v1-unsigned", kr, NULL, NULL);
     assert_int_equal(gotk_err_code_of(e), GOTK_E_NOTFOUND);
     assert_err(e, "tag 'v1-unsigned' is not signed");
-    e = gotk_git_verify_tag(fx.repo, "v1-light", kr, NULL, NULL);
+    char hex[41] = "";
+    e = gotk_git_verify_tag(fx.repo, "v1-light", kr, NULL, hex);
     assert_int_equal(gotk_err_code_of(e), GOTK_E_NOTFOUND);
+    assert_string_equal(hex, ""); /* no tag object */
     assert_err(e, "tag 'v1-light' is not an annotated tag");
     assert_err(gotk_git_verify_tag(fx.repo, "nope", kr, NULL, NULL), "tag 'nope' not found");
     char *want = gotk_xasprintf("unable to verify Git tag: unable to verify payload with any of "

@@ -183,7 +183,8 @@ const char *gotk_git_signature_type(const char *sig, size_t len);
  * since the epoch; 0: the current time). On success `key_id` (may be NULL)
  * gets the signer's primary key ID, 16 uppercase hex digits. On failure the
  * message is Flux's ("unable to verify payload with any of the given key
- * rings: no matching key") followed by the reason, naming the key ID. */
+ * rings: no matching key") followed by the reason, naming the key ID. An
+ * empty keyring fails with code GOTK_E_GENERIC (other failures: INVALID). */
 gotk_err *gotk_git_pgp_verify(const gotk_git_keyring *keys, const char *sig, size_t siglen,
                               const void *data, size_t len, int64_t now, char key_id[17]);
 
@@ -194,9 +195,11 @@ gotk_err *gotk_git_pgp_verify(const gotk_git_keyring *keys, const char *sig, siz
 gotk_err *gotk_git_verify_commit(const char *repo_dir, const char *commit_hex,
                                  const gotk_git_keyring *keys, char key_id[17]);
 /* Verify the signature of the annotated tag refs/tags/<tag> (`tag` may also
- * be the full refname). `tag_hex` (may be NULL) gets the tag object's ID. A
- * lightweight or unsigned tag fails with code GOTK_E_NOTFOUND ("tag 'v1' is
- * not signed"); a bad signature with "unable to verify Git tag: ...". */
+ * be the full refname). `tag_hex` (may be NULL) gets the tag object's ID
+ * (left untouched for a lightweight tag). A missing, lightweight or unsigned
+ * tag fails with code GOTK_E_NOTFOUND ("tag 'v1' is not signed"), before the
+ * signature type and the keyring are looked at; a bad signature with "unable
+ * to verify Git tag: ...". */
 gotk_err *gotk_git_verify_tag(const char *repo_dir, const char *tag, const gotk_git_keyring *keys,
                               char key_id[17], char tag_hex[41]);
 
