@@ -203,11 +203,76 @@ static long long int_at(json_object *o, const char *a, const char *b)
     return v ? json_object_get_int64(v) : 0;
 }
 
+/* Pod columns: Ready (ready/total containers), Status, Restarts. */
+static void pod_columns(json_object *obj, json_object *out)
+{
+    char buf[32];
+    if (!obj) {
+        json_object_array_add(out, coldef("Ready", "string", "", "Ready containers", 0));
+        json_object_array_add(out, coldef("Status", "string", "", "Phase or reason", 0));
+        json_object_array_add(out, coldef("Restarts", "string", "", "Container restarts", 0));
+        return;
+    }
+    json_object *cs = jx_get(jx_get(obj, "status"), "containerStatuses");
+    json_object *containers = jx_get(jx_get(obj, "spec"), "containers");
+    long ready = 0, restarts = 0;
+    for (size_t i = 0; cs && json_object_is_type(cs, json_type_array) &&
+                       i < json_object_array_length(cs);
+         i++) {
+        json_object *c = json_object_array_get_idx(cs, i), *rd = jx_get(c, "ready");
+        ready += rd && json_object_get_boolean(rd);
+        restarts += json_object_get_int(jx_get(c, "restartCount"));
+    }
+    size_t total = containers && json_object_is_type(containers, json_type_array)
+                       ? json_object_array_length(containers)
+                       : 0;
+    snprintf(buf, sizeof buf, "%ld/%zu", ready, total);
+    json_object_array_add(out, json_object_new_string(buf));
+    const char *phase = jx_get_str(jx_get(obj, "status"), "phase");
+    json_object_array_add(out, json_object_new_string(phase ? phase : ""));
+    json_object_array_add(out, json_object_new_int64(restarts));
+}
+
+/* Service columns: Type, Cluster-IP, External-IP, Port(s). */
+static void service_columns(json_object *obj, json_object *out)
+{
+    if (!obj) {
+        json_object_array_add(out, coldef("Type", "string", "", "Service type", 0));
+        json_object_array_add(out, coldef("Cluster-IP", "string", "", "Cluster IP", 0));
+        json_object_array_add(out, coldef("External-IP", "string", "", "External IPs", 0));
+        json_object_array_add(out, coldef("Port(s)", "string", "", "Ports", 0));
+        return;
+    }
+    json_object *spec = jx_get(obj, "spec"), *ports = jx_get(spec, "ports");
+    const char *type = jx_get_str(spec, "type"), *ip = jx_get_str(spec, "clusterIP");
+    json_object_array_add(out, json_object_new_string(type ? type : "ClusterIP"));
+    json_object_array_add(out, json_object_new_string(ip && *ip ? ip : "<none>"));
+    json_object_array_add(out, json_object_new_string("<none>"));
+    gotk_buf b = {0};
+    for (size_t i = 0; ports && json_object_is_type(ports, json_type_array) &&
+                       i < json_object_array_length(ports);
+         i++) {
+        json_object *p = json_object_array_get_idx(ports, i);
+        const char *proto = jx_get_str(p, "protocol");
+        json_object *np = jx_get(p, "nodePort");
+        gotk_buf_printf(&b, "%s%d", i ? "," : "", json_object_get_int(jx_get(p, "port")));
+        if (np)
+            gotk_buf_printf(&b, ":%d", json_object_get_int(np));
+        gotk_buf_printf(&b, "/%s", proto ? proto : "TCP");
+    }
+    json_object_array_add(out, json_object_new_string(b.data ? b.data : "<none>"));
+    gotk_buf_free(&b);
+}
+
 /* Kind-specific columns of built-ins: definitions (obj NULL) or cells. */
 static void builtin_columns(const api_resource *r, json_object *obj, json_object *out)
 {
     char buf[64];
-    if (!strcmp(r->kind, "ConfigMap")) {
+    if (!*r->group && !strcmp(r->kind, "Pod")) {
+        pod_columns(obj, out);
+    } else if (!*r->group && !strcmp(r->kind, "Service")) {
+        service_columns(obj, out);
+    } else if (!strcmp(r->kind, "ConfigMap")) {
         if (!obj)
             json_object_array_add(out, coldef("Data", "string", "", "Number of data keys", 0));
         else

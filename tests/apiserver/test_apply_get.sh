@@ -84,6 +84,26 @@ sed -i 's/replicas: 2/replicas: 4/' deploy.yaml
 expect_eq "$(k get cm -A --no-headers | awk '{print $1, $2}')" "default demo"
 expect_eq "$(k get deploy -o name)" "deployment.apps/web"
 
+# Services get the API's defaults (no cluster IP is allocated); Pods are Pending
+k apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80}, {port: 443, name: https}]
+YAML
+expect_eq "$(k get svc web --no-headers | awk '{print $1, $2, $3, $4, $5}')" "web ClusterIP <none> <none> 80/TCP,443/TCP"
+expect_eq "$(k get svc web -o jsonpath='{.spec.ports[1].targetPort} {.spec.sessionAffinity}')" "443 None"
+k apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: c, image: busybox}]
+YAML
+expect_eq "$(k get pod p --no-headers | awk '{print $1, $2, $3, $4}')" "p 0/1 Pending 0"
+
 # --dry-run=server changes nothing
 rv=$(k get cm demo -o jsonpath='{.metadata.resourceVersion}')
 sed -i 's/color: red/color: green/' cm.yaml
