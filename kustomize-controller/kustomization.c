@@ -640,6 +640,7 @@ static gotk_err *reconcile_object(kc_ctx *x, gotk_result *res)
         gotk_log(GOTK_LOG_INFO, &x->log, "Reconciliation is suspended for this object", (char *)NULL);
         return NULL;
     }
+    gotk_cond_delete(x->obj, GOTK_COND_STALLED); /* set again below if still terminal */
     char *rq = dur(gotk_controller_opts(x->st->ctrl)->requeue_dependency);
     bool not_found = false;
     e = kc_get_source(x, &not_found);
@@ -693,7 +694,6 @@ static gotk_err *reconcile_object(kc_ctx *x, gotk_result *res)
                  (char *)NULL);
     }
     free(rq);
-    gotk_cond_delete(x->obj, GOTK_COND_STALLED);
     run_steps(x, res);
     return NULL;
 }

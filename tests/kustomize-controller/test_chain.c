@@ -3,6 +3,7 @@
  * git-http-backend, git-repo.sh), gotk-apiserver with the config/ CRDs,
  * source-controller turning commits into artifacts, and kustomize-controller
  * applying them. Commits add, change and remove manifests; the cluster follows.
+ * kustomize-controller runs with --no-cross-namespace-refs here.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -131,7 +132,8 @@ static int setup(void **state)
                        "--health-addr", "0", NULL};
     sc_pid = fixture_spawn(sc_argv, sc_log);
     char *kc_argv[] = {(char *)kc_bin, "--kubeconfig", srv.kubeconfig, "--metrics-addr", "0",
-                       "--health-addr", "0", "--requeue-dependency", "1s", NULL};
+                       "--health-addr", "0", "--requeue-dependency", "1s",
+                       "--no-cross-namespace-refs", NULL};
     kc_pid = fixture_spawn(kc_argv, kc_log);
     return sc_pid > 0 && kc_pid > 0 ? 0 : -1;
 }
@@ -256,6 +258,41 @@ static void test_git_to_cluster(void **state)
     json_object_put(k);
 }
 
+/* --no-cross-namespace-refs: a sourceRef into another namespace is refused,
+ * Ready False and Stalled with Flux's AccessDenied reason and message. */
+static void test_cross_namespace_refused(void **state)
+{
+    (void)state;
+    kapply("apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n");
+    kapply("apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n"
+           "metadata: {name: sneaky, namespace: other}\n"
+           "spec: {interval: 1m, prune: true, path: ./deploy, targetNamespace: other,\n"
+           "       sourceRef: {kind: GitRepository, name: repo, namespace: chain}}\n");
+    gotk_kube_ref kref = {"kustomize.toolkit.fluxcd.io/v1", "Kustomization", "other", "sneaky"};
+    const char *want = "can't access 'GitRepository/chain/repo', cross-namespace references "
+                       "have been blocked";
+    bool ok = false;
+    for (int i = 0; i < 400 && !ok; i++) {
+        json_object *k = NULL;
+        gotk_err_free(gotk_kube_get(srv.client, &kref, NULL, &k));
+        json_object *r = k ? gotk_cond_get(k, "Ready") : NULL;
+        const char *m = r ? gotk_obj_get_str(r, "message") : NULL;
+        const char *reason = r ? gotk_obj_get_str(r, "reason") : NULL;
+        ok = m && !strcmp(m, want) && reason && !strcmp(reason, "AccessDenied") &&
+             gotk_cond_is_true(k, "Stalled");
+        json_object_put(k);
+        if (!ok) {
+            struct timespec nap = {0, 50 * 1000 * 1000};
+            nanosleep(&nap, NULL);
+        }
+    }
+    assert_true(ok);
+    gotk_kube_ref cm = {"v1", "ConfigMap", "other", "a"};
+    gotk_err *e = gotk_kube_get(srv.client, &cm, NULL, NULL);
+    assert_non_null(e);
+    gotk_err_free(e);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -268,6 +305,7 @@ int main(int argc, char **argv)
     kc_bin = argv[3];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_git_to_cluster),
+        cmocka_unit_test(test_cross_namespace_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
