@@ -422,14 +422,24 @@ static void test_change_and_prune(void **state)
     publish("t-prune", "repo", "a.yaml", CM("a", "v", "one"), "b.yaml", CM("b", "v", "one"),
             "keep.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keep\n  annotations:\n"
-            "    kustomize.toolkit.fluxcd.io/prune: disabled\ndata: {v: one}\n");
+            "    kustomize.toolkit.fluxcd.io/prune: disabled\ndata: {v: one}\n",
+            "role.yaml",
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+            "metadata: {name: 'e2e:reader'}\nrules: []\n");
     kustomization("t-prune", "ks", "repo", "  targetNamespace: t-prune\n");
     expect_ready("t-prune", "ks", "True", "Applied revision");
     assert_true(exists("v1", "ConfigMap", "t-prune", "b"));
+    assert_true(exists("rbac.authorization.k8s.io/v1", "ClusterRole", NULL, "e2e:reader"));
+    json_object *k0 = get("kustomize.toolkit.fluxcd.io/v1", "Kustomization", "t-prune", "ks");
+    json_object *e0 = json_object_array_get_idx(gotk_obj_getp(k0, "status.inventory.entries"), 0);
+    /* ClusterRoles come first in Flux's order; a colon is written "__". */
+    assert_string_equal(gotk_obj_get_str(e0, "id"), "_e2e__reader_rbac.authorization.k8s.io_ClusterRole");
+    json_object_put(k0);
     publish("t-prune", "repo", "a.yaml", CM("a", "v", "two"));
     expect_cm("t-prune", "a", "v", "two");
     expect_cm("t-prune", "b", "v", NULL);
     assert_true(exists("v1", "ConfigMap", "t-prune", "keep"));
+    assert_false(exists("rbac.authorization.k8s.io/v1", "ClusterRole", NULL, "e2e:reader"));
     expect_ready("t-prune", "ks", "True", "Applied revision");
     assert_true(event_has("t-prune", "ConfigMap/t-prune/a configured"));
     assert_true(event_has("t-prune", "ConfigMap/t-prune/b deleted"));
