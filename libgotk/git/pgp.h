@@ -11,7 +11,7 @@
  * key flags).
  *
  * pgp_verify.c does the cryptography: OpenSSL keys from key material (RSA,
- * ECDSA P-256/384/521, EdDSA legacy and Ed25519), the v4 hash over signed
+ * DSA, ECDSA P-256/384/521, EdDSA legacy and Ed25519), the v4 hash over signed
  * data + hashed subpackets + trailer, and the signature check; and it builds
  * keyring entries: a primary key, its user ID self-signatures and subkey
  * binding signatures checked, expiration and revocation applied.
@@ -42,6 +42,7 @@ enum {
     PGP_SIG_CERT_FIRST = 0x10, /* 0x10..0x13: user ID certifications */
     PGP_SIG_CERT_LAST = 0x13,
     PGP_SIG_SUBKEY_BINDING = 0x18,
+    PGP_SIG_PRIMARY_BINDING = 0x19, /* a signing subkey's cross-signature */
     PGP_SIG_DIRECT_KEY = 0x1F,
     PGP_SIG_KEY_REVOCATION = 0x20,
     PGP_SIG_SUBKEY_REVOCATION = 0x28,
@@ -75,6 +76,8 @@ typedef struct {
     uint8_t issuer[8];       /* issuer key ID (from the fingerprint if given) */
     size_t issuer_fpr_len;   /* 0 if absent */
     uint8_t issuer_fpr[32];
+    const uint8_t *embedded; /* embedded signature (subpacket 32) body, or NULL */
+    size_t embedded_len;
 } pgp_sig;
 
 /* A public key or subkey; its key material turned into an OpenSSL key. */

@@ -338,6 +338,9 @@ static gotk_err *take_subpacket(pgp_sig *s, unsigned t, const uint8_t *v, size_t
     else if (t == 16 && !s->has_issuer) {
         memcpy(s->issuer, v, 8);
         s->has_issuer = true;
+    } else if (t == 32 && !s->embedded) {
+        s->embedded = v;
+        s->embedded_len = n;
     } else if (t == 33 && !s->issuer_fpr_len) {
         s->issuer_fpr_len = n - 1;
         memcpy(s->issuer_fpr, v + 1, n - 1);

@@ -1,18 +1,18 @@
 /*
  * pgp_verify.c: OpenPGP cryptography on OpenSSL (see pgp.h).
  *
- * Keys: RSA (n, e), ECDSA on NIST P-256/384/521 (curve OID + uncompressed
- * point), EdDSA legacy Ed25519 (OID + 0x40-prefixed point) and RFC 9580's
- * Ed25519/Ed448 (raw bytes) become EVP_PKEYs through OpenSSL 3's
- * EVP_PKEY_fromdata or raw-key constructors. Other algorithms (DSA, ElGamal,
+ * Keys: RSA (n, e), DSA (p, q, g, y), ECDSA on NIST P-256/384/521 (curve
+ * OID + uncompressed point), EdDSA legacy Ed25519 (OID + 0x40-prefixed point)
+ * and RFC 9580's Ed25519/Ed448 (raw bytes) become EVP_PKEYs through OpenSSL
+ * 3's EVP_PKEY_fromdata or raw-key constructors. Other algorithms (ElGamal,
  * ECDH encryption subkeys, ...) are kept without a key: they can be parsed
  * and skipped, never used to verify.
  *
  * Signatures (v4): the hash runs over the signed data, then the signature
  * packet's first bytes through the hashed subpackets, then the trailer
  * 0x04 0xFF <that length, 4 bytes>. The first two digest bytes must match the
- * packet's; then RSA checks PKCS#1 v1.5 over the digest, ECDSA a DER-encoded
- * (r, s), and EdDSA the 64-byte R||S over the digest as the message.
+ * packet's; then RSA checks PKCS#1 v1.5 over the digest, DSA and ECDSA a
+ * DER-encoded (r, s), and EdDSA the 64-byte R||S over the digest as the message.
  *
  * Keyring entries: a primary key followed by user IDs and subkeys, each with
  * its signatures. Self-certifications and direct-key signatures give the
@@ -66,6 +66,30 @@ static EVP_PKEY *rsa_key(const uint8_t *nv, size_t nl, const uint8_t *ev, size_t
     OSSL_PARAM_BLD_free(bld);
     BN_free(bn);
     BN_free(be);
+    return pkey;
+}
+
+/* A DSA key from p, q, g and y (MPIs as magnitude bytes). */
+static EVP_PKEY *dsa_key(const uint8_t *v[4], const size_t l[4])
+{
+    static const char *const names[4] = {OSSL_PKEY_PARAM_FFC_P, OSSL_PKEY_PARAM_FFC_Q,
+                                         OSSL_PKEY_PARAM_FFC_G, OSSL_PKEY_PARAM_PUB_KEY};
+    BIGNUM *bn[4];
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    for (int i = 0; i < 4; i++) {
+        bn[i] = BN_bin2bn(v[i], (int)l[i], NULL);
+        OSSL_PARAM_BLD_push_BN(bld, names[i], bn[i]);
+    }
+    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "DSA", NULL);
+    EVP_PKEY *pkey = NULL;
+    if (ctx && params && EVP_PKEY_fromdata_init(ctx) > 0)
+        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    for (int i = 0; i < 4; i++)
+        BN_free(bn[i]);
     return pkey;
 }
 
@@ -156,6 +180,15 @@ gotk_err *pgp_key_material(pgp_key *k, size_t off)
             return gotk_err_new(GOTK_E_INVALID, "truncated RSA key material");
         k->pkey = rsa_key(nv, nl, ev, el);
         return k->pkey ? NULL : gotk_err_new(GOTK_E_INVALID, "invalid RSA key");
+    }
+    case 17: {
+        const uint8_t *v[4];
+        size_t l[4];
+        for (int j = 0; j < 4; j++)
+            if (!read_mpi(d, n, &i, &v[j], &l[j]))
+                return gotk_err_new(GOTK_E_INVALID, "truncated DSA key material");
+        k->pkey = dsa_key(v, l);
+        return k->pkey ? NULL : gotk_err_new(GOTK_E_INVALID, "invalid DSA key");
     }
     case 19:
     case 22:
@@ -252,8 +285,9 @@ static bool check_rsa(const pgp_sig *s, EVP_PKEY *pkey, const uint8_t *dg, size_
     return ok;
 }
 
-/* ECDSA: (r, s) MPIs re-encoded as DER, over the digest. */
-static bool check_ecdsa(const pgp_sig *s, EVP_PKEY *pkey, const uint8_t *dg, size_t dl)
+/* DSA and ECDSA: (r, s) MPIs re-encoded as DER (the same SEQUENCE of two
+ * INTEGERs for both), over the digest. */
+static bool check_dsa(const pgp_sig *s, EVP_PKEY *pkey, const uint8_t *dg, size_t dl)
 {
     const uint8_t *rv, *sv;
     size_t rl, sl, i = 0;
@@ -321,8 +355,8 @@ gotk_err *pgp_sig_finish(const pgp_sig *s, const pgp_key *key, EVP_MD_CTX *h)
     bool ok = dl >= 2 && !memcmp(dg, s->left16, 2);
     if (ok && (s->pk_algo == 1 || s->pk_algo == 3))
         ok = check_rsa(s, key->pkey, dg, dl);
-    else if (ok && s->pk_algo == 19)
-        ok = check_ecdsa(s, key->pkey, dg, dl);
+    else if (ok && (s->pk_algo == 17 || s->pk_algo == 19))
+        ok = check_dsa(s, key->pkey, dg, dl);
     else if (ok)
         ok = check_eddsa(s, key->pkey, dg, dl);
     return ok ? NULL : gotk_err_new(GOTK_E_INVALID, "signature does not match the signed data");
@@ -375,6 +409,43 @@ static void take_self_sig(pgp_key *k, const pgp_sig *s, int64_t *sig_at)
     k->can_sign = s->key_flags < 0 || (s->key_flags & 0x02);
 }
 
+/* Whether a subkey's embedded primary key binding signature (the subkey
+ * signing primary + subkey) checks: without it anyone could claim another's
+ * signing subkey as theirs. */
+static bool cross_signed(const pgp_sig *binding, const pgp_key *primary, const pgp_key *sub)
+{
+    if (!binding->embedded)
+        return false;
+    pgp_packet p = {PGP_TAG_SIGNATURE, (uint8_t *)binding->embedded, binding->embedded_len};
+    pgp_sig back;
+    EVP_MD_CTX *h = NULL;
+    gotk_err *e = pgp_sig_parse(&p, &back);
+    if (!e && back.type != PGP_SIG_PRIMARY_BINDING)
+        e = gotk_err_new(GOTK_E_INVALID, "not a primary key binding signature");
+    if (!e)
+        e = pgp_hash_begin(&back, &h);
+    if (!e) {
+        pgp_hash_key(h, primary);
+        pgp_hash_key(h, sub);
+        e = pgp_sig_finish(&back, sub, h);
+    }
+    bool ok = e == NULL;
+    gotk_err_free(e);
+    return ok;
+}
+
+/* A valid subkey binding signature: the subkey is bound; the newest one
+ * gives its expiration and flags; signing needs the cross-signature. */
+static void take_binding(build_state *st, const pgp_sig *s)
+{
+    if (s->created < st->sub_sig_at)
+        return;
+    st->sub->bound = true;
+    take_self_sig(st->sub, s, &st->sub_sig_at);
+    if (st->sub->can_sign && !cross_signed(s, &st->e->primary, st->sub))
+        st->sub->can_sign = false;
+}
+
 /* Apply one signature packet to the entity being built. */
 static void apply_sig(build_state *st, const pgp_packet *p)
 {
@@ -393,10 +464,9 @@ static void apply_sig(build_state *st, const pgp_packet *p)
     else if (s.type >= PGP_SIG_CERT_FIRST && s.type <= PGP_SIG_CERT_LAST && st->uid &&
              key_sig_valid(&s, pk, st->uid, NULL))
         take_self_sig(pk, &s, &st->primary_sig_at);
-    else if (s.type == PGP_SIG_SUBKEY_BINDING && st->sub && key_sig_valid(&s, pk, NULL, st->sub)) {
-        st->sub->bound = true;
-        take_self_sig(st->sub, &s, &st->sub_sig_at);
-    } else if (s.type == PGP_SIG_SUBKEY_REVOCATION && st->sub &&
+    else if (s.type == PGP_SIG_SUBKEY_BINDING && st->sub && key_sig_valid(&s, pk, NULL, st->sub))
+        take_binding(st, &s);
+    else if (s.type == PGP_SIG_SUBKEY_REVOCATION && st->sub &&
                key_sig_valid(&s, pk, NULL, st->sub))
         st->sub->revoked = true;
 }

@@ -4,8 +4,8 @@
  *
  * The group setup makes real keys and signatures once with GnuPG in a
  * temporary GNUPGHOME: RSA-3072 and Ed25519 primary signing keys, a
- * certify-only Ed25519 key with an ECDSA P-256 signing subkey, a key that
- * is not exported ("stranger"), a key made in 2020 that expired in 2021, a
+ * certify-only Ed25519 key with an ECDSA P-256 signing subkey, DSA-2048 and
+ * ECDSA P-384 signing keys, a key that is not exported ("stranger"), a key made in 2020 that expired in 2021, a
  * key that expires in a day, and a revoked key. A Git repository gets commits
  * signed by each, an unsigned commit, a tampered copy of a signed commit, and
  * signed, unsigned, lightweight and tampered tags.
@@ -27,12 +27,13 @@
 typedef struct {
     char *tmp, *repo;
     char fpr_rsa[41], fpr_ed[41], fpr_sub[41], fpr_stranger[41], fpr_old[41], fpr_soon[41],
-        fpr_revoked[41];
+        fpr_revoked[41], fpr_dsa[41], fpr_p384[41];
     char c_rsa[41], c_ed[41], c_sub[41], c_unsigned[41], c_stranger[41], c_old[41],
         c_tampered[41];
     char *pub_all;       /* armored export of every key but the stranger */
     char *pub_rsa;       /* armored export of the RSA key alone */
     char *doc, *doc_sig_soon, *doc_sig_text, *doc_sig_revoked;
+    char *pub_more, *doc_sig_dsa, *doc_sig_p384; /* DSA and ECDSA P-384 primary keys */
 } fixture;
 
 static fixture fx;
@@ -105,6 +106,9 @@ static void make_keys(void)
             "--faked-system-time 20200101T000000");
     gen_key(fx.fpr_soon, "Soon Signer <soon@test>", "ed25519", "sign", "1d", "");
     gen_key(fx.fpr_revoked, "Revoked Signer <revoked@test>", "rsa2048", "sign", "never", "");
+    gen_key(fx.fpr_dsa, "DSA Signer <dsa@test>", "dsa2048", "sign", "never", "");
+    gen_key(fx.fpr_p384, "P384 Signer <p384@test>", "nistp384", "sign", "never", "");
+    fx.pub_more = sh("gpg --armor --export %s %s", fx.fpr_dsa, fx.fpr_p384);
     fx.pub_all = sh("gpg --armor --export %s %s %s %s %s %s", fx.fpr_rsa, fx.fpr_ed, fx.fpr_sub,
                     fx.fpr_old, fx.fpr_soon, fx.fpr_revoked);
     fx.pub_rsa = sh("gpg --armor --export %s", fx.fpr_rsa);
@@ -118,6 +122,8 @@ static void make_documents(void)
     fx.doc_sig_soon = sh("gpg -u '%s!' --armor --detach-sign -o - ../doc", fx.fpr_soon);
     fx.doc_sig_text = sh("gpg -u '%s!' --textmode --armor --detach-sign -o - ../doc", fx.fpr_ed);
     fx.doc_sig_revoked = sh("gpg -u '%s!' --armor --detach-sign -o - ../doc", fx.fpr_revoked);
+    fx.doc_sig_dsa = sh("gpg -u '%s!' --armor --detach-sign -o - ../doc", fx.fpr_dsa);
+    fx.doc_sig_p384 = sh("gpg -u '%s!' --armor --detach-sign -o - ../doc", fx.fpr_p384);
     free(sh("sed 's/^:-----/-----/' \"$GNUPGHOME/openpgp-revocs.d/%s.rev\" | gpg --batch --import",
             fx.fpr_revoked));
     free(fx.pub_all);
@@ -182,6 +188,9 @@ static int teardown(void **state)
     free(fx.doc_sig_soon);
     free(fx.doc_sig_text);
     free(fx.doc_sig_revoked);
+    free(fx.pub_more);
+    free(fx.doc_sig_dsa);
+    free(fx.doc_sig_p384);
     gotk_git_shutdown();
     return 0;
 }
@@ -398,6 +407,25 @@ static void test_detached_expiry_text_revoked(void **state)
     free(bad);
     assert_err(gotk_git_pgp_verify(kr, "", 0, fx.doc, dl, 0, NULL),
                "unable to verify payload: signature is empty");
+    gotk_git_keyring_free(kr);
+}
+
+static void test_detached_dsa_and_p384(void **state)
+{
+    (void)state;
+    gotk_git_keyring *kr = gotk_git_keyring_new();
+    assert_null(gotk_git_keyring_add_armored(kr, fx.pub_more, strlen(fx.pub_more)));
+    assert_int_equal(gotk_git_keyring_count(kr), 2);
+    size_t dl = strlen(fx.doc);
+    char id[17];
+    assert_null(gotk_git_pgp_verify(kr, fx.doc_sig_dsa, strlen(fx.doc_sig_dsa), fx.doc, dl, 0, id));
+    assert_string_equal(id, keyid(fx.fpr_dsa));
+    assert_null(gotk_git_pgp_verify(kr, fx.doc_sig_p384, strlen(fx.doc_sig_p384), fx.doc, dl, 0, id));
+    assert_string_equal(id, keyid(fx.fpr_p384));
+    gotk_err *e = gotk_git_pgp_verify(kr, fx.doc_sig_dsa, strlen(fx.doc_sig_dsa), "x", 1, 0, NULL);
+    assert_non_null(e);
+    assert_non_null(strstr(gotk_err_msg(e), "signature does not match the signed data"));
+    gotk_err_free(e);
     gotk_git_keyring_free(kr);
 }
 
@@ -699,6 +727,55 @@ static void test_mutations(void **state)
     free(sig);
 }
 
+/* Hide the cross-signature of the subkey binding in a key block: the
+ * unhashed subpacket 32 becomes an unknown type (old-format packets, as
+ * GnuPG writes them). */
+static void drop_cross_signature(uint8_t *d, size_t n)
+{
+    unsigned last_tag = 0;
+    for (size_t i = 0; i < n;) {
+        uint8_t h = d[i++];
+        unsigned tag = (h >> 2) & 0xF;
+        size_t w = (size_t)1 << (h & 3), len = 0;
+        for (size_t k = 0; k < w; k++)
+            len = len << 8 | d[i++];
+        if (tag == 2 && last_tag == 14) {
+            uint8_t *b = d + i;
+            size_t u = 6 + ((size_t)b[4] << 8 | b[5]);
+            size_t ul = (size_t)b[u] << 8 | b[u + 1];
+            for (size_t j = u + 2; j < u + 2 + ul; j += 1 + b[j]) {
+                assert_true(b[j] < 192);
+                if (b[j + 1] == 32)
+                    b[j + 1] = 100;
+            }
+        }
+        if (tag != 2)
+            last_tag = tag;
+        i += len;
+    }
+}
+
+static void test_subkey_needs_cross_signature(void **state)
+{
+    (void)state;
+    char *pub = sh("gpg --armor --export %s", fx.fpr_sub);
+    size_t n;
+    uint8_t *bin = dearmor(pub, &n);
+    drop_cross_signature(bin, n);
+    char *text = armor(bin, n);
+    gotk_git_keyring *kr = gotk_git_keyring_new();
+    assert_null(gotk_git_keyring_add_armored(kr, text, strlen(text)));
+    gotk_err *e = gotk_git_verify_commit(fx.repo, fx.c_sub, kr, NULL);
+    assert_non_null(e);
+    if (!strstr(gotk_err_msg(e), "is not allowed to sign"))
+        fail_msg("unexpected: %s", gotk_err_msg(e));
+    gotk_err_free(e);
+    gotk_git_keyring_free(kr);
+    free(text);
+    free(bin);
+    free(pub);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -712,11 +789,13 @@ int main(void)
         cmocka_unit_test(test_tag_signed),
         cmocka_unit_test(test_tag_failures),
         cmocka_unit_test(test_detached_expiry_text_revoked),
+        cmocka_unit_test(test_detached_dsa_and_p384),
         cmocka_unit_test(test_signature_type),
         cmocka_unit_test(test_armor_errors),
         cmocka_unit_test(test_packet_errors),
         cmocka_unit_test(test_signature_packet_errors),
         cmocka_unit_test(test_new_format_and_partial_lengths),
+        cmocka_unit_test(test_subkey_needs_cross_signature),
         cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
