@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -472,6 +473,27 @@ static gotk_err *load_configurations(kctx *c, const char *root, json_object *k, 
     return e;
 }
 
+/* Replace e by prefix + Go's %q of its message (kustomize wraps so). */
+static gotk_err *go_quoted_wrap(gotk_err *e, const char *prefix)
+{
+    gotk_buf b = {0};
+    gotk_buf_puts(&b, prefix);
+    gotk_buf_putc(&b, '"');
+    for (const char *s = gotk_err_msg(e); *s; s++) {
+        if (*s == '"' || *s == '\\')
+            gotk_buf_putc(&b, '\\');
+        if (*s == '\n')
+            gotk_buf_puts(&b, "\\n");
+        else
+            gotk_buf_putc(&b, *s);
+    }
+    gotk_buf_putc(&b, '"');
+    gotk_err *n = gotk_err_new(gotk_err_code_of(e), "%s", b.data);
+    gotk_buf_free(&b);
+    gotk_err_free(e);
+    return n;
+}
+
 /* components: each built on top of m. */
 static gotk_err *accumulate_components(kctx *c, const char *root, json_object *k, kmap *m,
                                        kconfig *cfg)
@@ -483,7 +505,7 @@ static gotk_err *accumulate_components(kctx *c, const char *root, json_object *k
         gotk_err *e = build_sub(c, p, rel, true, m, cfg);
         free(p);
         if (e)
-            return gotk_err_wrap(e, "accumulating components");
+            return go_quoted_wrap(e, "accumulating components: accumulateDirectory: ");
     }
     return NULL;
 }
@@ -578,6 +600,9 @@ static gotk_err *run_transformers(kctx *c, const char *root, json_object *k, kma
 /* Refuse what gotk does not do. */
 static gotk_err *check_unsupported(json_object *k)
 {
+    const char *oav = gotk_obj_get_str(k, "openapi.version");
+    if (oav && *oav && strcmp(oav, "v1.21.2"))
+        return gotk_err_new(GOTK_E_INVALID, "the specified OpenAPI version is not built in");
     if (arr(k, "helmCharts") && karr_n(arr(k, "helmCharts")))
         return gotk_err_new(GOTK_E_INVALID, "helmCharts are not supported by gotk");
     return NULL;
@@ -651,10 +676,33 @@ static gotk_err *check_field(const char *name, char type, json_object *v)
     return NULL;
 }
 
+/* Go's JSON decoding matches field names case-insensitively: rename such keys
+ * to their canonical spelling. */
+static void canonical_keys(json_object *k)
+{
+    kstrv from = {0}, to = {0};
+    json_object_object_foreach(k, key, val) {
+        (void)val;
+        for (size_t i = 0; i < sizeof kfields / sizeof kfields[0]; i++)
+            if (strcmp(kfields[i].name, key) && !strcasecmp(kfields[i].name, key)) {
+                kstrv_push(&from, key);
+                kstrv_push(&to, kfields[i].name);
+            }
+    }
+    for (size_t i = 0; i < from.n; i++) {
+        json_object *v = json_object_get(json_object_object_get(k, from.v[i]));
+        json_object_object_del(k, from.v[i]);
+        json_object_object_add(k, to.v[i], v);
+    }
+    kstrv_free(&from);
+    kstrv_free(&to);
+}
+
 /* kustomize's strict decoding, CheckEmpty and EnforceFields. */
 static gotk_err *validate_kustomization(json_object *k, const char *dir)
 {
     size_t set = 0;
+    canonical_keys(k);
     json_object_object_foreach(k, key, val) {
         size_t i = 0, n = sizeof kfields / sizeof kfields[0];
         while (i < n && strcmp(kfields[i].name, key))
@@ -689,8 +737,7 @@ static gotk_err *validate_kustomization(json_object *k, const char *dir)
 }
 
 /* Load and parse dir's kustomization file. */
-static gotk_err *load_kustomization(const char *dir, bool component, json_object **out,
-                                    const char **kfile)
+static gotk_err *load_kustomization(const char *dir, json_object **out, const char **kfile)
 {
     char *file = NULL;
     gotk_err *e = find_kfile(dir, &file);
@@ -720,13 +767,6 @@ static gotk_err *load_kustomization(const char *dir, bool component, json_object
         e = gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: not a mapping");
     if (!e)
         e = validate_kustomization(k, dir);
-    const char *kind = e ? NULL : gotk_obj_get_str(k, "kind");
-    if (!e && component && (!kind || strcmp(kind, "Component")))
-        e = gotk_err_new(GOTK_E_INVALID, "wrong kind '%s' for component in '%s'",
-                         kind ? kind : "Kustomization", dir);
-    else if (!e && !component && kind && !strcmp(kind, "Component"))
-        e = gotk_err_new(GOTK_E_INVALID,
-                         "kind 'Component' cannot be used as a resource or base: '%s'", dir);
     if (e) {
         json_object_put(k);
         return e;
@@ -758,6 +798,31 @@ static gotk_err *build_level(kctx *c, const char *dir, json_object *k, const cha
     return e;
 }
 
+/* A custom OpenAPI file must load (gotk uses its built-in merge keys); nested
+ * levels must be of the kind their use asks for. */
+static gotk_err *check_openapi_and_kind(kctx *c, const char *dir, json_object *k, bool component)
+{
+    const char *oap = gotk_obj_get_str(k, "openapi.path");
+    if (oap && *oap) {
+        char *data = NULL;
+        size_t len = 0;
+        gotk_err *e = kload_file(c, dir, oap, &data, &len, NULL);
+        free(data);
+        if (e)
+            return e;
+    }
+    if (!c->stack.n)
+        return NULL;
+    const char *kind = gotk_obj_get_str(k, "kind");
+    bool is_comp = kind && !strcmp(kind, "Component");
+    if (component && !is_comp)
+        return gotk_err_new(GOTK_E_INVALID, "expected kind 'Component' for path '%s' but got '%s'",
+                            dir, kind && *kind ? kind : "Kustomization");
+    if (!component && is_comp)
+        return gotk_err_new(GOTK_E_INVALID, "expected kind != 'Component' for path '%s'", dir);
+    return NULL;
+}
+
 /* Build one directory into out (see internal.h). */
 gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfig *cfg)
 {
@@ -772,9 +837,13 @@ gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfi
         }
     json_object *k = NULL;
     const char *kfile = "kustomization.yaml";
-    gotk_err *e = load_kustomization(rdir, component, &k, &kfile);
-    if (e) {
+    gotk_err *e = load_kustomization(rdir, &k, &kfile);
+    if (e && c->stack.n)
         e = gotk_err_wrap(e, "couldn't make target for path '%s'", rdir);
+    if (!e)
+        e = check_openapi_and_kind(c, rdir, k, component);
+    if (e) {
+        json_object_put(k);
         free(rdir);
         return e;
     }

@@ -276,18 +276,29 @@ static gotk_err *fix_ref(const kslot *s, void *ud)
 }
 
 /* Namespaces of ServiceAccount subjects of a RoleBinding. */
-static void rolebinding_ns(kref *f)
+static gotk_err *rolebinding_ns(kref *f)
 {
     if (strcmp(kres_kind(f->referrer), "RoleBinding"))
-        return;
+        return NULL;
     json_object *subs = json_object_object_get(f->referrer->obj, "subjects");
     for (size_t i = 0; subs && json_object_is_type(subs, json_type_array) &&
                        i < karr_n(subs); i++) {
         json_object *s = json_object_array_get_idx(subs, i);
         const char *ns = gotk_obj_get_str(s, "namespace"), *k = gotk_obj_get_str(s, "kind");
-        if (ns && k && !strcmp(k, "ServiceAccount"))
-            khash_put(&f->rbns, ns, (void *)1);
+        bool has = json_object_is_type(s, json_type_object) &&
+                   json_object_object_get_ex(s, "namespace", NULL);
+        if (!has || !k || strcmp(k, "ServiceAccount"))
+            continue;
+        if (!ns) {
+            char *id = kres_id_string(f->referrer);
+            gotk_err *e = gotk_err_new(GOTK_E_INVALID,
+                                       "Invalid Input: namespace is blank for resource \"%s\"\n", id);
+            free(id);
+            return e;
+        }
+        khash_put(&f->rbns, ns, (void *)1);
     }
+    return NULL;
 }
 
 
@@ -295,7 +306,11 @@ static void rolebinding_ns(kref *f)
 static gotk_err *fix_referrer(khash *byprev, kmap *m, kres *r, const kconfig *cfg)
 {
     kref f = {byprev, r, m, NULL, NULL, {0}, kres_cluster(r)};
-    rolebinding_ns(&f);
+    gotk_err *re = rolebinding_ns(&f);
+    if (re) {
+        khash_free(&f.rbns);
+        return re;
+    }
     kgvk org;
     kgvk_of(r->obj, &org);
     if (r->nprev)

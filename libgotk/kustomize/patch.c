@@ -701,7 +701,7 @@ static char *patch_id(json_object *p)
 }
 
 /* An SMP without target: the one resource with the patch's id. */
-static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options)
+static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options, bool psm)
 {
     size_t hit = 0, nhit = 0;
     for (size_t i = 0; i < m->n; i++)
@@ -711,9 +711,12 @@ static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options)
         }
     if (nhit != 1) {
         char *id = patch_id(p);
-        gotk_err *e = gotk_err_new(GOTK_E_NOTFOUND,
-                                   "no resource matches strategic merge patch \"%s\": %s for Id %s",
-                                   id, nhit ? "multiple matches" : "no matches", id);
+        const char *what = nhit ? "multiple matches" : "no matches";
+        gotk_err *e = psm ? gotk_err_new(GOTK_E_NOTFOUND, "%s for Id %s; failed to find unique "
+                                                          "target for patch %s", what, id, id)
+                          : gotk_err_new(GOTK_E_NOTFOUND,
+                                         "no resource matches strategic merge patch \"%s\": %s "
+                                         "for Id %s", id, what, id);
         free(id);
         return e;
     }
@@ -722,13 +725,13 @@ static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options)
 
 /* Apply a patch (SMP docs or JSON ops) to the targets, or by id. */
 static gotk_err *apply_patch(kmap *m, json_object *docs, bool json, json_object *target,
-                             json_object *options, const char *src)
+                             json_object *options, const char *src, bool psm)
 {
     if (json && !target)
         return gotk_err_new(GOTK_E_INVALID, "must specify a target for JSON patch %s", src);
     if (!target) {
         for (size_t i = 0; i < karr_n(docs); i++) {
-            gotk_err *e = smp_by_id(m, json_object_array_get_idx(docs, i), options);
+            gotk_err *e = smp_by_id(m, json_object_array_get_idx(docs, i), options, psm);
             if (e)
                 return e;
         }
@@ -797,7 +800,7 @@ gotk_err *kpatch_entry(kctx *c, const char *root, json_object *pe, kmap *m)
     gotk_err *e = load_patch(c, root, pe, &docs, &json, &src);
     if (!e)
         e = apply_patch(m, docs, json, json_object_object_get(pe, "target"),
-                        json_object_object_get(pe, "options"), src);
+                        json_object_object_get(pe, "options"), src, false);
     json_object_put(docs);
     free(src);
     return e;
@@ -822,7 +825,7 @@ gotk_err *kpatch_psm(kctx *c, const char *root, json_object *a, kmap *m)
             e = gotk_yaml_parse(data, len, s, &docs);
         free(data);
         if (!e)
-            e = apply_patch(m, docs, false, NULL, NULL, s);
+            e = apply_patch(m, docs, false, NULL, NULL, s, true);
         json_object_put(docs);
         if (e)
             return e;

@@ -131,9 +131,10 @@ static gotk_err *generator_cfg(kctx *c, const char *root, const char *kind, json
     json_object_object_del(g, "metadata");
     json_object_object_del(g, "apiVersion");
     json_object_object_del(g, "kind");
-    if (name)
+    /* the generated object's name is `name`; metadata names the plugin */
+    if (name && !gotk_obj_get_str(g, "name"))
         json_object_object_add(g, "name", json_object_new_string(name));
-    if (ns)
+    if (ns && !gotk_obj_get_str(g, "namespace"))
         json_object_object_add(g, "namespace", json_object_new_string(ns));
     json_object *k = json_object_new_object(), *list = json_object_new_array();
     json_object_array_add(list, g);
@@ -142,6 +143,32 @@ static gotk_err *generator_cfg(kctx *c, const char *root, const char *kind, json
     gotk_err *e = kgen_run(c, root, k, m);
     json_object_put(k);
     return e;
+}
+
+/* IAMPolicyGenerator: a GKE workload-identity ServiceAccount. */
+static gotk_err *iam_cfg(json_object *doc, kmap *m)
+{
+    const char *cloud = gotk_obj_get_str(doc, "cloud");
+    if (!cloud || strcmp(cloud, "gke"))
+        return gotk_err_new(GOTK_E_INVALID, "cloud provider %s not supported yet",
+                            cloud ? cloud : "");
+    const char *ksa = gotk_obj_get_str(doc, "kubernetesService.name");
+    const char *kns = gotk_obj_get_str(doc, "kubernetesService.namespace");
+    const char *gsa = gotk_obj_get_str(doc, "serviceAccount.name");
+    const char *proj = gotk_obj_get_str(doc, "serviceAccount.projectId");
+    json_object *o = json_object_new_object(), *md = json_object_new_object();
+    json_object *an = json_object_new_object();
+    json_object_object_add(o, "apiVersion", json_object_new_string("v1"));
+    json_object_object_add(o, "kind", json_object_new_string("ServiceAccount"));
+    json_object_object_add(o, "metadata", md);
+    char *v = gotk_xasprintf("%s@%s.iam.gserviceaccount.com", gsa ? gsa : "", proj ? proj : "");
+    json_object_object_add(an, "iam.gke.io/gcp-service-account", json_object_new_string(v));
+    free(v);
+    json_object_object_add(md, "annotations", an);
+    json_object_object_add(md, "name", json_object_new_string(ksa ? ksa : ""));
+    if (kns && *kns)
+        json_object_object_add(md, "namespace", json_object_new_string(kns));
+    return kmap_append(m, kres_new(o));
 }
 
 /* Run one builtin configuration document. */
@@ -169,6 +196,8 @@ static gotk_err *run_config(kctx *c, const char *root, json_object *doc, kmap *m
         return krepl_run(c, root, doc, m);
     if (!strcmp(kind, "ConfigMapGenerator") || !strcmp(kind, "SecretGenerator"))
         return generator_cfg(c, root, kind, doc, m);
+    if (!strcmp(kind, "IAMPolicyGenerator"))
+        return iam_cfg(doc, m);
     if (!strcmp(kind, "SortOrderTransformer") || !strcmp(kind, "HashTransformer"))
         return NULL;
     return gotk_err_new(GOTK_E_INVALID, "plugin %s.%s is not a builtin plugin supported by gotk "

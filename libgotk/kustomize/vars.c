@@ -19,20 +19,30 @@ static bool objref_match(const kres *r, json_object *ref)
 {
     const char *av = gotk_obj_get_str(ref, "apiVersion"), *kind = gotk_obj_get_str(ref, "kind");
     const char *name = gotk_obj_get_str(ref, "name"), *ns = gotk_obj_get_str(ref, "namespace");
-    if (strcmp(av ? av : "", kres_apiversion(r)))
+    char *built = NULL;
+    if (!av || !*av) {
+        /* an objref may give group and version instead of apiVersion */
+        const char *g = gotk_obj_get_str(ref, "group"), *ver = gotk_obj_get_str(ref, "version");
+        built = g && *g ? gotk_xasprintf("%s/%s", g, ver ? ver : "")
+                        : gotk_xstrdup(ver ? ver : "");
+        av = built;
+    }
+    bool same = !strcmp(av, kres_apiversion(r));
+    if (!same) {
+        free(built);
         return false;
+    }
     kind = kind ? kind : "";
     name = name ? name : "";
     bool use_ns = (ns && *ns) || kav_cluster_scoped(av, kind);
     const char *effns = keff_ns(av, kind, ns);
-    if (!strcmp(kind, kres_kind(r)) && !strcmp(name, kres_name(r)) &&
-        (!use_ns || !strcmp(effns, kres_eff_ns(r))))
-        return true;
-    for (size_t i = 0; i < r->nprev; i++)
-        if (!strcmp(kind, r->prev[i].kind) && !strcmp(name, r->prev[i].name) &&
-            (!use_ns || !strcmp(effns, r->prev[i].ns)))
-            return true;
-    return false;
+    bool ok = !strcmp(kind, kres_kind(r)) && !strcmp(name, kres_name(r)) &&
+              (!use_ns || !strcmp(effns, kres_eff_ns(r)));
+    for (size_t i = 0; !ok && i < r->nprev; i++)
+        ok = !strcmp(kind, r->prev[i].kind) && !strcmp(name, r->prev[i].name) &&
+             (!use_ns || !strcmp(effns, r->prev[i].ns));
+    free(built);
+    return ok;
 }
 
 /* A one-line description of a var for messages. */
