@@ -99,6 +99,7 @@ typedef struct api_resource {
     bool namespaced;
     bool has_status;
     bool crd;          /* defined by a CustomResourceDefinition */
+    bool review;       /* create-only and never stored (access reviews) */
     /* scale subresource: JSON paths (".spec.replicas"), NULL without one */
     char *scale_spec, *scale_status, *scale_selector;
     char **short_names; /* NULL-terminated */
@@ -299,6 +300,8 @@ void ssa_track_update(api_req *q, json_object *cur, json_object *n);
 bool schema_apply(api_req *q, json_object *obj, api_resp *out);
 /* scale.c: the scale subresource (autoscaling/v1 Scale). */
 void do_scale(api_req *q, api_resp *out);
+/* review.c: SelfSubjectAccessReview and SelfSubjectReview (create only). */
+void do_review(api_req *q, api_resp *out);
 /* delete.c */
 void do_delete(api_req *q, api_resp *out);
 void do_delete_collection(api_req *q, api_resp *out);

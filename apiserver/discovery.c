@@ -45,6 +45,14 @@ static json_object *all_verbs(void)
     return a;
 }
 
+/* ["create"], for the review resources. */
+static json_object *create_only(void)
+{
+    json_object *a = json_object_new_array();
+    json_object_array_add(a, json_object_new_string("create"));
+    return a;
+}
+
 /* A NULL-terminated list as a JSON array. */
 static json_object *str_array(char **l)
 {
@@ -62,7 +70,7 @@ static void add_resource_entries(json_object *list, const api_resource *r)
     jx_set_str(e, "singularName", r->singular);
     json_object_object_add(e, "namespaced", json_object_new_boolean(r->namespaced));
     jx_set_str(e, "kind", r->kind);
-    json_object_object_add(e, "verbs", all_verbs());
+    json_object_object_add(e, "verbs", r->review ? create_only() : all_verbs());
     if (r->short_names && r->short_names[0])
         json_object_object_add(e, "shortNames", str_array(r->short_names));
     if (r->categories && r->categories[0])
@@ -224,7 +232,7 @@ static json_object *agg_resource(const api_resource *r)
     json_object_object_add(o, "responseKind", gvk(r->group, r->version, r->kind));
     jx_set_str(o, "scope", r->namespaced ? "Namespaced" : "Cluster");
     jx_set_str(o, "singularResource", r->singular);
-    json_object_object_add(o, "verbs", all_verbs());
+    json_object_object_add(o, "verbs", r->review ? create_only() : all_verbs());
     if (r->short_names && r->short_names[0])
         json_object_object_add(o, "shortNames", str_array(r->short_names));
     if (r->categories && r->categories[0])

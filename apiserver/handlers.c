@@ -522,7 +522,12 @@ static void not_allowed(api_resp *out)
 void handle_resource(api_req *q, api_resp *out)
 {
     const char *m = q->method;
-    if (q->sub && !strcmp(q->sub, "scale") && q->r->scale_spec && q->name) {
+    if (q->r->review) {
+        if (!strcmp(m, "POST") && !q->name && !q->sub)
+            do_review(q, out);
+        else
+            not_allowed(out);
+    } else if (q->sub && !strcmp(q->sub, "scale") && q->r->scale_spec && q->name) {
         do_scale(q, out);
     } else if (q->sub && strcmp(q->sub, "status")) {
         api_status(out, 404, "NotFound", NULL, NULL, NULL,

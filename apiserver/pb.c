@@ -183,6 +183,24 @@ static const pb_field POD_F[] = {
     {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &POD_SPEC},
     {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
 
+/* Access reviews (kubectl auth can-i / whoami). */
+static const pb_field RES_ATTR_F[] = {
+    {1, "namespace", F_STR, false, NULL}, {2, "verb", F_STR, false, NULL},
+    {3, "group", F_STR, false, NULL},     {4, "version", F_STR, false, NULL},
+    {5, "resource", F_STR, false, NULL},  {6, "subresource", F_STR, false, NULL},
+    {7, "name", F_STR, false, NULL},      {0}};
+static const pb_msg RES_ATTR = {RES_ATTR_F, false};
+static const pb_field NONRES_ATTR_F[] = {
+    {1, "path", F_STR, false, NULL}, {2, "verb", F_STR, false, NULL}, {0}};
+static const pb_msg NONRES_ATTR = {NONRES_ATTR_F, false};
+static const pb_field SSAR_SPEC_F[] = {
+    {1, "resourceAttributes", F_MSG, false, &RES_ATTR},
+    {2, "nonResourceAttributes", F_MSG, false, &NONRES_ATTR}, {0}};
+static const pb_msg SSAR_SPEC = {SSAR_SPEC_F, false};
+static const pb_field SSAR_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &SSAR_SPEC}, {0}};
+static const pb_field SSR_F[] = {{1, "metadata", F_MSG, false, &OBJECT_META}, {0}};
+
 typedef struct {
     const char *api_version, *kind;
     pb_msg msg;
@@ -200,6 +218,8 @@ static const pb_type TYPES[] = {
     {"scheduling.k8s.io/v1", "PriorityClass", {PRIORITY_CLASS_F}},
     {"apps/v1", "Deployment", {DEPLOYMENT_F, true}},
     {"v1", "Pod", {POD_F, true}},
+    {"authorization.k8s.io/v1", "SelfSubjectAccessReview", {SSAR_F}},
+    {"authentication.k8s.io/v1", "SelfSubjectReview", {SSR_F}},
 };
 
 /* ---- wire format ------------------------------------------------------------ */

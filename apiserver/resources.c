@@ -55,6 +55,10 @@ static const builtin BUILTINS[] = {
     {"events.k8s.io", "v1", "events", "event", "Event", true, false, "ev", NULL},
     {"apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
      "CustomResourceDefinition", false, true, "crd,crds", NULL},
+    {"authorization.k8s.io", "v1", "selfsubjectaccessreviews", "", "SelfSubjectAccessReview",
+     false, false, NULL, NULL},
+    {"authentication.k8s.io", "v1", "selfsubjectreviews", "", "SelfSubjectReview", false, false,
+     NULL, NULL},
 };
 
 /* Split "a,b" into a NULL-terminated array (NULL stays an empty array). */
@@ -152,6 +156,7 @@ void res_init_builtin(api_resources *t)
             r->scale_status = gotk_xstrdup(".status.replicas");
             r->scale_selector = gotk_xstrdup(".spec.selector");
         }
+        r->review = strstr(b->plural, "review") != NULL;
         r->short_names = split_list(b->shorts);
         r->categories = split_list(b->categories);
     }
