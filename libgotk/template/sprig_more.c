@@ -374,6 +374,15 @@ FN(fn_slice)
     return NULL;
 }
 
+/* Go's panic for a failed type assertion of an interface{}. */
+static gotk_err *conversion_error(gotk_tpl_val v, const char *want)
+{
+    if (v.kind == GOTK_TPL_INVALID || v.kind == GOTK_TPL_NIL)
+        return gotk_err_new(GOTK_E_INVALID, "interface conversion: interface {} is nil, not %s", want);
+    return gotk_err_new(GOTK_E_INVALID, "interface conversion: interface {} is %s, not %s",
+                        gotk_tpl_type_name(v), want);
+}
+
 /* dig k1 k2... default dict: walk nested dicts, the default when a key is absent. */
 FN(fn_dig)
 {
@@ -381,14 +390,18 @@ FN(fn_dig)
     if (argc < 3)
         return gotk_err_new(GOTK_E_INVALID, "dig needs at least three arguments");
     gotk_tpl_val d = tpl_indirect_iface(argv[argc - 1]);
+    if (d.kind != GOTK_TPL_MAP)
+        return conversion_error(d, "map[string]interface {}");
     for (int i = 0; i < argc - 2; i++) {
         gotk_tpl_val k = tpl_indirect_iface(argv[i]);
-        if (k.kind != GOTK_TPL_STRING || d.kind != GOTK_TPL_MAP)
-            return gotk_err_new(GOTK_E_INVALID, "interface conversion: interface {} is %s, not %s",
-                                gotk_tpl_type_name(k.kind != GOTK_TPL_STRING ? k : d),
-                                k.kind != GOTK_TPL_STRING ? "string" : "map[string]interface {}");
+        if (k.kind != GOTK_TPL_STRING)
+            return conversion_error(k, "string");
+    }
+    for (int i = 0; i < argc - 2; i++) {
         json_object *next;
-        if (!d.j || !json_object_object_get_ex(d.j, SV(k), &next)) {
+        if (d.kind != GOTK_TPL_MAP)
+            return conversion_error(d, "map[string]interface {}");
+        if (!d.j || !json_object_object_get_ex(d.j, SV(argv[i]), &next)) {
             *res = argv[argc - 2];
             return NULL;
         }

@@ -421,37 +421,76 @@ static int b64val(int c)
     return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
-/* Go's StdEncoding.DecodeString; on error *bad is the offending input byte. */
-static bool b64_decode(const char *s, size_t n, gotk_buf *out, size_t *bad)
+/* The next input byte at or after *si that is not \r or \n, or -1. */
+static int b64_next(const char *s, size_t n, size_t *si)
 {
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t i = 0;
-    for (; i < n && s[i] != '='; i++) {
-        if (s[i] == '\r' || s[i] == '\n')
-            continue;
-        int v = b64val((unsigned char)s[i]);
-        if (v < 0) {
-            *bad = i;
+    while (*si < n && (s[*si] == '\r' || s[*si] == '\n'))
+        (*si)++;
+    return *si < n ? (unsigned char)s[(*si)++] : -1;
+}
+
+/* Padding after j characters of a quantum; the first '=' is consumed. Go's
+ * error offsets: false with *bad set on bad padding or trailing input. */
+static bool b64_padding(const char *s, size_t n, size_t si, int j, size_t *bad)
+{
+    if (j < 2) {
+        *bad = si - 1;
+        return false;
+    }
+    if (j == 2) {
+        size_t at = si;
+        int c = b64_next(s, n, &at);
+        if (c < 0) {
+            *bad = n;
             return false;
         }
-        acc = acc << 6 | (uint32_t)v;
-        if ((bits += 6) >= 8) {
-            bits -= 8;
-            gotk_buf_putc(out, (char)(acc >> bits));
+        if (c != '=') {
+            *bad = at - 1;
+            return false;
         }
+        si = at;
     }
-    size_t pad = 0;
-    while (i + pad < n && s[i + pad] == '=')
-        pad++;
-    size_t quantum = (i % 4);
-    if (i + pad != n || (quantum == 0 && pad) || (quantum && pad != 4 - quantum) || quantum == 1) {
-        *bad = quantum == 1 ? i - 1 : i + (pad ? 0 : 0);
-        if (!pad && quantum)
-            *bad = n;
+    size_t rest = si;
+    if (b64_next(s, n, &rest) >= 0) {
+        *bad = rest - 1;
         return false;
     }
     return true;
+}
+
+/* Go's StdEncoding.DecodeString; on error *bad is Go's CorruptInputError offset. */
+static bool b64_decode(const char *s, size_t n, gotk_buf *out, size_t *bad)
+{
+    size_t si = 0;
+    for (;;) {
+        uint32_t acc = 0;
+        int j = 0;
+        for (; j < 4; j++) {
+            int c = b64_next(s, n, &si);
+            if (c < 0) {
+                if (j == 0)
+                    return true;
+                *bad = si - (size_t)j;
+                return false;
+            }
+            if (c == '=') {
+                if (!b64_padding(s, n, si, j, bad))
+                    return false;
+                for (int k = 0; k < j - 1; k++)
+                    gotk_buf_putc(out, (char)(acc << (6 * (4 - j)) >> (16 - 8 * k)));
+                return true;
+            }
+            int v = b64val(c);
+            if (v < 0) {
+                *bad = si - 1;
+                return false;
+            }
+            acc = acc << 6 | (uint32_t)v;
+        }
+        gotk_buf_putc(out, (char)(acc >> 16));
+        gotk_buf_putc(out, (char)(acc >> 8));
+        gotk_buf_putc(out, (char)acc);
+    }
 }
 
 /* b64dec s: the decoded text, or Go's error text as the result. */

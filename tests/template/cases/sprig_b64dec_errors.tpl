@@ -1,0 +1,1 @@
+{{ range .Values.l }}[{{ b64dec . }}]{{ end }}
