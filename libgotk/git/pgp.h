@@ -6,7 +6,7 @@
  * pgp_packet.c turns text into structures: ASCII armor (CRC24 checked when
  * present) -> binary packets (old and new formats, partial body lengths) ->
  * public key packets (v4 and v6: algorithm, creation time, fingerprint, key
- * ID, key material) and v4 signature packets (hashed and unhashed
+ * ID, key material) and v4 and v6 signature packets (hashed and unhashed
  * subpackets: creation and expiration times, issuer key ID and fingerprint,
  * key flags).
  *
@@ -66,6 +66,8 @@ typedef struct {
     const uint8_t *body;     /* the whole packet body */
     size_t hashed_end;       /* body[0..hashed_end) goes into the hash */
     uint8_t left16[2];       /* first two bytes of the digest */
+    const uint8_t *salt;     /* v6: hashed before everything else */
+    size_t salt_len;
     const uint8_t *mat;      /* algorithm-specific signature material */
     size_t mat_len;
     int64_t created;         /* signature creation time, -1 if absent */
@@ -115,7 +117,7 @@ uint32_t pgp_crc24(const uint8_t *d, size_t n);
 /* Split binary data into packets. On error `out` holds nothing. */
 gotk_err *pgp_packets_parse(const uint8_t *d, size_t n, pgp_packets *out);
 void pgp_packets_free(pgp_packets *p);
-/* Parse a signature packet (v4). `s` points into p's body. */
+/* Parse a signature packet (v4 or v6). `s` points into p's body. */
 gotk_err *pgp_sig_parse(const pgp_packet *p, pgp_sig *s);
 /* Parse a public key or subkey packet: version, times, fingerprint, key ID
  * and (pgp_verify.c) the OpenSSL key. Copies the body. */

@@ -10,8 +10,9 @@
  * format the tag in bits 5..0 followed by a one-, two- or five-byte length or
  * a chain of partial lengths that we join into one body.
  *
- * Signatures are parsed for v4 only (the version every Git signer writes);
- * subpackets are read from both areas, but times, expirations and key flags
+ * Signatures are parsed for v4 (what every Git signer writes today) and v6
+ * (RFC 9580: four-byte area lengths and a salt); subpackets are read from
+ * both areas, but times, expirations and key flags
  * only count from the hashed one. Keys are parsed for v4 and v6.
  */
 #include <stdio.h>
@@ -372,6 +373,24 @@ static gotk_err *parse_subpackets(pgp_sig *s, const uint8_t *d, size_t n, bool h
     return NULL;
 }
 
+/* The salt (v6 only: a length byte, then the salt) and the signature
+ * material after the two digest bytes at body[at]. */
+static gotk_err *sig_tail(pgp_sig *s, const uint8_t *d, size_t n, size_t at)
+{
+    memcpy(s->left16, d + at, 2);
+    at += 2;
+    if (s->version == 6) {
+        if (at >= n || d[at] > n - at - 1)
+            return gotk_err_new(GOTK_E_INVALID, "signature packet truncated in salt");
+        s->salt_len = d[at];
+        s->salt = d + at + 1;
+        at += 1 + s->salt_len;
+    }
+    s->mat = d + at;
+    s->mat_len = n - at;
+    return NULL;
+}
+
 gotk_err *pgp_sig_parse(const pgp_packet *p, pgp_sig *s)
 {
     memset(s, 0, sizeof *s);
@@ -381,30 +400,30 @@ gotk_err *pgp_sig_parse(const pgp_packet *p, pgp_sig *s)
     size_t n = p->len;
     if (n < 1)
         return gotk_err_new(GOTK_E_INVALID, "signature packet is empty");
-    if (d[0] != 4)
+    if (d[0] != 4 && d[0] != 6)
         return gotk_err_new(GOTK_E_INVALID, "signature packet version %u is not supported", d[0]);
-    if (n < 6)
+    size_t w = d[0] == 6 ? 4 : 2; /* width of the subpacket area lengths */
+    if (n < 4 + w)
         return gotk_err_new(GOTK_E_INVALID, "signature packet truncated");
     s->version = d[0];
     s->type = d[1];
     s->pk_algo = d[2];
     s->hash_algo = d[3];
     s->body = d;
-    size_t hl = be(d + 4, 2);
-    if (hl > n - 6 || n - 6 - hl < 2)
+    size_t hl = be(d + 4, w);
+    if (hl > n - 4 - w || n - 4 - w - hl < w)
         return gotk_err_new(GOTK_E_INVALID, "signature packet truncated in hashed subpackets");
-    s->hashed_end = 6 + hl;
-    size_t ul = be(d + s->hashed_end, 2), u0 = s->hashed_end + 2;
+    s->hashed_end = 4 + w + hl;
+    size_t ul = be(d + s->hashed_end, w), u0 = s->hashed_end + w;
     if (ul > n - u0 || n - u0 - ul < 2)
         return gotk_err_new(GOTK_E_INVALID, "signature packet truncated in unhashed subpackets");
-    gotk_err *e = parse_subpackets(s, d + 6, hl, true);
+    gotk_err *e = parse_subpackets(s, d + 4 + w, hl, true);
     if (!e)
         e = parse_subpackets(s, d + u0, ul, false);
+    if (!e)
+        e = sig_tail(s, d, n, u0 + ul);
     if (e)
         return gotk_err_wrap(e, "signature packet");
-    memcpy(s->left16, d + u0 + ul, 2);
-    s->mat = d + u0 + ul + 2;
-    s->mat_len = n - (u0 + ul + 2);
     if (s->created < 0)
         return gotk_err_new(GOTK_E_INVALID, "signature packet has no creation time");
     return NULL;

@@ -8,10 +8,10 @@
  * ECDH encryption subkeys, ...) are kept without a key: they can be parsed
  * and skipped, never used to verify.
  *
- * Signatures (v4): the hash runs over the signed data, then the signature
- * packet's first bytes through the hashed subpackets, then the trailer
- * 0x04 0xFF <that length, 4 bytes>. The first two digest bytes must match the
- * packet's; then RSA checks PKCS#1 v1.5 over the digest, DSA and ECDSA a
+ * Signatures (v4 and v6): the hash runs over the salt (v6), the signed
+ * data, then the signature packet's first bytes through the hashed
+ * subpackets, then the trailer <version> 0xFF <that length, 4 bytes>. The
+ * first two digest bytes must match the packet's; then RSA checks PKCS#1 v1.5 over the digest, DSA and ECDSA a
  * DER-encoded (r, s), and EdDSA the 64-byte R||S over the digest as the message.
  *
  * Keyring entries: a primary key followed by user IDs and subkeys, each with
@@ -218,16 +218,32 @@ static const EVP_MD *hash_md(uint8_t id)
     }
 }
 
+/* The salt length a v6 signature must have for a hash (RFC 9580 9.5). */
+static size_t v6_salt_len(uint8_t id)
+{
+    switch (id) {
+    case 9: return 24;
+    case 10:
+    case 14: return 32;
+    default: return 16;
+    }
+}
+
 gotk_err *pgp_hash_begin(const pgp_sig *s, EVP_MD_CTX **out)
 {
     const EVP_MD *md = hash_md(s->hash_algo);
     if (!md)
         return gotk_err_new(GOTK_E_INVALID, "hash algorithm %u is not supported", s->hash_algo);
+    if (s->version == 6 && s->salt_len != v6_salt_len(s->hash_algo))
+        return gotk_err_new(GOTK_E_INVALID, "signature salt is %zu bytes, want %zu for hash %u",
+                            s->salt_len, v6_salt_len(s->hash_algo), s->hash_algo);
     EVP_MD_CTX *h = EVP_MD_CTX_new();
     if (!h || EVP_DigestInit_ex(h, md, NULL) != 1) {
         EVP_MD_CTX_free(h);
         return gotk_err_new(GOTK_E_GENERIC, "cannot start hash algorithm %u", s->hash_algo);
     }
+    if (s->salt_len)
+        EVP_DigestUpdate(h, s->salt, s->salt_len);
     *out = h;
     return NULL;
 }
@@ -339,7 +355,7 @@ static bool algo_matches(uint8_t sa, uint8_t ka)
 gotk_err *pgp_sig_finish(const pgp_sig *s, const pgp_key *key, EVP_MD_CTX *h)
 {
     size_t hl = s->hashed_end;
-    uint8_t trailer[6] = {0x04, 0xFF, (uint8_t)(hl >> 24), (uint8_t)(hl >> 16),
+    uint8_t trailer[6] = {s->version, 0xFF, (uint8_t)(hl >> 24), (uint8_t)(hl >> 16),
                           (uint8_t)(hl >> 8), (uint8_t)hl};
     uint8_t dg[EVP_MAX_MD_SIZE];
     unsigned int dl = 0;
@@ -349,6 +365,9 @@ gotk_err *pgp_sig_finish(const pgp_sig *s, const pgp_key *key, EVP_MD_CTX *h)
     EVP_MD_CTX_free(h);
     if (!key->pkey)
         return gotk_err_new(GOTK_E_INVALID, "public key algorithm %u is not supported", key->algo);
+    if ((s->version == 6) != (key->version == 6))
+        return gotk_err_new(GOTK_E_INVALID, "a v%u signature cannot come from a v%u key",
+                            s->version, key->version);
     if (!algo_matches(s->pk_algo, key->algo))
         return gotk_err_new(GOTK_E_INVALID, "signature algorithm %u does not match key algorithm %u",
                             s->pk_algo, key->algo);

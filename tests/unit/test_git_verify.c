@@ -429,6 +429,46 @@ static void test_detached_dsa_and_p384(void **state)
     gotk_git_keyring_free(kr);
 }
 
+/* RFC 9580 Appendix A.3: a v6 certificate (Ed25519 primary, X25519 subkey). */
+static const char rfc9580_cert[] =
+    "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n"
+    "xioGY4d/4xsAAAAg+U2nu0jWCmHlZ3BqZYfQMxmZu52JGggkLq2EVD34laPCsQYf\n"
+    "GwoAAABCBYJjh3/jAwsJBwUVCg4IDAIWAAKbAwIeCSIhBssYbE8GCaaX5NUt+mxy\n"
+    "KwwfHifBilZwj2Ul7Ce62azJBScJAgcCAAAAAK0oIBA+LX0ifsDm185Ecds2v8lw\n"
+    "gyU2kCcUmKfvBXbAf6rhRYWzuQOwEn7E/aLwIwRaLsdry0+VcallHhSu4RN6HWaE\n"
+    "QsiPlR4zxP/TP7mhfVEe7XWPxtnMUMtf15OyA51YBM4qBmOHf+MZAAAAIIaTJINn\n"
+    "+eUBXbki+PSAld2nhJh/LVmFsS+60WyvXkQ1wpsGGBsKAAAALAWCY4d/4wKbDCIh\n"
+    "BssYbE8GCaaX5NUt+mxyKwwfHifBilZwj2Ul7Ce62azJAAAAAAQBIKbpGG2dWTX8\n"
+    "j+VjFM21J0hqWlEg+bdiojWnKfA5AQpWUWtnNwDEM0g12vYxoWM8Y81W+bHBw805\n"
+    "I8kWVkXU6vFOi+HWvv/ira7ofJu16NnoUkhclkUrk0mXubZvyl4GBg==\n"
+    "-----END PGP PUBLIC KEY BLOCK-----\n";
+
+/* RFC 9580 Appendix A.6: the v6 text signature of the cleartext message. */
+static const char rfc9580_sig[] =
+    "-----BEGIN PGP SIGNATURE-----\n\n"
+    "wpgGARsKAAAAKQWCY5ijYyIhBssYbE8GCaaX5NUt+mxyKwwfHifBilZwj2Ul7Ce6\n"
+    "2azJAAAAAGk2IHZJX1AhiJD39eLuPBgiUU9wUA9VHYblySHkBONKU/usJ9BvuAqo\n"
+    "/FvLFuGWMbKAdA+epq7V4HOtAPlBWmU8QOd6aud+aSunHQaaEJ+iTFjP2OMW0KBr\n"
+    "NK2ay45cX1IVAQ==\n"
+    "-----END PGP SIGNATURE-----\n";
+
+static void test_rfc9580_v6(void **state)
+{
+    (void)state;
+    const char *text = "What we need from the grocery store:\n\n- tofu\n- vegetables\n- noodles\n";
+    gotk_git_keyring *kr = gotk_git_keyring_new();
+    assert_null(gotk_git_keyring_add_armored(kr, rfc9580_cert, strlen(rfc9580_cert)));
+    char id[17];
+    assert_null(gotk_git_pgp_verify(kr, rfc9580_sig, strlen(rfc9580_sig), text, strlen(text), 0,
+                                    id));
+    assert_string_equal(id, "CB186C4F0609A697"); /* a v6 key ID leads its fingerprint */
+    gotk_err *e = gotk_git_pgp_verify(kr, rfc9580_sig, strlen(rfc9580_sig), "tofu\n", 5, 0, NULL);
+    assert_non_null(e);
+    assert_non_null(strstr(gotk_err_msg(e), "key CB186C4F0609A697: signature does not match"));
+    gotk_err_free(e);
+    gotk_git_keyring_free(kr);
+}
+
 static void test_signature_type(void **state)
 {
     (void)state;
@@ -790,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_tag_failures),
         cmocka_unit_test(test_detached_expiry_text_revoked),
         cmocka_unit_test(test_detached_dsa_and_p384),
+        cmocka_unit_test(test_rfc9580_v6),
         cmocka_unit_test(test_signature_type),
         cmocka_unit_test(test_armor_errors),
         cmocka_unit_test(test_packet_errors),
