@@ -162,10 +162,10 @@ gotk_err *gotk_git_seed_bare(const char *bare_dir, const char *src_dir, const ch
 
 /* OpenPGP public keys to verify signatures with (verify.c, pgp_*.c: our own
  * RFC 4880 / 9580 reader on OpenSSL). Keys: RSA, DSA, ECDSA P-256/384/521,
- * Ed25519 (legacy EdDSA and RFC 9580), v4 and v6 key packets; signing
- * subkeys count once their binding signature and their cross-signature (the
- * embedded primary key binding) check; a key past the
- * expiration its newest self-signature gives, or revoked, verifies nothing. */
+ * Ed25519 (legacy EdDSA and RFC 9580); v4 and v6 keys and signatures.
+ * Signing subkeys count once their binding signature and cross-signature
+ * (the embedded primary key binding) check; a key past the expiration its
+ * newest self-signature gives, or revoked, verifies nothing. */
 typedef struct gotk_git_keyring gotk_git_keyring;
 
 gotk_git_keyring *gotk_git_keyring_new(void);
