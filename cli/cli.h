@@ -21,6 +21,20 @@ int cmd_install(int argc, char **argv);
 int cmd_bootstrap(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
 int cmd_kustomize(int argc, char **argv);
+int cmd_get(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
+int cmd_suspend(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_uninstall(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_tree(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* Print "✗ message" to stderr as flux does, and return 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

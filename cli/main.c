@@ -10,11 +10,25 @@
 
 static const cli_command commands[] = {
     {"bootstrap", "Deploy gotk on a cluster the GitOps way.", cmd_bootstrap},
+    {"build", "Build a flux resource", cmd_build},
+    {"check", "Check requirements and installation", cmd_check},
+    {"completion", "Generates completion scripts for various shells", cmd_completion},
     {"create", "Create or update sources and resources", cmd_create},
-    {"install", "Install or upgrade gotk", cmd_install},
+    {"delete", "Delete sources and resources", cmd_delete},
     {"dev", "Run gotk on this machine and sync it from Git", cmd_dev},
+    {"diff", "Diff a flux resource", cmd_diff},
     {"envsubst", "Substitute environment variables in stdin, as flux envsubst", cmd_envsubst},
+    {"events", "Display Kubernetes events for Flux resources", cmd_events},
+    {"export", "Export resources in YAML format", cmd_export},
+    {"get", "Get the resources and their status", cmd_get},
+    {"install", "Install or upgrade gotk", cmd_install},
     {"kustomize", "Build a kustomization target, as kustomize build", cmd_kustomize},
+    {"logs", "Display formatted logs for Flux components", cmd_logs},
+    {"reconcile", "Reconcile sources and resources", cmd_reconcile},
+    {"resume", "Resume suspended resources", cmd_resume},
+    {"suspend", "Suspend resources", cmd_suspend},
+    {"tree", "Print the resources reconciled by Flux", cmd_tree},
+    {"uninstall", "Uninstall Flux and its custom resource definitions", cmd_uninstall},
     {"version", "Print the gotk version", cmd_version},
 };
 
