@@ -11,8 +11,12 @@
  * Signatures (v4 and v6): the hash runs over the salt (v6), the signed
  * data, then the signature packet's first bytes through the hashed
  * subpackets, then the trailer <version> 0xFF <that length, 4 bytes>. The
- * first two digest bytes must match the packet's; then RSA checks PKCS#1 v1.5 over the digest, DSA and ECDSA a
- * DER-encoded (r, s), and EdDSA the 64-byte R||S over the digest as the message.
+ * first two digest bytes must match the packet's; then RSA checks PKCS#1
+ * v1.5 over the digest, DSA and ECDSA a DER-encoded (r, s), and EdDSA the
+ * 64-byte R||S over the digest as the message.
+ *
+ * A signing subkey also needs its cross-signature: the primary key binding
+ * signature (0x19) embedded in its binding, made by the subkey itself.
  *
  * Keyring entries: a primary key followed by user IDs and subkeys, each with
  * its signatures. Self-certifications and direct-key signatures give the

@@ -5,10 +5,13 @@
  * The group setup makes real keys and signatures once with GnuPG in a
  * temporary GNUPGHOME: RSA-3072 and Ed25519 primary signing keys, a
  * certify-only Ed25519 key with an ECDSA P-256 signing subkey, DSA-2048 and
- * ECDSA P-384 signing keys, a key that is not exported ("stranger"), a key made in 2020 that expired in 2021, a
- * key that expires in a day, and a revoked key. A Git repository gets commits
- * signed by each, an unsigned commit, a tampered copy of a signed commit, and
- * signed, unsigned, lightweight and tampered tags.
+ * ECDSA P-384 signing keys, a key that is not exported ("stranger"), a key
+ * made in 2020 that expired in 2021, a key that expires in a day, and a
+ * revoked key. A Git repository gets commits signed by each, an unsigned
+ * commit, a tampered copy of a signed commit, and signed, unsigned,
+ * lightweight and tampered tags. RFC 9580's sample v6 certificate and
+ * signature cover v6; hand-made packets and random mutations cover the
+ * parsers' error paths.
  */
 #include <setjmp.h>
 #include <stdarg.h>
