@@ -284,7 +284,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
-/* Start serving on an already listening socket. */
+/* Start serving on an already listening socket. No connection timeout:
+ * libmicrohttpd counts a watch that has had nothing to send as idle and would
+ * cut it (a quiet `kubectl get -w` would end); clients close what they open. */
 struct MHD_Daemon *http_start(apisrv *s, int fd, const char *cert, const char *key)
 {
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
@@ -292,5 +294,5 @@ struct MHD_Daemon *http_start(apisrv *s, int fd, const char *cert, const char *k
     return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, fd,
                             MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_HTTPS_MEM_CERT, cert,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_END);
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0, MHD_OPTION_END);
 }
