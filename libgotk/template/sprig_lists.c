@@ -531,6 +531,87 @@ FN(fn_deep_equal)
     return NULL;
 }
 
+/* mergo's isEmptyValue for a map element (nil included). */
+static bool json_empty(json_object *j)
+{
+    return !j || !tpl_is_true(gotk_tpl_from_json(j, false));
+}
+
+/* mergo.Merge (overwrite: MergeWithOverwrite) of src into dst, Sprig's way:
+ * nested maps merge in place; an empty or missing dst value takes src's (any
+ * dst value does with overwrite); nil src values only count with overwrite. */
+static void merge_maps(json_object *dst, json_object *src, bool overwrite)
+{
+    json_object_object_foreach(src, key, sv) {
+        json_object *dv = NULL;
+        bool has = json_object_object_get_ex(dst, key, &dv);
+        if (!sv) {
+            if (overwrite)
+                json_object_object_add(dst, key, NULL);
+            continue;
+        }
+        bool empty = !has || json_empty(dv);
+        if (json_object_is_type(sv, json_type_object) && has && json_object_is_type(dv, json_type_object)) {
+            merge_maps(dv, sv, overwrite);
+            if (!empty)
+                continue;
+        } else if (json_object_is_type(sv, json_type_array) && !empty && !overwrite) {
+            continue;
+        }
+        if (overwrite || empty)
+            json_object_object_add(dst, key, json_object_get(sv));
+    }
+}
+
+/* merge dst srcs... and mergeOverwrite (ud): dst, changed in place. */
+FN(fn_merge)
+{
+    UNUSED;
+    gotk_tpl_val dst = argv[0];
+    if (!dst.j)
+        dst = gotk_tpl_own(ex, json_object_new_object());
+    for (int i = 1; i < argc; i++)
+        if (argv[i].j)
+            merge_maps(dst.j, argv[i].j, ud != NULL);
+    *res = dst;
+    return NULL;
+}
+
+/* deepCopy v: a copy sharing nothing with v. */
+FN(fn_deep_copy)
+{
+    UNUSED;
+    gotk_tpl_val v = tpl_indirect_iface(argv[0]);
+    if (v.kind == GOTK_TPL_INVALID) {
+        *res = gotk_tpl_nil();
+        return NULL;
+    }
+    json_object *copy = NULL;
+    if (v.j && (v.kind == GOTK_TPL_MAP || v.kind == GOTK_TPL_SLICE))
+        json_object_deep_copy(v.j, &copy, NULL);
+    *res = copy ? gotk_tpl_own(ex, copy) : v;
+    if (copy)
+        res->kind = v.kind;
+    return NULL;
+}
+
+/* chunk size list: the list cut into lists of size elements. */
+FN(fn_chunk)
+{
+    UNUSED;
+    gotk_err *e = need_list(argv[1], "chunk");
+    if (e)
+        return e;
+    int64_t size = json_object_get_int64(argv[0].j), n = (int64_t)tpl_len(argv[1]);
+    if (size <= 0)
+        return gotk_err_new(GOTK_E_INVALID, "runtime error: integer divide by zero");
+    json_object *a = json_object_new_array();
+    for (int64_t i = 0; i < n; i += size)
+        json_object_array_add(a, sub_list(argv[1], (size_t)i, (size_t)(i + size < n ? i + size : n)));
+    *res = gotk_tpl_own(ex, a);
+    return NULL;
+}
+
 void sprig_add_collections(gotk_tpl_set *set)
 {
     static const struct {
@@ -565,6 +646,16 @@ void sprig_add_collections(gotk_tpl_set *set)
         {"typeOf", "v", fn_type_of, NULL}, {"kindOf", "v", fn_type_of, "k"},
         {"typeIs", "sv", fn_type_is, NULL}, {"kindIs", "sv", fn_type_is, "k"},
         {"deepEqual", "vv", fn_deep_equal, NULL},
+        {"merge", "mm...", fn_merge, NULL}, {"mustMerge", "mm...", fn_merge, NULL},
+        {"mergeOverwrite", "mm...", fn_merge, "o"}, {"mustMergeOverwrite", "mm...", fn_merge, "o"},
+        {"deepCopy", "v", fn_deep_copy, NULL}, {"mustDeepCopy", "v", fn_deep_copy, NULL},
+        {"chunk", "iv", fn_chunk, NULL}, {"mustChunk", "iv", fn_chunk, NULL},
+        {"mustFirst", "v", fn_first_last, NULL}, {"mustLast", "v", fn_first_last, "l"},
+        {"mustRest", "v", fn_rest_initial, NULL}, {"mustInitial", "v", fn_rest_initial, "i"},
+        {"mustAppend", "vv", fn_push, NULL}, {"mustPush", "vv", fn_push, NULL},
+        {"mustPrepend", "vv", fn_push, "p"}, {"mustReverse", "v", fn_reverse, NULL},
+        {"mustUniq", "v", fn_filter, "u"}, {"mustCompact", "v", fn_filter, "c"},
+        {"mustWithout", "vv...", fn_filter, "w"}, {"mustHas", "vv", fn_has, NULL},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);

@@ -1,0 +1,1 @@
+{{ $d := dict "a" 1 "b" (dict "x" 1 "z" 1) "e" "keep" "f" true "l" (list 1) "s" "str" }}{{ $s := dict "a" 2 "b" (dict "x" 2) "e" "" "f" false "l" (list 9) "s" (dict "m" 1) "n" nil }}{{ mergeOverwrite $d $s }}

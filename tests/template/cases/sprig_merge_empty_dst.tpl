@@ -1,0 +1,1 @@
+{{ merge (dict) .Values.map (dict "a" 99) }} {{ mergeOverwrite (dict) .Values.map (dict "a" 99) }}

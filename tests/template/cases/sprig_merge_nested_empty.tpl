@@ -1,0 +1,1 @@
+{{ merge (dict "m" (dict)) (dict "m" (dict "k" 1)) }} {{ merge (dict "s" "x") (dict "s" (dict "k" 1)) }} {{ merge (dict "s" "") (dict "s" (dict "k" 1)) }} {{ merge (dict "l" (list)) (dict "l" (list 1)) }} {{ merge (dict "l" "x") (dict "l" (list 1)) }}

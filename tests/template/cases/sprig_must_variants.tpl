@@ -1,0 +1,1 @@
+{{ mustFirst .Values.list }} {{ mustLast .Values.list }} {{ mustRest .Values.list }} {{ mustAppend .Values.list 1 }} {{ mustUniq (list 1 1) }} {{ mustHas "a" .Values.list }} {{ mustReverse .Values.nums }}
