@@ -184,8 +184,8 @@ involvedObject: {kind: Kustomization, name: podinfo, namespace: flux-system, api
 reason: ReconciliationSucceeded
 message: Reconciliation finished
 type: Normal
-firstTimestamp: "$(date -u -d '-5 min' +%Y-%m-%dT%H:%M:%SZ)"
-lastTimestamp: "$(date -u -d '-5 min' +%Y-%m-%dT%H:%M:%SZ)"
+firstTimestamp: "$(date -u -d '-20 min' +%Y-%m-%dT%H:%M:%SZ)"
+lastTimestamp: "$(date -u -d '-20 min' +%Y-%m-%dT%H:%M:%SZ)"
 count: 1
 source: {component: kustomize-controller}
 EOF
@@ -203,7 +203,7 @@ count: 1
 EOF
 same "events" "$(g events)" "$(tab \
 'LAST SEEN	TYPE  	REASON                 	OBJECT               	MESSAGE                ' \
-'5m       	Normal	ReconciliationSucceeded	Kustomization/podinfo	Reconciliation finished	')"
+'20m      	Normal	ReconciliationSucceeded	Kustomization/podinfo	Reconciliation finished	')"
 same "events --for another object" "$(g events --for GitRepository/podinfo 2>&1)" '✗ No events found in flux-system namespace.'
 check "events -A shows the namespace" "g events -A | head -1 | grep -q '^NAMESPACE'"
 same "events --for a bad kind" "$(g events --for Pod/x 2>&1)" "✗ 'Pod' is not a recognized Flux kind"

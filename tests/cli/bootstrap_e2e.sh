@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# End to end with every real process: gotk-apiserver, source-controller and
+# kustomize-controller, and a Git server over smart HTTP with basic auth
+# (tests/servers). `gotk bootstrap git` into a fresh bare repository writes the
+# three files of the cluster and returns with flux-system Ready; a second
+# bootstrap changes nothing; a new commit is picked up by `gotk reconcile
+# kustomization flux-system --with-source`; `gotk uninstall` leaves no gotk
+# object, CRD or namespace behind.
+# usage: bootstrap_e2e.sh GOTK_APISERVER SOURCE_CONTROLLER KUSTOMIZE_CONTROLLER
+set -u
+for b in "${1:-}" "${2:-}" "${3:-}"; do
+  [ -x "$b" ] || { echo "controllers not built; skipping"; exit 77; }
+done
+command -v lighttpd >/dev/null && command -v kubectl >/dev/null || { echo "no lighttpd/kubectl; skipping"; exit 77; }
+SERVER=$(realpath "$1") SC=$(realpath "$2") KC=$(realpath "$3")
+gotk="$GOTK_BUILD_ROOT/cli/gotk"
+servers="$GOTK_TESTS_DIR/servers"
+T=$(mktemp -d)
+chmod 755 "$T"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  bash "$servers/stop.sh" "$T/git" >/dev/null 2>&1
+  rm -rf "$T"
+}
+trap cleanup EXIT
+export HOME="$T" KUBECACHEDIR="$T/kube-cache" GIT_TERMINAL_PROMPT=0
+fail=0
+check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
+free_port() { local p; for p in $(shuf -i 20000-60000 -n 50); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
+
+# Git over smart HTTP with basic auth; a fresh bare repository holding one
+# commit (bootstrap does not start empty repositories yet).
+AUTH=1 bash "$servers/start-git-http.sh" "$T/git" >/dev/null || { echo "git server did not start"; exit 1; }
+eval "$(grep -E '^(URL|HTTP_USER|HTTP_PASS|REPO_ROOT)=' "$T/git/git-http.env")"
+git init -q -b main "$T/seed" && echo "# fleet" >"$T/seed/README.md" &&
+  git -C "$T/seed" add -A && git -C "$T/seed" -c user.name=t -c user.email=t@t commit -qm init &&
+  git -C "$T/seed" push -q "$REPO_ROOT/repo.git" main || { echo "seeding failed"; exit 1; }
+
+"$SERVER" --data-dir "$T/api" --listen 127.0.0.1:0 --kubeconfig-out "$T/kc" >"$T/api.out" 2>"$T/api.err" &
+pids+=($!)
+for _ in $(seq 1 200); do grep -q '^listening on https://' "$T/api.out" 2>/dev/null && break; sleep 0.05; done
+grep -q '^listening on https://' "$T/api.out" || { echo "gotk-apiserver did not start"; exit 1; }
+export KUBECONFIG="$T/kc"
+art="127.0.0.1:$(free_port)"
+"$SC" --kubeconfig "$T/kc" --storage-path "$T/storage" --storage-addr "$art" --storage-adv-addr "$art" \
+  --metrics-addr 127.0.0.1:0 --health-addr 127.0.0.1:0 >"$T/sc.log" 2>&1 &
+pids+=($!)
+"$KC" --kubeconfig "$T/kc" --metrics-addr 127.0.0.1:0 --health-addr 127.0.0.1:0 >"$T/kc.log" 2>&1 &
+pids+=($!)
+
+boot() {
+  "$gotk" bootstrap git --url="$URL" --branch=main --path=clusters/cluster1 \
+    -u "$HTTP_USER" -p "$HTTP_PASS" --interval=1m --timeout=2m 2>&1
+}
+out=$(boot); rc=$?
+printf '%s\n' "$out" | sed 's/^/  | /'
+check "bootstrap exits 0" "[ $rc -eq 0 ]"
+[ $rc -eq 0 ] || { tail -n 20 "$T/sc.log" "$T/kc.log"; exit 1; }
+check "flux-system Kustomization reconciled" "grep -q '✔ Kustomization reconciled successfully' <<<\"\$out\""
+
+git clone -q "http://$HTTP_USER:$HTTP_PASS@${URL#http://}" "$T/clone"
+check "the three files of the cluster" \
+  "[ \"\$(ls '$T/clone/clusters/cluster1/flux-system' | tr '\n' ' ')\" = 'gotk-components.yaml gotk-sync.yaml kustomization.yaml ' ]"
+check "two commits (components, sync) on the seed" "[ \$(git -C '$T/clone' rev-list --count HEAD) -eq 3 ]"
+
+out=$(boot); rc=$?
+check "second bootstrap exits 0" "[ $rc -eq 0 ]"
+check "second bootstrap: nothing to commit" "[ \$(grep -c 'are up to date' <<<\"\$out\") -eq 2 ]"
+git -C "$T/clone" fetch -q origin
+check "second bootstrap made no commit" "[ \$(git -C '$T/clone' rev-list --count origin/main) -eq 3 ]"
+
+check "get kustomizations shows it Ready" "\"$gotk\" get ks --no-header | grep -q $'^flux-system\tmain@sha1:[0-9a-f]\{8\}\tFalse\tTrue\t'"
+
+# a new commit, picked up at once by reconcile --with-source
+cat >"$T/clone/clusters/cluster1/app.yaml" <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: e2e
+  namespace: flux-system
+data:
+  hello: world
+EOF
+git -C "$T/clone" add -A
+git -C "$T/clone" -c user.name=t -c user.email=t@t commit -qm "add a ConfigMap"
+git -C "$T/clone" push -q origin HEAD:main
+head=$(git -C "$T/clone" rev-parse HEAD)
+out=$("$gotk" reconcile kustomization flux-system --with-source --timeout=1m 2>&1); rc=$?
+printf '%s\n' "$out" | sed 's/^/  | /'
+check "reconcile --with-source exits 0" "[ $rc -eq 0 ]"
+check "source fetched the new commit" "grep -qx '✔ fetched revision main@sha1:$head' <<<\"\$out\""
+check "kustomization applied the new commit" "grep -qx '✔ applied revision main@sha1:$head' <<<\"\$out\""
+check "the ConfigMap is on the cluster" "[ \"\$(kubectl -n flux-system get configmap e2e -o jsonpath='{.data.hello}')\" = world ]"
+check "tree lists it" "\"$gotk\" tree kustomization flux-system | grep -q 'ConfigMap/flux-system/e2e'"
+
+out=$(timeout 120 "$gotk" uninstall --silent 2>&1); rc=$?
+check "uninstall exits 0" "[ $rc -eq 0 ]"
+check "uninstall finished" "[ \"\$(tail -1 <<<\"\$out\")\" = '✔ uninstall finished' ]"
+check "no gotk CRD left" "[ -z \"\$(kubectl get crd -o name | grep toolkit.fluxcd.io)\" ]"
+for r in clusterrole clusterrolebinding; do
+  check "no $r left" "[ -z \"\$(kubectl get $r -l app.kubernetes.io/part-of=flux -o name)\" ]"
+done
+check "namespace gone" "! kubectl get namespace flux-system >/dev/null 2>&1"
+exit $fail
