@@ -176,8 +176,10 @@ static void test_event_is_recorded(void **state)
     json_object *ann = yaml("{source.toolkit.fluxcd.io/revision: main@sha1:abc}");
     gotk_event_record(srv.client, obj, "test-controller", true, "ReconciliationFailed",
                       "something failed", ann);
+    /* the same Event again is folded into the first (count 2) */
+    gotk_event_record(srv.client, obj, "test-controller", true, "ReconciliationFailed",
+                      "something failed", ann);
     json_object_put(ann);
-    json_object_put(obj);
     json_object *list = NULL;
     gotk_kube_list_opts lo = {0};
     assert_null(gotk_kube_list(srv.client, "v1", "Event", "rt", &lo, &list));
@@ -190,6 +192,13 @@ static void test_event_is_recorded(void **state)
     assert_string_equal(gotk_obj_get_str(ev, "involvedObject.kind"), "ConfigMap");
     assert_string_equal(gotk_obj_get_str(ev, "source.component"), "test-controller");
     assert_non_null(strstr(gotk_obj_get_str(ev, "metadata.name"), "evt."));
+    assert_int_equal(json_object_get_int(gotk_obj_get(ev, "count", NULL)), 2);
+    json_object_put(list);
+    /* another message is another Event */
+    gotk_event_record(srv.client, obj, "test-controller", false, "Progressing", "other", NULL);
+    json_object_put(obj);
+    assert_null(gotk_kube_list(srv.client, "v1", "Event", "rt", &lo, &list));
+    assert_int_equal(json_object_array_length(gotk_obj_get(list, "items", NULL)), 2);
     json_object_put(list);
 }
 
