@@ -172,6 +172,16 @@ gotk_err *store_list_containing(store *st, const char *needle, store_visit_any f
 gotk_err *store_get_uid(store *st, const char *uid, store_visit_any fn, void *ud);
 /* Whether no object lives in namespace ns. */
 bool store_ns_empty(store *st, const char *ns);
+/* Log a watch event in the open transaction (JSON texts; prev may be NULL). */
+gotk_err *store_log_event(store *st, int64_t rev, const char *type, const char *group,
+                          const char *res, const char *ns, const char *obj, const char *prev);
+/* The revision from which the event log is complete. */
+int64_t store_events_floor(store *st);
+/* Visit the newest `limit` logged events of each resource, oldest first. */
+typedef void (*store_visit_event)(int64_t rev, const char *type, const char *group,
+                                  const char *res, const char *ns, const char *obj,
+                                  const char *prev, void *ud);
+gotk_err *store_load_events(store *st, int limit, store_visit_event fn, void *ud);
 
 /* ---- watch (watch.c) --------------------------------------------------- */
 
@@ -253,9 +263,10 @@ gotk_err *txn_begin(apisrv *s);
 /* Commit and publish the pending events. */
 gotk_err *txn_commit(apisrv *s);
 void txn_rollback(apisrv *s);
-/* Stage an event for the open transaction (prev: the state before, or NULL). */
-void txn_event(apisrv *s, int64_t rev, const char *type, const char *group,
-               const char *res, const char *ns, json_object *obj, json_object *prev);
+/* Stage an event for the open transaction (prev: the state before, or NULL)
+ * and log it in the store. */
+gotk_err *txn_event(apisrv *s, int64_t rev, const char *type, const char *group,
+                    const char *res, const char *ns, json_object *obj, json_object *prev);
 /* Set apiVersion and kind on an object for the resource it is served as. */
 void obj_set_gvk(json_object *o, const api_resource *r);
 

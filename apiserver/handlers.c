@@ -74,9 +74,9 @@ void txn_rollback(apisrv *s)
     s->crds_changed = false;
 }
 
-/* Stage one watch event until the commit. */
-void txn_event(apisrv *s, int64_t rev, const char *type, const char *group, const char *res,
-               const char *ns, json_object *obj, json_object *prev)
+/* Stage one watch event until the commit, and log it in the store. */
+gotk_err *txn_event(apisrv *s, int64_t rev, const char *type, const char *group,
+                    const char *res, const char *ns, json_object *obj, json_object *prev)
 {
     if (s->npending == s->cappending) {
         s->cappending = s->cappending ? s->cappending * 2 : 16;
@@ -92,6 +92,7 @@ void txn_event(apisrv *s, int64_t rev, const char *type, const char *group, cons
     p->prev = prev ? jx_strdup(prev) : NULL;
     if (!strcmp(group, "apiextensions.k8s.io"))
         s->crds_changed = true;
+    return store_log_event(s->st, rev, type, group, res, p->ns, p->obj, p->prev);
 }
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -120,7 +121,7 @@ gotk_err *h_put(apisrv *s, const api_resource *r, json_object *obj, const char *
                                                  : store_get(s->st, r->group, r->plural, ns, name);
     gotk_err *e = store_put(s->st, r->group, r->plural, ns, name, rev, obj);
     if (!e)
-        txn_event(s, rev, type, r->group, r->plural, ns, obj, prev);
+        e = txn_event(s, rev, type, r->group, r->plural, ns, obj, prev);
     json_object_put(prev);
     return e;
 }
@@ -136,7 +137,7 @@ gotk_err *h_remove(apisrv *s, const char *group, const char *plural, json_object
     const char *ns = jx_get_str(meta, "namespace");
     gotk_err *e = store_del(s->st, group, plural, ns ? ns : "", jx_get_str(meta, "name"));
     if (!e)
-        txn_event(s, rev, "DELETED", group, plural, ns ? ns : "", obj, NULL);
+        e = txn_event(s, rev, "DELETED", group, plural, ns ? ns : "", obj, NULL);
     if (!e && s->removed)
         json_object_array_add(s->removed, jx_copy(obj));
     return e;

@@ -211,6 +211,14 @@ static gotk_err *bootstrap(apisrv *s)
     return txn_commit(s);
 }
 
+/* Refill a resource's ring from the event log at startup. */
+static void load_event(int64_t rev, const char *type, const char *group, const char *res,
+                       const char *ns, const char *obj, const char *prev, void *ud)
+{
+    ring_push(ring_for(ud, group, res), rev, type, group, res, ns, gotk_xstrdup(obj),
+              prev ? gotk_xstrdup(prev) : NULL);
+}
+
 /* Open storage and the tables. */
 static gotk_err *open_state(apisrv *s, const char *dir, int ring_size)
 {
@@ -222,8 +230,14 @@ static gotk_err *open_state(apisrv *s, const char *dir, int ring_size)
     res_init_builtin(&s->res);
     res_reload_crds(s);
     s->ring_cap = ring_size;
-    s->start_rev = store_rev(s->st);
-    return bootstrap(s);
+    s->start_rev = store_events_floor(s->st);
+    e = store_load_events(s->st, ring_size, load_event, s);
+    for (int i = 0; !e && i < s->nrings; i++) {
+        api_ring *r = &s->rings[i]; /* full: older events may exist in the log */
+        if (r->count == r->cap && r->ev[r->head].rev - 1 > r->floor)
+            r->floor = r->ev[r->head].rev - 1;
+    }
+    return e ? e : bootstrap(s);
 }
 
 /* Free everything the server holds. */

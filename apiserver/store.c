@@ -8,6 +8,11 @@
  * and commits the counter in the same transaction, so revisions keep increasing
  * across restarts even when the newest objects were deleted.
  *
+ * Every event is also logged in an `events` table in the same transaction, so
+ * the watch rings can be refilled after a restart and watches resume across
+ * it; the log keeps the last EVENT_KEEP revisions, and meta.events_floor says
+ * from which revision on it is complete.
+ *
  * The database runs in WAL mode with synchronous=NORMAL: a committed transaction
  * survives the process being killed at any moment (kill -9), which is what an
  * acknowledged write promises here. All calls happen under the server's lock.
@@ -34,7 +39,18 @@ static const char *const SCHEMA =
     "CREATE INDEX IF NOT EXISTS objects_ns ON objects (ns);"
 
     "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
-    "INSERT OR IGNORE INTO meta (k, v) VALUES ('rev', 1);";
+    "INSERT OR IGNORE INTO meta (k, v) VALUES ('rev', 1);"
+    "CREATE TABLE IF NOT EXISTS events ("
+    "  rev INTEGER PRIMARY KEY, type TEXT NOT NULL, grp TEXT NOT NULL, res TEXT NOT NULL,"
+    "  ns TEXT NOT NULL, obj TEXT NOT NULL, prev TEXT);"
+    "CREATE INDEX IF NOT EXISTS events_res ON events (grp, res, rev);"
+    /* events before the log existed are unknown: the log starts complete here */
+    "INSERT OR IGNORE INTO meta (k, v) SELECT 'events_floor', v FROM meta WHERE k='rev';";
+
+/* How many revisions of events the log keeps; older ones are trimmed in steps
+ * of EVENT_TRIM_STEP revisions. */
+#define EVENT_KEEP 20000
+#define EVENT_TRIM_STEP 1000
 
 /* An error from the database's last message. */
 static gotk_err *db_err(sqlite3 *db, const char *what)
@@ -138,6 +154,27 @@ gotk_err *store_begin(store *st)
     return NULL;
 }
 
+/* Drop logged events up to `upto` and raise the log's floor. */
+static gotk_err *trim_events(store *st, int64_t upto)
+{
+    sqlite3_stmt *q;
+    const char *sql = "DELETE FROM events WHERE rev <= ?1;"
+                      "UPDATE meta SET v = max(v, ?1) WHERE k='events_floor';";
+    const char *tail = sql;
+    while (tail && *tail) {
+        if (sqlite3_prepare_v2(st->db, tail, -1, &q, &tail) != SQLITE_OK)
+            return db_err(st->db, "trimming events");
+        if (!q)
+            break;
+        sqlite3_bind_int64(q, 1, upto);
+        int rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE)
+            return db_err(st->db, "trimming events");
+    }
+    return NULL;
+}
+
 /* Write the counter and commit. */
 gotk_err *store_commit(store *st)
 {
@@ -151,6 +188,11 @@ gotk_err *store_commit(store *st)
         sqlite3_finalize(q);
         if (rc != SQLITE_DONE)
             return db_err(st->db, "saving revision");
+    }
+    if (st->txn_rev / EVENT_TRIM_STEP != st->rev / EVENT_TRIM_STEP && st->txn_rev > EVENT_KEEP) {
+        gotk_err *e = trim_events(st, st->txn_rev - EVENT_KEEP);
+        if (e)
+            return e;
     }
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return db_err(st->db, "commit");
@@ -303,6 +345,66 @@ gotk_err *store_list_containing(store *st, const char *needle, store_visit_any f
 gotk_err *store_get_uid(store *st, const char *uid, store_visit_any fn, void *ud)
 {
     return scan_any(st, "SELECT grp, res, data FROM objects WHERE uid=?1", uid, fn, ud);
+}
+
+/* Log one event in the open transaction. */
+gotk_err *store_log_event(store *st, int64_t rev, const char *type, const char *group,
+                          const char *res, const char *ns, const char *obj, const char *prev)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT OR REPLACE INTO events (rev,type,grp,res,ns,obj,prev) "
+                           "VALUES (?,?,?,?,?,?,?)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return db_err(st->db, "logging event");
+    sqlite3_bind_int64(q, 1, rev);
+    sqlite3_bind_text(q, 2, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, group, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, res, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, ns ? ns : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 6, obj, -1, SQLITE_STATIC);
+    if (prev)
+        sqlite3_bind_text(q, 7, prev, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? NULL : db_err(st->db, "logging event");
+}
+
+/* The revision from which the event log is complete. */
+int64_t store_events_floor(store *st)
+{
+    sqlite3_stmt *q;
+    int64_t v = st->rev;
+    if (sqlite3_prepare_v2(st->db, "SELECT v FROM meta WHERE k='events_floor'", -1, &q, NULL) ==
+        SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW)
+            v = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    return v;
+}
+
+/* Visit the newest `limit` logged events of every resource, oldest first per
+ * resource. */
+gotk_err *store_load_events(store *st, int limit, store_visit_event fn, void *ud)
+{
+    sqlite3_stmt *q;
+    const char *sql =
+        "SELECT rev, type, grp, res, ns, obj, prev FROM ("
+        "  SELECT *, row_number() OVER (PARTITION BY grp, res ORDER BY rev DESC) AS n"
+        "  FROM events) WHERE n <= ?1 ORDER BY grp, res, rev";
+    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return db_err(st->db, "loading events");
+    sqlite3_bind_int(q, 1, limit);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *prev = (const char *)sqlite3_column_text(q, 6);
+        fn(sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
+           (const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3),
+           (const char *)sqlite3_column_text(q, 4), (const char *)sqlite3_column_text(q, 5), prev,
+           ud);
+    }
+    sqlite3_finalize(q);
+    return NULL;
 }
 
 /* Whether a namespace holds any object. */

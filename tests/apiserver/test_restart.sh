@@ -29,6 +29,7 @@ YAML
 k delete cm gone >/dev/null
 rv_before=$(raw GET /api/v1/configmaps | jq -r .metadata.resourceVersion)
 uid=$(k get cm keep -o jsonpath='{.metadata.uid}')
+uid_rv=$(k get cm keep -o jsonpath='{.metadata.resourceVersion}')
 stop_server
 start_server
 expect_eq "$(k get cm keep -o jsonpath='{.data.a} {.metadata.uid}')" "1 $uid"
@@ -37,4 +38,11 @@ expect_eq "$(raw GET /api/v1/configmaps | jq -r .metadata.resourceVersion)" "$rv
 k label cm keep b=2 >/dev/null
 rv_after=$(k get cm keep -o jsonpath='{.metadata.resourceVersion}')
 [ "$rv_after" -gt "$rv_before" ] || fail "revision went back: $rv_after <= $rv_before"
+
+# watches resume across a restart: the event log refills the rings
+stop_server
+start_server
+out=$(raw GET "/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=$uid_rv&timeoutSeconds=1")
+expect_eq "$(jq -r '.type + " " + .object.metadata.name' <<<"$out" | tr '\n' ',')" \
+  "ADDED gone,DELETED gone,MODIFIED keep," "resume after restart"
 stop_server
