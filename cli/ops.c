@@ -132,9 +132,29 @@ static bool handled(json_object *obj, void *ud)
     return at && !strcmp(at, ud) && kstatus(obj, &msg) != 0;
 }
 
+/* HelmRelease's --force and --reset: extra request annotations. */
+typedef struct {
+    bool force, reset;
+} reconcile_extra;
+
+/* The merge patch setting requestedAt (and forceAt/resetAt) to `ts`. */
+static json_object *request_patch(const char *ts, const reconcile_extra *x)
+{
+    json_object *ann = json_object_new_object();
+    json_object_object_add(ann, "reconcile.fluxcd.io/requestedAt", json_object_new_string(ts));
+    if (x && x->force)
+        json_object_object_add(ann, "reconcile.fluxcd.io/forceAt", json_object_new_string(ts));
+    if (x && x->reset)
+        json_object_object_add(ann, "reconcile.fluxcd.io/resetAt", json_object_new_string(ts));
+    json_object *meta = json_object_new_object(), *patch = json_object_new_object();
+    json_object_object_add(meta, "annotations", ann);
+    json_object_object_add(patch, "metadata", meta);
+    return patch;
+}
+
 /* Annotate one object and wait for its reconciliation (flux's reconcileCommand.run). */
 static gotk_err *reconcile_one(gotk_kube_client *kube, const cli_kind *k, const char *ns, const char *name,
-                               gotk_duration timeout)
+                               gotk_duration timeout, const reconcile_extra *x)
 {
     gotk_kube_ref ref = {k->api_version, k->kind, ns, name};
     json_object *obj = NULL;
@@ -142,16 +162,19 @@ static gotk_err *reconcile_one(gotk_kube_client *kube, const cli_kind *k, const 
     if (e)
         return e;
     bool suspended = json_object_get_boolean(gotk_obj_getp(obj, "spec.suspend"));
+    const char *type = gotk_obj_get_str(obj, "spec.type");
+    bool is_static = !strcmp(k->kind, "HelmRepository") && type && !strcmp(type, "oci");
     json_object_put(obj);
+    if (is_static) {
+        cli_ok("reconciliation not supported by the object");
+        return NULL;
+    }
     if (suspended)
         return gotk_err_new(GOTK_E_INVALID, "resource is suspended");
     cli_step("annotating %s %s in %s namespace", k->kind, name, ns);
     char ts[64];
     now_rfc3339nano(ts);
-    json_object *patch = NULL;
-    char *body = gotk_xasprintf("{\"metadata\":{\"annotations\":{\"reconcile.fluxcd.io/requestedAt\":\"%s\"}}}", ts);
-    gotk_json_parse(body, strlen(body), &patch);
-    free(body);
+    json_object *patch = request_patch(ts, x);
     e = gotk_kube_patch(kube, &ref, GOTK_KUBE_PATCH_MERGE, patch, NULL, NULL);
     json_object_put(patch);
     if (e)
@@ -201,10 +224,10 @@ static gotk_err *reconcile_source_of(gotk_kube_client *kube, const cli_kind *k, 
     if (!sk || !sname)
         e = gotk_err_new(GOTK_E_INVALID, "cannot reconcile source of kind %s", skind ? skind : "(none)");
     else
-        e = reconcile_one(kube, sk, sns, sname, timeout);
+        e = reconcile_one(kube, sk, sns, sname, timeout, NULL);
     if (!e && chart) {
         char *hc = gotk_xasprintf("%s-%s", ns, name);
-        e = reconcile_one(kube, cli_kind_by_name("HelmChart"), sns, hc, timeout);
+        e = reconcile_one(kube, cli_kind_by_name("HelmChart"), sns, hc, timeout, NULL);
         free(hc);
     }
     json_object_put(obj);
@@ -231,14 +254,15 @@ int cmd_reconcile(int argc, char **argv)
         return 1;
     cli_globals g;
     cli_globals_default(&g);
-    bool with_source = false, force = false, reset = false;
+    bool with_source = false;
+    reconcile_extra x = {false, false};
     cli_flag own[3];
     size_t n = 0;
     if (!strcmp(k->kind, "Kustomization") || !strcmp(k->kind, "HelmRelease"))
         own[n++] = (cli_flag){"with-source", 0, FLAG_BOOL, &with_source, "reconcile the source as well"};
     if (!strcmp(k->kind, "HelmRelease")) {
-        own[n++] = (cli_flag){"force", 0, FLAG_BOOL, &force, "force a one-off install or upgrade of the HelmRelease resource"};
-        own[n++] = (cli_flag){"reset", 0, FLAG_BOOL, &reset, "reset the retry counter for the HelmRelease resource"};
+        own[n++] = (cli_flag){"force", 0, FLAG_BOOL, &x.force, "force a one-off install or upgrade of the HelmRelease resource"};
+        own[n++] = (cli_flag){"reset", 0, FLAG_BOOL, &x.reset, "reset the retry counter for the HelmRelease resource"};
     }
     char *help = gotk_xasprintf("The reconcile %s command triggers a reconciliation of a %s resource and waits "
                                 "for it to finish.\n\nUsage:\n  gotk reconcile %s [name] [flags]\n\n"
@@ -255,7 +279,7 @@ int cmd_reconcile(int argc, char **argv)
     if (!e && !cl.help && with_source)
         e = reconcile_source_of(kube, k, g.namespace_, cl.pos[0], g.timeout);
     if (!e && !cl.help)
-        e = reconcile_one(kube, k, g.namespace_, cl.pos[0], g.timeout);
+        e = reconcile_one(kube, k, g.namespace_, cl.pos[0], g.timeout, &x);
     int rc = e ? cli_fail_err(e) : 0;
     gotk_kube_client_free(kube);
     cli_cmdline_free(&cl);

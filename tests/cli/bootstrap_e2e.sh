@@ -95,6 +95,16 @@ check "kustomization applied the new commit" "grep -qx '✔ applied revision mai
 check "the ConfigMap is on the cluster" "[ \"\$(kubectl -n flux-system get configmap e2e -o jsonpath='{.data.hello}')\" = world ]"
 check "tree lists it" "\"$gotk\" tree kustomization flux-system | grep -q 'ConfigMap/flux-system/e2e'"
 
+# create without --export: a Git secret and a GitRepository using it, waited for
+out=$("$gotk" create secret git fleet-auth --url="$URL" -u "$HTTP_USER" -p "$HTTP_PASS" 2>&1); rc=$?
+check "create secret git exits 0" "[ $rc -eq 0 ]"
+check "create secret git says so" "[ \"\$out\" = \"► git secret 'fleet-auth' created in 'flux-system' namespace\" ]"
+check "the secret holds the credentials" "[ \"\$(kubectl -n flux-system get secret fleet-auth -o jsonpath='{.data.username}' | base64 -d)\" = '$HTTP_USER' ]"
+out=$("$gotk" create source git fleet --url="$URL" --branch=main --secret-ref=fleet-auth --timeout=1m 2>&1); rc=$?
+printf '%s\n' "$out" | sed 's/^/  | /'
+check "create source git waits until Ready" "[ $rc -eq 0 ] && grep -q 'fetched revision.*main@sha1:$head' <<<\"\$out\""
+check "get sources git lists both" "[ \$(\"$gotk\" get sources git --no-header | grep -c $'\tTrue\t') -eq 2 ]"
+
 out=$(timeout 120 "$gotk" uninstall --silent 2>&1); rc=$?
 check "uninstall exits 0" "[ $rc -eq 0 ]"
 check "uninstall finished" "[ \"\$(tail -1 <<<\"\$out\")\" = '✔ uninstall finished' ]"

@@ -132,6 +132,9 @@ same "reconcile --with-source messages" "$err" "$(tab \
 "✔ applied revision $rev")"
 err=$(g reconcile source git podinfo --timeout=1s 2>&1); rc=$?
 check "reconcile without a controller times out" "[ $rc -eq 1 ] && [ \"\$(tail -1 <<<\"\$err\")\" = '✗ context deadline exceeded' ]"
+g create source helm charts --url=oci://ghcr.io/stefanprodan/charts --export | k create -f - >/dev/null
+same "reconcile of a static OCI HelmRepository" "$(g reconcile source helm charts 2>&1)" '✔ reconciliation not supported by the object'
+k -n flux-system delete helmrepository charts >/dev/null
 err=$(g reconcile source git nope 2>&1); rc=$?
 check "reconcile of a missing object exits 1" "[ $rc -eq 1 ] && grep -q 'not found' <<<\"\$err\""
 
