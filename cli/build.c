@@ -392,6 +392,7 @@ static int check_kind_word(const char *verb, int argc, char **argv)
     return -1;
 }
 
+/* gotk build kustomization NAME --path DIR. */
 int cmd_build(int argc, char **argv)
 {
     int rc = check_kind_word("build", argc, argv);
@@ -465,6 +466,7 @@ static const char *item_name(json_object *v)
 /* Compare `a` (live) with `b` (desired), appending dyff-style differences. */
 static void diff_values(gotk_buf *b, const char *path, json_object *a, json_object *c);
 
+/* Maps: entries removed, added, then the common keys compared. */
 static void diff_maps(gotk_buf *b, const char *path, json_object *a, json_object *c)
 {
     json_object *added = json_object_new_object(), *removed = json_object_new_object();
@@ -493,6 +495,7 @@ static void diff_maps(gotk_buf *b, const char *path, json_object *a, json_object
     json_object_put(removed);
 }
 
+/* Lists: by item name when every item has one, else by position. */
 static void diff_lists(gotk_buf *b, const char *path, json_object *a, json_object *c)
 {
     size_t na = json_object_array_length(a), nc = json_object_array_length(c);
@@ -545,6 +548,7 @@ static void diff_lists(gotk_buf *b, const char *path, json_object *a, json_objec
     json_object_put(removed);
 }
 
+/* Compare `a` (live) with `c` (desired), appending dyff-style differences. */
 static void diff_values(gotk_buf *b, const char *path, json_object *a, json_object *c)
 {
     if (gotk_obj_equal(a, c))
@@ -673,6 +677,7 @@ static bool diff_deleted(json_object *ks, json_object *docs, gotk_buf *out)
     return any;
 }
 
+/* gotk diff kustomization NAME --path DIR: exit 1 when anything differs. */
 int cmd_diff(int argc, char **argv)
 {
     int rc = check_kind_word("diff", argc, argv);

@@ -110,6 +110,7 @@ static size_t crds_check(gotk_kube_client *kube, bool quiet_present)
     return missing;
 }
 
+/* gotk check [--pre]. */
 int cmd_check(int argc, char **argv)
 {
     cli_globals g;
@@ -303,6 +304,7 @@ static void delete_crds(gotk_kube_client *kube, json_object *crds)
     }
 }
 
+/* gotk uninstall [--keep-namespace] [--silent]. */
 int cmd_uninstall(int argc, char **argv)
 {
     cli_globals g;
@@ -405,6 +407,7 @@ static long long event_time(json_object *ev)
     return t;
 }
 
+/* qsort order of events: oldest first. */
 static int by_event_time(const void *a, const void *b)
 {
     long long x = event_time(*(json_object *const *)a), y = event_time(*(json_object *const *)b);
@@ -435,6 +438,7 @@ static void last_seen(json_object *ev, long long now, char out[96])
     }
 }
 
+/* gotk events [--for Kind[/name]] [-A] [--types]. */
 int cmd_events(int argc, char **argv)
 {
     cli_globals g;
@@ -606,6 +610,7 @@ static gotk_err *tree_walk(gotk_kube_client *kube, tree_ctx *t, json_object *ks,
     return e;
 }
 
+/* gotk tree kustomization NAME [--compact]. */
 int cmd_tree(int argc, char **argv)
 {
     argc--, argv++;
@@ -725,6 +730,7 @@ static int logs_from_dir(const char *dir, const log_filter *f)
     return 0;
 }
 
+/* gotk logs: the controllers' logs of a one-machine state directory. */
 int cmd_logs(int argc, char **argv)
 {
     cli_globals g;

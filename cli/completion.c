@@ -51,6 +51,7 @@ static const completion_node tree[] = {
 
 static const char global_flags[] = "--context --help --kubeconfig --namespace --timeout --verbose";
 
+/* The bash completion script. */
 static void bash_script(void)
 {
     puts("# bash completion for gotk                                 -*- shell-script -*-\n"
@@ -76,6 +77,7 @@ static void bash_script(void)
            "complete -o default -F _gotk gotk\n", global_flags);
 }
 
+/* The zsh completion script. */
 static void zsh_script(void)
 {
     puts("#compdef gotk\n"
@@ -106,6 +108,7 @@ static void zsh_script(void)
            "fi\n", global_flags);
 }
 
+/* The fish completion script. */
 static void fish_script(void)
 {
     puts("# fish completion for gotk. Load it with: gotk completion fish | source\n\n"
@@ -132,6 +135,7 @@ static void fish_script(void)
     }
 }
 
+/* gotk completion bash|zsh|fish. */
 int cmd_completion(int argc, char **argv)
 {
     const char *shell = argc > 1 ? argv[1] : NULL;

@@ -17,11 +17,13 @@
 #include "flags.h"
 #include "gotk/obj.h"
 
+/* A JSON string. */
 json_object *create_jstr(const char *s)
 {
     return json_object_new_string(s);
 }
 
+/* A duration as Go prints it ("1m0s"). */
 json_object *create_jduration(gotk_duration d)
 {
     char buf[32];
@@ -103,6 +105,7 @@ int create_finish(const cli_globals *g, const create_args *ca, json_object *obj)
     return rc;
 }
 
+/* Append --interval, --export and --label. */
 void create_add_flags(cli_flag *f, size_t *n, create_args *ca)
 {
     f[(*n)++] = (cli_flag){"interval", 0, FLAG_DURATION, &ca->interval, "source sync interval"};
@@ -122,6 +125,7 @@ typedef struct {
     gotk_duration timeout;
 } git_args;
 
+/* --provider of create source git. */
 static gotk_err *check_git_provider(const char *v)
 {
     if (!*v)
@@ -145,6 +149,7 @@ char *create_join_lines(const cli_strings *s)
     return gotk_buf_steal(&b);
 }
 
+/* spec.ref from the ref flags, the most specific one winning as in flux. */
 static json_object *git_ref(const git_args *a)
 {
     json_object *ref = json_object_new_object();
@@ -164,6 +169,7 @@ static json_object *git_ref(const git_args *a)
     return ref;
 }
 
+/* A LocalObjectReference. */
 json_object *create_name_ref(const char *name)
 {
     json_object *r = json_object_new_object();
@@ -243,6 +249,7 @@ gotk_err *create_parse(cli_cmdline *cl, cli_globals *g, create_args *ca,
     return NULL;
 }
 
+/* gotk create source git NAME. */
 static int create_source_git(int argc, char **argv)
 {
     cli_globals g;
@@ -399,6 +406,7 @@ json_object *create_depends_on(const cli_strings *d)
     return arr;
 }
 
+/* The Kustomization spec, or flux's error. */
 static gotk_err *ks_spec(const ks_args *a, const create_args *ca, json_object **out)
 {
     if (!a->path || !*a->path)
@@ -448,6 +456,7 @@ static gotk_err *ks_spec(const ks_args *a, const create_args *ca, json_object **
     return NULL;
 }
 
+/* --decryption-provider: sops only. */
 static gotk_err *check_decryption_provider(const char *v)
 {
     if (strcmp(v, "sops") != 0)
@@ -455,6 +464,7 @@ static gotk_err *check_decryption_provider(const char *v)
     return NULL;
 }
 
+/* gotk create kustomization NAME. */
 static int create_kustomization(int argc, char **argv)
 {
     cli_globals g;
@@ -543,6 +553,7 @@ int create_fail(gotk_err *e)
     return rc;
 }
 
+/* gotk create --help. */
 static void create_usage(void)
 {
     puts("Create or update sources and resources\n\nUsage:\n  gotk create [command]\n\n"
@@ -554,6 +565,7 @@ static void create_usage(void)
          "  source        Create or update sources\n");
 }
 
+/* gotk create source --help. */
 static void create_source_usage(void)
 {
     puts("Create or update sources\n\nUsage:\n  gotk create source [command]\n\n"
@@ -583,6 +595,7 @@ static int create_source(int argc, char **argv)
     return cli_fail("unknown command \"%s\" for \"gotk create source\"", kind);
 }
 
+/* gotk create KIND ...: dispatch to the kind groups. */
 int cmd_create(int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : NULL;

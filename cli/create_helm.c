@@ -41,6 +41,7 @@ static const char *fold_kind(const char *kind, const char *const *kinds, size_t 
     return NULL;
 }
 
+/* --source: <kind>/<name>[.<namespace>] of a chart source kind. */
 static gotk_err *check_source(const char *v)
 {
     static const char *const kinds[] = {"HelmRepository", "GitRepository", "Bucket"};
@@ -62,6 +63,7 @@ static gotk_err *check_source(const char *v)
     return e;
 }
 
+/* --crds: Skip, Create or CreateReplace. */
 static gotk_err *check_crds(const char *v)
 {
     if (!v[strspn(v, " \t\n")])
@@ -268,6 +270,7 @@ static gotk_err *hr_spec(void *args, const create_args *ca, json_object **out)
     return NULL;
 }
 
+/* gotk create helmrelease NAME. */
 int create_helmrelease(int argc, char **argv)
 {
     create_args ca = {.interval = GOTK_MINUTE};

@@ -12,6 +12,7 @@
 #include "create.h"
 #include "gotk/regex.h"
 
+/* A flag given with a non-empty value. */
 static bool given(const char *s)
 {
     return s && *s;
@@ -41,6 +42,7 @@ static gotk_err *check_image(const char *image)
     return NULL;
 }
 
+/* The ImageRepository spec, or flux's error. */
 static gotk_err *repo_spec(void *args, const create_args *ca, json_object **out)
 {
     const repo_args *a = args;
@@ -62,6 +64,7 @@ static gotk_err *repo_spec(void *args, const create_args *ca, json_object **out)
     return NULL;
 }
 
+/* gotk create image repository NAME. */
 static int create_image_repository(int argc, char **argv)
 {
     create_args ca = {.interval = GOTK_MINUTE};
@@ -167,6 +170,7 @@ static gotk_err *policy_choice(const policy_args *a, json_object **out)
     return NULL;
 }
 
+/* spec.filterTags from --filter-regex and --filter-extract. */
 static gotk_err *policy_filter(const policy_args *a, json_object **out)
 {
     *out = NULL;
@@ -193,6 +197,7 @@ static gotk_err *policy_filter(const policy_args *a, json_object **out)
     return NULL;
 }
 
+/* The ImagePolicy spec, or flux's error. */
 static gotk_err *policy_spec(void *args, const create_args *ca, json_object **out)
 {
     (void)ca;
@@ -227,6 +232,7 @@ static gotk_err *policy_spec(void *args, const create_args *ca, json_object **ou
     return NULL;
 }
 
+/* gotk create image policy NAME (its --interval is the digest reflection interval). */
 static int create_image_policy(int argc, char **argv)
 {
     create_args ca = {.interval = GOTK_MINUTE};
@@ -292,6 +298,7 @@ typedef struct {
     const char *signing_secret, *signing_type;
 } update_args;
 
+/* flux's checks of the create image update flags. */
 static gotk_err *update_check(const update_args *a)
 {
     if (!given(a->repo))
@@ -341,6 +348,7 @@ static json_object *update_git(const update_args *a)
     return git;
 }
 
+/* The ImageUpdateAutomation spec, or flux's error. */
 static gotk_err *update_spec(void *args, const create_args *ca, json_object **out)
 {
     const update_args *a = args;
@@ -366,6 +374,7 @@ static gotk_err *update_spec(void *args, const create_args *ca, json_object **ou
     return NULL;
 }
 
+/* gotk create image update NAME. */
 static int create_image_update(int argc, char **argv)
 {
     create_args ca = {.interval = GOTK_MINUTE};
@@ -401,6 +410,7 @@ static int create_image_update(int argc, char **argv)
                       "ImageUpdateAutomation", update_spec, &a);
 }
 
+/* gotk create image repository|policy|update. */
 int create_image(int argc, char **argv)
 {
     const char *sub = argc > 0 ? argv[0] : NULL;

@@ -40,6 +40,7 @@ static void put_u32(gotk_buf *b, uint32_t v)
     gotk_buf_append(b, x, 4);
 }
 
+/* An SSH string: length, then bytes. */
 static void put_string(gotk_buf *b, const void *data, size_t len)
 {
     put_u32(b, (uint32_t)len);
@@ -123,6 +124,7 @@ typedef struct {
     char *public_key;  /* authorized_keys line with "\n" */
 } key_pair;
 
+/* Free a key pair's strings. */
 static void key_pair_free(key_pair *k)
 {
     free(k->private_key);
@@ -149,6 +151,7 @@ static gotk_err *key_pair_from(EVP_PKEY *pk, key_pair *k)
     return NULL;
 }
 
+/* A new key pair of --ssh-key-algorithm (RSA bits, ECDSA curve). */
 static gotk_err *generate_key(const secret_args *a, key_pair *k)
 {
     EVP_PKEY *pk = NULL;
@@ -389,6 +392,7 @@ static gotk_err *http_data(const secret_args *a, json_object *data)
     return NULL;
 }
 
+/* stringData of the Git secret for the URL's scheme. */
 static gotk_err *git_secret(const secret_args *a, json_object *data)
 {
     if (!a->url || !*a->url)
@@ -424,6 +428,7 @@ static int upsert_secret(const cli_globals *g, json_object *secret)
     return 0;
 }
 
+/* --ssh-key-algorithm: rsa, ecdsa or ed25519. */
 static gotk_err *check_algo(const char *v)
 {
     if (strcmp(v, "rsa") && strcmp(v, "ecdsa") && strcmp(v, "ed25519"))
@@ -431,6 +436,7 @@ static gotk_err *check_algo(const char *v)
     return NULL;
 }
 
+/* --ssh-ecdsa-curve: p256, p384 or p521. */
 static gotk_err *check_curve(const char *v)
 {
     if (strcmp(v, "p256") && strcmp(v, "p384") && strcmp(v, "p521"))
@@ -438,6 +444,7 @@ static gotk_err *check_curve(const char *v)
     return NULL;
 }
 
+/* gotk create secret git NAME. */
 static int create_secret_git(int argc, char **argv)
 {
     cli_globals g;
@@ -505,6 +512,7 @@ static int create_secret_git(int argc, char **argv)
     return rc;
 }
 
+/* gotk create secret git. */
 int create_secret(int argc, char **argv)
 {
     const char *sub = argc > 0 ? argv[0] : NULL;

@@ -79,6 +79,7 @@ static gotk_err *helm_spec(void *args, const create_args *ca, json_object **out)
     return NULL;
 }
 
+/* gotk create source helm NAME. */
 int create_source_helm(int argc, char **argv)
 {
     create_args ca = {.interval = GOTK_MINUTE};
@@ -119,6 +120,7 @@ typedef struct {
     gotk_duration fetch_timeout;
 } oci_args;
 
+/* --provider of create source oci. */
 static gotk_err *check_oci_provider(const char *v)
 {
     if (!*v)
@@ -129,6 +131,7 @@ static gotk_err *check_oci_provider(const char *v)
     return NULL;
 }
 
+/* --verify-provider: cosign only. */
 static gotk_err *check_verify_provider(const char *v)
 {
     if (!*v)
@@ -159,6 +162,7 @@ static gotk_err *oci_layer_selector(const char *sel, json_object **out)
     return NULL;
 }
 
+/* A flag given with a non-empty value. */
 static bool given(const char *s)
 {
     return s && *s;
@@ -191,6 +195,7 @@ static gotk_err *oci_verify(const oci_args *a, json_object **out)
     return NULL;
 }
 
+/* The OCIRepository spec, or flux's error. */
 static gotk_err *oci_spec(void *args, const create_args *ca, json_object **out)
 {
     const oci_args *a = args;
@@ -244,6 +249,7 @@ static gotk_err *oci_spec(void *args, const create_args *ca, json_object **out)
     return NULL;
 }
 
+/* gotk create source oci NAME. */
 int create_source_oci(int argc, char **argv)
 {
     create_args ca = {.interval = GOTK_MINUTE};
@@ -292,6 +298,7 @@ typedef struct {
     gotk_duration fetch_timeout;
 } bucket_args;
 
+/* --provider of create source bucket. */
 static gotk_err *check_bucket_provider(const char *v)
 {
     if (!*v)
@@ -302,6 +309,7 @@ static gotk_err *check_bucket_provider(const char *v)
     return NULL;
 }
 
+/* The Bucket spec, or flux's error. */
 static gotk_err *bucket_spec(void *args, const create_args *ca, json_object **out)
 {
     const bucket_args *a = args;
@@ -334,6 +342,7 @@ static gotk_err *bucket_spec(void *args, const create_args *ca, json_object **ou
     return NULL;
 }
 
+/* gotk create source bucket NAME. */
 int create_source_bucket(int argc, char **argv)
 {
     create_args ca = {.interval = GOTK_MINUTE};

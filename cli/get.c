@@ -293,6 +293,7 @@ static size_t get_targets(int argc, char **argv, const cli_kind **out, int *used
     return n;
 }
 
+/* gotk get KIND [NAME]. */
 int cmd_get(int argc, char **argv)
 {
     argc--, argv++;

@@ -27,6 +27,7 @@ const cli_kind cli_kinds[] = {
 };
 const size_t cli_nkinds = sizeof cli_kinds / sizeof cli_kinds[0];
 
+/* The kind named exactly so, or NULL. */
 const cli_kind *cli_kind_by_name(const char *kind)
 {
     for (size_t i = 0; i < cli_nkinds; i++)
@@ -35,11 +36,13 @@ const cli_kind *cli_kind_by_name(const char *kind)
     return NULL;
 }
 
+/* Whether w equals one of a, b, c (each may be NULL). */
 static bool is(const char *w, const char *a, const char *b, const char *c)
 {
     return w && ((a && !strcmp(w, a)) || (b && !strcmp(w, b)) || (c && !strcmp(w, c)));
 }
 
+/* The kind named by the command words (see kinds.h). */
 const cli_kind *cli_kind_from_words(int argc, char **argv, int *used)
 {
     const char *w0 = argc > 0 ? argv[0] : NULL, *w1 = argc > 1 ? argv[1] : NULL;
@@ -67,6 +70,7 @@ const cli_kind *cli_kind_from_words(int argc, char **argv, int *used)
     return NULL;
 }
 
+/* Ready's status and message as flux's statusAndMessage gives them. */
 void cli_ready(json_object *obj, const char **status, const char **message)
 {
     json_object *c = gotk_cond_get(obj, "Ready");
@@ -82,16 +86,19 @@ void cli_ready(json_object *obj, const char **status, const char **message)
         *message = "";
 }
 
+/* A lower-case hex digit. */
 static bool is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
 }
 
+/* A \w character. */
 static bool is_word(char c)
 {
     return isalnum((unsigned char)c) || c == '_';
 }
 
+/* utils.TruncateHex: \b[a-f0-9]{40,128}\b shortened to 8 characters. */
 char *cli_truncate_hex(const char *s)
 {
     gotk_buf b = {0};
@@ -121,6 +128,7 @@ static size_t width(const char *s)
     return w;
 }
 
+/* An empty table; the header is upper-cased as tablewriter does. */
 void cli_table_init(cli_table *t, size_t ncols, const char *const *header)
 {
     memset(t, 0, sizeof *t);
@@ -135,6 +143,7 @@ void cli_table_init(cli_table *t, size_t ncols, const char *const *header)
     }
 }
 
+/* Append one row. */
 void cli_table_add(cli_table *t, const char *const *row)
 {
     t->cells = gotk_xrealloc(t->cells, (t->nrows + 1) * t->ncols * sizeof *t->cells);
@@ -143,6 +152,7 @@ void cli_table_add(cli_table *t, const char *const *row)
     t->nrows++;
 }
 
+/* A cell padded with spaces to the column width. */
 static void pad(FILE *out, const char *s, size_t w)
 {
     fputs(s, out);
@@ -150,6 +160,7 @@ static void pad(FILE *out, const char *s, size_t w)
         fputc(' ', out);
 }
 
+/* Print the table as printers.TablePrinter does. */
 void cli_table_print(const cli_table *t, FILE *out)
 {
     size_t *w = gotk_xcalloc(t->ncols, sizeof *w);
@@ -176,6 +187,7 @@ void cli_table_print(const cli_table *t, FILE *out)
     fflush(out);
 }
 
+/* Free the table's cells. */
 void cli_table_free(cli_table *t)
 {
     for (size_t i = 0; i < t->nrows * t->ncols; i++)
@@ -186,6 +198,7 @@ void cli_table_free(cli_table *t)
     free(t->header);
 }
 
+/* Print the error as one line, free it, return 1. */
 int cli_fail_err(gotk_err *e)
 {
     int rc = cli_fail("%s", gotk_err_msg(e));

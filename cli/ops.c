@@ -46,6 +46,7 @@ static void now_rfc3339nano(char out[64])
     snprintf(out + n, 64 - n, "Z");
 }
 
+/* Milliseconds on the monotonic clock. */
 static long long mono_ms(void)
 {
     struct timespec ts;
@@ -234,6 +235,7 @@ static gotk_err *reconcile_source_of(gotk_kube_client *kube, const cli_kind *k, 
     return e;
 }
 
+/* gotk reconcile KIND NAME [--with-source]. */
 int cmd_reconcile(int argc, char **argv)
 {
     argc--, argv++;
@@ -424,11 +426,13 @@ static int suspend_resume(int argc, char **argv, bool resume)
     return rc;
 }
 
+/* gotk suspend KIND NAME... [--all]. */
 int cmd_suspend(int argc, char **argv)
 {
     return suspend_resume(argc, argv, false);
 }
 
+/* gotk resume KIND NAME... [--all] [--wait]. */
 int cmd_resume(int argc, char **argv)
 {
     return suspend_resume(argc, argv, true);
@@ -449,6 +453,7 @@ static bool confirm(const cli_kind *k)
     return line[0] == 'y' || line[0] == 'Y';
 }
 
+/* gotk delete KIND NAME [--silent]. */
 int cmd_delete(int argc, char **argv)
 {
     argc--, argv++;
@@ -524,6 +529,7 @@ static void print_exported(json_object *obj)
     json_object_put(out);
 }
 
+/* gotk export KIND [NAME] [--all]. */
 int cmd_export(int argc, char **argv)
 {
     argc--, argv++;
