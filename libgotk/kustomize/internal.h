@@ -294,6 +294,11 @@ bool ksel_match(const char *sel, json_object *map);
 
 gotk_err *krepl_run(kctx *c, const char *root, json_object *k, kmap *m);
 
+/* ---- crds --------------------------------------------------------------- */
+
+/* Merge the field specs found in a level's `crds:` definitions into cfg. */
+gotk_err *kcrds_load(kctx *c, const char *root, json_object *k, kconfig *cfg);
+
 /* ---- vars --------------------------------------------------------------- */
 
 /* Register a level's vars: mark the resources they name. */

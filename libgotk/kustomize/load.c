@@ -784,6 +784,8 @@ static gotk_err *build_level(kctx *c, const char *dir, json_object *k, const cha
         e = accumulate_resources(c, dir, k, m, cfg);
     if (!e)
         e = load_configurations(c, dir, k, cfg);
+    if (!e)
+        e = kcrds_load(c, dir, k, cfg);
     c->kfile = kfile;
     if (!e)
         e = kgen_run(c, dir, k, m);
