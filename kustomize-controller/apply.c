@@ -490,6 +490,11 @@ static json_object *prefetch_live(kc_ctx *x)
         *ns++ = '\0';
         json_object *list = NULL;
         gotk_err *e = gotk_kube_list(x->kube, api, kind, *ns ? ns : NULL, &lo, &list);
+        if (!e && *ns) { /* mark the group listed: a miss then means "maybe new" */
+            char *mark = gotk_xasprintf("#%s|%s|%s", api, kind, ns);
+            json_object_object_add(live, mark, json_object_new_boolean(1));
+            free(mark);
+        }
         gotk_err_free(e);
         json_object *items = gotk_obj_get(list, "items", NULL);
         for (size_t i = 0; items && i < json_object_array_length(items); i++) {
@@ -509,11 +514,10 @@ static json_object *prefetch_live(kc_ctx *x)
     return live;
 }
 
-/* Decide what applying `obj` would do; `*apply` says whether it must be applied. */
-static gotk_err *plan_one(kc_ctx *x, json_object *obj, json_object *live_set, kc_entry *out,
-                          bool *apply)
+/* Resolve the object's resource: cluster-scoped objects lose their namespace,
+ * namespaced ones must have one. Fills `out` in any case. */
+static gotk_err *resolve(kc_ctx *x, json_object *obj, kc_entry *out)
 {
-    *apply = false;
     const char *api = gotk_obj_get_str(obj, "apiVersion"), *kind = gotk_obj_get_str(obj, "kind");
     const gotk_kube_resource *r = NULL;
     gotk_err *e = gotk_kube_resource_for(x->kube, api, kind, &r);
@@ -533,64 +537,123 @@ static gotk_err *plan_one(kc_ctx *x, json_object *obj, json_object *live_set, kc
                             "%s namespace not specified: the server could not find the "
                             "requested resource",
                             out->subject);
-    gotk_kube_ref ref = {api, kind, *out->ns ? out->ns : NULL, out->name};
-    json_object *live = prefetched(live_set, out);
-    if (!live) {
-        e = gotk_kube_get(x->kube, &ref, NULL, &live);
-        if (e && gotk_err_code_of(e) != GOTK_E_NOTFOUND)
-            return gotk_err_wrap(e, "%s query failed", out->subject);
-        gotk_err_free(e);
+    return NULL;
+}
+
+/* Was the entry's (apiVersion, kind, namespace) group listed by prefetch_live? */
+static bool group_listed(json_object *live_set, const kc_entry *e)
+{
+    char *key = gotk_xasprintf("#%s|%s|%s", e->api_version, e->kind, e->ns);
+    bool listed = live_set && json_object_object_get_ex(live_set, key, NULL);
+    free(key);
+    return listed;
+}
+
+/* The live object (NULL when it does not exist). */
+static gotk_err *read_live(kc_ctx *x, const gotk_kube_ref *ref, const kc_entry *e,
+                          json_object **live)
+{
+    *live = NULL;
+    gotk_err *err = gotk_kube_get(x->kube, ref, NULL, live);
+    if (err && gotk_err_code_of(err) != GOTK_E_NOTFOUND)
+        return gotk_err_wrap(err, "%s query failed", e->subject);
+    gotk_err_free(err);
+    return NULL;
+}
+
+/* Do the skip rules leave the object alone? */
+static bool skipped(json_object *obj, json_object *live)
+{
+    return kc_meta_has(obj, KC_GROUP "/reconcile", "disabled") ||
+           kc_meta_has(obj, KC_GROUP "/ssa", "Ignore") ||
+           kc_meta_has(live, KC_GROUP "/reconcile", "disabled") ||
+           kc_meta_has(live, KC_GROUP "/ssa", "Ignore") ||
+           (live && kc_meta_has(obj, KC_GROUP "/ssa", "IfNotPresent"));
+}
+
+/* Dry-run apply; when refused as immutable and force is asked for, delete the
+ * live object, wait until it is gone and dry-run again (*live becomes NULL). */
+static gotk_err *dry_run(kc_ctx *x, json_object *obj, const gotk_kube_ref *ref,
+                         const kc_entry *out, json_object **live, json_object **dry)
+{
+    gotk_kube_opts dro = {.dry_run = true, .field_manager = KC_NAME, .force = true};
+    gotk_err *e = gotk_kube_apply(x->kube, obj, &dro, dry);
+    if (!e || !*live || !immutable_error(e) ||
+        !(json_object_get_boolean(gotk_obj_getp(x->obj, "spec.force")) ||
+          kc_meta_has(obj, KC_GROUP "/force", "Enabled") ||
+          kc_meta_has(*live, KC_GROUP "/force", "Enabled")))
+        return e ? dry_run_error(e, out->subject, out->ns) : NULL;
+    gotk_err_free(e);
+    gotk_kube_opts del = {.propagation = "Background"};
+    e = gotk_kube_delete(x->kube, ref, &del, NULL);
+    if (e && gotk_err_code_of(e) != GOTK_E_NOTFOUND)
+        return gotk_err_wrap(e, "%s immutable field detected, failed to delete object",
+                             out->subject);
+    gotk_err_free(e);
+    if ((e = wait_gone(x->kube, ref, x->timeout)))
+        return gotk_err_wrap(e, "%s immutable field detected, failed to wait for object to be "
+                                "deleted",
+                             out->subject);
+    json_object_put(*live);
+    *live = NULL;
+    e = gotk_kube_apply(x->kube, obj, &dro, dry);
+    return e ? dry_run_error(e, out->subject, out->ns) : NULL;
+}
+
+/* A listed group that lacks the object: if the dry-run says it does not exist
+ * (no resourceVersion, as Flux judges `created`), no GET is needed. */
+static bool new_object(kc_ctx *x, json_object *obj)
+{
+    gotk_kube_opts dro = {.dry_run = true, .field_manager = KC_NAME, .force = true};
+    json_object *dry = NULL;
+    gotk_err *e = gotk_kube_apply(x->kube, obj, &dro, &dry);
+    const char *rv = dry ? gotk_obj_get_str(dry, "metadata.resourceVersion") : NULL;
+    bool created = !e && (!rv || !*rv);
+    gotk_err_free(e);
+    json_object_put(dry);
+    return created;
+}
+
+/* Decide what applying `obj` would do; `*apply` says whether it must be applied. */
+static gotk_err *plan_one(kc_ctx *x, json_object *obj, json_object *live_set, kc_entry *out,
+                          bool *apply)
+{
+    *apply = false;
+    gotk_err *e = resolve(x, obj, out);
+    if (e)
+        return e;
+    gotk_kube_ref ref = {out->api_version, out->kind, *out->ns ? out->ns : NULL, out->name};
+    if (skipped(obj, NULL)) {
+        out->action = KC_SKIPPED;
+        return NULL;
     }
-    if (kc_meta_has(obj, KC_GROUP "/reconcile", "disabled") || kc_meta_has(obj, KC_GROUP "/ssa", "Ignore") ||
-        kc_meta_has(live, KC_GROUP "/reconcile", "disabled") || kc_meta_has(live, KC_GROUP "/ssa", "Ignore") ||
-        (live && kc_meta_has(obj, KC_GROUP "/ssa", "IfNotPresent"))) {
+    json_object *live = prefetched(live_set, out);
+    if (!live && group_listed(live_set, out) && new_object(x, obj)) {
+        out->action = KC_CREATED;
+        *apply = true;
+        return NULL;
+    }
+    if (!live && (e = read_live(x, &ref, out, &live)))
+        return e;
+    if (skipped(obj, live)) {
         out->action = KC_SKIPPED;
         json_object_put(live);
         return NULL;
     }
-    gotk_kube_opts dro = {.dry_run = true, .field_manager = KC_NAME, .force = true};
     json_object *dry = NULL;
-    e = gotk_kube_apply(x->kube, obj, &dro, &dry);
-    if (e && live && immutable_error(e) &&
-        (json_object_get_boolean(gotk_obj_getp(x->obj, "spec.force")) ||
-         kc_meta_has(obj, KC_GROUP "/force", "Enabled") ||
-         kc_meta_has(live, KC_GROUP "/force", "Enabled"))) {
-        gotk_err_free(e);
-        gotk_kube_opts del = {.propagation = "Background"};
-        e = gotk_kube_delete(x->kube, &ref, &del, NULL);
-        if (e && gotk_err_code_of(e) != GOTK_E_NOTFOUND) {
-            json_object_put(live);
-            return gotk_err_wrap(e, "%s immutable field detected, failed to delete object",
-                                 out->subject);
-        }
-        gotk_err_free(e);
-        if ((e = wait_gone(x->kube, &ref, x->timeout))) {
-            json_object_put(live);
-            return gotk_err_wrap(e, "%s immutable field detected, failed to wait for object to "
-                                    "be deleted", out->subject);
-        }
-        json_object_put(live);
-        live = NULL;
-        e = gotk_kube_apply(x->kube, obj, &dro, &dry);
-    }
-    if (e) {
-        json_object_put(live);
-        return dry_run_error(e, out->subject, out->ns);
-    }
     bool patched = false;
-    e = cleanup_metadata(x, obj, live, &ref, &patched);
-    if (e) {
-        json_object_put(live);
-        json_object_put(dry);
-        return gotk_err_wrap(e, "%s metadata.managedFields cleanup failed", out->subject);
+    if (!(e = dry_run(x, obj, &ref, out, &live, &dry)) &&
+        (e = cleanup_metadata(x, obj, live, &ref, &patched)))
+        e = gotk_err_wrap(e, "%s metadata.managedFields cleanup failed", out->subject);
+    if (!e) {
+        out->action = !live                              ? KC_CREATED
+                      : patched || has_drifted(live, dry) ? KC_CONFIGURED
+                                                          : KC_UNCHANGED;
+        *apply = out->action != KC_UNCHANGED;
     }
-    out->action = !live                              ? KC_CREATED
-                  : patched || has_drifted(live, dry) ? KC_CONFIGURED
-                                                      : KC_UNCHANGED;
-    *apply = out->action != KC_UNCHANGED;
     json_object_put(live);
     json_object_put(dry);
-    return NULL;
+    return e;
 }
 
 /* qsort comparator: Flux's reconcile order of objects. */
