@@ -233,7 +233,7 @@ static gotk_tpl_val validate_type(gotk_tpl_exec *ex, gotk_tpl_val v, char t)
     }
     if (t == 0 || t == 'r' || t == 'v')
         return v;
-    if (v.kind == param_kind(t)) {
+    if (v.kind == param_kind(t) && !(v.tname && (t == 'm' || t == 'l'))) {
         v.iface = false;
         return v;
     }

@@ -189,4 +189,5 @@ void gotk_template_add_sprig(gotk_tpl_set *set)
     sprig_add_strings(set);
     sprig_add_collections(set);
     sprig_add_more(set);
+    sprig_add_more2(set);
 }

@@ -32,6 +32,7 @@ gotk_tpl_val sprig_take(gotk_tpl_exec *ex, gotk_buf *b);
 void sprig_add_strings(gotk_tpl_set *set);
 void sprig_add_collections(gotk_tpl_set *set);
 void sprig_add_more(gotk_tpl_set *set);
+void sprig_add_more2(gotk_tpl_set *set);
 
 /* The string of a STRING argument. */
 #define SV(v) json_object_get_string((v).j)

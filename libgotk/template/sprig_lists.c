@@ -232,6 +232,7 @@ FN(fn_sort_alpha)
     json_object *a = str_slice(argv[0]);
     json_object_array_sort(a, cmp_json_str);
     *res = gotk_tpl_own(ex, a);
+    res->tname = "[]string";
     return NULL;
 }
 
@@ -279,6 +280,7 @@ FN(fn_split)
     json_object *a = split_string(SV(argv[0]), SL(argv[0]), SV(argv[1]), SL(argv[1]));
     if (!ud) {
         *res = gotk_tpl_own(ex, a);
+        res->tname = "[]string";
         return NULL;
     }
     json_object *m = json_object_new_object();
@@ -289,6 +291,7 @@ FN(fn_split)
     }
     json_object_put(a);
     *res = gotk_tpl_own(ex, m);
+    res->tname = "map[string]string";
     return NULL;
 }
 
@@ -311,6 +314,7 @@ FN(fn_until)
         for (int64_t i = start; i < stop; i += step)
             json_object_array_add(a, json_object_new_int64(i));
     *res = gotk_tpl_own(ex, a);
+    res->tname = "[]int";
     return NULL;
 }
 
@@ -378,6 +382,7 @@ FN(fn_keys)
         }
     }
     *res = gotk_tpl_own(ex, a);
+    res->tname = ud ? NULL : "[]string";
     return NULL;
 }
 

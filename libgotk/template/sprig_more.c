@@ -8,6 +8,8 @@
  * (except in toRawJson). toJson is Helm's (it returns "" on error, Sprig's
  * variants are here too).
  */
+#include <math.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,15 +44,17 @@ static gotk_err *must_compile(const char *pattern, gotk_regex **re)
     return w;
 }
 
-/* regexMatch re s: false for a bad pattern. */
+/* regexMatch re s: false for a bad pattern (mustRegexMatch, ud: an error). */
 FN(fn_regex_match)
 {
     UNUSED;
     gotk_regex *re = NULL;
     gotk_err *e = gotk_regex_compile(SV(argv[0]), &re);
     *res = gotk_tpl_bool(ex, !e && gotk_regex_match(re, SV(argv[1])));
-    gotk_err_free(e);
     gotk_regex_free(re);
+    if (ud) /* mustRegexMatch reports the bad pattern */
+        return e;
+    gotk_err_free(e);
     return NULL;
 }
 
@@ -115,8 +119,10 @@ FN(fn_regex_find)
         for (size_t i = 0; i < count; i++)
             json_object_array_add(a, json_object_new_string_len(s + m[2 * i], (int)(m[2 * i + 1] - m[2 * i])));
         *res = a ? gotk_tpl_own(ex, a) : (gotk_tpl_val){GOTK_TPL_SLICE, false, NULL};
+        res->tname = "[]string";
     } else if (n == 0) {
         *res = (gotk_tpl_val){GOTK_TPL_SLICE, false, NULL};
+        res->tname = "[]string";
     } else {
         json_object *a = json_object_new_array();
         size_t beg = 0, end = 0;
@@ -135,6 +141,7 @@ FN(fn_regex_find)
                 json_object_array_add(a, json_object_new_string_len(s + beg, (int)(len - beg)));
         }
         *res = gotk_tpl_own(ex, a);
+        res->tname = "[]string";
     }
     if (n != 0)
         free(m);
@@ -494,6 +501,247 @@ void sprig_add_more(gotk_tpl_set *set)
         {"toRawJson", "v", fn_to_json, "r"}, {"slice", "vv...", fn_slice, NULL},
         {"dig", "v...", fn_dig, NULL}, {"seq", "i...", fn_seq, NULL},
         {"adler32sum", "s", fn_adler32, NULL}, {"b32enc", "s", fn_b32enc, NULL},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);
+}
+
+/* ---- a second batch: string helpers, floats, random values ---------------- */
+
+/* initials s: the first rune of each space-separated word. */
+FN(fn_initials)
+{
+    UNUSED;
+    const char *s = SV(argv[0]);
+    size_t n = SL(argv[0]);
+    gotk_buf b = {0};
+    bool start = true;
+    for (size_t i = 0; i < n;) {
+        int32_t r;
+        int w = tpl_utf8_decode(s + i, n - i, &r);
+        bool space = r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0;
+        if (!space && start)
+            gotk_buf_append(&b, s + i, (size_t)w);
+        start = space;
+        i += (size_t)w;
+    }
+    *res = sprig_take(ex, &b);
+    return NULL;
+}
+
+/* goutils.AbbreviateFull (errors give ""). */
+static void abbreviate(const char *s, int64_t n, int64_t offset, int64_t width, gotk_buf *out)
+{
+    if (n == 0 || width < 4)
+        return;
+    if (n <= width) {
+        gotk_buf_append(out, s, (size_t)n);
+        return;
+    }
+    if (offset > n)
+        offset = n;
+    if (n - offset < width - 3)
+        offset = n - (width - 3);
+    if (offset <= 4) {
+        gotk_buf_append(out, s, (size_t)(width - 3));
+        gotk_buf_puts(out, "...");
+        return;
+    }
+    if (width < 7)
+        return;
+    gotk_buf_puts(out, "...");
+    if (offset + width - 3 < n)
+        abbreviate(s + offset, n - offset, 0, width - 3, out);
+    else
+        gotk_buf_append(out, s + n - (width - 3), (size_t)(width - 3));
+}
+
+/* abbrev width s, abbrevboth (ud) left right s. */
+FN(fn_abbrev)
+{
+    UNUSED;
+    int64_t left = ud ? json_object_get_int64(argv[0].j) : 0;
+    int64_t width = json_object_get_int64(argv[ud ? 1 : 0].j);
+    gotk_tpl_val s = argv[ud ? 2 : 1];
+    if (width < 4 || (ud && left > 0 && width < 7)) {
+        *res = s;
+        return NULL;
+    }
+    gotk_buf b = {0};
+    abbreviate(SV(s), (int64_t)SL(s), left, width, &b);
+    *res = sprig_take(ex, &b);
+    return NULL;
+}
+
+/* swapcase s (ASCII and Latin-1 letters). */
+FN(fn_swapcase)
+{
+    UNUSED;
+    const char *s = SV(argv[0]);
+    size_t n = SL(argv[0]);
+    gotk_buf b = {0};
+    for (size_t i = 0; i < n;) {
+        int32_t r;
+        int w = tpl_utf8_decode(s + i, n - i, &r);
+        bool up = (r >= 'A' && r <= 'Z') || (r >= 0xC0 && r <= 0xDE && r != 0xD7);
+        bool low = (r >= 'a' && r <= 'z') || (r >= 0xDF && r <= 0xFF && r != 0xF7 && r != 0xDF && r != 0xFF);
+        if (r == 0xFFFD && w == 1)
+            gotk_buf_putc(&b, s[i]);
+        else
+            tpl_utf8_encode(&b, up ? r + 0x20 : low ? r - 0x20 : r);
+        i += (size_t)w;
+    }
+    *res = sprig_take(ex, &b);
+    return NULL;
+}
+
+/* splitn sep n s: {_0: .., _1: ..} of strings.SplitN. */
+FN(fn_splitn)
+{
+    UNUSED;
+    const char *sep = SV(argv[0]), *s = SV(argv[2]);
+    size_t sn = SL(argv[0]), n = SL(argv[2]), i = 0, part = 0;
+    int64_t max = json_object_get_int64(argv[1].j);
+    json_object *m = json_object_new_object();
+    char key[32];
+    while (max != 0) {
+        const char *hit = sn ? memmem(s + i, n - i, sep, sn) : NULL;
+        size_t end = hit ? (size_t)(hit - s) : n;
+        if (!sn && i < n) {
+            int32_t r;
+            end = i + (size_t)tpl_utf8_decode(s + i, n - i, &r);
+        }
+        if ((max > 0 && (int64_t)part == max - 1) || (!hit && sn) || (!sn && end >= n))
+            end = n;
+        snprintf(key, sizeof key, "_%zu", part++);
+        json_object_object_add(m, key, json_object_new_string_len(s + i, (int)(end - i)));
+        if (end >= n)
+            break;
+        i = end + sn;
+    }
+    *res = gotk_tpl_own(ex, m);
+    res->tname = "map[string]string";
+    return NULL;
+}
+
+/* round x places [half]: Sprig's rounding on float64. */
+FN(fn_round)
+{
+    UNUSED;
+    double round_on = argc > 2 ? sprig_to_float64(argv[2]) : 0.5;
+    double val = sprig_to_float64(argv[0]);
+    double pow10 = pow(10, (double)json_object_get_int64(argv[1].j));
+    double digit = pow10 * val, ip;
+    double frac = modf(digit, &ip);
+    *res = gotk_tpl_float(ex, (frac >= round_on ? ceil(digit) : floor(digit)) / pow10);
+    return NULL;
+}
+
+/* maxf and minf (ud) over float64. */
+FN(fn_maxf)
+{
+    UNUSED;
+    double acc = sprig_to_float64(argv[0]);
+    for (int i = 1; i < argc; i++)
+        acc = ud ? fmin(acc, sprig_to_float64(argv[i])) : fmax(acc, sprig_to_float64(argv[i]));
+    *res = gotk_tpl_float(ex, acc);
+    return NULL;
+}
+
+/* toStrings v: the non-nil elements as strings. */
+FN(fn_to_strings)
+{
+    UNUSED;
+    gotk_tpl_val v = tpl_indirect_iface(argv[0]);
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; v.kind == GOTK_TPL_SLICE && i < tpl_len(v); i++) {
+        gotk_tpl_val e = tpl_indirect_iface(gotk_tpl_from_json(json_object_array_get_idx(v.j, i), true));
+        if (e.kind == GOTK_TPL_INVALID)
+            continue;
+        gotk_buf b = {0};
+        sprig_strval(e, &b);
+        json_object_array_add(a, json_object_new_string_len(b.data ? b.data : "", (int)b.len));
+        gotk_buf_free(&b);
+    }
+    if (v.kind != GOTK_TPL_SLICE && v.kind != GOTK_TPL_INVALID) {
+        gotk_buf b = {0};
+        sprig_strval(v, &b);
+        json_object_array_add(a, json_object_new_string_len(b.data ? b.data : "", (int)b.len));
+        gotk_buf_free(&b);
+    }
+    *res = gotk_tpl_own(ex, a);
+    res->tname = "[]string";
+    return NULL;
+}
+
+/* toDecimal v: v's text read as an octal number, 0 when it is not one. */
+FN(fn_to_decimal)
+{
+    UNUSED;
+    gotk_buf b = {0};
+    gotk_tpl_sprint(&b, 1, &argv[0]);
+    char *end;
+    long long v = b.len ? strtoll(b.data, &end, 8) : 0;
+    bool ok = b.len && !*end && b.data[0] != ' ' && b.data[0] != '+' && !(b.data[0] == '-' && b.data[1] == '-');
+    gotk_buf_free(&b);
+    *res = gotk_tpl_int64(ex, ok ? v : 0);
+    return NULL;
+}
+
+/* randAlphaNum, randAlpha, randNumeric, randAscii count (ud: the alphabet). */
+FN(fn_rand)
+{
+    UNUSED;
+    const char *alpha = ud;
+    size_t an = strlen(alpha);
+    int64_t count = json_object_get_int64(argv[0].j);
+    gotk_buf b = {0};
+    for (int64_t i = 0; i < count; i++) {
+        unsigned char r;
+        do
+            RAND_bytes(&r, 1);
+        while (r >= 256 - 256 % an);
+        gotk_buf_putc(&b, alpha[r % an]);
+    }
+    *res = sprig_take(ex, &b);
+    return NULL;
+}
+
+/* uuidv4: a random version 4 UUID. */
+FN(fn_uuid)
+{
+    UNUSED;
+    unsigned char u[16];
+    RAND_bytes(u, sizeof u);
+    u[6] = (u[6] & 0x0F) | 0x40;
+    u[8] = (u[8] & 0x3F) | 0x80;
+    gotk_buf b = {0};
+    for (int i = 0; i < 16; i++)
+        gotk_buf_printf(&b, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", u[i]);
+    *res = sprig_take(ex, &b);
+    return NULL;
+}
+
+void sprig_add_more2(gotk_tpl_set *set)
+{
+    static const struct {
+        const char *name, *params;
+        gotk_tpl_fn fn;
+        const char *ud;
+    } t[] = {
+        {"initials", "s", fn_initials, NULL}, {"abbrev", "is", fn_abbrev, NULL},
+        {"abbrevboth", "iis", fn_abbrev, "b"}, {"swapcase", "s", fn_swapcase, NULL},
+        {"splitn", "sis", fn_splitn, NULL}, {"round", "vif...", fn_round, NULL},
+        {"maxf", "vv...", fn_maxf, NULL}, {"minf", "vv...", fn_maxf, "m"},
+        {"toStrings", "v", fn_to_strings, NULL}, {"toDecimal", "v", fn_to_decimal, NULL},
+        {"randAlphaNum", "i", fn_rand, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"},
+        {"randAlpha", "i", fn_rand, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+        {"randNumeric", "i", fn_rand, "0123456789"},
+        {"randAscii", "i", fn_rand, " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"},
+        {"uuidv4", "", fn_uuid, NULL},
+        {"mustRegexMatch", "ss", fn_regex_match, "m"},
+        {"mustToJson", "v", fn_to_json, "j"}, {"mustToPrettyJson", "v", fn_to_json, "p"},
+        {"mustToRawJson", "v", fn_to_json, "r"}, {"mustSlice", "vv...", fn_slice, NULL},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);

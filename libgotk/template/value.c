@@ -343,6 +343,8 @@ bool gotk_tpl_truth(gotk_tpl_val v)
 /* Go's %T of a value. */
 const char *gotk_tpl_type_name(gotk_tpl_val v)
 {
+    if (v.tname && v.kind != GOTK_TPL_INVALID && v.kind != GOTK_TPL_NIL)
+        return v.tname;
     switch (v.kind) {
     case GOTK_TPL_BOOL: return "bool";
     case GOTK_TPL_INT: return "int";

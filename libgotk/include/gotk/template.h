@@ -54,6 +54,7 @@ typedef struct {
     gotk_tpl_kind kind;
     bool iface;
     json_object *j;
+    const char *tname; /* Go type when not the kind's default ("[]string"), or NULL */
 } gotk_tpl_val;
 
 typedef struct gotk_tpl_set gotk_tpl_set;

@@ -1,0 +1,1 @@
+{{ initials "hello big  world" }} {{ abbrev 5 .Values.str }} {{ abbrev 3 .Values.str }} {{ abbrev 20 .Values.str }} {{ abbrevboth 5 10 "1234567890abcdefghij" }} {{ abbrevboth 0 8 .Values.str }} {{ abbrevboth 1 5 .Values.str }}

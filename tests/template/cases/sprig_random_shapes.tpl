@@ -1,0 +1,1 @@
+{{ len (randAlphaNum 12) }} {{ len (randAlpha 0) }} {{ regexMatch "^[0-9]{8}$" (randNumeric 8) }} {{ regexMatch "^[a-zA-Z]{5}$" (randAlpha 5) }} {{ len (randAscii 7) }} {{ regexMatch "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$" uuidv4 }}
