@@ -438,17 +438,115 @@ static void last_seen(json_object *ev, long long now, char out[96])
     }
 }
 
+/* What `events` shows: a kind (and name) and, for --for Kind/name, the object's
+ * source (flux's getObjectRef), whose events are listed too. */
+typedef struct {
+    char *kind;
+    const char *name;
+    const char *ns;
+    char *ref_kind, *ref_name, *ref_ns;
+    cli_strings types;
+    bool all_ns;
+} events_filter;
+
+/* Parse --for; errors as flux words them. */
+static gotk_err *events_for(const char *sel, events_filter *f)
+{
+    const char *slash = strchr(sel, '/');
+    f->kind = slash ? gotk_xstrndup(sel, (size_t)(slash - sel)) : gotk_xstrdup(sel);
+    f->name = slash && slash[1] ? slash + 1 : NULL;
+    if (!*f->kind)
+        return gotk_err_new(GOTK_E_INVALID, "--for selector must be of format <kind>[/<name>]");
+    for (size_t i = 0; i < cli_nkinds; i++)
+        if (!strcasecmp(cli_kinds[i].kind, f->kind)) {
+            free(f->kind);
+            f->kind = gotk_xstrdup(cli_kinds[i].kind);
+            return NULL;
+        }
+    return gotk_err_new(GOTK_E_INVALID, "'%s' is not a recognized Flux kind", f->kind);
+}
+
+/* The source a Kustomization or HelmRelease refers to (its events are shown too). */
+static gotk_err *events_ref(gotk_kube_client *kube, events_filter *f)
+{
+    if (!f->kind || !f->name)
+        return NULL;
+    const cli_kind *k = cli_kind_by_name(f->kind);
+    const char *field = !strcmp(f->kind, "Kustomization") ? "spec.sourceRef"
+                        : !strcmp(f->kind, "HelmRelease") ? "spec.chart.spec.sourceRef" : NULL;
+    if (!field)
+        return NULL;
+    gotk_kube_ref ref = {k->api_version, k->kind, f->ns, f->name};
+    json_object *obj = NULL;
+    gotk_err *e = gotk_kube_get(kube, &ref, NULL, &obj);
+    json_object *src = e ? NULL : gotk_obj_getp(obj, field);
+    if (!src && !e && !strcmp(f->kind, "HelmRelease"))
+        src = gotk_obj_getp(obj, "spec.chartRef");
+    const char *rk = gotk_obj_get_str(src, "kind"), *rn = gotk_obj_get_str(src, "name");
+    const char *rns = gotk_obj_get_str(src, "namespace");
+    if (rk && rn) {
+        f->ref_kind = gotk_xstrdup(rk);
+        f->ref_name = gotk_xstrdup(rn);
+        f->ref_ns = gotk_xstrdup(rns ? rns : f->ns);
+    }
+    json_object_put(obj);
+    return e;
+}
+
+/* Whether an event passes the filter: a Flux kind, the --for object or its
+ * source, one of --types. */
+static bool events_match(json_object *ev, const events_filter *f)
+{
+    const char *ik = gotk_obj_get_str(ev, "involvedObject.kind"), *in = gotk_obj_get_str(ev, "involvedObject.name");
+    const char *ins = gotk_obj_get_str(ev, "metadata.namespace"), *type = gotk_obj_get_str(ev, "type");
+    if (!ik || !in || !cli_kind_by_name(ik))
+        return false;
+    bool self = (!f->kind || !strcmp(ik, f->kind)) && (!f->name || !strcmp(in, f->name)) &&
+                (f->all_ns || (ins && !strcmp(ins, f->ns)));
+    bool ref = f->ref_kind && !strcmp(ik, f->ref_kind) && !strcmp(in, f->ref_name) && ins && !strcmp(ins, f->ref_ns);
+    bool typed = !f->types.n;
+    for (size_t t = 0; type && t < f->types.n; t++)
+        typed = typed || !strcasecmp(f->types.items[t], type);
+    return (self || ref) && typed;
+}
+
+/* The table of the matching events, oldest first. Returns how many rows. */
+static size_t events_table(json_object *items, const events_filter *f, bool show_ns, cli_table *t)
+{
+    size_t n = items ? json_object_array_length(items) : 0, m = 0;
+    json_object **evs = gotk_xcalloc(n + 1, sizeof *evs);
+    for (size_t i = 0; i < n; i++)
+        if (events_match(json_object_array_get_idx(items, i), f))
+            evs[m++] = json_object_array_get_idx(items, i);
+    qsort(evs, m, sizeof *evs, by_event_time);
+    const char *hdr[] = {"Namespace", "Last seen", "Type", "Reason", "Object", "Message"};
+    cli_table_init(t, show_ns ? 6 : 5, show_ns ? hdr : hdr + 1);
+    long long now = (long long)time(NULL);
+    for (size_t i = 0; i < m; i++) {
+        char seen[96];
+        last_seen(evs[i], now, seen);
+        char *obj = gotk_xasprintf("%s/%s", gotk_obj_get_str(evs[i], "involvedObject.kind"),
+                                   gotk_obj_get_str(evs[i], "involvedObject.name"));
+        const char *row[] = {gotk_obj_get_str(evs[i], "metadata.namespace"), seen, gotk_obj_get_str(evs[i], "type"),
+                             gotk_obj_get_str(evs[i], "reason"), obj, gotk_obj_get_str(evs[i], "message")};
+        cli_table_add(t, show_ns ? row : row + 1);
+        free(obj);
+    }
+    free(evs);
+    return m;
+}
+
 /* gotk events [--for Kind[/name]] [-A] [--types]. */
 int cmd_events(int argc, char **argv)
 {
     cli_globals g;
     bool all_ns = false;
     const char *for_sel = NULL;
-    cli_strings types = {0};
+    events_filter f = {0};
     const cli_flag own[] = {
         {"all-namespaces", 'A', FLAG_BOOL, &all_ns, "display events from Flux resources across all namespaces"},
         {"for", 0, FLAG_STRING, &for_sel, "get the events for a particular object, in the format <kind>[/<name>]"},
-        {"types", 0, FLAG_STRINGS, &types, "filter events for certain types (valid types are: Normal, Warning)"},
+        {"types", 0, FLAG_STRINGS, &f.types, "filter events for certain types (valid types are: Normal, Warning)"},
     };
     static const char help[] =
         "The events sub-command shows Kubernetes events from Flux resources.\n\n"
@@ -458,80 +556,38 @@ int cmd_events(int argc, char **argv)
         "  # Display events for a Kustomization named podinfo\n  gotk events --for Kustomization/podinfo\n";
     cli_cmdline cl;
     gotk_err *e = parse_simple(&cl, &g, own, 3, argc, argv, help);
-    char *kind = NULL;
-    const char *name = NULL;
-    if (!e && !cl.help && for_sel) {
-        const char *slash = strchr(for_sel, '/');
-        kind = slash ? gotk_xstrndup(for_sel, (size_t)(slash - for_sel)) : gotk_xstrdup(for_sel);
-        name = slash && slash[1] ? slash + 1 : NULL;
-        if (!*kind)
-            e = gotk_err_new(GOTK_E_INVALID, "--for selector must be of format <kind>[/<name>]");
-        else if (!cli_kind_by_name(kind)) {
-            for (size_t i = 0; i < cli_nkinds; i++)
-                if (!strcasecmp(cli_kinds[i].kind, kind)) {
-                    free(kind);
-                    kind = gotk_xstrdup(cli_kinds[i].kind);
-                }
-            if (!cli_kind_by_name(kind))
-                e = gotk_err_new(GOTK_E_INVALID, "'%s' is not a recognized Flux kind", kind);
-        }
-    }
-    for (size_t i = 0; !e && i < types.n; i++)
-        if (strcasecmp(types.items[i], "Normal") && strcasecmp(types.items[i], "Warning"))
-            e = gotk_err_new(GOTK_E_INVALID, "type '%s' not supported. Supported types are Normal, Warning", types.items[i]);
+    f.ns = g.namespace_;
+    f.all_ns = all_ns;
+    if (!e && !cl.help && for_sel)
+        e = events_for(for_sel, &f);
+    for (size_t i = 0; !e && i < f.types.n; i++)
+        if (strcasecmp(f.types.items[i], "Normal") && strcasecmp(f.types.items[i], "Warning"))
+            e = gotk_err_new(GOTK_E_INVALID, "type '%s' not supported. Supported types are Normal, Warning",
+                             f.types.items[i]);
     gotk_kube_client *kube = NULL;
     json_object *list = NULL;
     if (!e && !cl.help)
         e = cli_kube_open(&g, &kube);
     if (!e && !cl.help)
-        e = gotk_kube_list(kube, "v1", "Event", all_ns ? NULL : g.namespace_, NULL, &list);
-    int rc = 0;
+        e = events_ref(kube, &f);
+    bool other_ns = f.ref_ns && strcmp(f.ref_ns, g.namespace_);
+    if (!e && !cl.help)
+        e = gotk_kube_list(kube, "v1", "Event", all_ns || other_ns ? NULL : g.namespace_, NULL, &list);
     if (!e && !cl.help) {
-        json_object *items = gotk_obj_getp(list, "items");
-        size_t n = items ? json_object_array_length(items) : 0;
-        json_object **evs = gotk_xcalloc(n + 1, sizeof *evs);
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            json_object *ev = json_object_array_get_idx(items, i);
-            const char *ik = gotk_obj_get_str(ev, "involvedObject.kind"), *in = gotk_obj_get_str(ev, "involvedObject.name");
-            const char *type = gotk_obj_get_str(ev, "type");
-            bool ok = ik && cli_kind_by_name(ik) && (!kind || !strcmp(ik, kind)) && (!name || (in && !strcmp(in, name)));
-            bool typed = !types.n;
-            for (size_t t = 0; type && t < types.n; t++)
-                typed = typed || !strcasecmp(types.items[t], type);
-            if (ok && typed)
-                evs[m++] = ev;
-        }
-        qsort(evs, m, sizeof *evs, by_event_time);
-        const char *hdr[] = {"Namespace", "Last seen", "Type", "Reason", "Object", "Message"};
         cli_table t;
-        cli_table_init(&t, all_ns ? 6 : 5, all_ns ? hdr : hdr + 1);
-        long long now = (long long)time(NULL);
-        for (size_t i = 0; i < m; i++) {
-            char seen[96];
-            last_seen(evs[i], now, seen);
-            char *obj = gotk_xasprintf("%s/%s", gotk_obj_get_str(evs[i], "involvedObject.kind"),
-                                       gotk_obj_get_str(evs[i], "involvedObject.name"));
-            const char *row[] = {gotk_obj_get_str(evs[i], "metadata.namespace"), seen,
-                                 gotk_obj_get_str(evs[i], "type"), gotk_obj_get_str(evs[i], "reason"), obj,
-                                 gotk_obj_get_str(evs[i], "message")};
-            cli_table_add(&t, all_ns ? row : row + 1);
-            free(obj);
-        }
-        if (!m && all_ns)
-            cli_fail("No events found.");
-        else if (!m)
-            cli_fail("No events found in %s namespace.", g.namespace_);
+        if (!events_table(gotk_obj_getp(list, "items"), &f, all_ns || other_ns, &t))
+            all_ns ? cli_fail("No events found.") : cli_fail("No events found in %s namespace.", g.namespace_);
         else
             cli_table_print(&t, stdout);
         cli_table_free(&t);
-        free(evs);
     }
-    if (e)
-        rc = cli_fail_err(e);
-    free(kind);
+    int rc = e ? cli_fail_err(e) : 0;
+    free(f.kind);
+    free(f.ref_kind);
+    free(f.ref_name);
+    free(f.ref_ns);
     json_object_put(list);
-    cli_strings_free(&types);
+    cli_strings_free(&f.types);
     gotk_kube_client_free(kube);
     cli_cmdline_free(&cl);
     return rc;

@@ -207,7 +207,24 @@ EOF
 same "events" "$(g events)" "$(tab \
 'LAST SEEN	TYPE  	REASON                 	OBJECT               	MESSAGE                ' \
 '20m      	Normal	ReconciliationSucceeded	Kustomization/podinfo	Reconciliation finished	')"
-same "events --for another object" "$(g events --for GitRepository/podinfo 2>&1)" '✗ No events found in flux-system namespace.'
+same "events --for another object" "$(g events --for HelmRepository/bitnami 2>&1)" '✗ No events found in flux-system namespace.'
+k create -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Event
+metadata: {name: gitrepo.1, namespace: flux-system}
+involvedObject: {kind: GitRepository, name: podinfo, namespace: flux-system, apiVersion: source.toolkit.fluxcd.io/v1}
+reason: NewArtifact
+message: stored artifact
+type: Normal
+firstTimestamp: "$(date -u -d '-30 min' +%Y-%m-%dT%H:%M:%SZ)"
+lastTimestamp: "$(date -u -d '-30 min' +%Y-%m-%dT%H:%M:%SZ)"
+count: 1
+EOF
+same "events --for a Kustomization include its source's" "$(g events --for Kustomization/podinfo)" "$(tab \
+'LAST SEEN	TYPE  	REASON                 	OBJECT               	MESSAGE                ' \
+'30m      	Normal	NewArtifact            	GitRepository/podinfo	stored artifact        	' \
+'20m      	Normal	ReconciliationSucceeded	Kustomization/podinfo	Reconciliation finished	')"
+same "events --types Warning" "$(g events --types Warning 2>&1)" '✗ No events found in flux-system namespace.'
 check "events -A shows the namespace" "g events -A | head -1 | grep -q '^NAMESPACE'"
 same "events --for a bad kind" "$(g events --for Pod/x 2>&1)" "✗ 'Pod' is not a recognized Flux kind"
 
