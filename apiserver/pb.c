@@ -10,7 +10,7 @@
  * field numbers of k8s.io/api's generated.proto), which gives JSON exactly as
  * the JSON encoding would: empty strings and unset fields omitted, bytes as
  * base64, meta Time as RFC 3339, maps as objects. Kinds without a table are
- * refused with 415, so a client learns to send JSON. Deployment and Pod have
+ * refused with 415, so a client learns to send JSON. Deployment, Pod and Service have
  * partial, strict tables (what kubectl's generators fill): any other field in
  * them also makes the body unsupported rather than silently dropped.
  *
@@ -29,7 +29,7 @@
  * and F_BOOLP keep them (pointer fields, present only when set). */
 typedef enum {
     F_STR, F_BYTES, F_INT, F_INTP, F_BOOL, F_BOOLP, F_MSG, F_MAP_STR, F_MAP_BYTES, F_TIME,
-    F_QUANTITY_MAP
+    F_QUANTITY_MAP, F_INT_OR_STRING
 } fkind;
 
 typedef struct pb_msg pb_msg;
@@ -183,6 +183,22 @@ static const pb_field POD_F[] = {
     {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &POD_SPEC},
     {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
 
+/* Service, as `kubectl create service` fills it (partial, strict). */
+static const pb_field SERVICE_PORT_F[] = {
+    {1, "name", F_STR, false, NULL},     {2, "protocol", F_STR, false, NULL},
+    {3, "port", F_INTP, false, NULL},    {4, "targetPort", F_INT_OR_STRING, false, NULL},
+    {5, "nodePort", F_INT, false, NULL}, {0}};
+static const pb_msg SERVICE_PORT = {SERVICE_PORT_F, true};
+static const pb_field SERVICE_SPEC_F[] = {
+    {1, "ports", F_MSG, true, &SERVICE_PORT}, {2, "selector", F_MAP_STR, false, NULL},
+    {3, "clusterIP", F_STR, false, NULL},     {4, "type", F_STR, false, NULL},
+    {5, "externalIPs", F_STR, true, NULL},    {7, "sessionAffinity", F_STR, false, NULL},
+    {10, "externalName", F_STR, false, NULL}, {0}};
+static const pb_msg SERVICE_SPEC = {SERVICE_SPEC_F, true};
+static const pb_field SERVICE_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &SERVICE_SPEC},
+    {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
+
 /* Access reviews (kubectl auth can-i / whoami). */
 static const pb_field RES_ATTR_F[] = {
     {1, "namespace", F_STR, false, NULL}, {2, "verb", F_STR, false, NULL},
@@ -218,6 +234,7 @@ static const pb_type TYPES[] = {
     {"scheduling.k8s.io/v1", "PriorityClass", {PRIORITY_CLASS_F}},
     {"apps/v1", "Deployment", {DEPLOYMENT_F, true}},
     {"v1", "Pod", {POD_F, true}},
+    {"v1", "Service", {SERVICE_F, true}},
     {"authorization.k8s.io/v1", "SelfSubjectAccessReview", {SSAR_F}},
     {"authentication.k8s.io/v1", "SelfSubjectReview", {SSR_F}},
 };
@@ -308,6 +325,28 @@ static json_object *decode_time(const unsigned char *data, size_t len, bool *bad
     return json_object_new_string(buf);
 }
 
+/* An intstr.IntOrString {type = 1, intVal = 2, strVal = 3} as a number or a
+ * string. */
+static json_object *decode_int_or_string(const unsigned char *data, size_t len, bool *bad)
+{
+    rd r = {data, data + len};
+    pb_val f;
+    int64_t type = 0, ival = 0;
+    char *sval = NULL;
+    while (rd_field(&r, &f, bad)) {
+        if (f.num == 1 && f.wire == 0)
+            type = (int64_t)f.v;
+        else if (f.num == 2 && f.wire == 0)
+            ival = (int32_t)f.v;
+        else if (f.num == 3 && f.wire == 2 && !sval)
+            sval = gotk_xstrndup((const char *)f.data, f.len);
+    }
+    json_object *o = type == 1 ? json_object_new_string(sval ? sval : "")
+                               : json_object_new_int64(ival);
+    free(sval);
+    return o;
+}
+
 /* The string inside a resource.Quantity message {string = 1}. */
 static char *quantity_text(const unsigned char *data, size_t len, bool *bad)
 {
@@ -373,6 +412,8 @@ static json_object *decode_value(const pb_field *fd, const pb_val *f, bool *bad)
         return json_object_new_boolean(f->v != 0);
     case F_TIME:
         return f->wire == 2 ? decode_time(f->data, f->len, bad) : NULL;
+    case F_INT_OR_STRING:
+        return f->wire == 2 ? decode_int_or_string(f->data, f->len, bad) : NULL;
     case F_MSG:
         return f->wire == 2 ? decode_msg(fd->sub, f->data, f->len, bad) : NULL;
     default:

@@ -36,6 +36,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Start the server on the data dir $T/data (kept across restarts).
 start_server() {
+  rm -f "$T/server.out" # a previous run's "listening" line must not be read
   "$SERVER" --data-dir "$T/data" --listen 127.0.0.1:0 --kubeconfig-out "$T/kubeconfig" "$@" \
     >"$T/server.out" 2>>"$T/server.err" &
   SERVER_PID=$!
