@@ -160,6 +160,7 @@ FN(fn_lookup)
     return NULL;
 }
 
+/* Register Helm's functions (and Sprig's underneath them). */
 void gotk_template_add_helm(gotk_tpl_set *set)
 {
     static const struct {

@@ -617,6 +617,7 @@ FN(fn_chunk)
     return NULL;
 }
 
+/* Register the list, dict, default, math and reflection functions. */
 void sprig_add_collections(gotk_tpl_set *set)
 {
     static const struct {

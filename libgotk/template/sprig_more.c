@@ -485,6 +485,7 @@ FN(fn_b32enc)
     return NULL;
 }
 
+/* Register regex, semver, JSON, slice, dig, seq and encodings. */
 void sprig_add_more(gotk_tpl_set *set)
 {
     static const struct {
@@ -722,6 +723,7 @@ FN(fn_uuid)
     return NULL;
 }
 
+/* Register the second batch: string helpers, floats, random values, must* aliases. */
 void sprig_add_more2(gotk_tpl_set *set)
 {
     static const struct {

@@ -599,6 +599,7 @@ FN(fn_path)
     return NULL;
 }
 
+/* Register the string, conversion, encoding and path functions. */
 void sprig_add_strings(gotk_tpl_set *set)
 {
     static const struct {
