@@ -13,8 +13,13 @@ gotk="$GOTK_BUILD_ROOT/cli/gotk"
 T=$(mktemp -d)
 SERVER_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  jobs -p | xargs -r kill 2>/dev/null
+  jobs -p | grep -vx "$SERVER_PID" | xargs -r kill 2>/dev/null
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.05; done
+    kill -KILL "$SERVER_PID" 2>/dev/null
+    wait "$SERVER_PID" 2>/dev/null
+  fi
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -29,8 +34,8 @@ SERVER_PID=$!
 for _ in $(seq 1 200); do grep -q '^listening on https://' "$T/server.out" 2>/dev/null && break; sleep 0.05; done
 grep -q '^listening on https://' "$T/server.out" || { echo "gotk-apiserver did not start"; cat "$T/server.err"; exit 1; }
 export KUBECONFIG="$T/kc"
-k() { kubectl "$@"; }
-g() { "$gotk" "$@"; }
+k() { timeout 30 kubectl "$@"; }
+g() { timeout 60 "$gotk" "$@"; }   # a hang fails the check instead of the whole test
 status() { k -n "${4:-flux-system}" patch "$1" "$2" --subresource=status --type=merge -p "$3" >/dev/null; }
 tab() { printf '%s\n' "$@"; }
 
