@@ -17,6 +17,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +29,30 @@
 
 typedef struct {
     const char *path, *ks_file;
-    bool dry_run;
+    bool dry_run, progress_bar;
+    cli_strings ignore; /* --ignore-paths, .gitignore-like patterns */
 } build_args;
 
 /* ---- the local tree ------------------------------------------------------------- */
 
-/* Copy the regular files and directories under `src` to `dst` (.git skipped). */
-static gotk_err *copy_tree(const char *src, const char *dst)
+/* Whether `rel` (a path below --path) matches an --ignore-paths pattern: one
+ * without a slash matches a name anywhere, others match from the root. */
+static bool ignored(const cli_strings *ignore, const char *rel)
+{
+    const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    for (size_t i = 0; i < ignore->n; i++) {
+        const char *p = ignore->items[i];
+        bool anchored = strchr(p, '/') != NULL;
+        p += *p == '/';
+        if (!fnmatch(p, anchored ? rel : base, 0))
+            return true;
+    }
+    return false;
+}
+
+/* Copy the regular files and directories under `src` to `dst` (.git and
+ * ignored paths skipped); `rel` is src's path below the root ("" at the root). */
+static gotk_err *copy_tree(const char *src, const char *dst, const char *rel, const cli_strings *ignore)
 {
     if (mkdir(dst, 0750) != 0 && errno != EEXIST)
         return gotk_err_errno(errno, "mkdir %s", dst);
@@ -45,10 +63,15 @@ static gotk_err *copy_tree(const char *src, const char *dst)
     for (struct dirent *de; !e && (de = readdir(d));) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".git"))
             continue;
+        char *r = *rel ? gotk_xasprintf("%s/%s", rel, de->d_name) : gotk_xstrdup(de->d_name);
+        if (ignored(ignore, r)) {
+            free(r);
+            continue;
+        }
         char *s = gotk_xasprintf("%s/%s", src, de->d_name), *t = gotk_xasprintf("%s/%s", dst, de->d_name);
         struct stat st;
         if (stat(s, &st) == 0 && S_ISDIR(st.st_mode)) {
-            e = copy_tree(s, t);
+            e = copy_tree(s, t, r, ignore);
         } else if (stat(s, &st) == 0 && S_ISREG(st.st_mode)) {
             char *data = NULL;
             size_t len = 0;
@@ -57,6 +80,7 @@ static gotk_err *copy_tree(const char *src, const char *dst)
                 e = gotk_file_write_atomic(t, data, len, 0644);
             free(data);
         }
+        free(r);
         free(s);
         free(t);
     }
@@ -310,7 +334,7 @@ static gotk_err *build_objects(gotk_kube_client *kube, const build_args *a, json
     if (!e && (stat(a->path, &st) != 0 || !S_ISDIR(st.st_mode)))
         e = gotk_err_new(GOTK_E_NOTFOUND, "invalid resource path \"%s\"", a->path);
     if (!e)
-        e = copy_tree(a->path, dir);
+        e = copy_tree(a->path, dir, "", &a->ignore);
     if (!e)
         e = write_overlay(dir, ks);
     json_object *docs = NULL, *vars = NULL;
@@ -344,6 +368,8 @@ static gotk_err *build_setup(int argc, char **argv, const char *verb, cli_cmdlin
     const cli_flag own[] = {
         {"path", 0, FLAG_STRING, &a->path, "Path to the manifests location."},
         {"kustomization-file", 0, FLAG_STRING, &a->ks_file, "Path to the Flux Kustomization YAML file."},
+        {"ignore-paths", 0, FLAG_STRINGS, &a->ignore, "set paths to ignore in .gitignore format"},
+        {"progress-bar", 0, FLAG_BOOL, &a->progress_bar, "Boolean to set the progress bar (accepted for flux compatibility; gotk shows none)"},
         {"dry-run", 0, FLAG_BOOL, &a->dry_run, "Dry run mode."},
     };
     char *help = gotk_xasprintf(
@@ -362,7 +388,7 @@ static gotk_err *build_setup(int argc, char **argv, const char *verb, cli_cmdlin
               "Usage:\n  gotk diff kustomization [name] [flags]\n\n"
               "Examples:\n  # Preview local changes as they were applied on the cluster\n"
               "  gotk diff kustomization my-app --path ./path/to/local/manifests\n");
-    gotk_err *e = cli_cmdline_parse(cl, g, own, !strcmp(verb, "build") ? 3 : 2, argc, argv, help);
+    gotk_err *e = cli_cmdline_parse(cl, g, own, !strcmp(verb, "build") ? 5 : 4, argc, argv, help);
     free(help);
     if (e || cl->help)
         return e;
@@ -418,6 +444,7 @@ int cmd_build(int argc, char **argv)
     json_object_put(ks);
     gotk_kube_client_free(kube);
     cli_cmdline_free(&cl);
+    cli_strings_free(&a.ignore);
     return rc;
 }
 
@@ -713,5 +740,6 @@ int cmd_diff(int argc, char **argv)
     json_object_put(ks);
     gotk_kube_client_free(kube);
     cli_cmdline_free(&cl);
+    cli_strings_free(&a.ignore);
     return rc;
 }

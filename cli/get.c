@@ -14,18 +14,26 @@
 #include "kinds.h"
 
 typedef struct {
-    bool all_ns, no_header, watch;
+    bool all_ns, no_header, watch, show_source;
     const char *label_selector, *status_selector;
     bool get_all; /* `get all`, `get sources all`: kind-prefixed names, no errors when empty */
 } get_opts;
 
+/* --show-source applies to Kustomizations and HelmReleases. */
+static bool shows_source(const cli_kind *k, const get_opts *o)
+{
+    return o->show_source && (k->cols == COL_APPLIED || k->cols == COL_RELEASE);
+}
+
 /* Column titles of a kind's table. */
-static size_t get_headers(const cli_kind *k, bool all_ns, const char **h)
+static size_t get_headers(const cli_kind *k, const get_opts *o, const char **h)
 {
     size_t n = 0;
-    if (all_ns)
+    if (o->all_ns)
         h[n++] = "Namespace";
     h[n++] = "Name";
+    if (shows_source(k, o))
+        h[n++] = "Source";
     switch (k->cols) {
     case COL_SCAN:
         h[n++] = "Last scan";
@@ -79,12 +87,27 @@ static char *get_revision(const cli_kind *k, json_object *obj)
     return gotk_xstrdup(r ? r : "");
 }
 
+/* The SOURCE cell: Kind/namespace/name of spec.sourceRef (HelmRelease: chartRef
+ * or chart.spec.sourceRef), the namespace defaulting to the object's. New string. */
+static char *get_source(json_object *obj)
+{
+    json_object *src = gotk_obj_getp(obj, "spec.sourceRef");
+    if (!src)
+        src = gotk_obj_getp(obj, "spec.chartRef");
+    if (!src)
+        src = gotk_obj_getp(obj, "spec.chart.spec.sourceRef");
+    const char *ns = gotk_obj_get_str(src, "namespace"), *kind = gotk_obj_get_str(src, "kind");
+    const char *name = gotk_obj_get_str(src, "name");
+    return gotk_xasprintf("%s/%s/%s", kind ? kind : "", ns ? ns : gotk_obj_get_str(obj, "metadata.namespace"),
+                          name ? name : "");
+}
+
 /* One row of a kind's table. */
 static void get_row(const cli_kind *k, json_object *obj, const get_opts *o, cli_table *t)
 {
     const char *row[8];
     size_t n = 0;
-    char *name = NULL, *rev = NULL, *msg = NULL;
+    char *name = NULL, *rev = NULL, *msg = NULL, *src = NULL;
     if (o->all_ns)
         row[n++] = gotk_obj_get_str(obj, "metadata.namespace");
     const char *nm = gotk_obj_get_str(obj, "metadata.name");
@@ -94,6 +117,8 @@ static void get_row(const cli_kind *k, json_object *obj, const get_opts *o, cli_
             *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     }
     row[n++] = name ? name : nm;
+    if (shows_source(k, o))
+        row[n++] = src = get_source(obj);
     const char *status, *message;
     cli_ready(obj, &status, &message);
     const char *type = gotk_obj_get_str(obj, "spec.type");
@@ -116,6 +141,7 @@ static void get_row(const cli_kind *k, json_object *obj, const get_opts *o, cli_
     free(name);
     free(rev);
     free(msg);
+    free(src);
 }
 
 /* --status-selector type=status or type!=status. */
@@ -159,7 +185,7 @@ static gotk_err *get_kind(gotk_kube_client *kube, const cli_kind *k, const cli_g
         return e;
     }
     const char *h[8];
-    size_t nh = get_headers(k, o->all_ns, h);
+    size_t nh = get_headers(k, o, h);
     cli_table t;
     cli_table_init(&t, nh, o->no_header ? NULL : h);
     json_object *items = gotk_obj_getp(list, "items");
@@ -214,7 +240,7 @@ static bool watch_print(gotk_kube_event type, json_object *obj, void *ud)
         return true;
     }
     const char *h[8];
-    size_t nh = get_headers(w->k, w->o->all_ns, h);
+    size_t nh = get_headers(w->k, w->o, h);
     cli_table t;
     cli_table_init(&t, nh, w->first && !w->o->no_header ? h : NULL);
     if (keep)
@@ -316,6 +342,7 @@ int cmd_get(int argc, char **argv)
         {"watch", 'w', FLAG_BOOL, &o.watch, "After listing/getting the requested object, watch for changes."},
         {"label-selector", 'l', FLAG_STRING, &o.label_selector, "filter objects by label selector"},
         {"status-selector", 0, FLAG_STRING, &o.status_selector, "specify the status condition name and the desired state to filter the get result, e.g. ready=false"},
+        {"show-source", 0, FLAG_BOOL, &o.show_source, "show the source reference for each kustomization or helmrelease"},
     };
     char *help = gotk_xasprintf("Get the status of %s objects.\n\nUsage:\n  gotk get %s [name] [flags]\n\n"
                                 "Examples:\n  # List the objects and their status\n  gotk get %s\n\n"

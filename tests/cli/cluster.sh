@@ -73,6 +73,8 @@ same "get sources git -A --no-header" "$(g get sources git -A --no-header)" \
 same "get kustomizations" "$(g get kustomizations)" "$(tab \
 'NAME   	REVISION          	SUSPENDED	READY	MESSAGE               ' \
 'podinfo	main@sha1:67e2c98a	False    	False	kustomize build failed	')"
+same "get ks --show-source" "$(g get ks --show-source --no-header)" \
+  'podinfo	GitRepository/flux-system/podinfo	main@sha1:67e2c98a	False	False	kustomize build failed	'
 same "get ks --status-selector ready=false" "$(g get ks --status-selector ready=false --no-header)" \
   'podinfo	main@sha1:67e2c98a	False	False	kustomize build failed	'
 same "get ks --status-selector ready=true is empty" "$(g get ks --status-selector ready=true --no-header)" ''
@@ -282,6 +284,13 @@ same "build kustomization" "$(g build kustomization podinfo --path "$T/app")" "$
 '    kustomize.toolkit.fluxcd.io/name: podinfo' '    kustomize.toolkit.fluxcd.io/namespace: flux-system' \
 '  name: app-secret' '  namespace: default' 'stringData:' "  token: '**SOPS**'" '---')"
 same "build without --path" "$(g build kustomization podinfo 2>&1)" '✗ invalid resource path ""'
+mkdir -p "$T/app/extra"
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: skipped\n' >"$T/app/extra/skip.yaml"
+out=$(g build kustomization podinfo --path "$T/app")
+check "build picks up files in subdirectories" "grep -qx '  name: skipped' <<<\"\$out\""
+out=$(g build kustomization podinfo --path "$T/app" --ignore-paths=skip.yaml --progress-bar=false)
+check "build --ignore-paths" "! grep -q skipped <<<\"\$out\" && grep -qx '  name: app-config' <<<\"\$out\""
+rm -r "$T/app/extra"
 sed -i '/^---$/,$d' "$T/app/app.yaml"   # the diff works on the ConfigMap alone
 
 out=$(g diff kustomization podinfo --path "$T/app" 2>"$T/err"); rc=$?
