@@ -116,6 +116,18 @@ FN(fn_to_yaml)
     return NULL;
 }
 
+/* The first YAML document of s (NULL for none), as yaml.Unmarshal reads it. */
+static gotk_err *parse_yaml_first(const char *s, size_t n, json_object **doc)
+{
+    json_object *docs = NULL;
+    gotk_err *e = gotk_yaml_parse(s, n, NULL, &docs);
+    *doc = NULL;
+    if (!e && json_object_array_length(docs) > 0)
+        *doc = json_object_get(json_object_array_get_idx(docs, 0));
+    json_object_put(docs);
+    return e;
+}
+
 /* A map holding {"Error": message}, as Helm returns for bad input. */
 static gotk_tpl_val error_map(gotk_tpl_exec *ex, const char *msg)
 {
@@ -130,7 +142,7 @@ FN(fn_from_yaml)
     UNUSED;
     json_object *doc = NULL;
     gotk_err *e = ud ? gotk_json_parse(SV(argv[0]), SL(argv[0]), &doc)
-                     : gotk_yaml_parse_one(SV(argv[0]), SL(argv[0]), NULL, &doc);
+                     : parse_yaml_first(SV(argv[0]), SL(argv[0]), &doc);
     if (e) {
         *res = error_map(ex, gotk_err_msg(e));
         gotk_err_free(e);
@@ -149,6 +161,35 @@ FN(fn_from_yaml)
         return NULL;
     }
     *res = gotk_tpl_own(ex, doc ? gotk_template_floatify(doc) : json_object_new_object());
+    return NULL;
+}
+
+/* fromYamlArray and fromJsonArray (ud "j") s: a list, or [error text]. */
+FN(fn_from_yaml_array)
+{
+    UNUSED;
+    json_object *doc = NULL;
+    gotk_err *e = ud ? gotk_json_parse(SV(argv[0]), SL(argv[0]), &doc)
+                     : parse_yaml_first(SV(argv[0]), SL(argv[0]), &doc);
+    json_object *a = json_object_new_array();
+    if (e) {
+        json_object_array_add(a, json_object_new_string(gotk_err_msg(e)));
+        gotk_err_free(e);
+    } else if (doc && !json_object_is_type(doc, json_type_array)) {
+        const char *what = json_object_is_type(doc, json_type_object) ? "object"
+                         : json_object_is_type(doc, json_type_string) ? "string"
+                         : json_object_is_type(doc, json_type_boolean) ? "bool" : "number";
+        gotk_buf m = {0};
+        gotk_buf_printf(&m, "%s: cannot unmarshal %s into Go value of type []interface {}",
+                        ud ? "json" : "error unmarshaling JSON: while decoding JSON: json", what);
+        json_object_array_add(a, json_object_new_string(m.data));
+        gotk_buf_free(&m);
+    } else if (doc) {
+        json_object_put(a);
+        a = json_object_get(gotk_template_floatify(doc));
+    }
+    json_object_put(doc);
+    *res = gotk_tpl_own(ex, a);
     return NULL;
 }
 
@@ -172,6 +213,8 @@ void gotk_template_add_helm(gotk_tpl_set *set)
         {"required", "sv", fn_required, NULL}, {"fail", "s", fn_fail, NULL},
         {"toYaml", "v", fn_to_yaml, NULL}, {"fromYaml", "s", fn_from_yaml, NULL},
         {"fromJson", "s", fn_from_yaml, "j"}, {"lookup", "ssss", fn_lookup, NULL},
+        {"fromYamlArray", "s", fn_from_yaml_array, NULL},
+        {"fromJsonArray", "s", fn_from_yaml_array, "j"},
     };
     gotk_template_add_sprig(set);
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)

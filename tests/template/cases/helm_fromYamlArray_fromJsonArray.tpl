@@ -1,0 +1,1 @@
+{{ fromYamlArray "- a\n- 2\n- {k: v}" }} {{ fromJsonArray "[1, \"x\", null, [2]]" }} {{ fromJsonArray "{}" }} {{ typeOf (index (fromJsonArray "[3]") 0) }} {{ fromYamlArray "" }} {{ fromYaml "" }} {{ fromYaml "# only a comment" }}
