@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gotk/kustomize.h"
 #include "gotk/obj.h"
@@ -72,6 +73,7 @@ static gotk_err *copy_tree(const char *src, const char *dst, const char *rel, co
         struct stat st;
         if (stat(s, &st) == 0 && S_ISDIR(st.st_mode)) {
             e = copy_tree(s, t, r, ignore);
+            rmdir(t); /* an empty directory is dropped, as Git drops it (fails when not empty) */
         } else if (stat(s, &st) == 0 && S_ISREG(st.st_mode)) {
             char *data = NULL;
             size_t len = 0;

@@ -153,9 +153,8 @@ err=$(g reconcile source git podinfo 2>&1); rc=$?
 same "reconcile of a suspended object" "$err" '✗ resource is suspended'
 # the controller's part on resume: observe the new generation
 ( for _ in $(seq 1 100); do
-    gen=$(k -n flux-system get gitrepository podinfo -o jsonpath='{.metadata.generation}')
-    sus=$(k -n flux-system get gitrepository podinfo -o jsonpath='{.spec.suspend}')
-    if [ "$sus" != true ]; then status gitrepository podinfo "{\"status\":{\"observedGeneration\":$gen}}"; break; fi
+    read -r gen sus < <(k -n flux-system get gitrepository podinfo -o jsonpath='{.metadata.generation} {.spec.suspend}')
+    if [ "${sus:-}" != true ]; then status gitrepository podinfo "{\"status\":{\"observedGeneration\":$gen}}"; break; fi
     sleep 0.05
   done ) &
 bg=$!
