@@ -479,6 +479,23 @@ static gotk_err *absorb(kmap *m, kres *r)
     return NULL;
 }
 
+/* The origin annotation of a generated object. */
+static char *gen_origin(kctx *c, bool secret)
+{
+    const char *file = c->plugin_file ? c->plugin_file
+                                      : c->kfile ? c->kfile : "kustomization.yaml";
+    char *in = krel_join(c->origin, file);
+    gotk_buf b = {0};
+    gotk_buf_printf(&b, "configuredIn: %s\nconfiguredBy:\n  apiVersion: builtin\n  kind: %s\n",
+                    in, secret ? "SecretGenerator" : "ConfigMapGenerator");
+    if (c->plugin_name && *c->plugin_name)
+        gotk_buf_printf(&b, "  name: %s\n", c->plugin_name);
+    if (c->plugin_ns && *c->plugin_ns)
+        gotk_buf_printf(&b, "  namespace: %s\n", c->plugin_ns);
+    free(in);
+    return gotk_buf_steal(&b);
+}
+
 /* Run one generator list. */
 static gotk_err *run_list(kctx *c, const char *root, json_object *k, const char *key,
                           bool secret, kmap *m)
@@ -495,13 +512,8 @@ static gotk_err *run_list(kctx *c, const char *root, json_object *k, const char 
             e = make_object(c, root, g, gopts, secret, &r);
         if (!e) {
             r->behavior = beh;
-            if (c->origin_on) {
-                char *in = krel_join(c->origin, c->kfile ? c->kfile : "kustomization.yaml");
-                r->origin = gotk_xasprintf("configuredIn: %s\nconfiguredBy:\n  apiVersion: "
-                                           "builtin\n  kind: %s\n", in,
-                                           secret ? "SecretGenerator" : "ConfigMapGenerator");
-                free(in);
-            }
+            if (c->origin_on)
+                r->origin = gen_origin(c, secret);
             e = absorb(m, r);
         }
         if (e)

@@ -216,6 +216,8 @@ typedef struct {
     char *origin;       /* directory of the level being loaded, relative to the top */
     const char *kfile;  /* file name of the kustomization being loaded */
     json_object *vars;  /* every var declared so far (array) */
+    /* set while a `generators:` entry runs: its file (NULL inline) and name */
+    const char *plugin_file, *plugin_name, *plugin_ns;
 } kctx;
 
 /* Join relative paths and clean them as Go's filepath.Join does. Caller frees. */

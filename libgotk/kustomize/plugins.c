@@ -140,7 +140,10 @@ static gotk_err *generator_cfg(kctx *c, const char *root, const char *kind, json
     json_object_array_add(list, g);
     json_object_object_add(k, !strcmp(kind, "SecretGenerator") ? "secretGenerator"
                                                                 : "configMapGenerator", list);
+    c->plugin_name = name;
+    c->plugin_ns = ns;
     gotk_err *e = kgen_run(c, root, k, m);
+    c->plugin_name = c->plugin_ns = NULL;
     json_object_put(k);
     return e;
 }
@@ -242,21 +245,39 @@ static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_o
     return e;
 }
 
-/* `transformers:` or `generators:` of one level. */
+/* Is a `transformers:` / `generators:` entry inline YAML rather than a path? */
+static bool is_inline(const char *entry)
+{
+    json_object *docs = NULL;
+    gotk_err *e = gotk_yaml_parse(entry, strlen(entry), "inline", &docs);
+    bool r = !e && karr_n(docs) > 0 &&
+             json_object_is_type(json_object_array_get_idx(docs, 0), json_type_object);
+    gotk_err_free(e);
+    json_object_put(docs);
+    return r;
+}
+
+/* `transformers:` or `generators:` of one level: as kustomize, the inline
+ * configurations first, then the ones loaded from paths. */
 gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *field, kmap *m,
                        kconfig *cfg)
 {
     json_object *a = json_object_object_get(k, field);
-    for (size_t i = 0; a && json_object_is_type(a, json_type_array) &&
-                       i < karr_n(a); i++) {
-        json_object *docs = NULL;
-        gotk_err *e = entry_docs(c, root, kstr(json_object_array_get_idx(a, i)),
-                                 &docs);
-        for (size_t j = 0; !e && j < karr_n(docs); j++)
-            e = run_config(c, root, json_object_array_get_idx(docs, j), m, cfg);
-        json_object_put(docs);
-        if (e)
-            return e;
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < karr_n(a); i++) {
+            const char *entry = kstr(json_object_array_get_idx(a, i));
+            bool inl = is_inline(entry);
+            if (inl != (pass == 0))
+                continue;
+            json_object *docs = NULL;
+            gotk_err *e = entry_docs(c, root, entry, &docs);
+            c->plugin_file = inl ? NULL : entry;
+            for (size_t j = 0; !e && j < karr_n(docs); j++)
+                e = run_config(c, root, json_object_array_get_idx(docs, j), m, cfg);
+            c->plugin_file = NULL;
+            json_object_put(docs);
+            if (e)
+                return e;
+        }
     return NULL;
 }
