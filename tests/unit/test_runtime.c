@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -93,7 +94,7 @@ static void test_queue_backoff_doubles_to_max(void **state)
 
 typedef struct {
     gotk_queue *q;
-    int got;
+    atomic_int got;
 } worker_arg;
 
 static void *worker(void *p)
@@ -101,7 +102,7 @@ static void *worker(void *p)
     worker_arg *w = p;
     char *k;
     while ((k = gotk_queue_get(w->q, -1))) {
-        w->got++;
+        atomic_fetch_add(&w->got, 1);
         usleep(20000);
         gotk_queue_done(w->q, k);
         free(k);
@@ -117,10 +118,13 @@ static void test_queue_shutdown_drains(void **state)
     pthread_t t;
     pthread_create(&t, NULL, worker, &w);
     gotk_queue_add(q, "a");
-    usleep(5000);
-    assert_true(gotk_queue_shutdown_drain(q, 2 * GOTK_SECOND));
+    for (int i = 0; i < 2000 && !atomic_load(&w.got); i++)
+        usleep(1000); /* wait until the worker holds the key (slow under valgrind) */
+    assert_int_equal(atomic_load(&w.got), 1);
+    /* the key is being processed: shutdown waits for it */
+    assert_true(gotk_queue_shutdown_drain(q, 5 * GOTK_SECOND));
     pthread_join(t, NULL);
-    assert_int_equal(w.got, 1);
+    assert_int_equal(atomic_load(&w.got), 1);
     gotk_queue_add(q, "after"); /* ignored after shutdown */
     assert_null(gotk_queue_get(q, 0));
     gotk_queue_free(q);
