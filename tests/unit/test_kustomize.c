@@ -58,6 +58,39 @@ static void test_path_join(void **state)
     free(p);
 }
 
+/* Relative joins keep leading ".." as Go's filepath.Join does. */
+static void test_rel_join(void **state)
+{
+    (void)state;
+    const char *cases[][3] = {
+        {"../base", "x.yaml", "../base/x.yaml"}, {"", "a/../b", "b"},
+        {"a", "../../c", "../c"}, {"", ".", "."},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *j = krel_join(cases[i][0], cases[i][1]);
+        assert_string_equal(j, cases[i][2]);
+        free(j);
+    }
+}
+
+/* A configuration's specific spec shadows the general default once merged into
+ * the accumulated configuration, as kustomize's MergeAll does. */
+static void test_config_shadowing(void **state)
+{
+    (void)state;
+    json_object *doc = yaml("namePrefix:\n- path: metadata/name\n  kind: Host\n");
+    kconfig custom = {0}, lvl, acc = {0};
+    assert_null(kconfig_merge_doc(&custom, doc));
+    kconfig_default(&lvl);
+    kconfig_absorb(&lvl, &custom);
+    assert_int_equal(lvl.fs[KFS_PREFIX].n, 2);
+    kconfig_absorb(&acc, &lvl);
+    assert_int_equal(acc.fs[KFS_PREFIX].n, 1);
+    assert_string_equal(acc.fs[KFS_PREFIX].v[0].kind, "Host");
+    kconfig_free(&acc);
+    json_object_put(doc);
+}
+
 static gotk_err *set_x(const kslot *s, void *ud)
 {
     (void)ud;
@@ -210,7 +243,8 @@ int main(void)
         cmocka_unit_test(test_fieldspec),    cmocka_unit_test(test_duplicate_id),
         cmocka_unit_test(test_json6902),     cmocka_unit_test(test_smp),
         cmocka_unit_test(test_build),        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_generate),
+        cmocka_unit_test(test_generate),     cmocka_unit_test(test_rel_join),
+        cmocka_unit_test(test_config_shadowing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
