@@ -285,6 +285,10 @@ gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int pha
 gotk_err *kpatch_entry(kctx *c, const char *root, json_object *pe, kmap *m);
 /* patchesStrategicMerge-shaped list of files or inline documents. */
 gotk_err *kpatch_psm(kctx *c, const char *root, json_object *list, kmap *m);
+/* kyaml's metadata check of one document (kind; a name unless a List). */
+gotk_err *kvalidate_meta(json_object *d);
+/* Append Go's %q quoting of s. */
+void kgo_quote(gotk_buf *b, const char *s);
 /* Parse a resource file's documents into a list of objects (Lists expanded). */
 gotk_err *kparse_resources(const char *data, size_t len, const char *source,
                            json_object **docs);

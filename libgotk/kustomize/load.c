@@ -169,7 +169,7 @@ static void go_map(gotk_buf *b, json_object *m)
 }
 
 /* kyaml's GetValidatedMetadata: kind, and a name unless a List. */
-static gotk_err *validate_meta(json_object *d)
+gotk_err *kvalidate_meta(json_object *d)
 {
     const char *av = gotk_obj_get_str(d, "apiVersion"), *kind = gotk_obj_get_str(d, "kind");
     json_object *md = json_object_object_get(d, "metadata");
@@ -210,7 +210,7 @@ gotk_err *kparse_resources(const char *data, size_t len, const char *source, jso
         else if (json_object_object_length(d) == 0)
             continue;
         else
-            ve = validate_meta(d);
+            ve = kvalidate_meta(d);
         if (ve) {
             json_object_put(raw);
             json_object_put(out);
@@ -473,21 +473,29 @@ static gotk_err *load_configurations(kctx *c, const char *root, json_object *k, 
     return e;
 }
 
+/* Append Go's %q of s. */
+void kgo_quote(gotk_buf *b, const char *s)
+{
+    gotk_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            gotk_buf_putc(b, '\\');
+        if (*s == '\n')
+            gotk_buf_puts(b, "\\n");
+        else if (*s == '\t')
+            gotk_buf_puts(b, "\\t");
+        else
+            gotk_buf_putc(b, *s);
+    }
+    gotk_buf_putc(b, '"');
+}
+
 /* Replace e by prefix + Go's %q of its message (kustomize wraps so). */
 static gotk_err *go_quoted_wrap(gotk_err *e, const char *prefix)
 {
     gotk_buf b = {0};
     gotk_buf_puts(&b, prefix);
-    gotk_buf_putc(&b, '"');
-    for (const char *s = gotk_err_msg(e); *s; s++) {
-        if (*s == '"' || *s == '\\')
-            gotk_buf_putc(&b, '\\');
-        if (*s == '\n')
-            gotk_buf_puts(&b, "\\n");
-        else
-            gotk_buf_putc(&b, *s);
-    }
-    gotk_buf_putc(&b, '"');
+    kgo_quote(&b, gotk_err_msg(e));
     gotk_err *n = gotk_err_new(gotk_err_code_of(e), "%s", b.data);
     gotk_buf_free(&b);
     gotk_err_free(e);

@@ -787,6 +787,24 @@ static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_obj
         return e;
     *json = karr_n(raw) == 1 &&
             json_object_is_type(json_object_array_get_idx(raw, 0), json_type_array);
+    gotk_err *bad = NULL;
+    for (size_t i = 0; !*json && !bad && i < karr_n(raw); i++) {
+        json_object *d = json_object_array_get_idx(raw, i);
+        bad = json_object_is_type(d, json_type_object)
+                  ? kvalidate_meta(d) : gotk_err_new(GOTK_E_INVALID, "not a mapping");
+    }
+    if (bad || !karr_n(raw)) {
+        gotk_err_free(bad);
+        json_object_put(raw);
+        gotk_buf b = {0};
+        gotk_buf_puts(&b, path && *path ? "[path: " : "[patch: ");
+        kgo_quote(&b, path && *path ? path : text);
+        gotk_buf_putc(&b, ']');
+        gotk_err *e2 = gotk_err_new(GOTK_E_INVALID, "trouble configuring builtin PatchTransformer: "
+                                    "unable to parse SM or JSON patch from %s", b.data);
+        gotk_buf_free(&b);
+        return e2;
+    }
     *docs = raw;
     return NULL;
 }
