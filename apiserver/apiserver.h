@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "gotk/core.h"
+#include "gotk/obj.h"
 
 /* ---- JSON helpers (jsonx.c) -------------------------------------------- */
 
@@ -35,10 +36,6 @@ json_object *jx_parse(const char *data, size_t len, char **err);
 const char *jx_str(json_object *o);
 /* A new malloc'd copy of the compact JSON text. */
 char *jx_strdup(json_object *o);
-/* Deep copy. */
-json_object *jx_copy(json_object *o);
-/* Structural equality; object key order does not matter. */
-bool jx_equal(json_object *a, json_object *b);
 /* Member `key` of object `o`, or NULL. */
 json_object *jx_get(json_object *o, const char *key);
 /* String member, or NULL when absent or not a string. */
@@ -57,10 +54,6 @@ void jx_now(char out[32]);
 /* ---- files and ids (util.c) ------------------------------------------- */
 
 gotk_err *ax_read_file(const char *path, char **out);
-/* Write atomically (temp file, fsync, rename) with permissions `mode`. */
-gotk_err *ax_write_file(const char *path, const char *data, size_t len, int mode);
-/* mkdir -p. */
-gotk_err *ax_mkdir_all(const char *path, int mode);
 /* 2n lowercase hex characters from n random bytes. Caller frees. */
 char *ax_random_hex(size_t n);
 /* A random UUID (36 characters + NUL). */

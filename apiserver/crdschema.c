@@ -100,7 +100,7 @@ static void check_enum(vctx *c, json_object *sch, json_object *v, const char *pa
         return;
     gotk_buf list = {0};
     for (size_t i = 0; i < json_object_array_length(e); i++) {
-        if (jx_equal(json_object_array_get_idx(e, i), v)) {
+        if (gotk_obj_equal(json_object_array_get_idx(e, i), v)) {
             gotk_buf_free(&list);
             return;
         }
@@ -193,7 +193,7 @@ static void defaults_and_nulls(json_object *sch, json_object *v)
         bool present = json_object_object_get_ex(v, k, &cur);
         json_object *def = jx_get(ps, "default");
         if (!present && json_object_object_get_ex(ps, "default", NULL))
-            json_object_object_add(v, k, jx_copy(def));
+            json_object_object_add(v, k, gotk_obj_copy(def));
         else if (present && !cur && !flag(ps, "nullable"))
             json_object_object_del(v, k);
     }

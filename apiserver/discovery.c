@@ -194,7 +194,7 @@ static json_object *group_list(apisrv *s)
     for (size_t k = 0; k < json_object_array_length(groups); k++) {
         json_object *g = json_object_array_get_idx(groups, k), *v = jx_get(g, "versions");
         sort_versions(v);
-        json_object_object_add(g, "preferredVersion", jx_copy(json_object_array_get_idx(v, 0)));
+        json_object_object_add(g, "preferredVersion", gotk_obj_copy(json_object_array_get_idx(v, 0)));
     }
     return groups;
 }
@@ -450,7 +450,7 @@ static json_object *discover(apisrv *s, const char *path, bool *found)
         json_object *groups = group_list(s);
         for (size_t i = 0; i < json_object_array_length(groups) && !o; i++)
             if (!strcmp(jx_get_str(json_object_array_get_idx(groups, i), "name"), p[1])) {
-                o = jx_copy(json_object_array_get_idx(groups, i));
+                o = gotk_obj_copy(json_object_array_get_idx(groups, i));
                 jx_set_str(o, "kind", "APIGroup");
                 jx_set_str(o, "apiVersion", "v1");
             }

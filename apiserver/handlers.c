@@ -139,7 +139,7 @@ gotk_err *h_remove(apisrv *s, const char *group, const char *plural, json_object
     if (!e)
         e = txn_event(s, rev, "DELETED", group, plural, ns ? ns : "", obj, NULL);
     if (!e && s->removed)
-        json_object_array_add(s->removed, jx_copy(obj));
+        json_object_array_add(s->removed, gotk_obj_copy(obj));
     return e;
 }
 
@@ -321,7 +321,7 @@ bool h_spec_changed(json_object *a, json_object *b)
         if (!strcmp(k, "metadata") || !strcmp(k, "status"))
             continue;
         json_object *bv = NULL;
-        if (!json_object_object_get_ex(b, k, &bv) || !jx_equal(v, bv))
+        if (!json_object_object_get_ex(b, k, &bv) || !gotk_obj_equal(v, bv))
             return true;
     }
     json_object_object_foreach(b, k2, v2)

@@ -48,69 +48,6 @@ char *jx_strdup(json_object *o)
     return gotk_xstrdup(jx_str(o));
 }
 
-/* Deep copy via json-c. */
-json_object *jx_copy(json_object *o)
-{
-    json_object *dst = NULL;
-    if (!o)
-        return NULL;
-    if (json_object_deep_copy(o, &dst, NULL) != 0)
-        abort();
-    return dst;
-}
-
-/* Compare two numbers whatever their json-c type. */
-static bool num_equal(json_object *a, json_object *b)
-{
-    if (json_object_is_type(a, json_type_int) && json_object_is_type(b, json_type_int))
-        return json_object_get_int64(a) == json_object_get_int64(b);
-    return json_object_get_double(a) == json_object_get_double(b);
-}
-
-/* Structural equality. */
-bool jx_equal(json_object *a, json_object *b)
-{
-    json_type ta = json_object_get_type(a), tb = json_object_get_type(b);
-    bool na = ta == json_type_int || ta == json_type_double;
-    bool nb = tb == json_type_int || tb == json_type_double;
-    if (na && nb)
-        return num_equal(a, b);
-    if (ta != tb)
-        return false;
-    switch (ta) {
-    case json_type_null:
-        return true;
-    case json_type_boolean:
-        return json_object_get_boolean(a) == json_object_get_boolean(b);
-    case json_type_string:
-        return json_object_get_string_len(a) == json_object_get_string_len(b) &&
-               memcmp(json_object_get_string(a), json_object_get_string(b),
-                      (size_t)json_object_get_string_len(a)) == 0;
-    case json_type_array: {
-        size_t n = json_object_array_length(a);
-        if (n != json_object_array_length(b))
-            return false;
-        for (size_t i = 0; i < n; i++)
-            if (!jx_equal(json_object_array_get_idx(a, i), json_object_array_get_idx(b, i)))
-                return false;
-        return true;
-    }
-    case json_type_object: {
-        if (json_object_object_length(a) != json_object_object_length(b))
-            return false;
-        json_object_object_foreach(a, k, v)
-        {
-            json_object *bv;
-            if (!json_object_object_get_ex(b, k, &bv) || !jx_equal(v, bv))
-                return false;
-        }
-        return true;
-    }
-    default:
-        return false;
-    }
-}
-
 /* Member lookup that tolerates a NULL or non-object parent. */
 json_object *jx_get(json_object *o, const char *key)
 {
@@ -156,7 +93,7 @@ json_object *jx_merge_patch(json_object *target, json_object *patch)
 {
     if (!json_object_is_type(patch, json_type_object)) {
         json_object_put(target);
-        return jx_copy(patch);
+        return gotk_obj_copy(patch);
     }
     if (!target || !json_object_is_type(target, json_type_object)) {
         json_object_put(target);

@@ -89,7 +89,7 @@ static gotk_err *load_token(const char *path, char **token)
     data = ax_random_hex(32);
     gotk_buf b = {0};
     gotk_buf_printf(&b, "%s\n", data);
-    gotk_err *e = ax_write_file(path, b.data, b.len, 0600);
+    gotk_err *e = gotk_file_write_atomic(path, b.data, b.len, 0600);
     gotk_buf_free(&b);
     if (e) {
         free(data);
@@ -166,7 +166,7 @@ static gotk_err *write_kubeconfig(const char *path, const char *server, const ch
                     "  user:\n"
                     "    token: %s\n",
                     server, ca, token);
-    gotk_err *e = ax_write_file(path, b.data, b.len, 0600);
+    gotk_err *e = gotk_file_write_atomic(path, b.data, b.len, 0600);
     gotk_buf_free(&b);
     free(ca);
     return e;
@@ -267,7 +267,7 @@ static int serve(const options *o, apisrv *s, const sigset_t *sigs)
     char *ca = NULL, *cert = NULL, *key = NULL, *token_path = NULL;
     int fd = -1, port = 0, status = 1;
     struct MHD_Daemon *d = NULL;
-    gotk_err *e = ax_mkdir_all(o->data_dir, 0700);
+    gotk_err *e = gotk_file_mkdir_all(o->data_dir, 0700);
     if (!e)
         e = tls_ensure(o->data_dir, &ca, &cert, &key);
     token_path = o->token_file ? gotk_xstrdup(o->token_file)

@@ -177,7 +177,7 @@ static char *apply_op(json_object **doc, json_object *op)
     if (!strcmp(name, "add") || !strcmp(name, "replace")) {
         if (!has_value)
             return gotk_xasprintf("missing value for %s operation", name);
-        if (!op_add(doc, path, jx_copy(value), !strcmp(name, "replace")))
+        if (!op_add(doc, path, gotk_obj_copy(value), !strcmp(name, "replace")))
             return gotk_xasprintf("%s operation does not apply: doc is missing path: \"%s\"",
                                   name, path);
     } else if (!strcmp(name, "remove")) {
@@ -189,7 +189,7 @@ static char *apply_op(json_object **doc, json_object *op)
         if (!from || !found)
             return gotk_xasprintf("%s operation does not apply: doc is missing from path: \"%s\"",
                                   name, from ? from : "");
-        json_object *val = jx_copy(src);
+        json_object *val = gotk_obj_copy(src);
         if (!strcmp(name, "move"))
             op_remove(*doc, from);
         if (!op_add(doc, path, val, false))
@@ -197,7 +197,7 @@ static char *apply_op(json_object **doc, json_object *op)
                                   name, path);
     } else if (!strcmp(name, "test")) {
         json_object *cur = ptr_get(*doc, path, &found);
-        if (!found || !jx_equal(cur, value))
+        if (!found || !gotk_obj_equal(cur, value))
             return gotk_xasprintf("testing value %s failed: test failed", path);
     } else {
         return gotk_xasprintf("Unexpected kind: %s", name);
@@ -212,7 +212,7 @@ json_object *patch_json(json_object *doc, json_object *ops, char **err)
         *err = gotk_xstrdup("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
         return NULL;
     }
-    json_object *out = jx_copy(doc);
+    json_object *out = gotk_obj_copy(doc);
     for (size_t i = 0; i < json_object_array_length(ops); i++) {
         json_object *op = json_object_array_get_idx(ops, i);
         char *e = json_object_is_type(op, json_type_object) ? apply_op(&out, op)
@@ -264,7 +264,7 @@ static long find_keyed(json_object *list, const char *key, json_object *el)
 {
     json_object *kv = jx_get(el, key);
     for (size_t i = 0; kv && i < json_object_array_length(list); i++)
-        if (jx_equal(jx_get(json_object_array_get_idx(list, i), key), kv))
+        if (gotk_obj_equal(jx_get(json_object_array_get_idx(list, i), key), kv))
             return (long)i;
     return -1;
 }
@@ -284,7 +284,7 @@ static json_object *merge_keyed(json_object *orig, json_object *patch, const cha
             for (size_t k = 0; k < json_object_array_length(patch); k++) {
                 json_object *e2 = json_object_array_get_idx(patch, k);
                 if (!jx_get_str(e2, "$patch"))
-                    json_object_array_add(out, jx_copy(e2));
+                    json_object_array_add(out, gotk_obj_copy(e2));
             }
             return out;
         }
@@ -312,9 +312,9 @@ static json_object *merge_primitive(json_object *orig, json_object *patch)
         json_object *v = json_object_array_get_idx(patch, i);
         bool have = false;
         for (size_t k = 0; k < json_object_array_length(out) && !have; k++)
-            have = jx_equal(json_object_array_get_idx(out, k), v);
+            have = gotk_obj_equal(json_object_array_get_idx(out, k), v);
         if (!have)
-            json_object_array_add(out, jx_copy(v));
+            json_object_array_add(out, gotk_obj_copy(v));
     }
     return out;
 }
@@ -328,7 +328,7 @@ static void delete_from_primitive(json_object *doc, const char *field, json_obje
     for (size_t i = json_object_array_length(list); i-- > 0;) {
         json_object *v = json_object_array_get_idx(list, i);
         for (size_t k = 0; k < json_object_array_length(vals); k++)
-            if (jx_equal(v, json_object_array_get_idx(vals, k))) {
+            if (gotk_obj_equal(v, json_object_array_get_idx(vals, k))) {
                 json_object_array_del_idx(list, i, 1);
                 break;
             }
@@ -387,7 +387,7 @@ static void merge_member(json_object *doc, const char *k, json_object *pv)
         else if (key && !*key)
             next = merge_primitive(cur ? json_object_get(cur) : NULL, pv);
         else
-            next = jx_copy(pv);
+            next = gotk_obj_copy(pv);
     } else if (json_object_is_type(pv, json_type_object)) {
         const char *d = jx_get_str(pv, "$patch");
         if (d && !strcmp(d, "delete")) {
@@ -396,7 +396,7 @@ static void merge_member(json_object *doc, const char *k, json_object *pv)
         }
         next = smp_merge(cur ? json_object_get(cur) : NULL, pv);
     } else {
-        next = jx_copy(pv);
+        next = gotk_obj_copy(pv);
     }
     json_object_object_add(doc, k, next);
 }
@@ -406,7 +406,7 @@ static json_object *smp_merge(json_object *doc, json_object *patch)
 {
     if (!json_object_is_type(patch, json_type_object)) {
         json_object_put(doc);
-        return jx_copy(patch);
+        return gotk_obj_copy(patch);
     }
     if (!doc || !json_object_is_type(doc, json_type_object)) {
         json_object_put(doc);

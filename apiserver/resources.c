@@ -394,7 +394,7 @@ char *res_crd_prepare(json_object *crd)
     json_object_array_add(conds, condition("Established", "InitialNamesAccepted",
                                            "the initial names have been accepted", now));
     json_object_object_add(status, "conditions", conds);
-    json_object_object_add(status, "acceptedNames", jx_copy(names));
+    json_object_object_add(status, "acceptedNames", gotk_obj_copy(names));
     json_object *stored = json_object_new_array();
     json_object_array_add(stored, json_object_new_string(storage));
     json_object_object_add(status, "storedVersions", stored);

@@ -126,9 +126,9 @@ static json_object *wanted_scale(api_req *q, json_object *cur_scale, api_resp *o
     else if (strstr(ct, "json-patch+json"))
         n = patch_json(cur_scale, body, &err);
     else if (strstr(ct, "strategic-merge-patch+json"))
-        n = patch_strategic(jx_copy(cur_scale), body);
+        n = patch_strategic(gotk_obj_copy(cur_scale), body);
     else
-        n = jx_merge_patch(jx_copy(cur_scale), body);
+        n = jx_merge_patch(gotk_obj_copy(cur_scale), body);
     if (!n) {
         api_status(out, 422, "Invalid", NULL, NULL, NULL, "%s", err ? err : "invalid patch");
         free(err);
@@ -167,7 +167,7 @@ void do_scale(api_req *q, api_resp *out)
                   out);
         goto done;
     }
-    n = jx_copy(cur);
+    n = gotk_obj_copy(cur);
     set_path(n, q->r->scale_spec, json_object_new_int64(json_object_get_int64(replicas)));
     char *sub = q->sub;
     q->sub = NULL;

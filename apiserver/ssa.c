@@ -226,7 +226,7 @@ static json_object *find_keyed(json_object *arr, const char *json, size_t *idx)
          i++) {
         json_object *el = json_object_array_get_idx(arr, i);
         bool all = true;
-        json_object_object_foreach(key, k, v) all = all && jx_equal(jx_get(el, k), v);
+        json_object_object_foreach(key, k, v) all = all && gotk_obj_equal(jx_get(el, k), v);
         if (all) {
             hit = el;
             *idx = i;
@@ -245,7 +245,7 @@ static json_object *find_value(json_object *arr, const char *json, size_t *idx)
     for (size_t i = 0; arr && json_object_is_type(arr, json_type_array) &&
                        i < json_object_array_length(arr) && !hit;
          i++)
-        if (jx_equal(json_object_array_get_idx(arr, i), val)) {
+        if (gotk_obj_equal(json_object_array_get_idx(arr, i), val)) {
             hit = json_object_array_get_idx(arr, i);
             *idx = i;
         }
@@ -305,7 +305,7 @@ static bool differs(json_object *a, json_object *b, const char *path)
         return false;
     if (!strcmp(path + strlen(path) - 1, ".")) /* element presence only */
         return false;
-    return !jx_equal(va, vb);
+    return !gotk_obj_equal(va, vb);
 }
 
 /* Remove the field or element at a path from obj. */
@@ -442,7 +442,7 @@ static void take_from_others(json_object **mf, json_object *keep, const pathset 
 static json_object *managed_of(json_object *obj)
 {
     json_object *mf = jx_get(jx_get(obj, "metadata"), "managedFields");
-    return mf && json_object_is_type(mf, json_type_array) ? jx_copy(mf) : json_object_new_array();
+    return mf && json_object_is_type(mf, json_type_array) ? gotk_obj_copy(mf) : json_object_new_array();
 }
 
 /* Record the fields a non-apply write changed under manager's Update entry. */
@@ -568,7 +568,7 @@ static bool owned_by_others(json_object *mf, json_object *mine, const char *p)
 /* Build the applied object from the live one (NULL when creating). */
 static json_object *apply_config(api_req *q, json_object *cur, json_object *cfg, api_resp *out)
 {
-    json_object *mf = managed_of(cur), *base = cur ? jx_copy(cur) : json_object_new_object();
+    json_object *mf = managed_of(cur), *base = cur ? gotk_obj_copy(cur) : json_object_new_object();
     json_object *mine = entry_for(mf, q->r, q->field_manager, "Apply");
     pathset s = {0}, before = {0};
     object_fields(q->r, cfg, &s);
@@ -583,7 +583,7 @@ static json_object *apply_config(api_req *q, json_object *cur, json_object *cfg,
     for (int i = before.n - 1; i >= 0; i--)
         if (!ps_has(&s, before.v[i]) && !owned_by_others(mf, mine, before.v[i]))
             remove_path(base, before.v[i]);
-    json_object *cfg_copy = jx_copy(cfg);
+    json_object *cfg_copy = gotk_obj_copy(cfg);
     json_object *n = q->r->crd ? jx_merge_patch(base, cfg_copy) : patch_strategic(base, cfg_copy);
     json_object_put(cfg_copy);
     entry_set(mine, &s);

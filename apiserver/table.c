@@ -323,7 +323,7 @@ static json_object *row_object(api_req *q, json_object *obj)
     jx_set_str(p, "kind", "PartialObjectMetadata");
     jx_set_str(p, "apiVersion", "meta.k8s.io/v1");
     json_object *m = jx_get(obj, "metadata");
-    json_object_object_add(p, "metadata", m ? jx_copy(m) : json_object_new_object());
+    json_object_object_add(p, "metadata", m ? gotk_obj_copy(m) : json_object_new_object());
     return p;
 }
 

@@ -89,7 +89,7 @@ static char *pem_of(X509 *cert, EVP_PKEY *key)
 static gotk_err *write_pem(const char *dir, const char *name, const char *pem, int mode)
 {
     char *path = gotk_xasprintf("%s/%s", dir, name);
-    gotk_err *e = ax_write_file(path, pem, strlen(pem), mode);
+    gotk_err *e = gotk_file_write_atomic(path, pem, strlen(pem), mode);
     free(path);
     return e;
 }

@@ -35,42 +35,6 @@ gotk_err *ax_read_file(const char *path, char **out)
     return NULL;
 }
 
-/* Write all of data to fd. */
-static bool write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        data += w;
-        len -= (size_t)w;
-    }
-    return true;
-}
-
-/* Temp file + fsync + rename, created with `mode`. */
-gotk_err *ax_write_file(const char *path, const char *data, size_t len, int mode)
-{
-    char *tmp = gotk_xasprintf("%s.tmp.%d", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    gotk_err *e = NULL;
-    if (fd < 0) {
-        e = gotk_err_errno(errno, "writing %s", path);
-    } else {
-        bool ok = fchmod(fd, (mode_t)mode) == 0 && write_all(fd, data, len) && fsync(fd) == 0;
-        int err = errno;
-        ok = close(fd) == 0 && ok;
-        if (!ok || rename(tmp, path) != 0) {
-            e = gotk_err_errno(ok ? errno : err, "writing %s", path);
-            unlink(tmp);
-        }
-    }
-    free(tmp);
-    return e;
-}
-
 /* Lowercase hex of n random bytes (2n characters). */
 char *ax_random_hex(size_t n)
 {
@@ -95,24 +59,3 @@ void ax_uuid(char out[37])
              b[13], b[14], b[15]);
 }
 
-/* mkdir -p with `mode` for the directories it creates. */
-gotk_err *ax_mkdir_all(const char *path, int mode)
-{
-    char *p = gotk_xstrdup(path);
-    gotk_err *e = NULL;
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        char c = *s;
-        *s = '\0';
-        if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
-            e = gotk_err_errno(errno, "creating %s", p);
-            break;
-        }
-        *s = c;
-        if (!c)
-            break;
-    }
-    free(p);
-    return e;
-}

@@ -156,7 +156,7 @@ static void emit_obj(watcher *w, const char *type, json_object *obj)
         w->ended = true;
         return;
     }
-    json_object *c = jx_copy(obj);
+    json_object *c = gotk_obj_copy(obj);
     obj_set_gvk(c, r);
     if (w->table) {
         api_req fq = {.s = w->s, .r = r, .include_object = w->include, .method = "GET"};

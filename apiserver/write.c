@@ -218,7 +218,7 @@ static void keep_meta(json_object *nm, json_object *cm, const char *key)
 {
     json_object *v = jx_get(cm, key);
     if (v)
-        json_object_object_add(nm, key, jx_copy(v));
+        json_object_object_add(nm, key, gotk_obj_copy(v));
     else
         json_object_object_del(nm, key);
 }
@@ -227,12 +227,12 @@ static void keep_meta(json_object *nm, json_object *cm, const char *key)
 static json_object *merge_update(api_req *q, json_object *cur, json_object *next)
 {
     bool status_only = q->sub && !strcmp(q->sub, "status");
-    json_object *n = jx_copy(status_only ? cur : next);
+    json_object *n = gotk_obj_copy(status_only ? cur : next);
     json_object *src = status_only ? next : cur; /* where status comes from */
     if (status_only || q->r->has_status) {
         json_object *st = jx_get(src, "status");
         if (st)
-            json_object_object_add(n, "status", jx_copy(st));
+            json_object_object_add(n, "status", gotk_obj_copy(st));
         else
             json_object_object_del(n, "status");
     }
@@ -279,7 +279,7 @@ void h_write_update(api_req *q, json_object *cur, json_object *next, api_resp *o
             e = h_remove(q->s, q->r->group, q->r->plural, n);
         if (!e)
             e = h_after_removal(q->s);
-    } else if (jx_equal(cur, n)) {
+    } else if (gotk_obj_equal(cur, n)) {
         h_respond_obj(q, 200, n, out);
         json_object_put(n);
         return;
@@ -364,9 +364,9 @@ static json_object *apply_patch(api_req *q, const char *mt, json_object *cur, ap
         api_status(out, 400, "BadRequest", NULL, NULL, NULL,
                    "error decoding patch: json: cannot unmarshal into map[string]interface{}");
     } else if (!strcmp(mt, "application/merge-patch+json")) {
-        n = jx_merge_patch(jx_copy(cur), p);
+        n = jx_merge_patch(gotk_obj_copy(cur), p);
     } else {
-        n = patch_strategic(jx_copy(cur), p);
+        n = patch_strategic(gotk_obj_copy(cur), p);
     }
     free(err);
     json_object_put(p);
