@@ -113,9 +113,10 @@ static gotk_err *load_one(kctx *c, const char *root, const char *rel, kconfig *c
     char *data = NULL;
     size_t len = 0;
     gotk_err *e = kload_file(c, root, rel, &data, &len, NULL);
+    if (e)
+        return e;
     json_object *defs = NULL;
-    if (!e)
-        e = gotk_yaml_parse_one(data, len, rel, &defs);
+    e = gotk_yaml_parse_one(data, len, rel, &defs);
     free(data);
     if (e || !json_object_is_type(defs, json_type_object)) {
         json_object_put(defs);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -986,10 +987,15 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     char *abs = real_or_copy(dir);
     struct stat st;
     gotk_err *e = NULL;
-    if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        char *cwd = getcwd(NULL, 0);
+        char *full = kpath_join(cwd ? cwd : "/", dir);
         e = gotk_err_new(GOTK_E_NOTFOUND, "must build at directory: not a valid directory: "
                                           "evalsymlink failure on '%s' : lstat %s: no such "
-                                          "file or directory", dir, dir);
+                                          "file or directory", dir, full);
+        free(full);
+        free(cwd);
+    }
     if (!e)
         e = kbuild_dir(&c, abs, false, &m, &cfg);
     if (!e)
