@@ -163,9 +163,17 @@ static gotk_err *components_to_git(const cli_bootstrap_opts *o, const char *dir,
                                  .timeout = 2 * GOTK_MINUTE};
     gotk_git_result res;
     gotk_err *e = gotk_git_checkout(&co, dir, &res);
+    if (e && strstr(gotk_err_msg(e), "couldn't find remote ref")) {
+        /* an empty repository (or no such branch yet): start the branch here and
+         * let the first push create it, as flux does for empty repositories */
+        gotk_err_free(e);
+        gotk_err_free(gotk_file_remove_all(dir));
+        e = gotk_git_init_empty(dir, o->url);
+    } else if (!e) {
+        gotk_git_result_free(&res);
+    }
     if (e)
         return gotk_err_wrap(e, "failed to clone repository");
-    gotk_git_result_free(&res);
     cli_ok("cloned repository");
     cli_step("generating component manifests");
     char *yaml = NULL;

@@ -6,8 +6,9 @@
  * git_index_add_all, deletions with git_index_update_all). If the resulting
  * tree equals HEAD's, there is nothing to commit. Otherwise a commit with the
  * given author (also the committer, at the current time) and message is made
- * on top of HEAD, the local branch refs/heads/<branch> is moved to it, and it
- * is pushed to the same branch of "origin".
+ * on top of HEAD (or, in a repository without commits yet, as its first commit),
+ * the local branch refs/heads/<branch> is moved to it, and it is pushed to the
+ * same branch of "origin".
  *
  * Unless forced, the push must fast-forward: the push-negotiation callback
  * sees the remote's current commit for the branch and refuses when the new
@@ -78,13 +79,18 @@ static gotk_err *make_commit(git_repository *repo, const gotk_git_push_opts *o, 
     git_reference *br = NULL;
     gotk_err *e = NULL;
     int rc = stage_all(repo, &tree_id);
-    if (rc == 0)
+    if (rc == 0) {
         rc = git_revparse_single((git_object **)&head, repo, "HEAD^{commit}");
+        if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+            rc = 0; /* no commit yet: this one starts the branch */
+    }
     if (rc < 0) {
         e = gotk_git_error(NULL, rc, "unable to stage changes");
         goto done;
     }
-    if (git_oid_equal(&tree_id, git_commit_tree_id(head))) {
+    git_oid empty;
+    git_oid_fromstr(&empty, "4b825dc642cb6eb9a060e54bf8d69288fbee4904"); /* the empty tree */
+    if (git_oid_equal(&tree_id, head ? git_commit_tree_id(head) : &empty)) {
         e = gotk_err_new(GOTK_E_CONFLICT, "no changes to commit");
         goto done;
     }
@@ -93,7 +99,8 @@ static gotk_err *make_commit(git_repository *repo, const gotk_git_push_opts *o, 
         rc = git_signature_now(&sig, o->author_name, o->author_email);
     const git_commit *parents[1] = {head};
     if (rc == 0)
-        rc = git_commit_create(out, repo, NULL, sig, sig, NULL, o->message, tree, 1, parents);
+        rc = git_commit_create(out, repo, NULL, sig, sig, NULL, o->message, tree, head ? 1 : 0,
+                               parents);
     if (rc == 0) {
         char *name = gotk_xasprintf("refs/heads/%s", o->branch);
         rc = git_reference_create(&br, repo, name, out, 1, NULL);

@@ -1,7 +1,8 @@
 /*
- * Seeding a repository from a directory: a new bare repository whose branch
- * holds one commit with every file under the directory (gotk dev's demo
- * repository). Blobs and trees are written straight into the object database
+ * Starting repositories: a new bare repository whose branch holds one commit
+ * with every file under a directory (gotk dev's demo repository), and an empty
+ * local repository with an origin, for bootstrapping a remote that has no
+ * commits yet. Blobs and trees are written straight into the object database
  * with libgit2, walking the directory in name order; symlinks and special files
  * are skipped, executables keep their mode.
  */
@@ -98,5 +99,32 @@ gotk_err *gotk_git_seed_bare(const char *bare_dir, const char *src_dir, const ch
         gotk_err_free(gotk_file_remove_all(bare_dir));
     else
         *created = true;
+    return e;
+}
+
+gotk_err *gotk_git_init_empty(const char *dir, const char *url)
+{
+    gotk_git_init();
+    gotk_err *e = gotk_git_url_check(url);
+    if (e)
+        return e;
+    if ((e = gotk_file_mkdir_all(dir, 0755)))
+        return e;
+    git_repository *repo = NULL;
+    git_config *cfg = NULL;
+    int rc = git_repository_init(&repo, dir, 0);
+    /* origin by config alone: git_remote_create applies url.insteadOf, where
+     * libgit2 1.5 leaks PCRE2 memory, and push reads only remote.origin.url */
+    if (rc == 0)
+        rc = git_repository_config(&cfg, repo);
+    if (rc == 0)
+        rc = git_config_set_string(cfg, "remote.origin.url", url);
+    if (rc < 0) {
+        const git_error *ge = git_error_last();
+        e = gotk_err_new(GOTK_E_IO, "unable to initialise a repository in %s: %s", dir,
+                         ge && ge->message ? ge->message : "libgit2 error");
+    }
+    git_config_free(cfg);
+    git_repository_free(repo);
     return e;
 }

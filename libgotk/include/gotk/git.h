@@ -204,4 +204,9 @@ gotk_err *gotk_git_verify_commit(const char *repo_dir, const char *commit_hex,
 gotk_err *gotk_git_verify_tag(const char *repo_dir, const char *tag, const gotk_git_keyring *keys,
                               char key_id[17], char tag_hex[41]);
 
+/* A new local repository in `dir` (created if missing) with remote "origin" at
+ * `url` and no commits: gotk_git_commit_push then makes the branch's first
+ * commit. For bootstrapping a repository that is still empty. */
+gotk_err *gotk_git_init_empty(const char *dir, const char *url);
+
 #endif
