@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "create.h"
 #include "gotk/git.h"
 #include "gotk/kube.h"
 #include "gotk/obj.h"
@@ -26,6 +28,9 @@ void cli_bootstrap_default(cli_bootstrap_opts *o)
     o->branch = "main";
     o->interval = GOTK_MINUTE;
     o->secret_name = "flux-system";
+    o->ssh_algo = "ecdsa";
+    o->ssh_curve = "p384";
+    o->ssh_rsa_bits = 2048;
     o->author_name = "Flux";
     o->author_email = "flux@localhost"; /* libgit2 needs one; flux leaves it empty */
     cli_components_default(&o->comps);
@@ -320,6 +325,112 @@ static gotk_err *wait_ready(gotk_kube_client *kube, const gotk_kube_ref *ref, co
     }
 }
 
+static void add_secret_data(json_object *data, const char *key, const char *value);
+
+/* An SSH identity for Git and for the flux-system Secret. */
+typedef struct {
+    char *private_key, *public_key, *known_hosts;
+} ssh_identity;
+
+static void ssh_identity_free(ssh_identity *id)
+{
+    free(id->private_key);
+    free(id->public_key);
+    free(id->known_hosts);
+}
+
+/* The identity already in the flux-system Secret, if any (a rerun). */
+static bool identity_from_secret(const cli_bootstrap_opts *o, gotk_kube_client *kube,
+                                 ssh_identity *id)
+{
+    gotk_kube_ref ref = {"v1", "Secret", o->comps.namespace_, o->secret_name};
+    json_object *s = NULL;
+    gotk_err *e = gotk_kube_get(kube, &ref, NULL, &s);
+    gotk_err_free(e);
+    json_object *data = gotk_obj_get(s, "data", NULL), *v = NULL, *p = NULL;
+    bool ok = data && json_object_object_get_ex(data, "identity", &v) &&
+              json_object_object_get_ex(data, "identity.pub", &p);
+    for (int i = 0; ok && i < 2; i++) {
+        json_object *val = i ? p : v;
+        unsigned char *raw = NULL;
+        size_t n = 0;
+        gotk_err *de = gotk_base64_decode(json_object_get_string(val),
+                                          (size_t)json_object_get_string_len(val), &raw, &n);
+        ok = !de;
+        gotk_err_free(de);
+        if (ok)
+            *(i ? &id->public_key : &id->private_key) = gotk_xstrndup((char *)raw, n);
+        free(raw);
+    }
+    json_object_put(s);
+    return ok;
+}
+
+/* --private-key-file, else the Secret's identity, else a new deploy key that is
+ * printed (and, without --silent, confirmed on a terminal). */
+static gotk_err *ssh_identity_get(const cli_bootstrap_opts *o, gotk_kube_client *kube,
+                                  ssh_identity *id, bool *generated)
+{
+    *generated = false;
+    gotk_err *e = NULL;
+    if (!(o->private_key_file && *o->private_key_file) && identity_from_secret(o, kube, id)) {
+        cli_ok("using the deploy key of secret \"%s/%s\"", o->comps.namespace_, o->secret_name);
+    } else {
+        cli_ssh_key k = {0};
+        e = cli_ssh_key_get(o->private_key_file, o->password, o->ssh_algo, o->ssh_rsa_bits,
+                            o->ssh_curve, &k);
+        id->private_key = k.private_key;
+        id->public_key = k.public_key;
+        *generated = !e && !(o->private_key_file && *o->private_key_file);
+    }
+    if (!e)
+        e = cli_ssh_known_hosts_for_url(o->url, &id->known_hosts);
+    if (!e && *generated) {
+        cli_ok("public key: %.*s", (int)strcspn(id->public_key, "\n"), id->public_key);
+        if (!o->silent && !isatty(0))
+            e = gotk_err_new(GOTK_E_INVALID, "give the public key above write access to the "
+                                             "repository, then run bootstrap again with --silent");
+    }
+    return e ? gotk_err_wrap(e, "SSH key") : NULL;
+}
+
+/* The namespace, created when missing (the Secret may come before the install). */
+static gotk_err *ensure_namespace(gotk_kube_client *kube, const char *ns)
+{
+    json_object *n = json_object_new_object(), *meta = json_object_new_object();
+    json_object_object_add(n, "apiVersion", json_object_new_string("v1"));
+    json_object_object_add(n, "kind", json_object_new_string("Namespace"));
+    json_object_object_add(meta, "name", json_object_new_string(ns));
+    json_object_object_add(n, "metadata", meta);
+    gotk_kube_opts ko = {.field_manager = "gotk", .force = true};
+    gotk_err *e = gotk_kube_apply(kube, n, &ko, NULL);
+    json_object_put(n);
+    return e;
+}
+
+/* The flux-system Secret for SSH, stored before cloning so a rerun reuses it. */
+static gotk_err *apply_ssh_secret(const cli_bootstrap_opts *o, gotk_kube_client *kube,
+                                  const ssh_identity *id)
+{
+    json_object *s = json_object_new_object(), *meta = json_object_new_object();
+    json_object *data = json_object_new_object();
+    json_object_object_add(s, "apiVersion", json_object_new_string("v1"));
+    json_object_object_add(s, "kind", json_object_new_string("Secret"));
+    json_object_object_add(meta, "name", json_object_new_string(o->secret_name));
+    json_object_object_add(meta, "namespace", json_object_new_string(o->comps.namespace_));
+    json_object_object_add(s, "metadata", meta);
+    add_secret_data(data, "identity", id->private_key);
+    add_secret_data(data, "identity.pub", id->public_key);
+    add_secret_data(data, "known_hosts", id->known_hosts);
+    if (o->password && *o->password)
+        add_secret_data(data, "password", o->password);
+    json_object_object_add(s, "data", data);
+    gotk_kube_opts ko = {.field_manager = "gotk", .force = true};
+    gotk_err *e = gotk_kube_apply(kube, s, &ko, NULL);
+    json_object_put(s);
+    return e ? gotk_err_wrap(e, "failed to apply the source secret") : NULL;
+}
+
 gotk_err *cli_bootstrap_run(const cli_globals *g, const cli_bootstrap_opts *o)
 {
     gotk_err *e = gotk_git_url_check(o->url);
@@ -329,14 +440,34 @@ gotk_err *cli_bootstrap_run(const cli_globals *g, const cli_bootstrap_opts *o)
     fill_auth(o, &auth);
     char *dir = NULL;
     gotk_kube_client *kube = NULL;
+    ssh_identity id = {0};
+    bool ssh = !strncmp(o->url, "ssh://", 6), generated = false;
     e = gotk_file_temp_dir("gotk-bootstrap", &dir);
     if (!e)
         e = cli_kube_open(g, &kube);
+    if (!e && ssh)
+        e = ssh_identity_get(o, kube, &id, &generated);
+    if (!e && ssh) {
+        memset(&auth, 0, sizeof auth);
+        gotk_git_auth_set(&auth, "identity", id.private_key, strlen(id.private_key));
+        gotk_git_auth_set(&auth, "identity.pub", id.public_key, strlen(id.public_key));
+        gotk_git_auth_set(&auth, "known_hosts", id.known_hosts, strlen(id.known_hosts));
+        if (o->password && *o->password)
+            gotk_git_auth_set(&auth, "password", o->password, strlen(o->password));
+    }
+    if (!e && ssh && generated)
+        e = ensure_namespace(kube, o->comps.namespace_);
+    if (!e && ssh && generated)
+        e = apply_ssh_secret(o, kube, &id);
     if (!e)
         e = components_to_git(o, dir, &auth);
     if (!e)
         e = install_components(o, kube, g->timeout);
-    if (!e)
+    if (!e && ssh)
+        e = apply_ssh_secret(o, kube, &id);
+    if (!e && ssh)
+        cli_ok("reconciled source secret");
+    if (!e && !ssh)
         e = source_secret(o, kube);
     if (!e)
         e = sync_to_git_and_cluster(o, dir, &auth, kube);
@@ -352,6 +483,7 @@ gotk_err *cli_bootstrap_run(const cli_globals *g, const cli_bootstrap_opts *o)
         cli_ok("all components are healthy");
     }
     gotk_kube_client_free(kube);
+    ssh_identity_free(&id);
     if (dir)
         gotk_err_free(gotk_file_remove_all(dir));
     free(dir);
@@ -373,7 +505,6 @@ int cmd_bootstrap(int argc, char **argv)
     cli_globals_default(&g);
     cli_bootstrap_opts o;
     cli_bootstrap_default(&o);
-    bool silent = false;
     const cli_flag own[] = {
         {"url", 0, FLAG_STRING, &o.url, "Git repository URL"},
         {"branch", 0, FLAG_STRING, &o.branch, "Git branch"},
@@ -383,7 +514,11 @@ int cmd_bootstrap(int argc, char **argv)
         {"password", 'p', FLAG_STRING, &o.password, "basic authentication password"},
         {"with-bearer-token", 0, FLAG_BOOL, &o.bearer, "use password as bearer token for Authorization header"},
         {"token-auth", 0, FLAG_BOOL, &o.token_auth, "when enabled, the personal access token will be used instead of the SSH deploy key"},
-        {"silent", 's', FLAG_BOOL, &silent, "assumes the deploy key is already setup, skips confirmation"},
+        {"silent", 's', FLAG_BOOL, &o.silent, "assumes the deploy key is already setup, skips confirmation"},
+        {"private-key-file", 0, FLAG_STRING, &o.private_key_file, "path to a private key file used for authenticating to the Git SSH server"},
+        {"ssh-key-algorithm", 0, FLAG_STRING, &o.ssh_algo, "SSH public key algorithm (rsa, ecdsa, ed25519)"},
+        {"ssh-ecdsa-curve", 0, FLAG_STRING, &o.ssh_curve, "SSH ECDSA public key curve (p256, p384, p521)"},
+        {"ssh-rsa-bits", 0, FLAG_INT, &o.ssh_rsa_bits, "SSH RSA public key bit size (multiplies of 8, min 1024, max 8192)"},
         {"components", 0, FLAG_STRINGS, &o.comps.components, "list of components, accepts comma-separated values"},
         {"components-extra", 0, FLAG_STRINGS, &o.comps.extra, "list of components in addition to those supplied or defaulted"},
         {"registry", 0, FLAG_STRING, &o.comps.registry, "container registry where the toolkit images are published"},

@@ -117,6 +117,10 @@ typedef struct {
     const char *secret_name;
     const char *username, *password;
     bool bearer, token_auth;
+    const char *private_key_file;           /* SSH: the key for Git and the Secret */
+    const char *ssh_algo, *ssh_curve;       /* a generated deploy key: ecdsa p384 */
+    int ssh_rsa_bits;
+    bool silent;                            /* do not ask to confirm the deploy key */
     const char *author_name, *author_email, *commit_appendix;
     bool local_components; /* dev mode: the controllers run as local processes */
     cli_components comps;

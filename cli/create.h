@@ -64,4 +64,19 @@ int create_helmrelease(int argc, char **argv);
 int create_image(int argc, char **argv);  /* argv[0]: repository|policy|update */
 int create_secret(int argc, char **argv); /* argv[0]: git */
 
+/* ---- SSH identities (create secret git, bootstrap git) ---------------------- */
+
+typedef struct {
+    char *private_key; /* PEM or OpenSSH text */
+    char *public_key;  /* authorized_keys line, ending in a newline */
+} cli_ssh_key;
+
+/* The key of --private-key-file (with its passphrase), or a new one of `algo`
+ * (rsa with rsa_bits, ecdsa on curve p256|p384|p521, ed25519). */
+gotk_err *cli_ssh_key_get(const char *key_file, const char *password, const char *algo,
+                          int rsa_bits, const char *curve, cli_ssh_key *out);
+void cli_ssh_key_free(cli_ssh_key *k);
+/* The known_hosts line of the SSH server in `url` (scanned over SSH). */
+gotk_err *cli_ssh_known_hosts_for_url(const char *url, char **out);
+
 #endif

@@ -332,6 +332,38 @@ static gotk_err *scan_host_key(const char *hostport, char **out)
     return e;
 }
 
+/* ---- for bootstrap ---------------------------------------------------------------- */
+
+gotk_err *cli_ssh_key_get(const char *key_file, const char *password, const char *algo,
+                          int rsa_bits, const char *curve, cli_ssh_key *out)
+{
+    key_pair k = {0};
+    secret_args a = {.algo = algo, .rsa_bits = rsa_bits, .curve = curve};
+    gotk_err *e = key_file && *key_file ? load_key(key_file, password, &k) : generate_key(&a, &k);
+    out->private_key = k.private_key;
+    out->public_key = k.public_key;
+    return e;
+}
+
+void cli_ssh_key_free(cli_ssh_key *k)
+{
+    free(k->private_key);
+    free(k->public_key);
+    k->private_key = k->public_key = NULL;
+}
+
+static void url_parts(const char *url, char **scheme, char **host);
+
+gotk_err *cli_ssh_known_hosts_for_url(const char *url, char **out)
+{
+    char *scheme = NULL, *host = NULL;
+    url_parts(url, &scheme, &host);
+    gotk_err *e = scan_host_key(host, out);
+    free(scheme);
+    free(host);
+    return e;
+}
+
 /* ---- the Secret ------------------------------------------------------------------ */
 
 /* user@host:port of a URL as Go's url.Parse gives Host (new string), and the scheme. */
