@@ -179,8 +179,10 @@ static gotk_err *plan_children(const dev_state *st, bool demo, dev_child *kids, 
     kids[1] = (dev_child){.name = "source-controller", .argv = {cs->bins[1], "--kubeconfig", kc,
         "--storage-path", arg(cs, gotk_xasprintf("%s/storage", st->dir)), "--storage-addr", art,
         "--storage-adv-addr", art, "--metrics-addr", "127.0.0.1:0", "--health-addr", "127.0.0.1:0"}};
+    /* one machine: recheck dependencies every 2s rather than Flux's 30s */
     kids[2] = (dev_child){.name = "kustomize-controller", .argv = {cs->bins[2], "--kubeconfig", kc,
-        "--metrics-addr", "127.0.0.1:0", "--health-addr", "127.0.0.1:0"}};
+        "--metrics-addr", "127.0.0.1:0", "--health-addr", "127.0.0.1:0",
+        "--requeue-dependency", "2s"}};
     *n = 3;
     if (!demo)
         return NULL;
