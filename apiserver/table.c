@@ -22,34 +22,6 @@ bool table_wanted(const char *accept)
     return accept && strstr(accept, "as=Table");
 }
 
-/* k8s.io/apimachinery/pkg/util/duration.HumanDuration. */
-static void human_duration(long long secs, char out[32])
-{
-    long long m = secs / 60, h = secs / 3600;
-    if (secs < -1)
-        snprintf(out, 32, "<invalid>");
-    else if (secs < 0)
-        snprintf(out, 32, "0s");
-    else if (secs < 120)
-        snprintf(out, 32, "%llds", secs);
-    else if (m < 10)
-        snprintf(out, 32, secs % 60 ? "%lldm%llds" : "%lldm", m, secs % 60);
-    else if (m < 180)
-        snprintf(out, 32, "%lldm", m);
-    else if (h < 8)
-        snprintf(out, 32, m % 60 ? "%lldh%lldm" : "%lldh", h, m % 60);
-    else if (h < 48)
-        snprintf(out, 32, "%lldh", h);
-    else if (h < 24 * 8)
-        snprintf(out, 32, h % 24 ? "%lldd%lldh" : "%lldd", h / 24, h % 24);
-    else if (h < 24 * 365 * 2)
-        snprintf(out, 32, "%lldd", h / 24);
-    else if (h < 24 * 365 * 8)
-        snprintf(out, 32, (h / 24) % 365 ? "%lldy%lldd" : "%lldy", h / 24 / 365, (h / 24) % 365);
-    else
-        snprintf(out, 32, "%lldy", h / 24 / 365);
-}
-
 /* Age of an RFC 3339 timestamp as a human duration, or "<unknown>". */
 static json_object *age_cell(const char *ts)
 {
@@ -57,7 +29,7 @@ static json_object *age_cell(const char *ts)
     char buf[32];
     if (!ts || !strptime(ts, "%Y-%m-%dT%H:%M:%SZ", &tm))
         return json_object_new_string("<unknown>");
-    human_duration((long long)(time(NULL) - timegm(&tm)), buf);
+    gotk_duration_human((long long)(time(NULL) - timegm(&tm)), buf);
     return json_object_new_string(buf);
 }
 

@@ -359,34 +359,6 @@ int cmd_uninstall(int argc, char **argv)
 
 /* ---- events ------------------------------------------------------------------------ */
 
-/* k8s.io/apimachinery's duration.HumanDuration. */
-static void human_duration(long long s, char out[32])
-{
-    long long m = s / 60, h = s / 3600;
-    if (s < -1)
-        snprintf(out, 32, "<invalid>");
-    else if (s < 0)
-        snprintf(out, 32, "0s");
-    else if (s < 120)
-        snprintf(out, 32, "%llds", s);
-    else if (m < 10)
-        snprintf(out, 32, s % 60 ? "%lldm%llds" : "%lldm", m, s % 60);
-    else if (m < 180)
-        snprintf(out, 32, "%lldm", m);
-    else if (h < 8)
-        snprintf(out, 32, m % 60 ? "%lldh%lldm" : "%lldh", h, m % 60);
-    else if (h < 48)
-        snprintf(out, 32, "%lldh", h);
-    else if (h < 24 * 8)
-        snprintf(out, 32, h % 24 ? "%lldd%lldh" : "%lldd", h / 24, h % 24);
-    else if (h < 24 * 365 * 2)
-        snprintf(out, 32, "%lldd", h / 24);
-    else if (h < 24 * 365 * 8)
-        snprintf(out, 32, (h / 24) % 365 ? "%lldy%lldd" : "%lldy", h / 24 / 365, (h / 24) % 365);
-    else
-        snprintf(out, 32, "%lldy", h / 24 / 365);
-}
-
 /* Seconds since the Unix epoch of an RFC 3339 time, or -1. */
 static long long parse_time(const char *s)
 {
@@ -424,14 +396,14 @@ static void last_seen(json_object *ev, long long now, char out[96])
     if (ft < 0)
         snprintf(first, sizeof first, "<unknown>");
     else
-        human_duration(now - ft, first);
+        gotk_duration_human(now - ft, first);
     int count = json_object_get_int(gotk_obj_getp(ev, "count"));
     long long lt = parse_time(gotk_obj_get_str(ev, "lastTimestamp"));
     if (count > 1) {
         if (lt < 0)
             snprintf(last, sizeof last, "<unknown>");
         else
-            human_duration(now - lt, last);
+            gotk_duration_human(now - lt, last);
         snprintf(out, 96, "%s (x%d over %s)", last, count, first);
     } else {
         snprintf(out, 96, "%s", first);

@@ -19,6 +19,7 @@
  */
 #include "gotk/core.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define DUR_LIMIT ((uint64_t)1 << 63) /* magnitude of the most negative duration */
@@ -320,4 +321,31 @@ char *gotk_duration_format(gotk_duration d, char out[32])
         buf[--w] = '-';
     memcpy(out, buf + w, sizeof buf - (size_t)w);
     return out;
+}
+
+void gotk_duration_human(long long secs, char out[32])
+{
+    long long m = secs / 60, h = secs / 3600;
+    if (secs < -1)
+        snprintf(out, 32, "<invalid>");
+    else if (secs < 0)
+        snprintf(out, 32, "0s");
+    else if (secs < 120)
+        snprintf(out, 32, "%llds", secs);
+    else if (m < 10)
+        snprintf(out, 32, secs % 60 ? "%lldm%llds" : "%lldm", m, secs % 60);
+    else if (m < 180)
+        snprintf(out, 32, "%lldm", m);
+    else if (h < 8)
+        snprintf(out, 32, m % 60 ? "%lldh%lldm" : "%lldh", h, m % 60);
+    else if (h < 48)
+        snprintf(out, 32, "%lldh", h);
+    else if (h < 24 * 8)
+        snprintf(out, 32, h % 24 ? "%lldd%lldh" : "%lldd", h / 24, h % 24);
+    else if (h < 24 * 365 * 2)
+        snprintf(out, 32, "%lldd", h / 24);
+    else if (h < 24 * 365 * 8)
+        snprintf(out, 32, (h / 24) % 365 ? "%lldy%lldd" : "%lldy", h / 24 / 365, (h / 24) % 365);
+    else
+        snprintf(out, 32, "%lldy", h / 24 / 365);
 }

@@ -243,6 +243,27 @@ static void test_round_trip(void **state)
     }
 }
 
+/* Ages as kubectl prints them (values from apimachinery's HumanDuration tests). */
+static void test_human_duration(void **state)
+{
+    (void)state;
+    static const struct {
+        long long secs;
+        const char *want;
+    } cases[] = {
+        {-2, "<invalid>"}, {-1, "0s"}, {0, "0s"}, {1, "1s"}, {119, "119s"},
+        {120, "2m"}, {121, "2m1s"}, {599, "9m59s"}, {600, "10m"}, {10799, "179m"},
+        {10800, "3h"}, {10860, "3h1m"}, {28799, "7h59m"}, {28800, "8h"}, {172799, "47h"},
+        {172800, "2d"}, {176400, "2d1h"}, {691199, "7d23h"}, {691200, "8d"},
+        {63071999, "729d"}, {63072000, "2y"}, {63158400, "2y1d"}, {252288000, "8y"},
+    };
+    char out[32];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        gotk_duration_human(cases[i].secs, out);
+        assert_string_equal(out, cases[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_parse_null_is_invalid),
         cmocka_unit_test(test_format_table),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_human_duration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,10 @@ gotk_err *gotk_duration_parse(const char *s, gotk_duration *out);
  * `out` needs room for 32 bytes. Returns out. */
 char *gotk_duration_format(gotk_duration d, char out[32]);
 
+/* An age as kubectl prints it (k8s.io/apimachinery duration.HumanDuration):
+ * "45s", "3m20s", "5h", "2d4h", "3y". `out` needs 32 bytes. */
+void gotk_duration_human(long long secs, char out[32]);
+
 /* ---- encoding and digests ---------------------------------------------- */
 
 /* Standard base64 with padding. Caller frees. */
