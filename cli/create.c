@@ -250,10 +250,13 @@ gotk_err *create_parse(cli_cmdline *cl, cli_globals *g, create_args *ca,
 }
 
 /* gotk create source git NAME. */
+static gotk_err *git_spec_fn(void *args, const create_args *ca, json_object **out)
+{
+    return git_spec(args, ca, out);
+}
+
 static int create_source_git(int argc, char **argv)
 {
-    cli_globals g;
-    cli_globals_default(&g);
     create_args ca = {.interval = GOTK_MINUTE};
     git_args a = {0};
     const cli_flag own[] = {
@@ -281,24 +284,8 @@ static int create_source_git(int argc, char **argv)
         "Examples:\n  # Create a source for a public Git repository\n"
         "  gotk create source git podinfo \\\n    --url=https://github.com/stefanprodan/podinfo \\\n"
         "    --branch=master --interval=1m0s --export\n";
-    cli_cmdline cl;
-    const char *name = NULL;
-    json_object *meta = NULL, *spec = NULL;
-    gotk_err *e = create_parse(&cl, &g, &ca, own, NFLAGS(own), argc, argv, help, &name);
-    if (!e && !cl.help)
-        e = git_spec(&a, &ca, &spec);
-    if (!e && !cl.help)
-        e = create_object_meta(name, g.namespace_, &ca.labels, &meta);
-    int rc = 0;
-    if (e) {
-        rc = cli_fail("%s", gotk_err_msg(e));
-        json_object_put(spec);
-    } else if (!cl.help) {
-        rc = create_finish(&g, &ca, create_new_object("source.toolkit.fluxcd.io/v1", "GitRepository", meta, spec));
-    }
-    gotk_err_free(e);
-    cli_cmdline_free(&cl);
-    cli_strings_free(&ca.labels);
+    int rc = create_run(argc, argv, &ca, own, NFLAGS(own), help, "source.toolkit.fluxcd.io/v1",
+                        "GitRepository", git_spec_fn, &a);
     cli_strings_free(&a.ignore_paths);
     cli_strings_free(&a.sparse);
     return rc;
@@ -465,10 +452,13 @@ static gotk_err *check_decryption_provider(const char *v)
 }
 
 /* gotk create kustomization NAME. */
+static gotk_err *ks_spec_fn(void *args, const create_args *ca, json_object **out)
+{
+    return ks_spec(args, ca, out);
+}
+
 static int create_kustomization(int argc, char **argv)
 {
-    cli_globals g;
-    cli_globals_default(&g);
     create_args ca = {.interval = GOTK_MINUTE};
     ks_args a = {.health_timeout = 2 * GOTK_MINUTE};
     const cli_flag own[] = {
@@ -493,24 +483,8 @@ static int create_kustomization(int argc, char **argv)
         "  gotk create kustomization kyverno \\\n    --source=GitRepository/kyverno \\\n"
         "    --path=\"./config/release\" \\\n    --prune=true \\\n    --interval=60m \\\n"
         "    --wait=true \\\n    --health-check-timeout=3m\n";
-    cli_cmdline cl;
-    const char *name = NULL;
-    json_object *meta = NULL, *spec = NULL;
-    gotk_err *e = create_parse(&cl, &g, &ca, own, NFLAGS(own), argc, argv, help, &name);
-    if (!e && !cl.help)
-        e = ks_spec(&a, &ca, &spec);
-    if (!e && !cl.help)
-        e = create_object_meta(name, g.namespace_, &ca.labels, &meta);
-    int rc = 0;
-    if (e) {
-        rc = cli_fail("%s", gotk_err_msg(e));
-        json_object_put(spec);
-    } else if (!cl.help) {
-        rc = create_finish(&g, &ca, create_new_object("kustomize.toolkit.fluxcd.io/v1", "Kustomization", meta, spec));
-    }
-    gotk_err_free(e);
-    cli_cmdline_free(&cl);
-    cli_strings_free(&ca.labels);
+    int rc = create_run(argc, argv, &ca, own, NFLAGS(own), help, "kustomize.toolkit.fluxcd.io/v1",
+                        "Kustomization", ks_spec_fn, &a);
     cli_strings_free(&a.health);
     cli_strings_free(&a.depends_on);
     return rc;
