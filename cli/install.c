@@ -75,25 +75,28 @@ gotk_err *cli_config_dir(char **out)
     return NULL;
 }
 
-/* The chosen components, in flux's order, checked against the known ones. */
+/* The chosen components, in flux's order, checked against the known ones:
+ * --components (the four defaults when not given), then --components-extra. */
 static gotk_err *chosen(const cli_components *c, const char **out, size_t *n)
 {
     *n = 0;
+    if (c->components.n == 0)
+        for (size_t k = 0; k < 4; k++)
+            out[(*n)++] = known_components[k];
     const cli_strings *lists[] = {&c->components, &c->extra};
     for (size_t l = 0; l < 2; l++)
-        for (size_t i = 0; i < lists[l]->n; i++) {
+        for (size_t i = 0; i < lists[l]->n && *n < 12; i++) {
             const char *want = lists[l]->items[i];
-            bool ok = false;
+            bool ok = false, dup = false;
             for (size_t k = 0; k < 6; k++)
                 ok = ok || !strcmp(want, known_components[k]);
             if (!ok)
                 return gotk_err_new(GOTK_E_INVALID, "component %s is not available", want);
-            out[(*n)++] = want;
+            for (size_t k = 0; k < *n; k++)
+                dup = dup || !strcmp(want, out[k]);
+            if (!dup)
+                out[(*n)++] = want;
         }
-    if (*n == 0) {
-        for (size_t k = 0; k < 4; k++)
-            out[(*n)++] = known_components[k];
-    }
     return NULL;
 }
 

@@ -54,7 +54,7 @@ pids+=($!)
 
 boot() {
   "$gotk" bootstrap git --url="$URL" --branch=main --path=clusters/cluster1 \
-    -u "$HTTP_USER" -p "$HTTP_PASS" --interval=1m --timeout=2m 2>&1
+    -u "$HTTP_USER" -p "$HTTP_PASS" --interval=1m --timeout=2m "$@" 2>&1
 }
 out=$(boot); rc=$?
 printf '%s\n' "$out" | sed 's/^/  | /'
@@ -106,6 +106,21 @@ out=$("$gotk" create source git fleet --url="$URL" --branch=main --secret-ref=fl
 printf '%s\n' "$out" | sed 's/^/  | /'
 check "create source git waits until Ready" "[ $rc -eq 0 ] && grep -q 'fetched revision.*main@sha1:$head' <<<\"\$out\""
 check "get sources git lists both" "[ \$(\"$gotk\" get sources git --no-header | grep -c $'\tTrue\t') -eq 2 ]"
+
+# a later bootstrap with other components updates them in Git and on the cluster
+out=$(boot --components-extra=image-reflector-controller,image-automation-controller); rc=$?
+check "bootstrap with extra components exits 0" "[ $rc -eq 0 ]"
+check "new component manifests committed" "grep -q '✔ committed component manifests to \"main\"' <<<\"\$out\""
+git -C "$T/clone" pull -q origin main
+check "components file lists the extra ones" "grep -qx '# Components: source-controller,kustomize-controller,helm-controller,notification-controller,image-reflector-controller,image-automation-controller' '$T/clone/clusters/cluster1/flux-system/gotk-components.yaml'"
+check "their CRDs are on the cluster" "kubectl get crd imagepolicies.image.toolkit.fluxcd.io >/dev/null 2>&1"
+check "their Deployment is on the cluster" "kubectl get deployment -n flux-system image-automation-controller >/dev/null 2>&1"
+
+# wrong credentials: one clear line, exit 1, no password in it
+out=$("$gotk" bootstrap git --url="$URL" --branch=main --path=clusters/cluster1 -u "$HTTP_USER" -p wrong-pass --timeout=1m 2>&1); rc=$?
+check "wrong password exits 1" "[ $rc -eq 1 ]"
+check "wrong password says so" "grep -q '✗ failed to clone repository: .*authentication' <<<\"\$out\""
+check "no password in the output" "! grep -q wrong-pass <<<\"\$out\""
 
 out=$(timeout 120 "$gotk" uninstall --silent 2>&1); rc=$?
 check "uninstall exits 0" "[ $rc -eq 0 ]"

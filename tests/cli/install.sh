@@ -26,6 +26,10 @@ check "namespace moved" "printf '%s\n' \"\$out\" | grep -q '  name: gotk-system'
 check "subjects moved" "! printf '%s\n' \"\$out\" | grep -q 'namespace: flux-system'"
 check "imagepolicies CRD" "printf '%s\n' \"\$out\" | grep -q 'name: imagepolicies.image.toolkit.fluxcd.io'"
 
+out=$("$gotk" install --export --components-extra image-reflector-controller)
+check "extra components come after the defaults" "printf '%s\n' \"\$out\" | grep -qx '# Components: source-controller,kustomize-controller,helm-controller,notification-controller,image-reflector-controller'"
+check "five deployments" "[ $(count "$out" Deployment) -eq 5 ]"
+
 out=$("$gotk" install --export --registry registry.local:5000/gotk)
 check "registry moves images" "printf '%s\n' \"\$out\" | grep -q 'image: registry.local:5000/gotk/source-controller:'"
 
