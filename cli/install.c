@@ -327,6 +327,63 @@ int cmd_install(int argc, char **argv)
     return rc;
 }
 
+/* Whether the API server is gotk-apiserver, which runs no pods (its version
+ * says "+gotk"): there, Deployments are records and never roll out. */
+static bool runs_no_pods(gotk_kube_client *kube)
+{
+    json_object *v = NULL;
+    gotk_err *e = gotk_kube_do_json(kube, "GET", "/version", NULL, NULL, 0, &v);
+    const char *gv = e ? NULL : gotk_obj_get_str(v, "gitVersion");
+    bool gotk = gv && strstr(gv, "+gotk");
+    gotk_err_free(e);
+    json_object_put(v);
+    return gotk;
+}
+
+/* kstatus for a Deployment: the current generation rolled out and available. */
+static bool deployment_ready(json_object *d)
+{
+    int64_t gen = json_object_get_int64(gotk_obj_getp(d, "metadata.generation"));
+    int64_t seen = json_object_get_int64(gotk_obj_getp(d, "status.observedGeneration"));
+    json_object *r = gotk_obj_getp(d, "spec.replicas");
+    int64_t want = r ? json_object_get_int64(r) : 1;
+    return seen >= gen &&
+           json_object_get_int64(gotk_obj_getp(d, "status.updatedReplicas")) >= want &&
+           json_object_get_int64(gotk_obj_getp(d, "status.availableReplicas")) >= want;
+}
+
+/* flux's "verifying installation": wait until each Deployment is ready. */
+static gotk_err *verify_deployments(gotk_kube_client *kube, json_object *docs,
+                                    gotk_duration timeout)
+{
+    cli_wait_msg("verifying installation");
+    size_t n = json_object_array_length(docs);
+    for (size_t i = 0; i < n; i++) {
+        json_object *d = json_object_array_get_idx(docs, i);
+        if (!is_kind(d, "Deployment"))
+            continue;
+        const char *name = gotk_obj_get_str(d, "metadata.name");
+        gotk_kube_ref ref = {"apps/v1", "Deployment", gotk_obj_get_str(d, "metadata.namespace"), name};
+        for (gotk_duration waited = 0;; waited += GOTK_SECOND) {
+            json_object *live = NULL;
+            gotk_err *e = gotk_kube_get(kube, &ref, NULL, &live);
+            bool ready = !e && deployment_ready(live);
+            gotk_err_free(e);
+            json_object_put(live);
+            if (ready) {
+                cli_ok("%s: deployment ready", name);
+                break;
+            }
+            if (waited >= timeout)
+                return gotk_err_new(GOTK_E_IO, "%s: deployment not ready after %lld seconds", name,
+                                    (long long)(timeout / GOTK_SECOND));
+            struct timespec ts = {1, 0};
+            nanosleep(&ts, NULL);
+        }
+    }
+    return NULL;
+}
+
 gotk_err *cli_install_apply(const cli_globals *g, const cli_components *c)
 {
     cli_step("generating manifests");
@@ -340,6 +397,11 @@ gotk_err *cli_install_apply(const cli_globals *g, const cli_components *c)
     e = cli_kube_open(g, &kube);
     if (!e)
         e = cli_apply_objects(kube, docs, "gotk", g->timeout);
+    const char *force = getenv("GOTK_INSTALL_VERIFY"); /* tests: verify on gotk-apiserver too */
+    if (!e && !(force && *force == '1') && runs_no_pods(kube))
+        cli_ok("gotk-apiserver runs no pods: the controllers run as processes (gotk dev up)");
+    else if (!e)
+        e = verify_deployments(kube, docs, g->timeout);
     if (!e)
         cli_ok("install finished");
     gotk_kube_client_free(kube);
