@@ -71,6 +71,7 @@ typedef struct kres {
     bool needs_hash;  /* generated without disableNameSuffixHash */
     bool local;       /* config.kubernetes.io/local-config */
     char *origin;     /* the config.kubernetes.io/origin text, when tracked */
+    char *transforms; /* the alpha.config.kubernetes.io/transformations list */
     kstrv refvars;    /* names of the vars this resource defines */
 } kres;
 
@@ -213,6 +214,7 @@ typedef struct {
     kstrv stack;        /* directories being loaded (cycle detection) */
     json_object *top_k; /* the top kustomization (sortOptions, buildMetadata) */
     bool origin_on;     /* buildMetadata asks for origin annotations */
+    bool track_on;      /* buildMetadata asks for transformer annotations */
     char *origin;       /* directory of the level being loaded, relative to the top */
     const char *kfile;  /* file name of the kustomization being loaded */
     json_object *vars;  /* every var declared so far (array) */
@@ -262,6 +264,16 @@ gotk_err *kt_namerefs(kmap *m, const kconfig *cfg);
 gotk_err *kt_hash_names(kmap *m);
 /* kustomize's name hash of a ConfigMap or Secret. */
 gotk_err *kgen_hash(json_object *obj, char out[11]);
+
+/* ---- transformer annotations (buildMetadata: [transformerAnnotations]) --- */
+
+/* Record that the builtin transformer `kind` of the level being built ran:
+ * every resource in m gets it in its transformations (or as its origin when
+ * it has none), as kustomize's multiTransformer does. No-op unless tracking. */
+void ktrack_builtin(kctx *c, kmap *m, const char *kind);
+/* The same for a `transformers:` configuration document configured in file
+ * `in` (relative to the top). */
+void ktrack_plugin(kctx *c, kmap *m, json_object *doc, const char *in);
 
 /* ---- generators --------------------------------------------------------- */
 

@@ -299,6 +299,7 @@ void kres_free(kres *r)
     kstrv_free(&r->prefixes);
     kstrv_free(&r->suffixes);
     free(r->origin);
+    free(r->transforms);
     kstrv_free(&r->refvars);
     free(r);
 }

@@ -553,7 +553,7 @@ static void label_specs(json_object *l, kconfig *cfg, kfslist *fss)
 }
 
 /* labels: and commonLabels:. */
-static gotk_err *run_labels(json_object *k, kmap *m, kconfig *cfg)
+static gotk_err *run_labels(kctx *c, json_object *k, kmap *m, kconfig *cfg)
 {
     json_object *a = arr(k, "labels");
     gotk_err *e = NULL;
@@ -563,10 +563,70 @@ static gotk_err *run_labels(json_object *k, kmap *m, kconfig *cfg)
         label_specs(l, cfg, &fss);
         e = kt_labels(m, json_object_object_get(l, "pairs"), &fss);
         kfslist_free(&fss);
+        if (!e)
+            ktrack_builtin(c, m, "LabelTransformer");
     }
     json_object *cl = json_object_object_get(k, "commonLabels");
     if (!e && cl)
         e = kt_labels(m, cl, &cfg->fs[KFS_COMMON_LABELS]);
+    /* kustomize runs the commonLabels transformer whenever either is set */
+    if (!e && (karr_n(a) || (cl && json_object_is_type(cl, json_type_object) &&
+                             json_object_object_length(cl))))
+        ktrack_builtin(c, m, "LabelTransformer");
+    return e;
+}
+
+/* Is a string field set (non-empty)? */
+static bool str_set(json_object *k, const char *key)
+{
+    const char *v = gotk_obj_get_str(k, key);
+    return v && *v;
+}
+
+/* Does an object field hold any key? */
+static bool map_set(json_object *k, const char *key)
+{
+    json_object *v = json_object_object_get(k, key);
+    return v && json_object_is_type(v, json_type_object) && json_object_object_length(v);
+}
+
+/* namespace, namePrefix and nameSuffix. */
+static gotk_err *run_names(kctx *c, json_object *k, kmap *m, kconfig *cfg)
+{
+    gotk_err *e = NULL;
+    knsopts nso = {false, 0};
+    if (str_set(k, "namespace")) {
+        e = kt_namespace(m, gotk_obj_get_str(k, "namespace"), &cfg->fs[KFS_NAMESPACE], &nso);
+        ktrack_builtin(c, m, "NamespaceTransformer");
+    }
+    if (!e)
+        e = kt_prefix_suffix(m, gotk_obj_get_str(k, "namePrefix"),
+                             gotk_obj_get_str(k, "nameSuffix"), &cfg->fs[KFS_PREFIX],
+                             &cfg->fs[KFS_SUFFIX]);
+    if (!e && str_set(k, "namePrefix"))
+        ktrack_builtin(c, m, "PrefixTransformer");
+    if (!e && str_set(k, "nameSuffix"))
+        ktrack_builtin(c, m, "SuffixTransformer");
+    return e;
+}
+
+/* replicas:, then images: and the deprecated imageTags:. */
+static gotk_err *run_replicas_images(kctx *c, json_object *k, kmap *m, kconfig *cfg)
+{
+    gotk_err *e = NULL;
+    json_object *a = arr(k, "replicas");
+    for (size_t i = 0; !e && a && i < karr_n(a); i++) {
+        e = kt_replicas(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_REPLICAS]);
+        ktrack_builtin(c, m, "ReplicaCountTransformer");
+    }
+    static const char *const imgkeys[] = {"images", "imageTags"};
+    for (int j = 0; j < 2; j++) {
+        a = arr(k, imgkeys[j]);
+        for (size_t i = 0; !e && a && i < karr_n(a); i++) {
+            e = kt_image(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_IMAGES]);
+            ktrack_builtin(c, m, "ImageTagTransformer");
+        }
+    }
     return e;
 }
 
@@ -575,32 +635,24 @@ static gotk_err *run_transformers(kctx *c, const char *root, json_object *k, kma
                                   kconfig *cfg)
 {
     gotk_err *e = kpatch_run(c, root, k, m, 0);
-    const char *ns = gotk_obj_get_str(k, "namespace");
-    knsopts nso = {false, 0};
-    if (!e && ns && *ns)
-        e = kt_namespace(m, ns, &cfg->fs[KFS_NAMESPACE], &nso);
     if (!e)
-        e = kt_prefix_suffix(m, gotk_obj_get_str(k, "namePrefix"),
-                             gotk_obj_get_str(k, "nameSuffix"), &cfg->fs[KFS_PREFIX],
-                             &cfg->fs[KFS_SUFFIX]);
+        e = run_names(c, k, m, cfg);
     if (!e)
-        e = run_labels(k, m, cfg);
-    json_object *ca = json_object_object_get(k, "commonAnnotations");
-    if (!e && ca)
-        e = kt_annotations(m, ca, &cfg->fs[KFS_ANNOTATIONS]);
-    if (!e)
-        e = kpatch_run(c, root, k, m, 1);
-    json_object *a = arr(k, "replicas");
-    for (size_t i = 0; !e && a && i < karr_n(a); i++)
-        e = kt_replicas(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_REPLICAS]);
-    static const char *const imgkeys[] = {"images", "imageTags"};
-    for (int j = 0; j < 2; j++) {
-        a = arr(k, imgkeys[j]);
-        for (size_t i = 0; !e && a && i < karr_n(a); i++)
-            e = kt_image(m, json_object_array_get_idx(a, i), &cfg->fs[KFS_IMAGES]);
+        e = run_labels(c, k, m, cfg);
+    if (!e && json_object_object_get(k, "commonAnnotations")) {
+        e = kt_annotations(m, json_object_object_get(k, "commonAnnotations"),
+                           &cfg->fs[KFS_ANNOTATIONS]);
+        if (map_set(k, "commonAnnotations"))
+            ktrack_builtin(c, m, "AnnotationsTransformer");
     }
     if (!e)
+        e = kpatch_run(c, root, k, m, 1);
+    if (!e)
+        e = run_replicas_images(c, k, m, cfg);
+    if (!e)
         e = krepl_run(c, root, k, m);
+    if (!e && karr_n(arr(k, "replacements")))
+        ktrack_builtin(c, m, "ReplacementTransformer");
     if (!e)
         e = kplugins_run(c, root, k, "transformers", m, cfg);
     return e;
@@ -802,6 +854,7 @@ static gotk_err *build_level(kctx *c, const char *dir, json_object *k, const cha
         e = kplugins_run(c, dir, k, "generators", m, cfg);
     if (!e)
         e = accumulate_components(c, dir, k, m, cfg);
+    c->kfile = kfile; /* components loaded their own */
     if (!e)
         e = run_transformers(c, dir, k, m, cfg);
     if (!e)
@@ -834,6 +887,8 @@ static gotk_err *check_openapi_and_kind(kctx *c, const char *dir, json_object *k
     return NULL;
 }
 
+static bool build_meta(kctx *c, const char *word);
+
 /* Build one directory into out (see internal.h). */
 gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfig *cfg)
 {
@@ -863,6 +918,7 @@ gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfi
         c->top_k = json_object_get(k);
         c->origin_on = bm && json_object_is_type(bm, json_type_array) &&
                        karr_n(bm) > 0;
+        c->track_on = build_meta(c, "transformerAnnotations");
     }
     kstrv_push(&c->stack, rdir);
     e = build_level(c, rdir, k, kfile, out, cfg);
@@ -970,6 +1026,9 @@ static gotk_err *finish(kctx *c, kmap *m)
             set_meta(m->v[i]->obj, "labels", "app.kubernetes.io/managed-by", "kustomize-(devel)");
         if (origin && m->v[i]->origin)
             set_meta(m->v[i]->obj, "annotations", "config.kubernetes.io/origin", m->v[i]->origin);
+        if (m->v[i]->transforms)
+            set_meta(m->v[i]->obj, "annotations", "alpha.config.kubernetes.io/transformations",
+                     m->v[i]->transforms);
     }
     return e;
 }

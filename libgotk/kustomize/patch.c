@@ -858,15 +858,19 @@ gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int pha
     if (phase == 0) {
         json_object *a = json_object_object_get(k, "patchesStrategicMerge");
         e = kpatch_psm(c, root, a && json_object_is_type(a, json_type_array) ? a : NULL, m);
+        if (!e && karr_n(a))
+            ktrack_builtin(c, m, "PatchStrategicMergeTransformer");
         a = json_object_object_get(k, "patches");
-        for (size_t i = 0; !e && a && json_object_is_type(a, json_type_array) &&
-                           i < karr_n(a); i++)
+        for (size_t i = 0; !e && i < karr_n(a); i++) {
             e = kpatch_entry(c, root, json_object_array_get_idx(a, i), m);
+            ktrack_builtin(c, m, "PatchTransformer");
+        }
         return e;
     }
     json_object *a = json_object_object_get(k, "patchesJson6902");
-    for (size_t i = 0; !e && a && json_object_is_type(a, json_type_array) &&
-                       i < karr_n(a); i++)
+    for (size_t i = 0; !e && i < karr_n(a); i++) {
         e = kpatch_entry(c, root, json_object_array_get_idx(a, i), m);
+        ktrack_builtin(c, m, "PatchJson6902Transformer");
+    }
     return e;
 }

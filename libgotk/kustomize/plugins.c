@@ -208,13 +208,55 @@ static gotk_err *run_config(kctx *c, const char *root, json_object *doc, kmap *m
                         kind, av ? av : "");
 }
 
-/* The configuration documents of one entry: inline, a file or a directory. */
-static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_object **out)
+/* Where a configuration built from directory `entry` was configured: its
+ * origin path when tracked. */
+static char *dir_doc_in(kctx *c, const kres *r, const char *entry)
+{
+    if (r->origin && !strncmp(r->origin, "path: ", 6)) {
+        char *in = gotk_xstrdup(r->origin + 6);
+        in[strcspn(in, "\n")] = 0;
+        return in;
+    }
+    return krel_join(c->origin, entry);
+}
+
+/* Build directory entry `p` into configuration documents and their files. */
+static gotk_err *dir_docs(kctx *c, const char *p, const char *entry, json_object **out,
+                          kstrv *ins)
+{
+    kmap sub = {0};
+    kconfig scfg = {0};
+    char *saved = c->origin;
+    c->origin = krel_join(saved, entry);
+    gotk_err *e = kbuild_dir(c, p, false, &sub, &scfg);
+    free(c->origin);
+    c->origin = saved;
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; !e && i < sub.n; i++) {
+        json_object_array_add(arr, json_object_get(sub.v[i]->obj));
+        char *in = dir_doc_in(c, sub.v[i], entry);
+        kstrv_push(ins, in);
+        free(in);
+    }
+    kmap_free(&sub);
+    kconfig_free(&scfg);
+    *out = arr;
+    return e;
+}
+
+/* The configuration documents of one entry: inline, a file or a directory;
+ * `ins` gets the file each came from (relative to the top). */
+static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_object **out,
+                            kstrv *ins)
 {
     json_object *docs = NULL;
     gotk_err *pe = gotk_yaml_parse(entry, strlen(entry), "inline", &docs);
     if (!pe && karr_n(docs) > 0 &&
         json_object_is_type(json_object_array_get_idx(docs, 0), json_type_object)) {
+        char *in = krel_join(c->origin, c->kfile ? c->kfile : "kustomization.yaml");
+        for (size_t i = 0; i < karr_n(docs); i++)
+            kstrv_push(ins, in);
+        free(in);
         *out = docs;
         return NULL;
     }
@@ -224,15 +266,7 @@ static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_o
     struct stat st;
     gotk_err *e = NULL;
     if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-        kmap sub = {0};
-        kconfig scfg = {0};
-        e = kbuild_dir(c, p, false, &sub, &scfg);
-        json_object *arr = json_object_new_array();
-        for (size_t i = 0; !e && i < sub.n; i++)
-            json_object_array_add(arr, json_object_get(sub.v[i]->obj));
-        kmap_free(&sub);
-        kconfig_free(&scfg);
-        *out = arr;
+        e = dir_docs(c, p, entry, out, ins);
     } else {
         char *data = NULL;
         size_t len = 0;
@@ -240,6 +274,10 @@ static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_o
         if (!e)
             e = kparse_resources(data, len, entry, out);
         free(data);
+        char *in = krel_join(c->origin, entry);
+        for (size_t i = 0; !e && i < karr_n(*out); i++)
+            kstrv_push(ins, in);
+        free(in);
     }
     free(p);
     return e;
@@ -270,11 +308,17 @@ gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *fi
             if (inl != (pass == 0))
                 continue;
             json_object *docs = NULL;
-            gotk_err *e = entry_docs(c, root, entry, &docs);
+            kstrv ins = {0};
+            gotk_err *e = entry_docs(c, root, entry, &docs, &ins);
             c->plugin_file = inl ? NULL : entry;
-            for (size_t j = 0; !e && j < karr_n(docs); j++)
-                e = run_config(c, root, json_object_array_get_idx(docs, j), m, cfg);
+            for (size_t j = 0; !e && j < karr_n(docs); j++) {
+                json_object *doc = json_object_array_get_idx(docs, j);
+                e = run_config(c, root, doc, m, cfg);
+                if (!e && !strcmp(field, "transformers") && j < ins.n)
+                    ktrack_plugin(c, m, doc, ins.v[j]);
+            }
             c->plugin_file = NULL;
+            kstrv_free(&ins);
             json_object_put(docs);
             if (e)
                 return e;
