@@ -302,6 +302,9 @@ void ssa_track_update(api_req *q, json_object *cur, json_object *n);
 /* crdschema.c: default, prune and validate a custom object in place against
  * its CRD schema; false with a 422 (or 400 for strict unknown fields). */
 bool schema_apply(api_req *q, json_object *obj, api_resp *out);
+/* defaults.c: fill the defaults a real server gives built-in kinds (no-op
+ * for custom kinds, which crdschema.c defaults). */
+void defaults_apply(const api_resource *r, json_object *o);
 /* scale.c: the scale subresource (autoscaling/v1 Scale). */
 void do_scale(api_req *q, api_resp *out);
 /* review.c: SelfSubjectAccessReview and SelfSubjectReview (create only). */
@@ -342,6 +345,51 @@ json_object *patch_json(json_object *doc, json_object *ops, char **err);
 const char *patch_merge_key(const char *field, json_object *sample);
 /* Apply a strategic merge patch; returns the result (consumes `doc`). */
 json_object *patch_strategic(json_object *doc, json_object *patch);
+
+/* ---- list and map types for server-side apply (fieldtype.c) ------------ */
+
+#define FT_MAX_KEYS 4
+
+typedef enum { FT_ATOMIC, FT_SET, FT_MAP } ft_list_kind;
+
+/* How a list is merged and owned: atomic, a set of scalars, or a map keyed by
+ * up to FT_MAX_KEYS fields (with a default for an absent key, or NULL). */
+typedef struct {
+    ft_list_kind kind;
+    int nkeys;
+    const char *keys[FT_MAX_KEYS];
+    const char *defaults[FT_MAX_KEYS];
+    json_object *defaults_json[FT_MAX_KEYS]; /* borrowed from a CRD schema */
+} ft_list;
+
+/* A place in an object: the resource, the CRD schema node there (custom
+ * kinds), and the name of the field it is. */
+typedef struct {
+    const api_resource *r;
+    json_object *sch;
+    bool crd;
+    const char *field;
+} ft_cur;
+
+ft_cur ft_root(const api_resource *r);
+/* The cursor of member `field` (kept borrowed: it must outlive the cursor). */
+ft_cur ft_field(ft_cur c, const char *field);
+/* The cursor of a list's elements. */
+ft_cur ft_item(ft_cur c);
+/* The type of the list at c. */
+void ft_list_type(ft_cur c, ft_list *out);
+/* Whether the map at c is one atomic value. */
+bool ft_map_atomic(ft_cur c);
+/* Key i of a map-list element (its default when absent); new reference or NULL. */
+json_object *ft_key_value(const ft_list *l, int i, json_object *el);
+/* The key object of an element, members sorted by name as FieldsV1 writes
+ * them ({"containerPort":80,"protocol":"TCP"}). New reference. */
+json_object *ft_key_of(const ft_list *l, json_object *el);
+/* Whether element el has the key object `key`. */
+bool ft_key_matches(const ft_list *l, json_object *el, json_object *key);
+/* Merge an apply configuration over the live object (consumed): associative
+ * lists by their keys, sets by value, atomic lists and maps replaced. */
+json_object *ft_apply_merge(const api_resource *r, json_object *base, json_object *cfg);
 
 /* ---- watch streams (watch.c) ------------------------------------------- */
 

@@ -93,29 +93,34 @@ static char *join(const char *prefix, const char *tok)
 
 /* ---- field sets of objects -------------------------------------------------- */
 
-static void collect(json_object *v, const char *prefix, pathset *out);
+static void collect(json_object *v, const char *prefix, ft_cur c, pathset *out);
 
-/* The fields of one list member value. */
-static void collect_list(json_object *arr, const char *field, const char *path, pathset *out)
+/* The fields of a list: its elements by key (map), its values (set), or the
+ * list as one value (atomic, and empty lists). */
+static void collect_list(json_object *arr, const char *path, ft_cur c, pathset *out)
 {
-    json_object *sample = json_object_array_length(arr) ? json_object_array_get_idx(arr, 0) : NULL;
-    const char *key = patch_merge_key(field, sample);
-    if (key && *key && sample && json_object_is_type(sample, json_type_object)) {
-        for (size_t i = 0; i < json_object_array_length(arr); i++) {
-            json_object *el = json_object_array_get_idx(arr, i), *k = json_object_new_object();
-            json_object *kv = jx_get(el, key);
-            json_object_object_add(k, key, kv ? json_object_get(kv) : NULL);
+    ft_list l;
+    size_t n = json_object_array_length(arr);
+    ft_list_type(c, &l);
+    bool objects = n > 0;
+    for (size_t i = 0; i < n; i++)
+        objects = objects && json_object_is_type(json_object_array_get_idx(arr, i),
+                                                 json_type_object);
+    if (l.kind == FT_MAP && objects) {
+        ft_cur item = ft_item(c);
+        for (size_t i = 0; i < n; i++) {
+            json_object *el = json_object_array_get_idx(arr, i), *k = ft_key_of(&l, el);
             char *tok = gotk_xasprintf("k:%s", jx_str(k)), *p = join(path, tok);
             char *dot = join(p, ".");
             ps_add(out, dot);
-            collect(el, p, out);
+            collect(el, p, item, out);
             free(dot);
             free(p);
             free(tok);
             json_object_put(k);
         }
-    } else if (key && !*key) {
-        for (size_t i = 0; i < json_object_array_length(arr); i++) {
+    } else if (l.kind == FT_SET && n > 0) {
+        for (size_t i = 0; i < n; i++) {
             char *tok = gotk_xasprintf("v:%s", jx_str(json_object_array_get_idx(arr, i)));
             char *p = join(path, tok);
             ps_add(out, p);
@@ -128,16 +133,17 @@ static void collect_list(json_object *arr, const char *field, const char *path, 
 }
 
 /* Walk an object's members into paths under prefix. */
-static void collect(json_object *v, const char *prefix, pathset *out)
+static void collect(json_object *v, const char *prefix, ft_cur c, pathset *out)
 {
     json_object_object_foreach(v, k, child)
     {
         char *tok = gotk_xasprintf("f:%s", k), *p = join(prefix, tok);
+        ft_cur cc = ft_field(c, k);
         if (child && json_object_is_type(child, json_type_object) &&
-            json_object_object_length(child) > 0)
-            collect(child, p, out);
+            json_object_object_length(child) > 0 && !ft_map_atomic(cc))
+            collect(child, p, cc, out);
         else if (child && json_object_is_type(child, json_type_array))
-            collect_list(child, k, p, out);
+            collect_list(child, p, cc, out);
         else
             ps_add(out, p);
         free(p);
@@ -163,13 +169,13 @@ static void object_fields(const api_resource *r, json_object *obj, pathset *out)
                     json_object_object_add(m, tracked[i], json_object_get(t));
             }
             if (json_object_object_length(m))
-                collect(m, "f:metadata", out);
+                collect(m, "f:metadata", ft_field(ft_root(r), "metadata"), out);
             json_object_put(m);
             continue;
         }
         json_object *one = json_object_new_object();
         json_object_object_add(one, k, child ? json_object_get(child) : NULL);
-        collect(one, "", out);
+        collect(one, "", ft_root(r), out);
         json_object_put(one);
     }
     ps_sort(out);
@@ -215,19 +221,29 @@ static json_object *to_fieldsv1(const pathset *s)
 
 /* ---- values at paths ----------------------------------------------------------- */
 
-/* The element of list `arr` matching a k: token's key object. */
-static json_object *find_keyed(json_object *arr, const char *json, size_t *idx)
+/* The element of list `arr` matching a k: token's key object, by the list's
+ * keys and their defaults (by the token's members where the type is unknown). */
+static json_object *find_keyed(json_object *arr, const ft_list *type, const char *json,
+                               size_t *idx)
 {
     char *err = NULL;
     json_object *key = jx_parse(json, strlen(json), &err), *hit = NULL;
     free(err);
+    ft_list l = *type;
+    if (l.kind != FT_MAP || l.nkeys == 0) {
+        memset(&l, 0, sizeof l);
+        json_object_object_foreach(key, k, v)
+        {
+            (void)v;
+            if (l.nkeys < FT_MAX_KEYS)
+                l.keys[l.nkeys++] = k;
+        }
+    }
     for (size_t i = 0; key && arr && json_object_is_type(arr, json_type_array) &&
                        i < json_object_array_length(arr) && !hit;
          i++) {
         json_object *el = json_object_array_get_idx(arr, i);
-        bool all = true;
-        json_object_object_foreach(key, k, v) all = all && gotk_obj_equal(jx_get(el, k), v);
-        if (all) {
+        if (ft_key_matches(&l, el, key)) {
             hit = el;
             *idx = i;
         }
@@ -253,8 +269,9 @@ static json_object *find_value(json_object *arr, const char *json, size_t *idx)
     return hit;
 }
 
-/* One step; *found tells a present null from an absent member. */
-static json_object *step(json_object *cur, const char *tok, bool *found)
+/* One step from cur (at cursor *c, which follows); *found tells a present
+ * null from an absent member. */
+static json_object *step(json_object *cur, ft_cur *c, const char *tok, bool *found)
 {
     size_t idx;
     json_object *v = NULL;
@@ -262,9 +279,13 @@ static json_object *step(json_object *cur, const char *tok, bool *found)
     if (!strncmp(tok, "f:", 2)) {
         *found = cur && json_object_is_type(cur, json_type_object) &&
                  json_object_object_get_ex(cur, tok + 2, &v);
+        *c = ft_field(*c, tok + 2);
     } else if (!strncmp(tok, "k:", 2)) {
-        v = find_keyed(cur, tok + 2, &idx);
+        ft_list l;
+        ft_list_type(*c, &l);
+        v = find_keyed(cur, &l, tok + 2, &idx);
         *found = v != NULL;
+        *c = ft_item(*c);
     } else if (!strncmp(tok, "v:", 2)) {
         v = find_value(cur, tok + 2, &idx);
         *found = v != NULL;
@@ -275,30 +296,45 @@ static json_object *step(json_object *cur, const char *tok, bool *found)
     return v;
 }
 
-/* The value at a path; *found false when absent. */
-static json_object *resolve(json_object *obj, const char *path, bool *found)
+/* The value at a path of an object of resource r; *found false when absent.
+ * `path` is modified (split) and must stay alive while *at is used; *at
+ * (optional) receives the cursor of the value. */
+static json_object *resolve_at(const api_resource *r, json_object *obj, char *path, bool *found,
+                               ft_cur *at)
 {
-    char *copy = gotk_xstrdup(path), *tok = copy;
+    char *tok = path;
+    ft_cur c = ft_root(r);
     json_object *cur = obj;
     *found = true;
     while (*found) {
         char *sep = strchr(tok, SEP);
         if (sep)
             *sep = '\0';
-        cur = step(cur, tok, found);
+        cur = step(cur, &c, tok, found);
         if (!sep)
             break;
         tok = sep + 1;
     }
-    free(copy);
+    if (at)
+        *at = c;
     return *found ? cur : NULL;
 }
 
+/* The value at a path; *found false when absent. */
+static json_object *resolve(const api_resource *r, json_object *obj, const char *path,
+                            bool *found)
+{
+    char *copy = gotk_xstrdup(path);
+    json_object *v = resolve_at(r, obj, copy, found, NULL);
+    free(copy);
+    return v;
+}
+
 /* Whether the value at `path` differs between two objects. */
-static bool differs(json_object *a, json_object *b, const char *path)
+static bool differs(const api_resource *r, json_object *a, json_object *b, const char *path)
 {
     bool fa, fb;
-    json_object *va = resolve(a, path, &fa), *vb = resolve(b, path, &fb);
+    json_object *va = resolve(r, a, path, &fa), *vb = resolve(r, b, path, &fb);
     if (fa != fb)
         return true;
     if (!fa)
@@ -308,8 +344,26 @@ static bool differs(json_object *a, json_object *b, const char *path)
     return !gotk_obj_equal(va, vb);
 }
 
+/* Whether tok ("f:x", after `path` ends at tok's separator) names a key
+ * field of the map-list element the path before it ("...k:{...}") is. */
+static bool is_key_field(const char *path, const char *tok)
+{
+    const char *el = tok - 1; /* the separator */
+    while (el > path && el[-1] != SEP)
+        el--;
+    if (strncmp(el, "k:", 2) || strncmp(tok, "f:", 2))
+        return false;
+    char *json = gotk_xstrndup(el + 2, (size_t)(tok - 1 - (el + 2))), *err = NULL;
+    json_object *key = jx_parse(json, strlen(json), &err);
+    bool is = key && json_object_object_get_ex(key, tok + 2, NULL);
+    json_object_put(key);
+    free(json);
+    free(err);
+    return is;
+}
+
 /* Remove the field or element at a path from obj. */
-static void remove_path(json_object *obj, const char *path)
+static void remove_path(const api_resource *r, json_object *obj, const char *path)
 {
     char *copy = gotk_xstrdup(path);
     size_t n = strlen(copy);
@@ -318,18 +372,25 @@ static void remove_path(json_object *obj, const char *path)
     char *last = strrchr(copy, SEP);
     json_object *parent = obj;
     bool found = true;
+    ft_cur at = ft_root(r);
+    if (last && is_key_field(copy, last + 1)) { /* an element keeps its key */
+        free(copy);
+        return;
+    }
     if (last) {
         *last = '\0';
-        parent = resolve(obj, copy, &found);
+        parent = resolve_at(r, obj, copy, &found, &at);
         last++;
     } else {
         last = copy;
     }
     size_t idx;
+    ft_list l;
+    ft_list_type(at, &l);
     if (found && parent) {
         if (!strncmp(last, "f:", 2) && json_object_is_type(parent, json_type_object))
             json_object_object_del(parent, last + 2);
-        else if (!strncmp(last, "k:", 2) && find_keyed(parent, last + 2, &idx))
+        else if (!strncmp(last, "k:", 2) && find_keyed(parent, &l, last + 2, &idx))
             json_object_array_del_idx(parent, idx, 1);
         else if (!strncmp(last, "v:", 2) && find_value(parent, last + 2, &idx))
             json_object_array_del_idx(parent, idx, 1);
@@ -453,7 +514,7 @@ void ssa_track_update(api_req *q, json_object *cur, json_object *n)
     pathset all = {0}, changed = {0};
     object_fields(q->r, n, &all);
     for (int i = 0; i < all.n; i++)
-        if (!cur || differs(cur, n, all.v[i]))
+        if (!cur || differs(q->r, cur, n, all.v[i]))
             ps_add(&changed, all.v[i]);
     ps_sort(&changed);
     if (changed.n) {
@@ -528,7 +589,7 @@ static bool resolve_conflicts(api_req *q, json_object *cur, json_object *cfg, co
         pathset theirs = {0};
         entry_paths(e, &theirs);
         for (int k = 0; k < s->n; k++) {
-            if (!ps_has(&theirs, s->v[k]) || !differs(cur, cfg, s->v[k]))
+            if (!ps_has(&theirs, s->v[k]) || !differs(q->r, cur, cfg, s->v[k]))
                 continue;
             ps_add(&conflicts, s->v[k]);
             owners = gotk_xrealloc(owners, (size_t)conflicts.n * sizeof *owners);
@@ -580,12 +641,15 @@ static json_object *apply_config(api_req *q, json_object *cur, json_object *cfg,
         ps_free(&before);
         return NULL;
     }
-    for (int i = before.n - 1; i >= 0; i--)
-        if (!ps_has(&s, before.v[i]) && !owned_by_others(mf, mine, before.v[i]))
-            remove_path(base, before.v[i]);
-    json_object *cfg_copy = gotk_obj_copy(cfg);
-    json_object *n = q->r->crd ? jx_merge_patch(base, cfg_copy) : patch_strategic(base, cfg_copy);
-    json_object_put(cfg_copy);
+    /* whole elements first: removing a field first could change a key */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = before.n - 1; i >= 0; i--) {
+            const char *p = before.v[i];
+            bool elem = !strcmp(p + strlen(p) - 1, ".");
+            if ((pass == 0) == elem && !ps_has(&s, p) && !owned_by_others(mf, mine, p))
+                remove_path(q->r, base, p);
+        }
+    json_object *n = ft_apply_merge(q->r, base, cfg);
     entry_set(mine, &s);
     json_object_object_add(jx_ensure_obj(n, "metadata"), "managedFields", mf);
     ps_free(&s);

@@ -99,28 +99,6 @@ static void normalize_secret(const api_resource *r, json_object *o)
         jx_set_str(o, "type", "Opaque");
 }
 
-/* Service defaults: type ClusterIP, sessionAffinity None, each port's
- * protocol TCP and targetPort its port. (No cluster IP is allocated.) */
-static void default_service(json_object *o)
-{
-    json_object *spec = jx_ensure_obj(o, "spec"), *ports = jx_get(spec, "ports");
-    if (!jx_get_str(spec, "type"))
-        jx_set_str(spec, "type", "ClusterIP");
-    if (!jx_get_str(spec, "sessionAffinity"))
-        jx_set_str(spec, "sessionAffinity", "None");
-    for (size_t i = 0; ports && json_object_is_type(ports, json_type_array) &&
-                       i < json_object_array_length(ports);
-         i++) {
-        json_object *p = json_object_array_get_idx(ports, i), *port = jx_get(p, "port");
-        if (!json_object_is_type(p, json_type_object))
-            continue;
-        if (!jx_get_str(p, "protocol"))
-            jx_set_str(p, "protocol", "TCP");
-        if (!jx_get(p, "targetPort") && port)
-            json_object_object_add(p, "targetPort", json_object_get(port));
-    }
-}
-
 /* Metadata the server sets on create, and kind-specific defaults. */
 static char *init_object(api_req *q, json_object *o, json_object *meta)
 {
@@ -149,8 +127,7 @@ static char *init_object(api_req *q, json_object *o, json_object *meta)
         json_object_object_del(o, "status");
     if (!*q->r->group && !strcmp(q->r->kind, "Pod")) /* the API server's own status */
         jx_set_str(jx_ensure_obj(o, "status"), "phase", "Pending");
-    if (!*q->r->group && !strcmp(q->r->kind, "Service"))
-        default_service(o);
+    defaults_apply(q->r, o);
     return NULL;
 }
 
@@ -236,8 +213,10 @@ static json_object *merge_update(api_req *q, json_object *cur, json_object *next
         else
             json_object_object_del(n, "status");
     }
-    if (!status_only)
+    if (!status_only) {
         normalize_secret(q->r, n);
+        defaults_apply(q->r, n);
+    }
     json_object *nm = jx_ensure_obj(n, "metadata"), *cm = jx_get(cur, "metadata");
     static const char *const owned[] = {"uid", "creationTimestamp", "deletionTimestamp",
                                         "deletionGracePeriodSeconds", "namespace", "name",
