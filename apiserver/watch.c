@@ -36,11 +36,20 @@ struct watcher {
     sel *labels, *fields;
     int64_t rev; /* last revision sent */
     bool bookmarks;
-    time_t deadline, last_sent;
+    int64_t deadline_ms; /* CLOCK_MONOTONIC */
+    time_t last_sent;
     gotk_buf out; /* encoded events not yet handed to the HTTP layer */
     size_t out_off;
     bool ended;
 };
+
+/* Milliseconds on the monotonic clock. */
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* ---- ring ---------------------------------------------------------------- */
 
@@ -324,7 +333,7 @@ watcher *watch_start(api_req *q, api_resp *out)
     }
     w->bookmarks = q->bookmarks;
     long t = q->timeout_seconds ? strtol(q->timeout_seconds, NULL, 10) : 0;
-    w->deadline = time(NULL) + (t > 0 ? t : WATCH_DEFAULT_TIMEOUT);
+    w->deadline_ms = now_ms() + 1000 * (int64_t)(t > 0 ? t : WATCH_DEFAULT_TIMEOUT);
     w->last_sent = time(NULL);
     if (rv == -1) {
         w->rev = store_rev(q->s->st);
@@ -372,11 +381,15 @@ long watch_read(watcher *w, char *buf, size_t max)
             n = take(w, buf, max);
             break;
         }
-        if (w->ended || s->stopping || time(NULL) >= w->deadline)
+        if (w->ended || s->stopping)
             break;
+        /* what was committed before the deadline is sent even when the
+         * reader runs late (a loaded machine, a one-second timeout) */
         drain_ring(w);
         if (w->out.len > 0)
             continue;
+        if (now_ms() >= w->deadline_ms)
+            break;
         if (w->bookmarks && time(NULL) - w->last_sent >= BOOKMARK_EVERY) {
             emit_bookmark(w);
             continue;
