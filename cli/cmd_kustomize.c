@@ -2,7 +2,8 @@
  * gotk kustomize build DIR: build a kustomization with libgotk's kustomize
  * engine and print the YAML stream on stdout (or to -o FILE), exactly as
  * `kustomize build` / `kubectl kustomize` prints it. Errors go to stderr as
- * "Error: <message>" with exit status 1.
+ * "Error: <message>" with exit status 1. --fs-root (gotk's own) confines the
+ * build to a directory as kustomize-controller's secure filesystem does.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 static int usage(FILE *out, int rc)
 {
     fputs("Usage:\n  gotk kustomize build DIR [--reorder legacy|none] "
-          "[--load-restrictor LoadRestrictionsRootOnly|LoadRestrictionsNone] [-o FILE]\n",
+          "[--load-restrictor LoadRestrictionsRootOnly|LoadRestrictionsNone] [-o FILE]\n"
+          "      [--fs-root ROOT]   (gotk: refuse every file outside ROOT, symlinks resolved,\n"
+          "                          as kustomize-controller builds an artifact)\n",
           out);
     return rc;
 }
@@ -50,6 +53,8 @@ static int parse(int argc, char **argv, gotk_kustomize_opts *o, const char **dir
                 o->load_restrictor_none = false;
             else
                 return cli_fail("illegal --load-restrictor value \"%s\"", v);
+        } else if ((v = flag_value(argc, argv, &i, "--fs-root"))) {
+            o->fs_root = v;
         } else if ((v = flag_value(argc, argv, &i, "-o")) ||
                    (v = flag_value(argc, argv, &i, "--output"))) {
             *outfile = v;

@@ -430,7 +430,7 @@ static gotk_err *walk_map(walk *w, json_object *obj, size_t i)
     json_object *f = NULL;
     bool have = json_object_object_get_ex(obj, name, &f);
     if ((!have || !f) && mk) {
-        json_object_object_add(obj, name, kind == json_type_object ? json_object_new_object()
+        json_object_object_add(obj, name, kind == json_type_object ? kobj_new_small()
                                                                    : json_object_new_string(""));
         have = true;
     } else if (!have) {

@@ -107,7 +107,12 @@ const char *kres_org_ns_eff(const kres *r);
 bool kgvk_selected(const char *g, const char *v, const char *k, const char *sg,
                    const char *sv, const char *sk);
 
-kres *kres_new(json_object *obj);
+/* Shrink the hash tables of o's maps to their sizes (recursively). */
+void kobj_compact(json_object *o);
+/* A new empty map with a small table. */
+json_object *kobj_new_small(void);
+
+kres *kres_new(json_object *obj); /* compacts obj */
 void kres_free(kres *r);
 void kres_set_name(kres *r, const char *name);
 
@@ -211,6 +216,7 @@ bool kfs_matches(const kfspec *fs, json_object *obj);
 
 typedef struct {
     gotk_kustomize_opts opts;
+    char *secure_root;  /* opts.fs_root resolved, or NULL */
     kstrv stack;        /* directories being loaded (cycle detection) */
     json_object *top_k; /* the top kustomization (sortOptions, buildMetadata) */
     bool origin_on;     /* buildMetadata asks for origin annotations */
@@ -240,6 +246,12 @@ gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfi
 /* Read a file below the kustomization root, honouring the load restrictor. */
 gotk_err *kload_file(kctx *c, const char *root, const char *rel, char **data, size_t *len,
                      char **abspath);
+/* Is path inside (or equal to) root? Both absolute and clean. */
+bool kpath_within(const char *path, const char *root);
+/* With a confinement root (opts.fs_root), refuse an absolute path that is not
+ * in or below it once symlinks are resolved, in Flux's words ("fs-security-
+ * constraint OP PATH: ..."). NULL when allowed or unconfined. */
+gotk_err *ksecure_check(const kctx *c, const char *abs, const char *op);
 /* Join and clean a path. Caller frees. */
 char *kpath_join(const char *dir, const char *rel);
 

@@ -81,15 +81,6 @@ char *krel_join(const char *a, const char *b)
     return gotk_buf_steal(&b2);
 }
 
-/* Is path inside (or equal to) root? Both absolute and clean. */
-static bool path_within(const char *path, const char *root)
-{
-    size_t rl = strlen(root);
-    if (!strcmp(root, "/"))
-        return true;
-    return !strncmp(path, root, rl) && (path[rl] == '/' || !path[rl]);
-}
-
 /* realpath, or a copy of p when it does not resolve. */
 static char *real_or_copy(const char *p)
 {
@@ -102,6 +93,11 @@ gotk_err *kload_file(kctx *c, const char *root, const char *rel, char **data, si
                      char **abspath)
 {
     char *p = kpath_join(root, rel);
+    gotk_err *se = ksecure_check(c, p, "read");
+    if (se) {
+        free(p);
+        return se;
+    }
     char *rp = realpath(p, NULL);
     if (!rp) {
         gotk_err *e = gotk_err_new(GOTK_E_NOTFOUND,
@@ -111,7 +107,7 @@ gotk_err *kload_file(kctx *c, const char *root, const char *rel, char **data, si
         return e;
     }
     char *rroot = real_or_copy(root);
-    if (!c->opts.load_restrictor_none && !path_within(rp, rroot)) {
+    if (!c->opts.load_restrictor_none && !kpath_within(rp, rroot)) {
         gotk_err *e = gotk_err_new(GOTK_E_INVALID, "security; file '%s' is not in or below '%s'",
                                    rp, rroot);
         free(rroot);
@@ -394,8 +390,16 @@ static gotk_err *accumulate_one(kctx *c, const char *root, const char *rel, kmap
                             "supported by gotk", rel);
     char *p = kpath_join(root, rel);
     struct stat st;
-    gotk_err *e = NULL;
-    if (stat(p, &st) != 0) {
+    gotk_err *e = ksecure_check(c, p, "read");
+    if (e) {
+        gotk_err *abs = ksecure_check(c, p, "abs");
+        gotk_err *w = gotk_err_new(GOTK_E_INVALID, "accumulation err='accumulating resources "
+                                   "from '%s': %s': must build at directory: not a valid "
+                                   "directory: %s", rel, gotk_err_msg(e), gotk_err_msg(abs));
+        gotk_err_free(abs);
+        gotk_err_free(e);
+        e = w;
+    } else if (stat(p, &st) != 0) {
         e = gotk_err_new(GOTK_E_NOTFOUND,
                          "accumulation err='accumulating resources from '%s': evalsymlink "
                          "failure on '%s' : lstat %s: no such file or directory': must build "
@@ -511,7 +515,13 @@ static gotk_err *accumulate_components(kctx *c, const char *root, json_object *k
     for (size_t i = 0; a && i < karr_n(a); i++) {
         const char *rel = kstr(json_object_array_get_idx(a, i));
         char *p = kpath_join(root, rel);
-        gotk_err *e = build_sub(c, p, rel, true, m, cfg);
+        gotk_err *e = ksecure_check(c, p, "abs");
+        if (e) {
+            free(p);
+            e = gotk_err_wrap(e, "must build at directory: not a valid directory");
+            return go_quoted_wrap(e, "accumulating components: loader.New ");
+        }
+        e = build_sub(c, p, rel, true, m, cfg);
         free(p);
         if (e)
             return go_quoted_wrap(e, "accumulating components: accumulateDirectory: ");
@@ -798,10 +808,13 @@ static gotk_err *validate_kustomization(json_object *k, const char *dir)
 }
 
 /* Load and parse dir's kustomization file. */
-static gotk_err *load_kustomization(const char *dir, json_object **out, const char **kfile)
+static gotk_err *load_kustomization(const kctx *c, const char *dir, json_object **out,
+                                     const char **kfile)
 {
     char *file = NULL;
     gotk_err *e = find_kfile(dir, &file);
+    if (!e && (e = ksecure_check(c, file, "read")) != NULL)
+        free(file);
     if (e)
         return e;
     for (int i = 0; i < 3; i++)
@@ -903,7 +916,7 @@ gotk_err *kbuild_dir(kctx *c, const char *dir, bool component, kmap *out, kconfi
         }
     json_object *k = NULL;
     const char *kfile = "kustomization.yaml";
-    gotk_err *e = load_kustomization(rdir, &k, &kfile);
+    gotk_err *e = load_kustomization(c, rdir, &k, &kfile);
     if (e && c->stack.n)
         e = gotk_err_wrap(e, "couldn't make target for path '%s'", rdir);
     if (!e)
@@ -1045,8 +1058,12 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     kconfig cfg = {0};
     char *abs = real_or_copy(dir);
     struct stat st;
-    gotk_err *e = NULL;
-    if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (c.opts.fs_root)
+        c.secure_root = real_or_copy(c.opts.fs_root);
+    gotk_err *e = ksecure_check(&c, abs, "abs");
+    if (e)
+        e = gotk_err_wrap(e, "must build at directory: not a valid directory");
+    else if (stat(abs, &st) != 0 || !S_ISDIR(st.st_mode)) {
         char *cwd = getcwd(NULL, 0);
         char *full = kpath_join(cwd ? cwd : "/", dir);
         e = gotk_err_new(GOTK_E_NOTFOUND, "must build at directory: not a valid directory: "
@@ -1079,6 +1096,7 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     json_object_put(c.top_k);
     json_object_put(c.vars);
     free(c.origin);
+    free(c.secure_root);
     free(abs);
     return e;
 }

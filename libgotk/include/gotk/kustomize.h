@@ -36,6 +36,12 @@ typedef struct {
     gotk_kustomize_reorder reorder;
     /* false: LoadRestrictionsRootOnly (the default); true: LoadRestrictionsNone */
     bool load_restrictor_none;
+    /* Flux's secure filesystem (kustomize-controller builds with it and
+     * load_restrictor_none): when set, no file or directory outside this
+     * directory may be read, symlinks resolved; the error reads
+     * "fs-security-constraint read PATH: path 'PATH' is not in or below 'ROOT'".
+     * NULL: no confinement. */
+    const char *fs_root;
 } gotk_kustomize_opts;
 
 /* Build the kustomization in `dir`. `*docs` is a new json array of objects the
