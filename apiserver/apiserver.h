@@ -275,6 +275,11 @@ bool h_finish(api_req *q, gotk_err *e, api_resp *out);
 char *h_qualified(const api_resource *r);
 void h_not_found(api_req *q, const char *name, api_resp *out);
 void h_invalid(api_req *q, const char *name, const char *field, const char *msg, api_resp *out);
+/* Add a field cause ({reason, message, field}) to an array. */
+void h_cause(json_object *causes, const char *reason, const char *field, const char *fmt, ...)
+    GOTK_PRINTF(4, 5);
+/* 422 Invalid naming every cause: `Kind.group "name" is invalid: [f: m, ...]`. */
+void h_invalid_causes(api_req *q, const char *name, json_object *causes, api_resp *out);
 void h_conflict(api_req *q, const char *name, api_resp *out);
 /* Why a name is invalid for the resource, or NULL. */
 const char *h_name_problem(const api_resource *r, const char *n);
@@ -302,6 +307,11 @@ void ssa_track_update(api_req *q, json_object *cur, json_object *n);
 /* crdschema.c: default, prune and validate a custom object in place against
  * its CRD schema; false with a 422 (or 400 for strict unknown fields). */
 bool schema_apply(api_req *q, json_object *obj, api_resp *out);
+/* immutable.c: refuse an update (cur -> n) that changes what the kind fixes
+ * (immutable ConfigMap/Secret data, workload selectors, Job templates,
+ * StatefulSet spec, Service cluster IP, PVC spec) with the server's 422; n
+ * may gain the kept Service cluster IP. */
+bool immutable_check(api_req *q, json_object *cur, json_object *n, api_resp *out);
 /* defaults.c: fill the defaults a real server gives built-in kinds (no-op
  * for custom kinds, which crdschema.c defaults). */
 void defaults_apply(const api_resource *r, json_object *o);

@@ -43,11 +43,7 @@ static void fail(vctx *c, const char *field, const char *reason, const char *fmt
     va_start(ap, fmt);
     gotk_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    json_object *cause = json_object_new_object();
-    jx_set_str(cause, "reason", reason);
-    jx_set_str(cause, "message", b.data ? b.data : "");
-    jx_set_str(cause, "field", field);
-    json_object_array_add(c->causes, cause);
+    h_cause(c->causes, reason, field, "%s", b.data ? b.data : "");
     gotk_buf_free(&b);
 }
 
@@ -299,28 +295,7 @@ bool schema_apply(api_req *q, json_object *obj, api_resp *out)
                    r->kind, r->version, r->kind, c.unknown.data);
         ok = false;
     } else if (json_object_array_length(c.causes)) {
-        gotk_buf msg = {0};
-        size_t n = json_object_array_length(c.causes);
-        gotk_buf_printf(&msg, "%s.%s \"%s\" is invalid: %s", r->kind, r->group, name ? name : "",
-                        n > 1 ? "[" : "");
-        for (size_t i = 0; i < n; i++) {
-            json_object *cause = json_object_array_get_idx(c.causes, i);
-            gotk_buf_printf(&msg, "%s%s: %s", i ? ", " : "", jx_get_str(cause, "field"),
-                            jx_get_str(cause, "message"));
-        }
-        if (n > 1)
-            gotk_buf_putc(&msg, ']');
-        json_object *st = api_status_obj(422, "Invalid", msg.data);
-        json_object *d = json_object_new_object();
-        if (name)
-            jx_set_str(d, "name", name);
-        jx_set_str(d, "group", r->group);
-        jx_set_str(d, "kind", r->kind);
-        json_object_object_add(d, "causes", json_object_get(c.causes));
-        json_object_object_add(st, "details", d);
-        api_json(out, 422, st);
-        json_object_put(st);
-        gotk_buf_free(&msg);
+        h_invalid_causes(q, name, c.causes, out);
         ok = false;
     }
     json_object_put(c.causes);

@@ -66,6 +66,12 @@ static void default_service(json_object *o)
     default_str(spec, "type", "ClusterIP");
     default_str(spec, "sessionAffinity", "None");
     each(spec, "ports", default_service_port);
+    const char *ip = jx_get_str(spec, "clusterIP");
+    if (ip && *ip && !jx_get(spec, "clusterIPs")) { /* clusterIPs[0] is clusterIP */
+        json_object *ips = json_object_new_array();
+        json_object_array_add(ips, json_object_new_string(ip));
+        json_object_object_add(spec, "clusterIPs", ips);
+    }
 }
 
 /* The pod template spec of a workload kind, or NULL. */

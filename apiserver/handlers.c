@@ -12,6 +12,7 @@
  * deletionTimestamp) until the last one is removed; deleting a namespace deletes
  * its contents; ownerReferences are garbage collected in the background.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,25 +187,52 @@ void h_not_found(api_req *q, const char *name, api_resp *out)
 /* 422 with one field cause. */
 void h_invalid(api_req *q, const char *name, const char *field, const char *msg, api_resp *out)
 {
-    char *text = gotk_xasprintf("%s%s%s \"%s\" is invalid: %s: %s", q->r->kind,
-                                *q->r->group ? "." : "", q->r->group, name ? name : "", field, msg);
-    json_object *st = api_status_obj(422, "Invalid", text);
+    json_object *causes = json_object_new_array();
+    h_cause(causes, "FieldValueInvalid", field, "%s", msg);
+    h_invalid_causes(q, name, causes, out);
+    json_object_put(causes);
+}
+
+void h_cause(json_object *causes, const char *reason, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    gotk_buf b = {0};
+    va_start(ap, fmt);
+    gotk_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    json_object *c = json_object_new_object();
+    jx_set_str(c, "reason", reason);
+    jx_set_str(c, "message", b.data ? b.data : "");
+    jx_set_str(c, "field", field);
+    json_object_array_add(causes, c);
+    gotk_buf_free(&b);
+}
+
+void h_invalid_causes(api_req *q, const char *name, json_object *causes, api_resp *out)
+{
+    gotk_buf msg = {0};
+    size_t n = json_object_array_length(causes);
+    gotk_buf_printf(&msg, "%s%s%s \"%s\" is invalid: %s", q->r->kind, *q->r->group ? "." : "",
+                    q->r->group, name ? name : "", n > 1 ? "[" : "");
+    for (size_t i = 0; i < n; i++) {
+        json_object *c = json_object_array_get_idx(causes, i);
+        gotk_buf_printf(&msg, "%s%s: %s", i ? ", " : "", jx_get_str(c, "field"),
+                        jx_get_str(c, "message"));
+    }
+    if (n > 1)
+        gotk_buf_putc(&msg, ']');
+    json_object *st = api_status_obj(422, "Invalid", msg.data);
     json_object *d = json_object_new_object();
     if (name)
         jx_set_str(d, "name", name);
     if (*q->r->group)
         jx_set_str(d, "group", q->r->group);
     jx_set_str(d, "kind", q->r->kind);
-    json_object *causes = json_object_new_array(), *c = json_object_new_object();
-    jx_set_str(c, "reason", "FieldValueInvalid");
-    jx_set_str(c, "message", msg);
-    jx_set_str(c, "field", field);
-    json_object_array_add(causes, c);
-    json_object_object_add(d, "causes", causes);
+    json_object_object_add(d, "causes", json_object_get(causes));
     json_object_object_add(st, "details", d);
     api_json(out, 422, st);
     json_object_put(st);
-    free(text);
+    gotk_buf_free(&msg);
 }
 
 /* 409 Conflict for a stale resourceVersion. */

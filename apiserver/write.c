@@ -236,7 +236,7 @@ void h_write_update(api_req *q, json_object *cur, json_object *next, api_resp *o
 {
     json_object *n = merge_update(q, cur, next);
     gotk_err *e = NULL;
-    if (!schema_apply(q, n, out)) {
+    if (!immutable_check(q, cur, n, out) || !schema_apply(q, n, out)) {
         json_object_put(n);
         return;
     }
