@@ -190,4 +190,8 @@ void gotk_template_add_sprig(gotk_tpl_set *set)
     sprig_add_collections(set);
     sprig_add_more(set);
     sprig_add_more2(set);
+    sprig_add_misc(set);
+    sprig_add_decimal(set);
+    sprig_add_semver(set);
+    sprig_add_dates(set);
 }

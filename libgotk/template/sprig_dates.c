@@ -1,0 +1,311 @@
+/*
+ * sprig_dates.c: Sprig's date functions: now, date, dateInZone, htmlDate,
+ * htmlDateInZone, dateModify, mustDateModify, toDate, mustToDate, unixEpoch,
+ * ago, duration and durationRound (with their snake_case aliases).
+ *
+ * A time.Time travels through templates as a string value of Go type
+ * "time.Time" holding what Go prints for it (Time.String(), e.g.
+ * "2023-11-14 22:13:20 +0000 UTC"), so that printing and typeOf behave as in
+ * Go; the functions taking a time read it back. Like Sprig, numbers given as
+ * dates count only when they are Go ints or int64s (seconds since the epoch);
+ * anything else (Helm's float64 values, strings) means now.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sprig.h"
+#include "sprig_time.h"
+
+#define FN(name) \
+    static gotk_err *name(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv, \
+                          gotk_tpl_val *res, void *ud)
+#define UNUSED (void)ex, (void)argc, (void)argv, (void)ud
+
+static const char TIME_TYPE[] = "time.Time";
+static const char STRING_LAYOUT[] = "2006-01-02 15:04:05.999999999 -0700 MST";
+
+/* A time value for templates. */
+static gotk_tpl_val time_value(gotk_tpl_exec *ex, const gotime *t)
+{
+    gotk_buf b = {0};
+    gotime_string(t, &b);
+    gotk_tpl_val v = sprig_take(ex, &b);
+    v.tname = TIME_TYPE;
+    return v;
+}
+
+static bool is_time(gotk_tpl_val v)
+{
+    return v.kind == GOTK_TPL_STRING && v.tname && strcmp(v.tname, TIME_TYPE) == 0;
+}
+
+/* Read back a time value; a fixed zone it needs goes to *made. */
+static void time_of(gotk_tpl_val v, gotime *t, gotime_loc **made)
+{
+    const char *s = SV(v);
+    const char *m = strstr(s, " m=");
+    size_t n = m ? (size_t)(m - s) : strlen(s);
+    char *text = gotk_xmalloc(n + 1);
+    memcpy(text, s, n);
+    text[n] = 0;
+    const char *abbr = strrchr(text, ' ');
+    bool numeric = abbr && (abbr[1] == '+' || abbr[1] == '-');
+    if (numeric) /* an unnamed fixed zone prints its offset twice */
+        text[abbr - text] = 0;
+    gotk_err *e = gotime_parse(numeric ? "2006-01-02 15:04:05.999999999 -0700" : STRING_LAYOUT,
+                               text, gotime_local(), t, made);
+    free(text);
+    if (e) { /* not ours: cannot happen for values this file made */
+        gotk_err_free(e);
+        *t = (gotime){0};
+    }
+    t->has_mono = m != NULL;
+    if (m) {
+        char *end;
+        double secs = strtod(m + 3, &end);
+        t->mono = (int64_t)(secs * 1e9);
+    }
+}
+
+/* The time a date argument means: a time, int seconds, or now. */
+static gotime date_arg(gotk_tpl_val v, gotime_loc **made)
+{
+    gotime t;
+    v = tpl_indirect_iface(v);
+    if (is_time(v)) {
+        time_of(v, &t, made);
+    } else if (v.kind == GOTK_TPL_INT || v.kind == GOTK_TPL_INT64) {
+        t = (gotime){json_object_get_int64(v.j), 0, gotime_local(), false, 0};
+    } else {
+        t = gotime_now();
+    }
+    return t;
+}
+
+/* Sprig's dateInZone: the date formatted in a zone (UTC for unknown zones). */
+static gotk_tpl_val format_in_zone(gotk_tpl_exec *ex, const char *layout, gotk_tpl_val date,
+                                   const char *zone)
+{
+    gotime_loc *made = NULL, *loc = gotime_load(zone);
+    if (!loc)
+        loc = gotime_load("UTC");
+    gotime t = date_arg(date, &made);
+    t.loc = loc;
+    gotk_buf b = {0};
+    gotime_format(&t, layout, &b);
+    gotime_loc_free(made);
+    gotime_loc_free(loc);
+    return sprig_take(ex, &b);
+}
+
+/* date fmt d */
+FN(fn_date)
+{
+    UNUSED;
+    *res = format_in_zone(ex, SV(argv[0]), argv[1], "Local");
+    return NULL;
+}
+
+/* dateInZone fmt d zone */
+FN(fn_date_in_zone)
+{
+    UNUSED;
+    *res = format_in_zone(ex, SV(argv[0]), argv[1], SV(argv[2]));
+    return NULL;
+}
+
+/* htmlDate d, htmlDateInZone d zone (ud) */
+FN(fn_html_date)
+{
+    UNUSED;
+    *res = format_in_zone(ex, "2006-01-02", argv[0], ud ? SV(argv[1]) : "Local");
+    return NULL;
+}
+
+FN(fn_now)
+{
+    UNUSED;
+    gotime t = gotime_now();
+    *res = time_value(ex, &t);
+    return NULL;
+}
+
+/* The error Go's executor gives for a non-time argument. */
+static gotk_err *want_time(gotk_tpl_val v)
+{
+    v = tpl_indirect_iface(v);
+    return gotk_err_new(GOTK_E_INVALID, "wrong type for value; expected time.Time; got %s",
+                        v.kind == GOTK_TPL_INVALID ? "<nil>" : gotk_tpl_type_name(v));
+}
+
+/* dateModify d t (ud NULL: t unchanged for a bad duration; "m": mustDateModify). */
+FN(fn_date_modify)
+{
+    UNUSED;
+    gotk_tpl_val tv = tpl_indirect_iface(argv[1]);
+    if (!is_time(tv))
+        return want_time(tv);
+    gotk_duration d;
+    gotk_err *e = gotk_duration_parse(SV(argv[0]), &d);
+    if (e && !ud) {
+        gotk_err_free(e);
+        *res = tv;
+        return NULL;
+    }
+    if (e)
+        return e;
+    gotime_loc *made = NULL;
+    gotime t;
+    time_of(tv, &t, &made);
+    int64_t ns = t.nsec + d % 1000000000;
+    t.sec += d / 1000000000 + (ns >= 1000000000) - (ns < 0);
+    t.nsec = (int32_t)(ns >= 1000000000 ? ns - 1000000000 : ns < 0 ? ns + 1000000000 : ns);
+    t.mono += d;
+    *res = time_value(ex, &t);
+    gotime_loc_free(made);
+    return NULL;
+}
+
+/* toDate fmt s (the zero time when s does not parse), mustToDate (ud: the error). */
+FN(fn_to_date)
+{
+    UNUSED;
+    gotime t, zero = {-62135596800, 0, gotime_load("UTC"), false, 0};
+    gotime_loc *made = NULL;
+    gotk_err *e = gotime_parse(SV(argv[0]), SV(argv[1]), gotime_local(), &t, &made);
+    if (e && ud)
+        return e;
+    gotk_err_free(e);
+    *res = time_value(ex, e ? &zero : &t);
+    gotime_loc_free(made);
+    return NULL;
+}
+
+/* unixEpoch t: seconds since the epoch. */
+FN(fn_unix_epoch)
+{
+    UNUSED;
+    gotk_tpl_val tv = tpl_indirect_iface(argv[0]);
+    if (!is_time(tv))
+        return want_time(tv);
+    gotime_loc *made = NULL;
+    gotime t;
+    time_of(tv, &t, &made);
+    gotk_buf b = {0};
+    gotk_buf_printf(&b, "%lld", (long long)t.sec);
+    *res = sprig_take(ex, &b);
+    gotime_loc_free(made);
+    return NULL;
+}
+
+/* Nanoseconds from t to now. */
+static int64_t since(const gotime *t)
+{
+    gotime now = gotime_now();
+    return (now.sec - t->sec) * 1000000000 + (now.nsec - t->nsec);
+}
+
+/* ago d: time since d, rounded to the second. */
+FN(fn_ago)
+{
+    UNUSED;
+    gotk_tpl_val v = tpl_indirect_iface(argv[0]);
+    gotime_loc *made = NULL;
+    gotime t = v.kind == GOTK_TPL_INT64 || v.kind == GOTK_TPL_INT || is_time(v) ? date_arg(v, &made)
+                                                                                 : gotime_now();
+    char out[32];
+    gotk_duration_format(gotime_round(since(&t), GOTK_SECOND), out);
+    gotime_loc_free(made);
+    *res = gotk_tpl_string(ex, out, strlen(out));
+    return NULL;
+}
+
+/* strconv.ParseInt(s, 10, 64), 0 on error. */
+static int64_t parse_int10(const char *s)
+{
+    const char *d = s + (*s == '+' || *s == '-');
+    if (!*d)
+        return 0;
+    uint64_t u = 0;
+    for (; *d; d++) {
+        if (*d < '0' || *d > '9' || u > (UINT64_MAX - 9) / 10)
+            return 0;
+        u = u * 10 + (uint64_t)(*d - '0');
+    }
+    if (u > (uint64_t)INT64_MAX + (*s == '-'))
+        return 0;
+    return *s == '-' ? (int64_t)(0 - u) : (int64_t)u;
+}
+
+/* duration secs: a string or int64 of seconds as a Go duration. */
+FN(fn_duration)
+{
+    UNUSED;
+    gotk_tpl_val v = tpl_indirect_iface(argv[0]);
+    int64_t n = 0;
+    if (v.kind == GOTK_TPL_STRING && !is_time(v))
+        n = parse_int10(SV(v));
+    else if (v.kind == GOTK_TPL_INT64)
+        n = json_object_get_int64(v.j);
+    char out[32];
+    gotk_duration_format((gotk_duration)((uint64_t)n * (uint64_t)GOTK_SECOND), out);
+    *res = gotk_tpl_string(ex, out, strlen(out));
+    return NULL;
+}
+
+/* durationRound d: the largest whole unit ("2h", "3mo", "1y"). */
+FN(fn_duration_round)
+{
+    UNUSED;
+    gotk_tpl_val v = tpl_indirect_iface(argv[0]);
+    int64_t d = 0;
+    if (is_time(v)) {
+        gotime_loc *made = NULL;
+        gotime t;
+        time_of(v, &t, &made);
+        d = since(&t);
+        gotime_loc_free(made);
+    } else if (v.kind == GOTK_TPL_STRING) {
+        gotk_err_free(gotk_duration_parse(SV(v), &d));
+    } else if (v.kind == GOTK_TPL_INT64) {
+        d = json_object_get_int64(v.j);
+    }
+    uint64_t u = d < 0 ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
+    static const struct {
+        uint64_t unit;
+        const char *suffix;
+    } units[] = {
+        {3600000000000ull * 24 * 365, "y"}, {3600000000000ull * 24 * 30, "mo"},
+        {3600000000000ull * 24, "d"}, {3600000000000ull, "h"}, {60000000000ull, "m"},
+        {1000000000ull, "s"},
+    };
+    gotk_buf b = {0};
+    for (size_t i = 0; i < sizeof units / sizeof units[0] && !b.len; i++)
+        if (u > units[i].unit)
+            gotk_buf_printf(&b, "%llu%s", (unsigned long long)(u / units[i].unit), units[i].suffix);
+    if (!b.len)
+        gotk_buf_puts(&b, "0s");
+    *res = sprig_take(ex, &b);
+    return NULL;
+}
+
+/* Register the date functions. */
+void sprig_add_dates(gotk_tpl_set *set)
+{
+    static const struct {
+        const char *name, *params;
+        gotk_tpl_fn fn;
+        const char *ud;
+    } t[] = {
+        {"now", "", fn_now, NULL}, {"date", "sv", fn_date, NULL},
+        {"dateInZone", "svs", fn_date_in_zone, NULL}, {"date_in_zone", "svs", fn_date_in_zone, NULL},
+        {"htmlDate", "v", fn_html_date, NULL}, {"htmlDateInZone", "vs", fn_html_date, "z"},
+        {"dateModify", "sv", fn_date_modify, NULL}, {"date_modify", "sv", fn_date_modify, NULL},
+        {"mustDateModify", "sv", fn_date_modify, "m"}, {"must_date_modify", "sv", fn_date_modify, "m"},
+        {"toDate", "ss", fn_to_date, NULL}, {"mustToDate", "ss", fn_to_date, "m"},
+        {"unixEpoch", "v", fn_unix_epoch, NULL}, {"ago", "v", fn_ago, NULL},
+        {"duration", "v", fn_duration, NULL}, {"durationRound", "v", fn_duration_round, NULL},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);
+}

@@ -1,0 +1,1 @@
+{{ b32dec "NBSWY3DP" }}|{{ b32dec "MZXW6===" }}|{{ b32dec "MZXW6YQ=" }}|{{ b32dec "MY======" }}|{{ b32dec "" }}|{{ "hello world!" | b32enc | b32dec }}|{{ b32dec "abc" }}|{{ b32dec "NBSWY3D1" }}|{{ b32dec "MZXW6===MZXW6===" }}|{{ b32dec "M=======" }}|{{ b32dec "MZ=XW6==" }}|{{ b32dec "NBSWY3DPNBSWY3DP" }}

@@ -1,0 +1,1 @@
+{{ b32dec "MZXW6===MZXW6===" }}|{{ b32dec "MZ=XW6==" }}|{{ b32dec "M=======" }}|{{ b32dec "MZX=====" }}|{{ b32dec "MZXW6YT" }}|{{ b32dec "MZXW6YT=" }}|{{ b32dec "MZXW6YTB" }}|{{ b32dec "MZXW\n6YTB" }}|{{ b32dec "MZXW6=" }}|{{ b32dec "MZXW6==x" }}|{{ b32dec "========" }}|{{ b32dec "MZXW6YTBOI======" }}|{{ b32dec "MZ======" }}|{{ b32dec "MZXQ====" }}|{{ b32dec "MZXW6YQ=" }}

@@ -1,0 +1,1 @@
+{{ camelcase "some_words" }}|{{ camelcase "http_server" }}|{{ camelcase "no_https" }}|{{ camelcase "_complex__case_" }}|{{ camelcase "some words" }}|{{ camelcase "GOLANG_IS_GREAT" }}|{{ camelcase "" }}|{{ camelcase "_" }}|{{ camelcase "a" }}|{{ camelcase "HTTPServer" }}|{{ camelcase "foo-bar baz" }}|{{ camelcase "  x" }}|{{ camelcase "ABC_def" }}|{{ camelcase "éa_b" }}

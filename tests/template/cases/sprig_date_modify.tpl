@@ -1,0 +1,1 @@
+{{ $t := toDate "2006-01-02 15:04:05" "2020-03-01 12:00:00" }}{{ dateModify "1h30m" $t }}|{{ dateModify "-48h" $t | date "2006-01-02" }}|{{ date_modify "bad" $t }}|{{ mustDateModify "1.5s" $t }}|{{ must_date_modify "-1ns" $t }}|{{ dateModify "24h" (toDate "2006-01-02 MST" "2021-03-13 EST") }}|{{ dateModify "1h" $t | unixEpoch }}

@@ -1,0 +1,1 @@
+{{ hello }}|{{ typeIsLike "string" "x" }}|{{ typeIsLike "float64" .Values.half }}|{{ typeIsLike "int" 3 }}|{{ typeIsLike "map[string]interface {}" (dict) }}|{{ typeIsLike "[]interface {}" (list 1) }}|{{ typeIsLike "string" 1 }}|{{ typeIsLike "<nil>" nil }}|{{ typeIsLike "int64" (int64 3) }}

@@ -1,0 +1,1 @@
+{{ mustDateModify "3x" (toDate "2006" "2020") }}

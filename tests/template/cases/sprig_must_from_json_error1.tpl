@@ -1,0 +1,1 @@
+{{ mustFromJson "{\"a\" 1}" }}

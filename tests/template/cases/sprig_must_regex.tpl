@@ -1,0 +1,1 @@
+{{ mustRegexFind "a+b" "xaab ab" }}|{{ mustRegexFindAll "a." "abacad" -1 }}|{{ mustRegexFindAll "a." "abacad" 2 }}|{{ mustRegexSplit "z+" "pizza" -1 }}|{{ mustRegexReplaceAll "a(x*)b" "-ab-axxb-" "${1}W" }}|{{ mustRegexReplaceAllLiteral "a(x*)b" "-ab-axxb-" "${1}" }}

@@ -1,0 +1,1 @@
+{{ mustRegexReplaceAll "a**" "x" "y" }}

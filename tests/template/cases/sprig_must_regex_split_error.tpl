@@ -1,0 +1,1 @@
+{{ mustRegexSplit "[a" "x" -1 }}

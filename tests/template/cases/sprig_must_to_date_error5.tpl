@@ -1,0 +1,1 @@
+{{ mustToDate "Jan 2" "Foo 2" }}

@@ -1,0 +1,1 @@
+{{ now | typeOf }}|{{ ago now }}|{{ now | date "2006" | len }}|{{ regexMatch "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+ [+-][0-9]{4} [A-Z]+ m=\\+[0-9]+\\.[0-9]{9}$" (toString now) }}|{{ durationRound now }}|{{ ago (dateModify "-90s" now) }}|{{ now | unixEpoch | len }}|{{ date "2006" .Values.half | len }}|{{ ago 0 | regexMatch "^[0-9]+h0m0s$" }}

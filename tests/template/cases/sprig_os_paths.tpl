@@ -1,0 +1,1 @@
+{{ osBase "/a/b/c.txt" }}|{{ osBase "" }}|{{ osBase "/" }}|{{ osDir "/a/b/c" }}|{{ osDir "x" }}|{{ osClean "a//b/../c/." }}|{{ osClean "" }}|{{ osExt "f.tar.gz" }}|{{ osExt "noext" }}|{{ osIsAbs "/x" }}|{{ osIsAbs "x/y" }}

@@ -1,0 +1,1 @@
+{{ $r := randInt 5 6 }}{{ $r }}|{{ randInt -3 -2 }}|{{ $x := randInt 0 100 }}{{ and (ge $x 0) (lt $x 100) }}|{{ randInt 1 2 | typeOf }}|{{ randBytes 12 | len }}|{{ randBytes 0 | quote }}|{{ shuffle "aaaa" }}|{{ shuffle "" | quote }}|{{ shuffle "abc" | len }}
