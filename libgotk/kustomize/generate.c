@@ -130,7 +130,7 @@ static gotk_err *pairs_add(kpairs *p, const char *name, const char *k, const cha
 {
     for (size_t i = 0; i < p->keys.n; i++)
         if (!strcmp(p->keys.v[i], k))
-            return gotk_err_new(GOTK_E_INVALID, "configmap %s illegally repeats the key `%s`",
+            return gotk_err_new(GOTK_E_CONFLICT, "configmap %s illegally repeats the key `%s`",
                                 name, k);
     kstrv_push(&p->keys, k);
     if (p->vals.n == p->vals.cap) {
@@ -214,6 +214,25 @@ static gotk_err *load_file_source(kctx *c, const char *root, const char *src,
     return e;
 }
 
+/* Wrap a source-loading error as kustomize's kv loader and generator do:
+ * "loading KV pairs: env source files: [a.env b.env]: ..." (a repeated key is
+ * reported later by kustomize, unwrapped). */
+static gotk_err *kv_wrap(gotk_err *e, const char *what, json_object *list, const char *extra)
+{
+    if (!e || gotk_err_code_of(e) == GOTK_E_CONFLICT)
+        return e;
+    gotk_buf b = {0};
+    gotk_buf_putc(&b, '[');
+    for (size_t i = 0; i < karr_n(list); i++)
+        gotk_buf_printf(&b, "%s%s", i ? " " : "", kstr(json_object_array_get_idx(list, i)));
+    if (extra)
+        gotk_buf_printf(&b, "%s%s", karr_n(list) ? " " : "", extra);
+    gotk_buf_putc(&b, ']');
+    e = gotk_err_wrap(e, "loading KV pairs: %s%s", what, b.data);
+    gotk_buf_free(&b);
+    return e;
+}
+
 /* Gather env files, literals and files. */
 static gotk_err *load_pairs(kctx *c, const char *root, json_object *g, const char *name,
                             kpairs *p)
@@ -223,15 +242,19 @@ static gotk_err *load_pairs(kctx *c, const char *root, json_object *g, const cha
     for (size_t i = 0; !e && a && i < karr_n(a); i++)
         e = load_env(c, root, kstr(json_object_array_get_idx(a, i)), name, p);
     json_object *env = json_object_object_get(g, "env");
-    if (!e && env && json_object_is_type(env, json_type_string))
+    bool env1 = env && json_object_is_type(env, json_type_string) && *json_object_get_string(env);
+    if (!e && env1)
         e = load_env(c, root, json_object_get_string(env), name, p);
+    if (e)
+        return kv_wrap(e, "env source files: ", a, env1 ? json_object_get_string(env) : NULL);
     a = json_object_object_get(g, "literals");
     for (size_t i = 0; !e && a && i < karr_n(a); i++) {
         const char *lit = kstr(json_object_array_get_idx(a, i));
         const char *eq = strchr(lit, '=');
         if (!eq)
-            return gotk_err_new(GOTK_E_INVALID, "invalid literal source %s, expected key=value",
-                                lit);
+            return kv_wrap(gotk_err_new(GOTK_E_INVALID, "invalid literal source %s, expected "
+                                                        "key=value", lit),
+                           "literal sources ", a, NULL);
         char *k = gotk_xstrndup(lit, (size_t)(eq - lit));
         char *v = remove_quotes(eq + 1);
         e = pairs_add(p, name, k, v, strlen(v));
@@ -242,7 +265,7 @@ static gotk_err *load_pairs(kctx *c, const char *root, json_object *g, const cha
     for (size_t i = 0; !e && a && i < karr_n(a); i++)
         e = load_file_source(c, root, kstr(json_object_array_get_idx(a, i)),
                              name, p);
-    return e;
+    return kv_wrap(e, "file sources: ", a, NULL);
 }
 
 /* Merge the global map into the local one (local keys win). */

@@ -307,6 +307,9 @@ gotk_err *kjson6902_apply(json_object **dst, json_object *ops);
 gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int phase);
 /* One `patches:`-shaped entry ({patch|path, target, options}). */
 gotk_err *kpatch_entry(kctx *c, const char *root, json_object *pe, kmap *m);
+/* One `patchesJson6902:`-shaped entry ({target, path|patch}) with
+ * PatchJson6902Transformer's checks (a target name, one of path and patch). */
+gotk_err *kpatch_json6902_entry(kctx *c, const char *root, json_object *pe, kmap *m);
 /* patchesStrategicMerge-shaped list of files or inline documents. */
 gotk_err *kpatch_psm(kctx *c, const char *root, json_object *list, kmap *m);
 /* kyaml's metadata check of one document (kind; a name unless a List). */

@@ -716,7 +716,8 @@ static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options, bool p
                                                           "target for patch %s", what, id, id)
                           : gotk_err_new(GOTK_E_NOTFOUND,
                                          "no resource matches strategic merge patch \"%s\": %s "
-                                         "for Id %s", id, what, id);
+                                         "for Id %s; failed to find unique target for patch %s",
+                                         id, what, id, id);
         free(id);
         return e;
     }
@@ -776,7 +777,11 @@ static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_obj
     } else if (text && *text) {
         data = gotk_xstrdup(text);
         len = strlen(text);
-        *src = gotk_xasprintf("[patch: %s]", "inline");
+        gotk_buf q = {0};
+        gotk_buf_puts(&q, "[patch: ");
+        kgo_quote(&q, text);
+        gotk_buf_putc(&q, ']');
+        *src = gotk_buf_steal(&q);
     } else {
         return gotk_err_new(GOTK_E_INVALID, "must specify one of patch and path");
     }
@@ -800,13 +805,36 @@ static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_obj
         gotk_buf_puts(&b, path && *path ? "[path: " : "[patch: ");
         kgo_quote(&b, path && *path ? path : text);
         gotk_buf_putc(&b, ']');
-        gotk_err *e2 = gotk_err_new(GOTK_E_INVALID, "trouble configuring builtin PatchTransformer: "
-                                    "unable to parse SM or JSON patch from %s", b.data);
+        gotk_err *e2 = gotk_err_new(GOTK_E_INVALID, "unable to parse SM or JSON patch from %s",
+                                    b.data);
         gotk_buf_free(&b);
         return e2;
     }
     *docs = raw;
     return NULL;
+}
+
+/* kustomize's wrapping of a plugin's configuration error: the plugin's
+ * config as YAML (keys sorted, as it marshals it through a map). */
+static gotk_err *config_err(gotk_err *e, json_object *pe, bool json6902)
+{
+    static const char *const keys[] = {"path", "patch", "target", "options", NULL};
+    json_object *cfg = json_object_new_object();
+    for (size_t i = 0; keys[i]; i++) {
+        json_object *v = json_object_object_get(pe, keys[i]);
+        const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+        if (v && !(s && !*s))
+            json_object_object_add(cfg, json6902 && !strcmp(keys[i], "patch") ? "jsonOp" : keys[i],
+                                   json_object_get(v));
+    }
+    gotk_buf y = {0};
+    gotk_err_free(gotk_yaml_emit(cfg, GOTK_YAML_SORT_KEYS, &y));
+    json_object_put(cfg);
+    gotk_err *w = gotk_err_wrap(e, "trouble configuring builtin %s with config: `\n%s`",
+                                json6902 ? "PatchJson6902Transformer" : "PatchTransformer",
+                                y.data ? y.data : "");
+    gotk_buf_free(&y);
+    return w;
 }
 
 /* One entry of `patches:` or `patchesJson6902:`. */
@@ -816,12 +844,43 @@ gotk_err *kpatch_entry(kctx *c, const char *root, json_object *pe, kmap *m)
     bool json = false;
     char *src = NULL;
     gotk_err *e = load_patch(c, root, pe, &docs, &json, &src);
+    if (e)
+        e = config_err(e, pe, false);
     if (!e)
         e = apply_patch(m, docs, json, json_object_object_get(pe, "target"),
                         json_object_object_get(pe, "options"), src, false);
     json_object_put(docs);
     free(src);
     return e;
+}
+
+/* PatchJson6902Transformer's own configuration checks, before the common path. */
+static gotk_err *json6902_check(kctx *c, const char *root, json_object *pe)
+{
+    const char *name = gotk_obj_get_str(pe, "target.name");
+    const char *path = gotk_obj_get_str(pe, "path"), *op = gotk_obj_get_str(pe, "patch");
+    if (!name || !*name)
+        return gotk_err_new(GOTK_E_INVALID, "must specify the target name");
+    if (!(path && *path) && !(op && *op))
+        return gotk_err_new(GOTK_E_INVALID, "empty file path and empty jsonOp");
+    if (path && *path && op && *op)
+        return gotk_err_new(GOTK_E_INVALID, "must specify a file path or jsonOp, not both");
+    if (path && *path) {
+        char *data = NULL;
+        size_t len = 0;
+        gotk_err *e = kload_file(c, root, path, &data, &len, NULL);
+        free(data);
+        return e;
+    }
+    return NULL;
+}
+
+gotk_err *kpatch_json6902_entry(kctx *c, const char *root, json_object *pe, kmap *m)
+{
+    gotk_err *e = json6902_check(c, root, pe);
+    if (e)
+        return config_err(e, pe, true);
+    return kpatch_entry(c, root, pe, m);
 }
 
 /* patchesStrategicMerge: files or inline documents. */
@@ -869,7 +928,7 @@ gotk_err *kpatch_run(kctx *c, const char *root, json_object *k, kmap *m, int pha
     }
     json_object *a = json_object_object_get(k, "patchesJson6902");
     for (size_t i = 0; !e && i < karr_n(a); i++) {
-        e = kpatch_entry(c, root, json_object_array_get_idx(a, i), m);
+        e = kpatch_json6902_entry(c, root, json_object_array_get_idx(a, i), m);
         ktrack_builtin(c, m, "PatchJson6902Transformer");
     }
     return e;

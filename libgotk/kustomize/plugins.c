@@ -116,7 +116,7 @@ static gotk_err *json6902_cfg(kctx *c, const char *root, json_object *doc, kmap 
         json_object_object_add(pe, "path", json_object_new_string(path));
     if (op)
         json_object_object_add(pe, "patch", json_object_new_string(op));
-    gotk_err *e = kpatch_entry(c, root, pe, m);
+    gotk_err *e = kpatch_json6902_entry(c, root, pe, m);
     json_object_put(pe);
     return e;
 }

@@ -287,6 +287,20 @@ static bool res_selected(const kres *r, const kselid *s)
     return ok;
 }
 
+/* A source selector as kustomize prints its ResId: Kind.version.group/name.ns. */
+static gotk_err *source_err(int code, const char *what, json_object *src)
+{
+    const char *f[5];
+    static const char *const keys[] = {"kind", "version", "group", "name", "namespace"};
+    static const char *const none[] = {"[noKind]", "[noVer]", "[noGrp]", "[noName]", "[noNs]"};
+    for (int i = 0; i < 5; i++) {
+        f[i] = gotk_obj_get_str(src, keys[i]);
+        if (!f[i] || !*f[i])
+            f[i] = none[i];
+    }
+    return gotk_err_new(code, "%s %s.%s.%s/%s.%s", what, f[0], f[1], f[2], f[3], f[4]);
+}
+
 /* Find the single source object. */
 static gotk_err *find_source(kmap *m, json_object *src, kres **out)
 {
@@ -296,13 +310,11 @@ static gotk_err *find_source(kmap *m, json_object *src, kres **out)
         if (!res_selected(m->v[i], &s))
             continue;
         if (hit)
-            return gotk_err_new(GOTK_E_CONFLICT, "multiple matches for selector %s",
-                                json_object_to_json_string(src));
+            return source_err(GOTK_E_CONFLICT, "multiple matches for selector", src);
         hit = m->v[i];
     }
     if (!hit)
-        return gotk_err_new(GOTK_E_NOTFOUND, "nothing selected by %s",
-                            json_object_to_json_string(src));
+        return source_err(GOTK_E_NOTFOUND, "nothing selected by", src);
     *out = hit;
     return NULL;
 }

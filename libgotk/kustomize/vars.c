@@ -45,10 +45,40 @@ static bool objref_match(const kres *r, json_object *ref)
     return ok;
 }
 
-/* A one-line description of a var for messages. */
-static const char *var_desc(json_object *v)
+/* A var as Go's %v prints kustomize's types.Var: {NAME Kind.version.group
+ * {fieldpath}}; once defaulted, apiVersion fills group and version and the
+ * field path defaults to metadata.name. Appended to b. */
+static void var_go(gotk_buf *b, json_object *v, bool defaulted)
 {
-    return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+    json_object *ref = json_object_object_get(v, "objref");
+    const char *kind = gotk_obj_get_str(ref, "kind"), *fp = gotk_obj_get_str(v, "fieldref.fieldpath");
+    const char *g = gotk_obj_get_str(ref, "group"), *ver = gotk_obj_get_str(ref, "version");
+    const char *av = gotk_obj_get_str(ref, "apiVersion");
+    char *group = gotk_xstrdup(g ? g : ""), *version = gotk_xstrdup(ver ? ver : "");
+    if (defaulted && av && *av) {
+        const char *slash = strchr(av, '/');
+        free(group);
+        free(version);
+        group = slash ? gotk_xstrndup(av, (size_t)(slash - av)) : gotk_xstrdup("");
+        version = gotk_xstrdup(slash ? slash + 1 : av);
+    }
+    if (defaulted && !(fp && *fp))
+        fp = "metadata.name";
+    gotk_buf_printf(b, "{%s %s.%s.%s {%s}}", kstr(json_object_object_get(v, "name")),
+                    kind && *kind ? kind : "[noKind]", *version ? version : "[noVer]",
+                    *group ? group : "[noGrp]", fp ? fp : "");
+    free(group);
+    free(version);
+}
+
+/* An error about a (defaulted) var: fmt with one %s for the var. */
+static gotk_err *var_err(int code, const char *fmt, json_object *v)
+{
+    gotk_buf b = {0};
+    var_go(&b, v, true);
+    gotk_err *e = gotk_err_new(code, fmt, b.data);
+    gotk_buf_free(&b);
+    return e;
 }
 
 /* Register one var. */
@@ -66,9 +96,14 @@ static gotk_err *merge_one(kctx *c, json_object *v, kmap *m)
             hit = m->v[i];
             n++;
         }
-    if (n > 1)
-        return gotk_err_new(GOTK_E_CONFLICT, "found %zu resId matches for var %s "
-                                             "(unable to disambiguate)", n, var_desc(v));
+    if (n > 1) {
+        gotk_buf b = {0};
+        var_go(&b, v, false);
+        gotk_err *e = gotk_err_new(GOTK_E_CONFLICT, "found %zu resId matches for var %s "
+                                                    "(unable to disambiguate)", n, b.data);
+        gotk_buf_free(&b);
+        return e;
+    }
     if (hit)
         kstrv_push(&hit->refvars, name);
     json_object_array_add(c->vars, json_object_get(v));
@@ -87,8 +122,17 @@ gotk_err *kvars_merge(kctx *c, json_object *k, kmap *m)
         if (!gotk_obj_get_str(v, "name"))
             return gotk_err_new(GOTK_E_INVALID, "var must have a name");
         gotk_err *e = merge_one(c, v, m);
-        if (e)
-            return gotk_err_wrap(e, "merging vars");
+        if (e) {
+            gotk_buf b = {0};
+            for (size_t j = 0; j < karr_n(a); j++) {
+                gotk_buf_puts(&b, j ? " " : "[");
+                var_go(&b, json_object_array_get_idx(a, j), false);
+            }
+            gotk_buf_putc(&b, ']');
+            e = gotk_err_wrap(e, "merging vars %s", b.data);
+            gotk_buf_free(&b);
+            return e;
+        }
     }
     return NULL;
 }
@@ -105,13 +149,12 @@ static gotk_err *var_value(kmap *m, json_object *v, json_object **out)
             if (!strcmp(m->v[i]->refvars.v[j], name)) {
                 *out = kfield_get(m->v[i]->obj, fp);
                 if (!*out)
-                    return gotk_err_new(GOTK_E_NOTFOUND, "field specified in var '%s' not "
-                                                         "found in corresponding resource",
-                                        var_desc(v));
+                    return var_err(GOTK_E_NOTFOUND, "field specified in var '%s' not found in "
+                                                    "corresponding resource", v);
                 return NULL;
             }
-    return gotk_err_new(GOTK_E_NOTFOUND, "var '%s' cannot be mapped to a field in the set of "
-                                         "known resources", var_desc(v));
+    return var_err(GOTK_E_NOTFOUND, "var '%s' cannot be mapped to a field in the set of known "
+                                    "resources", v);
 }
 
 /* Go's %v of a value. */
