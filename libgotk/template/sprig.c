@@ -192,6 +192,5 @@ void gotk_template_add_sprig(gotk_tpl_set *set)
     sprig_add_more2(set);
     sprig_add_misc(set);
     sprig_add_decimal(set);
-    sprig_add_semver(set);
     sprig_add_dates(set);
 }

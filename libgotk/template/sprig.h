@@ -28,9 +28,6 @@ gotk_err *sprig_nil_panic(void);
 /* A string value from a buffer (freed here). */
 gotk_tpl_val sprig_take(gotk_tpl_exec *ex, gotk_buf *b);
 
-/* Methods of Helm's .Files and .Capabilities (helm_objects.c). */
-void tpl_add_helm_methods(gotk_tpl_set *set);
-
 /* Registration tables of the function files. */
 void sprig_add_strings(gotk_tpl_set *set);
 void sprig_add_collections(gotk_tpl_set *set);
@@ -39,8 +36,6 @@ void sprig_add_more2(gotk_tpl_set *set);
 void sprig_add_misc(gotk_tpl_set *set);
 void sprig_add_decimal(gotk_tpl_set *set);
 void sprig_add_dates(gotk_tpl_set *set);
-/* semver and its *semver.Version methods (semverobj.c). */
-void sprig_add_semver(gotk_tpl_set *set);
 /* Go's JSON syntax check: false with Go's error text appended to err. */
 bool sprig_json_check(const char *s, size_t len, gotk_buf *err);
 
