@@ -212,6 +212,33 @@ gotk_err *kfs_apply_spec(json_object *obj, const kfspec *fs, bool create, json_t
 /* Does spec select the resource's gvk? */
 bool kfs_matches(const kfspec *fs, json_object *obj);
 
+/* ---- OpenAPI schema (schema.c) ------------------------------------------ */
+
+/* A custom schema from `openapi: path:` (definitions indexed by gvk). */
+typedef struct {
+    json_object *doc;
+    khash bygvk; /* "apiVersion\nkind" -> definition (borrowed) */
+} kschema;
+
+/* A place in the active schema: a node of the built-in table (bi), or of a
+ * custom schema (js); neither when the schema says nothing there. */
+typedef struct {
+    int bi;
+    json_object *js, *defs;
+} ksnode;
+
+gotk_err *kschema_load(kschema *s, const char *data, size_t len, const char *source);
+void kschema_free(kschema *s);
+/* The node of a kind in the custom schema, or the built-in one when NULL. */
+ksnode ksch_root(const kschema *custom, const char *apiversion, const char *kind);
+/* A map field's node (a property, else the additionalProperties schema). */
+ksnode ksch_field(ksnode n, const char *field);
+/* A list's element node. */
+ksnode ksch_elems(ksnode n);
+/* How a list merges: NULL replaced, "" merged as a set of scalars, else its
+ * merge keys ("name", "containerPort,protocol"). */
+const char *ksch_list_keys(ksnode n);
+
 /* ---- the build context -------------------------------------------------- */
 
 typedef struct {
@@ -224,6 +251,8 @@ typedef struct {
     char *origin;       /* directory of the level being loaded, relative to the top */
     const char *kfile;  /* file name of the kustomization being loaded */
     json_object *vars;  /* every var declared so far (array) */
+    kschema *schema;    /* the custom OpenAPI schema in use, NULL: built in */
+    bool schema_set;    /* a level chose the schema (kustomize sets it once) */
     /* set while a `generators:` entry runs: its file (NULL inline) and name */
     const char *plugin_file, *plugin_name, *plugin_ns;
 } kctx;
@@ -298,8 +327,9 @@ gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *fi
 
 /* ---- patches ------------------------------------------------------------ */
 
-/* Strategic merge `patch` into `dst` (modified in place). */
-gotk_err *ksmp_apply(json_object **dst, json_object *patch);
+/* Strategic merge `patch` into `dst` (modified in place), with the merge
+ * keys of the custom schema, or of the built-in one when NULL. */
+gotk_err *ksmp_apply(json_object **dst, json_object *patch, const kschema *custom);
 /* Apply JSON 6902 operations (array). */
 gotk_err *kjson6902_apply(json_object **dst, json_object *ops);
 /* Patches of one kustomization level: phase 0 runs patchesStrategicMerge and

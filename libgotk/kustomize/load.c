@@ -671,9 +671,6 @@ static gotk_err *run_transformers(kctx *c, const char *root, json_object *k, kma
 /* Refuse what gotk does not do. */
 static gotk_err *check_unsupported(json_object *k)
 {
-    const char *oav = gotk_obj_get_str(k, "openapi.version");
-    if (oav && *oav && strcmp(oav, "v1.21.2"))
-        return gotk_err_new(GOTK_E_INVALID, "the specified OpenAPI version is not built in");
     if (arr(k, "helmCharts") && karr_n(arr(k, "helmCharts")))
         return gotk_err_new(GOTK_E_INVALID, "helmCharts are not supported by gotk");
     return NULL;
@@ -875,19 +872,47 @@ static gotk_err *build_level(kctx *c, const char *dir, json_object *k, const cha
     return e;
 }
 
-/* A custom OpenAPI file must load (gotk uses its built-in merge keys); nested
- * levels must be of the kind their use asks for. */
-static gotk_err *check_openapi_and_kind(kctx *c, const char *dir, json_object *k, bool component)
+/* kustomize's openapi.SetSchema: the first level (the top one first) whose
+ * `openapi:` names a schema chooses it for the rest of the build: a custom
+ * file (`path:`), or the built-in one (`version:`, only v1.21.2 is built in). */
+static gotk_err *set_schema(kctx *c, const char *dir, json_object *k)
 {
-    const char *oap = gotk_obj_get_str(k, "openapi.path");
-    if (oap && *oap) {
+    json_object *oa = json_object_object_get(k, "openapi");
+    json_object *path = NULL, *ver = NULL;
+    if (c->schema_set || !oa || !json_object_is_type(oa, json_type_object))
+        return NULL;
+    bool has_path = json_object_object_get_ex(oa, "path", &path);
+    bool has_ver = json_object_object_get_ex(oa, "version", &ver);
+    if (has_path) {
         char *data = NULL;
         size_t len = 0;
-        gotk_err *e = kload_file(c, dir, oap, &data, &len, NULL);
+        gotk_err *e = kload_file(c, dir, kstr(path), &data, &len, NULL);
+        if (!e && has_ver)
+            e = gotk_err_new(GOTK_E_INVALID, "builtin version and custom schema provided, "
+                                             "cannot use both");
+        if (!e) {
+            c->schema = gotk_xcalloc(1, sizeof *c->schema);
+            e = kschema_load(c->schema, data, len, kstr(path));
+            c->schema_set = true;
+        }
         free(data);
-        if (e)
-            return e;
+        return e;
     }
+    if (has_ver && *kstr(ver)) {
+        if (strcmp(kstr(ver), "v1.21.2"))
+            return gotk_err_new(GOTK_E_INVALID, "the specified OpenAPI version is not built in");
+        c->schema_set = true;
+    }
+    return NULL;
+}
+
+/* The schema choice, then the kind: nested levels must be of the kind their
+ * use asks for. */
+static gotk_err *check_openapi_and_kind(kctx *c, const char *dir, json_object *k, bool component)
+{
+    gotk_err *e = set_schema(c, dir, k);
+    if (e)
+        return e;
     if (!c->stack.n)
         return NULL;
     const char *kind = gotk_obj_get_str(k, "kind");
@@ -1095,6 +1120,8 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     kstrv_free(&c.stack);
     json_object_put(c.top_k);
     json_object_put(c.vars);
+    kschema_free(c.schema);
+    free(c.schema);
     free(c.origin);
     free(c.secure_root);
     free(abs);

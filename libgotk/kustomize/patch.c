@@ -16,58 +16,6 @@
 
 #include "internal.h"
 
-/* Merge keys of schema-merged lists, by field name (kustomize builds in the
- * Kubernetes 1.21 schema, so newer lists such as schedulingGates replace). */
-static const struct {
-    const char *field, *key;
-} merge_keys[] = {
-    {"containers", "name"}, {"initContainers", "name"}, {"ephemeralContainers", "name"},
-    {"env", "name"}, {"volumes", "name"}, {"volumeMounts", "mountPath"},
-    {"volumeDevices", "devicePath"}, {"imagePullSecrets", "name"}, {"hostAliases", "ip"},
-    {"topologySpreadConstraints", "topologyKey,whenUnsatisfiable"}, {"ownerReferences", "uid"},
-    {"conditions", "type"}, {"webhooks", "name"}, {"finalizers", ""},
-    {"ports", "*"}, {NULL, NULL},
-};
-
-/* Built-in API groups (objects of other groups have no schema: lists replace). */
-static bool builtin_group(json_object *obj)
-{
-    static const char *const groups[] = {
-        "apps", "batch", "extensions", "networking.k8s.io", "rbac.authorization.k8s.io",
-        "policy", "autoscaling", "storage.k8s.io", "admissionregistration.k8s.io",
-        "apiextensions.k8s.io", "scheduling.k8s.io", "coordination.k8s.io",
-        "discovery.k8s.io", "node.k8s.io", "certificates.k8s.io", NULL,
-    };
-    const char *g, *v;
-    size_t gl;
-    kres_gvk(obj, &g, &gl, &v);
-    if (!gl)
-        return true;
-    for (size_t i = 0; groups[i]; i++)
-        if (strlen(groups[i]) == gl && !strncmp(groups[i], g, gl))
-            return true;
-    return false;
-}
-
-/* The merge key of a list field: NULL (replace), "" (primitive union) or a key. */
-static const char *list_key(const char *field, json_object *a, json_object *b)
-{
-    for (size_t i = 0; merge_keys[i].field; i++) {
-        if (strcmp(field, merge_keys[i].field))
-            continue;
-        if (strcmp(merge_keys[i].key, "*"))
-            return merge_keys[i].key;
-        json_object *arrs[] = {a, b};
-        for (int j = 0; j < 2; j++)
-            for (size_t k = 0; arrs[j] && k < karr_n(arrs[j]); k++)
-                if (json_object_object_get_ex(json_object_array_get_idx(arrs[j], k),
-                                              "containerPort", NULL))
-                    return "containerPort,protocol";
-        return "port,protocol";
-    }
-    return NULL;
-}
-
 /* The `$patch` directive of a map, or NULL. */
 static const char *directive(json_object *o)
 {
@@ -102,8 +50,7 @@ static json_object *strip(json_object *p)
     return gotk_obj_copy(p);
 }
 
-static json_object *merge_value(json_object *dst, json_object *patch, const char *field,
-                                bool schema);
+static json_object *merge_value(json_object *dst, json_object *patch, ksnode sch);
 
 /* The text of an element's key field, or NULL. */
 static const char *elem_key(json_object *el, const char *key)
@@ -172,14 +119,20 @@ static void split_keys(const char *spec, kstrv *out)
     kstrv_push(out, p);
 }
 
-/* Merge two lists by key: patch elements first, then the rest of dst. */
-static json_object *merge_assoc(json_object *dst, json_object *patch, const char *keyspec)
+/* Merge two lists by key, in kyaml's order: with one key (or a list of
+ * scalars) the patch's elements first, then the rest of dst; with several keys
+ * (container ports, ...) the patch's new elements first, then dst's elements
+ * in their own order, merged. */
+static json_object *merge_assoc(json_object *dst, json_object *patch, const char *keyspec,
+                                ksnode elems)
 {
     kstrv keys = {0};
     split_keys(keyspec, &keys);
-    bool scalar = !keys.v[0][0];
+    bool scalar = !keys.v[0][0], multi = keys.n > 1;
+    size_t nd = karr_n(dst);
     json_object *out = json_object_new_array();
-    bool *used = gotk_xcalloc(karr_n(dst) + 1, sizeof *used);
+    json_object **merged = gotk_xcalloc(nd + 1, sizeof *merged); /* by dst index */
+    bool *used = gotk_xcalloc(nd + 1, sizeof *used);
     for (size_t i = 0; i < karr_n(patch); i++) {
         json_object *pe = json_object_array_get_idx(patch, i);
         const char *d = directive(pe);
@@ -197,13 +150,18 @@ static json_object *merge_assoc(json_object *dst, json_object *patch, const char
         if (d && !strcmp(d, "delete"))
             continue;
         json_object *de = j >= 0 ? json_object_array_get_idx(dst, (size_t)j) : NULL;
-        json_object *m = de && !scalar ? merge_value(gotk_obj_copy(de), pe, "", true) : strip(pe);
-        if (m)
+        json_object *m = de && !scalar ? merge_value(gotk_obj_copy(de), pe, elems) : strip(pe);
+        if (m && multi && j >= 0)
+            merged[j] = m;
+        else if (m)
             json_object_array_add(out, m);
     }
-    for (size_t i = 0; dst && i < karr_n(dst); i++)
-        if (!used[i])
+    for (size_t i = 0; i < nd; i++)
+        if (merged[i])
+            json_object_array_add(out, merged[i]);
+        else if (!used[i])
             json_object_array_add(out, gotk_obj_copy(json_object_array_get_idx(dst, i)));
+    free(merged);
     free(used);
     kstrv_free(&keys);
     return out;
@@ -221,7 +179,7 @@ static bool list_replace(json_object *patch)
 }
 
 /* Merge patch map into dst map (dst owned, returned; NULL = delete). */
-static json_object *merge_map(json_object *dst, json_object *patch, bool schema)
+static json_object *merge_map(json_object *dst, json_object *patch, ksnode sch)
 {
     const char *d = directive(patch);
     if (d && !strcmp(d, "delete")) {
@@ -241,7 +199,8 @@ static json_object *merge_map(json_object *dst, json_object *patch, bool schema)
             json_object_object_del(dst, k);
             continue;
         }
-        json_object *nv = merge_value(have && dv ? json_object_get(dv) : NULL, pv, k, schema);
+        json_object *nv = merge_value(have && dv ? json_object_get(dv) : NULL, pv,
+                                      ksch_field(sch, k));
         if (nv)
             json_object_object_add(dst, k, nv);
         else
@@ -250,9 +209,9 @@ static json_object *merge_map(json_object *dst, json_object *patch, bool schema)
     return dst;
 }
 
-/* Merge one value (dst owned or NULL; result owned or NULL to delete). */
-static json_object *merge_value(json_object *dst, json_object *patch, const char *field,
-                                bool schema)
+/* Merge one value (dst owned or NULL; result owned or NULL to delete); sch is
+ * the value's place in the schema. */
+static json_object *merge_value(json_object *dst, json_object *patch, ksnode sch)
 {
     if (json_object_is_type(patch, json_type_object)) {
         if (!dst || !json_object_is_type(dst, json_type_object)) {
@@ -260,13 +219,13 @@ static json_object *merge_value(json_object *dst, json_object *patch, const char
             json_object_put(dst);
             return d && !strcmp(d, "delete") ? NULL : strip(patch);
         }
-        return merge_map(dst, patch, schema);
+        return merge_map(dst, patch, sch);
     }
     if (json_object_is_type(patch, json_type_array) && dst &&
-        json_object_is_type(dst, json_type_array) && schema && !list_replace(patch)) {
-        const char *key = list_key(field, dst, patch);
+        json_object_is_type(dst, json_type_array) && !list_replace(patch)) {
+        const char *key = ksch_list_keys(sch);
         if (key) {
-            json_object *r = merge_assoc(dst, patch, key);
+            json_object *r = merge_assoc(dst, patch, key, ksch_elems(sch));
             json_object_put(dst);
             return r;
         }
@@ -276,10 +235,11 @@ static json_object *merge_value(json_object *dst, json_object *patch, const char
 }
 
 /* Strategic merge patch into *dst (replaced; NULL when the patch deletes it). */
-gotk_err *ksmp_apply(json_object **dst, json_object *patch)
+gotk_err *ksmp_apply(json_object **dst, json_object *patch, const kschema *custom)
 {
-    bool schema = builtin_group(*dst);
-    *dst = merge_map(*dst, patch, schema);
+    ksnode root = ksch_root(custom, gotk_obj_get_str(*dst, "apiVersion"),
+                            gotk_obj_get_str(*dst, "kind"));
+    *dst = merge_map(*dst, patch, root);
     return NULL;
 }
 
@@ -638,7 +598,8 @@ static bool target_match(json_object *t, kres *r)
 /* ---- applying --------------------------------------------------------------- */
 
 /* Apply an SMP to one resource, keeping its name/namespace/kind unless allowed. */
-static gotk_err *smp_one(kmap *m, size_t *i, json_object *patch, json_object *options)
+static gotk_err *smp_one(kmap *m, size_t *i, json_object *patch, json_object *options,
+                         const kschema *sch)
 {
     kres *r = m->v[*i];
     bool an = options && gotk_obj_get(options, "allowNameChange", NULL) &&
@@ -651,7 +612,7 @@ static gotk_err *smp_one(kmap *m, size_t *i, json_object *patch, json_object *op
         kres_store_prev(r);
     json_object *pc = gotk_obj_copy(patch);
     json_object_object_add(pc, "apiVersion", json_object_new_string(kres_apiversion(r)));
-    ksmp_apply(&r->obj, pc);
+    ksmp_apply(&r->obj, pc, sch);
     json_object_put(pc);
     if (!r->obj || json_object_object_length(r->obj) == 0) {
         r->obj = r->obj ? r->obj : json_object_new_object();
@@ -701,7 +662,8 @@ static char *patch_id(json_object *p)
 }
 
 /* An SMP without target: the one resource with the patch's id. */
-static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options, bool psm)
+static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options, bool psm,
+                           const kschema *sch)
 {
     size_t hit = 0, nhit = 0;
     for (size_t i = 0; i < m->n; i++)
@@ -721,18 +683,19 @@ static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options, bool p
         free(id);
         return e;
     }
-    return smp_one(m, &hit, p, options);
+    return smp_one(m, &hit, p, options, sch);
 }
 
 /* Apply a patch (SMP docs or JSON ops) to the targets, or by id. */
 static gotk_err *apply_patch(kmap *m, json_object *docs, bool json, json_object *target,
-                             json_object *options, const char *src, bool psm)
+                             json_object *options, const char *src, bool psm,
+                             const kschema *sch)
 {
     if (json && !target)
         return gotk_err_new(GOTK_E_INVALID, "must specify a target for JSON patch %s", src);
     if (!target) {
         for (size_t i = 0; i < karr_n(docs); i++) {
-            gotk_err *e = smp_by_id(m, json_object_array_get_idx(docs, i), options, psm);
+            gotk_err *e = smp_by_id(m, json_object_array_get_idx(docs, i), options, psm, sch);
             if (e)
                 return e;
         }
@@ -750,7 +713,7 @@ static gotk_err *apply_patch(kmap *m, json_object *docs, bool json, json_object 
             kres_store_prev(m->v[i]);
             e = kjson6902_apply(&m->v[i]->obj, json_object_array_get_idx(docs, 0));
         } else {
-            e = smp_one(m, &i, json_object_array_get_idx(docs, 0), options);
+            e = smp_one(m, &i, json_object_array_get_idx(docs, 0), options, sch);
         }
         if (e)
             return e;
@@ -848,7 +811,7 @@ gotk_err *kpatch_entry(kctx *c, const char *root, json_object *pe, kmap *m)
         e = config_err(e, pe, false);
     if (!e)
         e = apply_patch(m, docs, json, json_object_object_get(pe, "target"),
-                        json_object_object_get(pe, "options"), src, false);
+                        json_object_object_get(pe, "options"), src, false, c->schema);
     json_object_put(docs);
     free(src);
     return e;
@@ -902,7 +865,7 @@ gotk_err *kpatch_psm(kctx *c, const char *root, json_object *a, kmap *m)
             e = gotk_yaml_parse(data, len, s, &docs);
         free(data);
         if (!e)
-            e = apply_patch(m, docs, false, NULL, NULL, s, true);
+            e = apply_patch(m, docs, false, NULL, NULL, s, true, c->schema);
         json_object_put(docs);
         if (e)
             return e;

@@ -158,7 +158,7 @@ static void test_smp(void **state)
                           "  - {name: a, image: a}\n  - {name: b, image: b}\n");
     json_object *p = yaml("spec:\n  containers:\n  - {name: c, image: c}\n"
                           "  - {name: b, image: b2}\n  - {name: a, $patch: delete}\n");
-    assert_null(ksmp_apply(&d, p));
+    assert_null(ksmp_apply(&d, p, NULL));
     json_object *cs = gotk_obj_get(d, "spec", "containers", NULL);
     assert_int_equal(json_object_array_length(cs), 2);
     assert_string_equal(gotk_obj_get_str(json_object_array_get_idx(cs, 0), "name"), "c");
