@@ -13,7 +13,10 @@
  * helpers), util.c (files, ids), store.c (SQLite), resources.c (kinds, CRDs), discovery.c (/api, /apis,
  * /openapi), handlers.c (verbs), patch.c (merge, JSON and strategic patches),
  * select.c (label and field selectors), watch.c (event ring, watch streams),
- * table.c (server-side printing for kubectl get), pb.c (protobuf bodies).
+ * table.c (server-side printing for kubectl get), pb.c (protobuf bodies),
+ * fieldtype.c (list and map types for server-side apply), defaults.c (built-in
+ * defaulting), immutable.c (fields updates may not change), audit.c
+ * (impersonation and the audit log).
  */
 #ifndef GOTK_APISERVER_H
 #define GOTK_APISERVER_H
@@ -206,6 +209,33 @@ void rings_free(struct apisrv *s);
 void ring_push(api_ring *r, int64_t rev, const char *type, const char *group,
                const char *res, const char *ns, char *obj, char *prev);
 
+/* ---- identities (audit.c) ---------------------------------------------- */
+
+/* A user as the audit log and SelfSubjectReview show it. */
+typedef struct api_user {
+    char *name, *uid;    /* uid may be NULL */
+    json_object *groups; /* array of strings */
+    json_object *extra;  /* {key: [values]} or NULL */
+} api_user;
+
+/* Who sent a request (the admin token) and whom it impersonates. */
+typedef struct api_identity {
+    api_user user;
+    bool impersonating;
+    api_user as;
+} api_identity;
+
+void identity_free(api_identity *id);
+/* The effective user: the impersonated one, or the authenticated one. */
+#define IDENTITY_EFFECTIVE(id) ((id)->impersonating ? &(id)->as : &(id)->user)
+
+typedef struct audit_log audit_log;
+/* Open (appending, creating with mode 0600) the audit log. */
+gotk_err *audit_open(const char *path, audit_log **out);
+void audit_close(audit_log *a);
+/* Now as RFC 3339 with microseconds, as audit timestamps are written. */
+void audit_now(char out[40]);
+
 /* ---- the server --------------------------------------------------------- */
 
 typedef struct apisrv {
@@ -224,6 +254,7 @@ typedef struct apisrv {
     int npending, cappending;
     bool crds_changed;
     json_object *removed; /* objects removed in the open transaction (array) */
+    audit_log *audit;     /* --audit-log-path, or NULL */
 } apisrv;
 
 /* ---- requests (handlers.c) ---------------------------------------------- */
@@ -246,6 +277,7 @@ typedef struct api_req {
     bool watch, bookmarks, force;
     bool applying; /* the write comes from server-side apply */
     api_resource *r;
+    const api_identity *who; /* the caller (and whom it impersonates) */
 } api_req;
 
 /* Serve a resource request (everything under /api/v1 and /apis/G/V that names a

@@ -27,6 +27,9 @@
 typedef struct {
     gotk_buf body;
     bool too_big;
+    bool started;      /* the headers' call has been answered */
+    char *uri;         /* the request URI as sent (path and query) */
+    char received[40]; /* when it arrived, for the audit log */
 } conn_state;
 
 bool http_verbose = false;
@@ -171,22 +174,42 @@ static void no_such_path(api_resp *out)
                "the server could not find the requested resource");
 }
 
-/* Route and run one request under the lock; *w is set for watches. */
+/* objectRef.name of a create: the created object's name. */
+static void created_name(const char *body, audit_rec *rec)
+{
+    char *err = NULL;
+    json_object *o = body ? jx_parse(body, strlen(body), &err) : NULL;
+    const char *n = jx_meta_str(o, "name");
+    if (n && strlen(n) < sizeof rec->created) {
+        strcpy(rec->created, n);
+        rec->name = rec->created;
+    }
+    json_object_put(o);
+    free(err);
+}
+
+/* Route and run one request under the lock; *w is set for watches. The
+ * audit record points into *copy (the caller frees it). */
 static void dispatch(apisrv *s, struct MHD_Connection *c, const char *url, const char *method,
-                     conn_state *st, api_resp *out, watcher **w)
+                     conn_state *st, const api_identity *who, api_resp *out, watcher **w,
+                     audit_rec *rec, char **copy)
 {
     api_req q = {.s = s, .method = method, .path = url, .body = st->body.data,
-                 .body_len = st->body.len};
-    char *copy = gotk_xstrdup(url);
+                 .body_len = st->body.len, .who = who};
+    *copy = gotk_xstrdup(url);
     read_args(&q, c);
+    bool resource = false;
     pthread_mutex_lock(&s->lock);
     if (handle_discovery(s, url, q.accept, out)) {
         /* served */
-    } else if (!parse_path(&q, copy) ||
+    } else if (!parse_path(&q, *copy) ||
                !(q.r = res_find(&s->res, q.group, q.version, q.resource)) ||
                (q.ns && !q.r->namespaced) || (q.r->namespaced && q.name && !q.ns)) {
         no_such_path(out);
     } else if (q.watch && !q.sub && !strcmp(method, "GET")) {
+        resource = true;
+        rec->verb = audit_verb(method, &q, true); /* before the name becomes a selector */
+        rec->name = q.name;
         char *by_name = NULL; /* watching one object: a name field selector */
         if (q.name) {
             by_name = gotk_xasprintf("metadata.name=%s%s%s", q.name,
@@ -198,10 +221,31 @@ static void dispatch(apisrv *s, struct MHD_Connection *c, const char *url, const
         *w = watch_start(&q, out);
         free(by_name);
     } else {
+        resource = true;
         handle_resource(&q, out);
     }
     pthread_mutex_unlock(&s->lock);
-    free(copy);
+    if (resource) {
+        if (!rec->verb) {
+            rec->verb = audit_verb(method, &q, true);
+            rec->name = q.name;
+        }
+        if (!rec->name && s->audit && out->code == 201 && !strcmp(method, "POST"))
+            created_name(out->body, rec);
+        rec->resource = q.resource;
+        rec->ns = q.ns;
+        rec->group = q.group;
+        rec->version = q.version;
+        rec->sub = q.sub;
+    }
+}
+
+/* 500 text/plain, as the server refuses a malformed impersonation. */
+static void impersonation_refused(const char *uri, const char *why, api_resp *out)
+{
+    out->code = 500;
+    out->ctype = "text/plain; charset=utf-8";
+    out->body = gotk_xasprintf("Internal Server Error: \"%s\": %s\n", uri, why);
 }
 
 /* Replace a protobuf body by its JSON; false with a 415 when it cannot be. */
@@ -226,6 +270,17 @@ static bool protobuf_to_json(struct MHD_Connection *c, conn_state *st, api_resp 
     return true;
 }
 
+/* The URI callback: a request begins; its state keeps the URI as sent. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    (void)c;
+    conn_state *st = gotk_xcalloc(1, sizeof *st);
+    st->uri = gotk_xstrdup(uri ? uri : "");
+    audit_now(st->received);
+    return st;
+}
+
 /* libmicrohttpd's access handler. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
@@ -235,8 +290,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     apisrv *s = cls;
     conn_state *st = *con_cls;
     (void)version;
-    if (!st) {
-        *con_cls = gotk_xcalloc(1, sizeof(conn_state));
+    if (!st) /* no URI callback ran */
+        *con_cls = st = uri_seen(NULL, url, c);
+    if (!st->started) {
+        st->started = true;
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -249,17 +306,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     api_resp out = {.code = 500};
     watcher *w = NULL;
+    api_identity who = {0};
+    audit_rec rec = {.uri = st->uri};
+    char *why = NULL, *copy = NULL;
+    memcpy(rec.received, st->received, sizeof rec.received);
     if (!authorized(s, c))
         api_status(&out, 401, "Unauthorized", NULL, NULL, NULL, "Unauthorized");
+    else if ((why = identity_from_headers(c, &who)))
+        impersonation_refused(st->uri, why, &out);
     else if (st->too_big)
         api_status(&out, 413, "RequestEntityTooLarge", NULL, NULL, NULL,
                    "Request entity too large: limit is 3145728");
     else if (!protobuf_to_json(c, st, &out))
         ; /* 415 filled */
     else
-        dispatch(s, c, url, method, st, &out, &w);
+        dispatch(s, c, url, method, st, &who, &out, &w, &rec, &copy);
     if (http_verbose)
         fprintf(stderr, "%s %s -> %d%s\n", method, url, w ? 200 : out.code, w ? " (watch)" : "");
+    if (!rec.verb)
+        rec.verb = audit_verb(method, NULL, false);
+    rec.code = w ? 200 : out.body ? out.code : 500;
+    rec.watch = w != NULL;
+    audit_write(s->audit, c, &rec, &who);
+    free(why);
+    free(copy);
+    identity_free(&who);
     if (w) {
         free(out.body);
         return send_watch(c, w);
@@ -279,6 +350,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     conn_state *st = *con_cls;
     if (st) {
         gotk_buf_free(&st->body);
+        free(st->uri);
         free(st);
     }
     *con_cls = NULL;
@@ -294,5 +366,6 @@ struct MHD_Daemon *http_start(apisrv *s, int fd, const char *cert, const char *k
     return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, fd,
                             MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_HTTPS_MEM_CERT, cert,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)0, MHD_OPTION_END);
 }

@@ -2,11 +2,11 @@
  * main.c: gotk-apiserver's entry point.
  *
  *   gotk-apiserver --data-dir DIR [--listen HOST:PORT] [--kubeconfig-out PATH]
- *                  [--token-file PATH] [--watch-cache-size N] [--v]
+ *                  [--token-file PATH] [--audit-log-path FILE] [--watch-cache-size N] [--v]
  *
  * Startup: create the data directory, load or generate the TLS material and
  * the bearer token (DIR/token unless --token-file names one; a missing file is
- * created), open the SQLite store, create the default namespaces on first
+ * created), open the SQLite store and the audit log (audit.c), create the default namespaces on first
  * start, load CRDs, bind the socket (port 0 picks a free one), start serving,
  * write the admin kubeconfig (mode 0600) and print
  * "listening on https://HOST:PORT". SIGTERM or SIGINT stops the server:
@@ -30,7 +30,7 @@
 #define RING_SIZE 1024 /* events kept per resource */
 
 typedef struct {
-    const char *data_dir, *listen, *kubeconfig_out, *token_file;
+    const char *data_dir, *listen, *kubeconfig_out, *token_file, *audit_log_path;
     int ring_size;
 } options;
 
@@ -39,7 +39,8 @@ static void usage(int code)
 {
     fprintf(code ? stderr : stdout,
             "usage: gotk-apiserver --data-dir DIR [--listen HOST:PORT] "
-            "[--kubeconfig-out PATH] [--token-file PATH] [--watch-cache-size N] [--v]\n");
+            "[--kubeconfig-out PATH] [--token-file PATH] [--audit-log-path FILE] "
+            "[--watch-cache-size N] [--v]\n");
     exit(code);
 }
 
@@ -49,7 +50,8 @@ static void parse_flags(int argc, char **argv, options *o)
     static const struct option longs[] = {
         {"data-dir", required_argument, NULL, 'd'},   {"listen", required_argument, NULL, 'l'},
         {"kubeconfig-out", required_argument, NULL, 'k'}, {"token-file", required_argument, NULL, 't'},
-        {"watch-cache-size", required_argument, NULL, 'w'}, {"v", no_argument, NULL, 'v'},                {"help", no_argument, NULL, 'h'},
+        {"watch-cache-size", required_argument, NULL, 'w'},
+        {"audit-log-path", required_argument, NULL, 'a'}, {"v", no_argument, NULL, 'v'},                {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int ch;
     o->listen = "127.0.0.1:6443";
@@ -61,6 +63,7 @@ static void parse_flags(int argc, char **argv, options *o)
         case 'k': o->kubeconfig_out = optarg; break;
         case 't': o->token_file = optarg; break;
         case 'w': o->ring_size = atoi(optarg); break;
+        case 'a': o->audit_log_path = optarg; break;
         case 'v': http_verbose = true; break;
         case 'h': usage(0); break;
         default: usage(2);
@@ -247,6 +250,7 @@ static void close_state(apisrv *s)
     json_object_put(s->removed);
     res_free(&s->res);
     store_close(s->st);
+    audit_close(s->audit);
     free(s->pending);
     free(s->token);
     free(s->server_addr);
@@ -276,6 +280,8 @@ static int serve(const options *o, apisrv *s, const sigset_t *sigs)
         e = load_token(token_path, &s->token);
     if (!e)
         e = open_state(s, o->data_dir, o->ring_size);
+    if (!e && o->audit_log_path)
+        e = audit_open(o->audit_log_path, &s->audit);
     if (!e)
         e = open_listener(o->listen, &fd, &port);
     if (!e) {

@@ -162,6 +162,7 @@ void gotk_kube_config_free(gotk_kube_config *c)
     free(c->impersonate_user);
     free(c->impersonate_uid);
     kube_strv_free(c->impersonate_groups);
+    kube_strv_free(c->impersonate_extra);
     free(c->user_agent);
     free(c);
 }
@@ -186,6 +187,7 @@ gotk_kube_config *gotk_kube_config_copy(const gotk_kube_config *c)
     d->impersonate_user = dup_or_null(c->impersonate_user);
     d->impersonate_uid = dup_or_null(c->impersonate_uid);
     d->impersonate_groups = kube_strv_copy(c->impersonate_groups);
+    d->impersonate_extra = kube_strv_copy(c->impersonate_extra);
     d->user_agent = dup_or_null(c->user_agent);
     return d;
 }
@@ -376,6 +378,29 @@ static char **strv_from_json(json_object *arr)
     return v;
 }
 
+/* as-user-extra ({key: [values]}) as "key=value" strings, or NULL. */
+static char **extra_from_json(json_object *m)
+{
+    if (!json_object_is_type(m, json_type_object))
+        return NULL;
+    size_t n = 0, k = 0;
+    json_object_object_foreach(m, key, vals)
+    {
+        (void)key;
+        n += json_object_is_type(vals, json_type_array) ? json_object_array_length(vals) : 0;
+    }
+    char **v = gotk_xcalloc(n + 1, sizeof *v);
+    json_object_object_foreach(m, key2, vals2)
+    {
+        for (size_t i = 0; json_object_is_type(vals2, json_type_array) &&
+                           i < json_object_array_length(vals2);
+             i++)
+            v[k++] = gotk_xasprintf("%s=%s", key2,
+                                    json_object_get_string(json_object_array_get_idx(vals2, i)));
+    }
+    return v;
+}
+
 /* The exec plugin of a user, or NULL. */
 static gotk_err *parse_exec(json_object *x, const char *user, gotk_kube_exec **out)
 {
@@ -440,6 +465,13 @@ static gotk_err *apply_user(gotk_kube_config *c, json_object *u, const char *nam
     c->impersonate_user = dup_or_null(jstr_ne(u, "as"));
     c->impersonate_uid = dup_or_null(jstr_ne(u, "as-uid"));
     c->impersonate_groups = strv_from_json(gotk_obj_get(u, "as-groups", NULL));
+    c->impersonate_extra = extra_from_json(gotk_obj_get(u, "as-user-extra", NULL));
+    if (!c->impersonate_user && (c->impersonate_uid || (c->impersonate_groups && *c->impersonate_groups) ||
+                                 (c->impersonate_extra && *c->impersonate_extra)))
+        return gotk_err_new(GOTK_E_INVALID,
+                            "invalid configuration: requesting uid, groups or user-extra for %s "
+                            "without impersonating a user",
+                            name);
     gotk_err *e = data_or_file(u, "client-certificate", "client certificate", &c->cert_data,
                                &c->cert_len);
     if (!e)

@@ -315,6 +315,14 @@ static struct curl_slist *impersonation(const gotk_kube_config *cfg, struct curl
         h = add_header(h, "Impersonate-Uid", cfg->impersonate_uid);
     for (size_t i = 0; cfg->impersonate_groups && cfg->impersonate_groups[i]; i++)
         h = add_header(h, "Impersonate-Group", cfg->impersonate_groups[i]);
+    for (size_t i = 0; cfg->impersonate_extra && cfg->impersonate_extra[i]; i++) {
+        const char *kv = cfg->impersonate_extra[i], *eq = strchr(kv, '=');
+        if (!eq)
+            continue;
+        char *name = gotk_xasprintf("Impersonate-Extra-%.*s", (int)(eq - kv), kv);
+        h = add_header(h, name, eq + 1);
+        free(name);
+    }
     return h;
 }
 

@@ -56,9 +56,10 @@ static int server_start(env *v)
     if (pipe(p) != 0)
         return -1;
     char *data = gotk_xasprintf("%s/data", v->dir);
+    char *audit = gotk_xasprintf("%s/audit.log", v->dir);
     char *argv[] = {(char *)server_bin, "--data-dir", data, "--listen",
                     v->listen[0] ? v->listen : "127.0.0.1:0", "--kubeconfig-out", v->kubeconfig,
-                    NULL};
+                    "--audit-log-path", audit, NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
@@ -66,6 +67,7 @@ static int server_start(env *v)
     int rc = posix_spawn(&v->pid, server_bin, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     free(data);
+    free(audit);
     close(p[1]);
     if (rc != 0) {
         close(p[0]);
@@ -969,6 +971,68 @@ static void test_impersonation_header(void **state)
     gotk_kube_config_free(cfg);
 }
 
+/* The last audit event with this verb and objectRef.name (new reference). */
+static json_object *audit_event(env *v, const char *verb, const char *name)
+{
+    char *path = gotk_xasprintf("%s/audit.log", v->dir), *text = NULL, *save = NULL;
+    size_t len = 0;
+    json_object *hit = NULL;
+    ok(gotk_file_read(path, &text, &len));
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        json_object *e = json_tokener_parse(line), *ref = NULL, *vb = NULL, *n = NULL;
+        assert_non_null(e);
+        if (json_object_object_get_ex(e, "verb", &vb) &&
+            !strcmp(json_object_get_string(vb), verb) &&
+            json_object_object_get_ex(e, "objectRef", &ref) &&
+            json_object_object_get_ex(ref, "name", &n) && !strcmp(json_object_get_string(n), name)) {
+            json_object_put(hit);
+            hit = e;
+        } else {
+            json_object_put(e);
+        }
+    }
+    free(text);
+    free(path);
+    assert_non_null(hit);
+    return hit;
+}
+
+/* The server acts as the impersonated user: its audit log records it. */
+static void test_impersonation_audit(void **state)
+{
+    env *v = *state;
+    gotk_kube_config *cfg = gotk_kube_config_copy(v->cfg);
+    char *user = gotk_kube_sa_user("apps", "deployer");
+    gotk_kube_config_impersonate(cfg, user);
+    free(user);
+    cfg->impersonate_uid = gotk_xstrdup("u-1");
+    cfg->impersonate_groups = gotk_xcalloc(2, sizeof(char *));
+    cfg->impersonate_groups[0] = gotk_xstrdup("team-a");
+    cfg->impersonate_extra = gotk_xcalloc(2, sizeof(char *));
+    cfg->impersonate_extra[0] = gotk_xstrdup("reason=deploy");
+    gotk_kube_client *c = NULL;
+    ok(gotk_kube_client_new(cfg, &c));
+    make_cm(c, "default", "audited", NULL, NULL);
+    json_object *e = audit_event(v, "create", "audited"), *who = NULL, *u = NULL;
+    assert_true(json_object_object_get_ex(e, "impersonatedUser", &who));
+    assert_string_equal(json_object_to_json_string_ext(who, JSON_C_TO_STRING_PLAIN),
+                        "{\"username\":\"system:serviceaccount:apps:deployer\",\"uid\":\"u-1\","
+                        "\"groups\":[\"team-a\",\"system:authenticated\"],"
+                        "\"extra\":{\"reason\":[\"deploy\"]}}");
+    assert_true(json_object_object_get_ex(e, "user", &u));
+    assert_string_equal(json_object_get_string(json_object_object_get(u, "username")),
+                        "gotk-admin");
+    json_object_put(e);
+    gotk_kube_client_free(c);
+    gotk_kube_config_free(cfg);
+
+    /* without impersonation nobody is impersonated */
+    make_cm(v->c, "default", "plain", NULL, NULL);
+    e = audit_event(v, "create", "plain");
+    assert_false(json_object_object_get_ex(e, "impersonatedUser", NULL));
+    json_object_put(e);
+}
+
 /* Write a kubeconfig for the running server with `user_yaml` as the user. */
 static char *write_kubeconfig(env *v, const char *name, const char *user_yaml)
 {
@@ -1001,6 +1065,31 @@ static gotk_err *try_kubeconfig(const char *path)
     gotk_kube_client_free(c);
     gotk_kube_config_free(cfg);
     return e;
+}
+
+/* Impersonation from a kubeconfig: as, as-groups, as-uid, as-user-extra; the
+ * others without `as` are refused as client-go refuses them. */
+static void test_impersonation_kubeconfig(void **state)
+{
+    env *v = *state;
+    char *yaml = gotk_xasprintf("    token: %s\n    as: jane\n    as-user-extra: {scopes: [view, edit]}\n",
+                                v->cfg->token);
+    char *path = write_kubeconfig(v, "kc-as", yaml);
+    gotk_kube_load_opts o = {.kubeconfig = path};
+    gotk_kube_config *cfg = NULL;
+    ok(gotk_kube_config_load(&o, &cfg));
+    assert_string_equal(cfg->impersonate_extra[0], "scopes=view");
+    assert_string_equal(cfg->impersonate_extra[1], "scopes=edit");
+    assert_null(cfg->impersonate_extra[2]);
+    gotk_kube_config_free(cfg);
+    ok(try_kubeconfig(path));
+    free(path);
+    free(yaml);
+    path = write_kubeconfig(v, "kc-groups", "    token: x\n    as-groups: [devs]\n");
+    fails(try_kubeconfig(path), GOTK_E_INVALID,
+          "invalid configuration: requesting uid, groups or user-extra for u without "
+          "impersonating a user");
+    free(path);
 }
 
 static void test_exec_and_token_file(void **state)
@@ -1201,6 +1290,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_wrong_token),
         cmocka_unit_test(test_tls_verification),
         cmocka_unit_test(test_impersonation_header),
+        cmocka_unit_test(test_impersonation_audit),
+        cmocka_unit_test(test_impersonation_kubeconfig),
         cmocka_unit_test(test_exec_and_token_file),
         cmocka_unit_test(test_rate_limit_applies),
         cmocka_unit_test(test_connection_reuse),

@@ -86,6 +86,7 @@ typedef struct {
     char *impersonate_user; /* Impersonate-User */
     char *impersonate_uid;  /* Impersonate-Uid */
     char **impersonate_groups; /* Impersonate-Group each, NULL-terminated */
+    char **impersonate_extra;  /* "key=value" each (Impersonate-Extra-<key>), NULL-terminated */
     double qps;  /* requests per second; <= 0: unlimited. Default 50 (Flux) */
     int burst;   /* bucket size. Default 300 (Flux) */
     gotk_duration timeout;         /* whole request, 0: none (watches excepted) */
