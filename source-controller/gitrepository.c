@@ -18,6 +18,12 @@
  *   reconcileInclude  copy each included artifact's fromPath to its toPath;
  *   reconcileArtifact archive the checkout (ignore rules applied) into
  *                     gitrepository/<ns>/<name>/<commit>.tar.gz and record it.
+ * A no-change reconcile only lists the remote's refs: no directory, no
+ * repository on disk. When nothing edits the checkout (no include, sparse
+ * checkout or submodules) the commit is fetched without a work tree and the
+ * tarball is written straight from Git's objects, the same bytes a checkout
+ * would give (the artifact module checks it can promise that, else the work
+ * tree is checked out after all).
  * Conditions are set on the way as Flux sets them (FetchFailed,
  * ArtifactOutdated, ArtifactInStorage, IncludeUnavailable,
  * StorageOperationFailed, Reconciling), progress is written to status at the
@@ -73,10 +79,11 @@ typedef struct {
     json_object *obj;     /* the object being reconciled (owned) */
     json_object *old;     /* the object as it was read (owned) */
     json_object *written; /* status as last written to the API (owned) */
-    char *dir;            /* temporary checkout directory */
+    char *dir;            /* temporary checkout directory (made when first needed) */
     gotk_git_result commit;
     bool have_commit;
     bool concrete;        /* the commit was fetched (not an unchanged revision) */
+    bool fetch_only;      /* fetched without a work tree; the artifact streams from Git */
     json_object *includes; /* artifacts of spec.include, by index (owned) */
     sc_error err;
     gotk_git_auth auth;
@@ -123,6 +130,10 @@ static bool fetch_includes(gitrepo *x);
 static bool includes_differ(json_object *have, json_object *seen);
 static size_t alen(json_object *a);
 static bool content_config_changed(gitrepo *x);
+static bool streamable(gitrepo *x);
+static bool work_dir(gitrepo *x);
+static gotk_err *archive_checkout(gitrepo *x, const char *dest, gotk_artifact_info *info,
+                                  bool *ignore_failed);
 static bool git_checkout(gitrepo *x, const char *url, bool optimized);
 static char *sparse_dir(json_object *list, size_t i);
 static int sparse_keep(json_object *list, const char *rel);
@@ -214,16 +225,6 @@ static sc_result run_steps(gitrepo *x)
             return SC_RESULT_EMPTY;
     } else if (req && !same(json_object_get_string(req), handled) && !patch_progress(x)) {
         return SC_RESULT_EMPTY;
-    }
-    char *prefix = gotk_xasprintf("gitrepository-%s-%s", str(x, "metadata.namespace"),
-                                  str(x, "metadata.name"));
-    gotk_err *e = gotk_file_temp_dir(prefix, &x->dir);
-    free(prefix);
-    if (e) {
-        char *m = gotk_xasprintf("failed to create temporary working directory: %s",
-                                 gotk_err_msg(e));
-        gotk_err_free(e);
-        return storage_failed(x, "DirCreationFailed", m);
     }
     gotk_cond_delete(x->obj, STORAGE_FAILED);
     sc_result res = SC_RESULT_EMPTY;
@@ -655,17 +656,17 @@ static sc_result build_artifact(gitrepo *x)
     *strrchr(dir, '/') = '\0';
     free(file);
     sc_result r = SC_RESULT_SUCCESS;
-    gotk_ignore *ign = NULL;
     gotk_artifact_info info;
+    bool ignore_failed = false;
     gotk_err *e = gotk_file_mkdir_all(dir, 0755);
     if (e) {
         r = storage_failed(x, "DirCreationFailed",
                            gotk_xasprintf("failed to create artifact directory: %s", gotk_err_msg(e)));
-    } else if ((e = gotk_ignore_load_dir(x->dir, str(x, "spec.ignore"), &ign))) {
+    } else if ((e = archive_checkout(x, dest, &info, &ignore_failed)) && ignore_failed) {
         sc_error_set(&x->err, SC_ERR_GENERIC, "SourceIgnoreError",
                      "failed to load source ignore patterns from repository: %s", gotk_err_msg(e));
         r = SC_RESULT_EMPTY;
-    } else if ((e = gotk_artifact_archive(x->dir, ign, dest, &info))) {
+    } else if (e) {
         r = storage_failed(x, "ArchiveOperationFailed",
                            gotk_xasprintf("unable to archive artifact to storage: %s", gotk_err_msg(e)));
     } else {
@@ -673,11 +674,38 @@ static sc_result build_artifact(gitrepo *x)
         gotk_cond_delete(x->obj, STORAGE_FAILED);
     }
     gotk_err_free(e);
-    gotk_ignore_free(ign);
     free(dir);
     free(dest);
     free(rel);
     return r;
+}
+
+/* Archive the checkout into dest: from the fetched commit when it was fetched
+ * without a work tree and that gives the same bytes, else from the work tree
+ * (written now if it was skipped), filtered by the ignore rules.
+ * *ignore_failed tells a failure to load those rules from an archive error. */
+static gotk_err *archive_checkout(gitrepo *x, const char *dest, gotk_artifact_info *info,
+                                  bool *ignore_failed)
+{
+    const char *spec_ignore = str(x, "spec.ignore");
+    bool done = false;
+    gotk_err *e = NULL;
+    if (x->fetch_only) {
+        e = gotk_artifact_archive_git(x->dir, x->commit.commit, spec_ignore, dest, info, &done);
+        if (!e && !done)
+            e = gotk_git_checkout_head(x->dir);
+        x->fetch_only = false;
+    }
+    if (e || done)
+        return e;
+    gotk_ignore *ign = NULL;
+    if ((e = gotk_ignore_load_dir(x->dir, spec_ignore, &ign))) {
+        *ignore_failed = true;
+        return e;
+    }
+    e = gotk_artifact_archive(x->dir, ign, dest, info);
+    gotk_ignore_free(ign);
+    return e;
 }
 
 /* reconcileArtifact: a new artifact unless the stored one is up to date. */
@@ -1012,6 +1040,35 @@ static bool content_config_changed(gitrepo *x)
 
 /* ---- checkout ---------------------------------------------------------------- */
 
+/* Can the artifact come straight from the fetched commit, with no work tree?
+ * Not when something edits the checkout first: includes, a sparse checkout,
+ * submodules. */
+static bool streamable(gitrepo *x)
+{
+    return !alen(gotk_obj_getp(x->obj, "spec.include")) &&
+           !alen(gotk_obj_getp(x->obj, "spec.sparseCheckout")) &&
+           !json_object_get_boolean(gotk_obj_getp(x->obj, "spec.recurseSubmodules"));
+}
+
+/* The temporary working directory, created when a checkout first needs it,
+ * so that a no-change reconcile writes nothing to disk. False: it could not
+ * be created (StorageOperationFailed). */
+static bool work_dir(gitrepo *x)
+{
+    if (x->dir)
+        return true;
+    char *prefix = gotk_xasprintf("gitrepository-%s-%s", str(x, "metadata.namespace"),
+                                  str(x, "metadata.name"));
+    gotk_err *e = gotk_file_temp_dir(prefix, &x->dir);
+    free(prefix);
+    if (!e)
+        return true;
+    char *m = gotk_xasprintf("failed to create temporary working directory: %s", gotk_err_msg(e));
+    gotk_err_free(e);
+    storage_failed(x, "DirCreationFailed", m);
+    return false;
+}
+
 /* Flux's gitCheckout: with `optimized`, stop before fetching when the remote's
  * revision is the stored artifact's. */
 static bool git_checkout(gitrepo *x, const char *url, bool optimized)
@@ -1026,18 +1083,26 @@ static bool git_checkout(gitrepo *x, const char *url, bool optimized)
         .auth = x->has_auth ? &x->auth : NULL,
         .last_revision = last,
         .recurse_submodules = json_object_get_boolean(gotk_obj_getp(x->obj, "spec.recurseSubmodules")),
+        .fetch_only = streamable(x),
         .timeout = x->timeout,
     };
     gotk_err *e = NULL;
-    if (x->have_commit) { /* a second attempt starts from an empty directory */
+    if (x->have_commit) /* a second attempt starts from an empty directory */
         gotk_git_result_free(&x->commit);
-        e = gotk_file_remove_all(x->dir);
-        if (!e)
-            e = gotk_file_mkdir_all(x->dir, 0700);
-    }
+    if (x->dir && (e = gotk_file_remove_all(x->dir)) == NULL)
+        e = gotk_file_mkdir_all(x->dir, 0700);
     x->have_commit = false;
-    if (!e)
+    if (!e && last) { /* the ref list alone answers "unchanged", with no directory */
+        e = gotk_git_resolve(&o, &x->commit);
+        if (!e && !x->commit.unchanged)
+            gotk_git_result_free(&x->commit);
+        o.last_revision = NULL;
+    }
+    if (!e && !x->commit.unchanged) {
+        if (!work_dir(x))
+            return false;
         e = gotk_git_checkout(&o, x->dir, &x->commit);
+    }
     if (e) {
         sc_error_set(&x->err, SC_ERR_GENERIC, "GitOperationFailed",
                      "failed to checkout and determine revision: %s", gotk_err_msg(e));
@@ -1047,6 +1112,7 @@ static bool git_checkout(gitrepo *x, const char *url, bool optimized)
     }
     x->have_commit = true;
     x->concrete = !x->commit.unchanged;
+    x->fetch_only = o.fetch_only && x->concrete;
     return true;
 }
 

@@ -17,9 +17,11 @@
  *
  * The output is written to a temporary file in the target's directory while a
  * sha256 and a byte count are taken from the same bytes; the file is then
- * chmod 0600, fsynced and renamed over the target.
+ * chmod 0600, fsynced and renamed over the target. That writer (gotk_tgz,
+ * internal.h) is shared with gittree.c, which archives a commit's tree
+ * straight from the object database.
  */
-#include "gotk/artifact.h"
+#include "internal.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -33,34 +35,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct {
+struct gotk_tgz {
+    struct archive *a;
     int fd;
+    char *tmp, *dest;
     EVP_MD_CTX *md;
     int64_t size;
-    int err; /* errno of a failed write */
-} sink;
+};
 
 /* libarchive write callback: to the file, the digest and the counter. */
 static la_ssize_t sink_write(struct archive *a, void *ud, const void *buf, size_t len)
 {
-    (void)a;
-    sink *s = ud;
+    gotk_tgz *t = ud;
     const char *p = buf;
     size_t left = len;
     while (left > 0) {
-        ssize_t n = write(s->fd, p, left);
+        ssize_t n = write(t->fd, p, left);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            s->err = errno;
             archive_set_error(a, errno, "write: %s", strerror(errno));
             return -1;
         }
         p += n;
         left -= (size_t)n;
     }
-    EVP_DigestUpdate(s->md, buf, len);
-    s->size += (int64_t)len;
+    EVP_DigestUpdate(t->md, buf, len);
+    t->size += (int64_t)len;
     return (la_ssize_t)len;
 }
 
@@ -75,16 +76,108 @@ static void digest_final(EVP_MD_CTX *md, char out[72])
         snprintf(out + 7 + 2 * i, 3, "%02x", raw[i]);
 }
 
-/* Flux's setDefaultMode. */
-static unsigned normal_mode(const struct stat *st)
+/* Free the writer and its temp file's name (the file itself is handled by
+ * the caller). */
+static void tgz_free(gotk_tgz *t)
 {
-    if (S_ISDIR(st->st_mode))
-        return 0750;
-    return (st->st_mode & 0111) ? 0700 : 0600;
+    if (t->a)
+        archive_write_free(t->a);
+    if (t->fd >= 0)
+        close(t->fd);
+    EVP_MD_CTX_free(t->md);
+    free(t->tmp);
+    free(t->dest);
+    free(t);
+}
+
+/* Start a deterministic tar.gz in "<dest>.tmp-XXXXXX" (see internal.h). */
+gotk_err *gotk_tgz_open(const char *dest, gotk_tgz **out)
+{
+    gotk_tgz *t = gotk_xcalloc(1, sizeof *t);
+    t->dest = gotk_xstrdup(dest);
+    t->tmp = gotk_xasprintf("%s.tmp-XXXXXX", dest);
+    t->fd = mkstemp(t->tmp);
+    if (t->fd < 0) {
+        gotk_err *e = gotk_err_errno(errno, "create temp file for %s", dest);
+        tgz_free(t);
+        return e;
+    }
+    t->md = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(t->md, EVP_sha256(), NULL);
+    t->a = archive_write_new();
+    archive_write_add_filter_gzip(t->a);
+    archive_write_set_filter_option(t->a, "gzip", "timestamp", NULL);
+    archive_write_set_format_pax_restricted(t->a);
+    archive_write_set_bytes_per_block(t->a, 0);
+    archive_write_set_bytes_in_last_block(t->a, 1);
+    if (archive_write_open(t->a, t, NULL, sink_write, NULL) != ARCHIVE_OK) {
+        gotk_tgz_abort(t);
+        return gotk_err_new(GOTK_E_IO, "archive %s: cannot open writer", dest);
+    }
+    *out = t;
+    return NULL;
+}
+
+/* One header, normalized as Flux's sanitizeHeader does. */
+gotk_err *gotk_tgz_header(gotk_tgz *t, const char *name, bool dir, bool exec, int64_t size)
+{
+    struct archive_entry *ent = archive_entry_new();
+    archive_entry_set_pathname(ent, name);
+    archive_entry_set_filetype(ent, dir ? AE_IFDIR : AE_IFREG);
+    archive_entry_set_perm(ent, dir ? 0750 : exec ? 0700 : 0600);
+    archive_entry_set_size(ent, dir ? 0 : size);
+    archive_entry_set_mtime(ent, 0, 0);
+    archive_entry_set_uid(ent, 0);
+    archive_entry_set_gid(ent, 0);
+    gotk_err *e = NULL;
+    if (archive_write_header(t->a, ent) != ARCHIVE_OK)
+        e = gotk_err_new(GOTK_E_IO, "archive %s: %s", name, archive_error_string(t->a));
+    archive_entry_free(ent);
+    return e;
+}
+
+/* Bytes of the current file entry. */
+gotk_err *gotk_tgz_data(gotk_tgz *t, const char *name, const void *buf, size_t len)
+{
+    if (len > 0 && archive_write_data(t->a, buf, len) < 0)
+        return gotk_err_new(GOTK_E_IO, "archive %s: %s", name, archive_error_string(t->a));
+    return NULL;
+}
+
+/* Finish: close the archive, fsync, chmod 0600 and rename into place. */
+gotk_err *gotk_tgz_commit(gotk_tgz *t, gotk_artifact_info *out)
+{
+    gotk_err *e = NULL;
+    if (archive_write_close(t->a) != ARCHIVE_OK)
+        e = gotk_err_new(GOTK_E_IO, "archive %s: %s", t->dest, archive_error_string(t->a));
+    if (!e && (fchmod(t->fd, 0600) != 0 || fsync(t->fd) != 0))
+        e = gotk_err_errno(errno, "sync %s", t->tmp);
+    if (close(t->fd) != 0 && !e)
+        e = gotk_err_errno(errno, "close %s", t->tmp);
+    t->fd = -1;
+    if (!e && rename(t->tmp, t->dest) != 0)
+        e = gotk_err_errno(errno, "rename %s %s", t->tmp, t->dest);
+    if (e) {
+        unlink(t->tmp);
+    } else if (out) {
+        digest_final(t->md, out->digest);
+        out->size = t->size;
+    }
+    tgz_free(t);
+    return e;
+}
+
+/* Drop the temp file and the writer. */
+void gotk_tgz_abort(gotk_tgz *t)
+{
+    if (!t)
+        return;
+    unlink(t->tmp);
+    tgz_free(t);
 }
 
 /* Copy a regular file's bytes into the archive. */
-static gotk_err *copy_data(struct archive *a, const char *path)
+static gotk_err *copy_data(gotk_tgz *t, const char *path)
 {
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
@@ -99,35 +192,21 @@ static gotk_err *copy_data(struct archive *a, const char *path)
             e = gotk_err_errno(errno, "read %s", path);
             break;
         }
-        if (n == 0)
+        if (n == 0 || (e = gotk_tgz_data(t, path, buf, (size_t)n)))
             break;
-        if (archive_write_data(a, buf, (size_t)n) < 0) {
-            e = gotk_err_new(GOTK_E_IO, "archive %s: %s", path, archive_error_string(a));
-            break;
-        }
     }
     close(fd);
     return e;
 }
 
 /* Write one header (and the data of a regular file). */
-static gotk_err *write_entry(struct archive *a, const char *path, const char *rel,
+static gotk_err *write_entry(gotk_tgz *t, const char *path, const char *rel,
                              const struct stat *st)
 {
-    struct archive_entry *ent = archive_entry_new();
-    archive_entry_set_pathname(ent, rel);
-    archive_entry_set_filetype(ent, S_ISDIR(st->st_mode) ? AE_IFDIR : AE_IFREG);
-    archive_entry_set_perm(ent, normal_mode(st));
-    archive_entry_set_size(ent, S_ISREG(st->st_mode) ? st->st_size : 0);
-    archive_entry_set_mtime(ent, 0, 0);
-    archive_entry_set_uid(ent, 0);
-    archive_entry_set_gid(ent, 0);
-    gotk_err *e = NULL;
-    if (archive_write_header(a, ent) != ARCHIVE_OK)
-        e = gotk_err_new(GOTK_E_IO, "archive %s: %s", rel, archive_error_string(a));
-    archive_entry_free(ent);
-    if (!e && S_ISREG(st->st_mode))
-        e = copy_data(a, path);
+    bool dir = S_ISDIR(st->st_mode);
+    gotk_err *e = gotk_tgz_header(t, rel, dir, (st->st_mode & 0111) != 0, st->st_size);
+    if (!e && !dir)
+        e = copy_data(t, path);
     return e;
 }
 
@@ -162,7 +241,7 @@ static gotk_err *read_names(const char *dir, char ***out, size_t *count)
 }
 
 typedef struct {
-    struct archive *a;
+    gotk_tgz *t;
     const gotk_ignore *filter;
     bool can_prune; /* no negations: an excluded dir's subtree is excluded */
 } walker;
@@ -178,7 +257,7 @@ static gotk_err *walk(walker *w, const char *path, const char *rel)
     bool root = rel[0] == '\0';
     bool excluded = !root && gotk_ignore_match(w->filter, rel, S_ISDIR(st.st_mode));
     if (!excluded) {
-        gotk_err *e = write_entry(w->a, path, root ? "." : rel, &st);
+        gotk_err *e = write_entry(w->t, path, root ? "." : rel, &st);
         if (e)
             return e;
     }
@@ -202,52 +281,6 @@ static gotk_err *walk(walker *w, const char *path, const char *rel)
     return e;
 }
 
-/* A libarchive writer producing deterministic tar.gz into the sink. */
-static struct archive *open_writer(sink *s)
-{
-    struct archive *a = archive_write_new();
-    archive_write_add_filter_gzip(a);
-    archive_write_set_filter_option(a, "gzip", "timestamp", NULL);
-    archive_write_set_format_pax_restricted(a);
-    archive_write_set_bytes_per_block(a, 0);
-    archive_write_set_bytes_in_last_block(a, 1);
-    if (archive_write_open(a, s, NULL, sink_write, NULL) != ARCHIVE_OK) {
-        archive_write_free(a);
-        return NULL;
-    }
-    return a;
-}
-
-/* Create a temp file beside dest: "<dest>.tmp-XXXXXX". */
-static gotk_err *temp_beside(const char *dest, char **tmp, int *fd)
-{
-    *tmp = gotk_xasprintf("%s.tmp-XXXXXX", dest);
-    *fd = mkstemp(*tmp);
-    if (*fd < 0) {
-        gotk_err *e = gotk_err_errno(errno, "create temp file for %s", dest);
-        free(*tmp);
-        *tmp = NULL;
-        return e;
-    }
-    return NULL;
-}
-
-/* Finish: close the archive, fsync, chmod 0600 and rename into place. */
-static gotk_err *finish(struct archive *a, sink *s, const char *tmp, const char *dest)
-{
-    gotk_err *e = NULL;
-    if (archive_write_close(a) != ARCHIVE_OK)
-        e = gotk_err_new(GOTK_E_IO, "archive %s: %s", dest, archive_error_string(a));
-    if (!e && (fchmod(s->fd, 0600) != 0 || fsync(s->fd) != 0))
-        e = gotk_err_errno(errno, "sync %s", tmp);
-    if (close(s->fd) != 0 && !e)
-        e = gotk_err_errno(errno, "close %s", tmp);
-    s->fd = -1;
-    if (!e && rename(tmp, dest) != 0)
-        e = gotk_err_errno(errno, "rename %s %s", tmp, dest);
-    return e;
-}
-
 /* Archive dir into dest (see gotk/artifact.h). */
 gotk_err *gotk_artifact_archive(const char *dir, const gotk_ignore *filter, const char *dest,
                                 gotk_artifact_info *out)
@@ -255,34 +288,16 @@ gotk_err *gotk_artifact_archive(const char *dir, const gotk_ignore *filter, cons
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return gotk_err_new(GOTK_E_INVALID, "invalid dir path: %s", dir);
-    sink s = {.fd = -1};
-    char *tmp = NULL;
-    gotk_err *e = temp_beside(dest, &tmp, &s.fd);
+    gotk_tgz *t = NULL;
+    gotk_err *e = gotk_tgz_open(dest, &t);
     if (e)
         return e;
-    s.md = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(s.md, EVP_sha256(), NULL);
-    struct archive *a = open_writer(&s);
-    if (!a) {
-        e = gotk_err_new(GOTK_E_IO, "archive %s: cannot open writer", dest);
-    } else {
-        walker w = {.a = a, .filter = filter, .can_prune = !gotk_ignore_has_negation(filter)};
-        e = walk(&w, dir, "");
-        if (!e)
-            e = finish(a, &s, tmp, dest);
-        archive_write_free(a);
+    walker w = {.t = t, .filter = filter, .can_prune = !gotk_ignore_has_negation(filter)};
+    if ((e = walk(&w, dir, ""))) {
+        gotk_tgz_abort(t);
+        return e;
     }
-    if (s.fd >= 0)
-        close(s.fd);
-    if (e) {
-        unlink(tmp);
-    } else if (out) {
-        digest_final(s.md, out->digest);
-        out->size = s.size;
-    }
-    EVP_MD_CTX_free(s.md);
-    free(tmp);
-    return e;
+    return gotk_tgz_commit(t, out);
 }
 
 /* Digest and size of a file. */

@@ -489,15 +489,9 @@ static void append_all(gotk_ignore *dst, gotk_ignore *src)
     src->n = 0;
 }
 
-/* Flux's matcher for a checkout directory (see gotk/artifact.h). */
-gotk_err *gotk_ignore_load_dir(const char *dir, const char *spec_ignore, gotk_ignore **out)
+/* Flux's matcher from gathered `.sourceignore` patterns (see gotk/artifact.h). */
+gotk_ignore *gotk_ignore_compose(gotk_ignore *found, const char *spec_ignore)
 {
-    gotk_ignore *found = gotk_ignore_new();
-    gotk_err *e = load_tree(found, dir, "");
-    if (e) {
-        gotk_ignore_free(found);
-        return gotk_err_wrap(e, "failed to load source ignore patterns from repository");
-    }
     if (spec_ignore)
         gotk_ignore_add_lines(found, spec_ignore, strlen(spec_ignore), NULL);
     gotk_ignore *m = gotk_ignore_new();
@@ -508,7 +502,19 @@ gotk_err *gotk_ignore_load_dir(const char *dir, const char *spec_ignore, gotk_ig
         gotk_ignore_add_list(m, GOTK_IGNORE_EXTRA);
     }
     append_all(m, found);
+    return m;
+}
+
+/* Flux's matcher for a checkout directory (see gotk/artifact.h). */
+gotk_err *gotk_ignore_load_dir(const char *dir, const char *spec_ignore, gotk_ignore **out)
+{
+    gotk_ignore *found = gotk_ignore_new();
+    gotk_err *e = load_tree(found, dir, "");
+    if (e) {
+        gotk_ignore_free(found);
+        return gotk_err_wrap(e, "failed to load source ignore patterns from repository");
+    }
+    *out = gotk_ignore_compose(found, spec_ignore);
     gotk_ignore_free(found);
-    *out = m;
     return NULL;
 }

@@ -1,10 +1,13 @@
 /*
  * Checkout: source-controller's "fetch the reference and write the tree".
  *
- * One connection does it all. The repository is initialised in the target
- * directory with a remote "origin", the remote is connected (credentials and
- * host checks come from auth.c), and its advertised refs (git_remote_ls) are
- * searched for the reference the spec asks for:
+ * When the caller knows its last revision, a detached remote (no repository,
+ * nothing on disk) first lists the refs, and an unchanged revision ends the
+ * checkout there: that is the common case and the cheapest answer. Otherwise
+ * the repository is initialised in the target directory with a remote
+ * "origin", the remote is connected (credentials and host checks come from
+ * auth.c), and its advertised refs (git_remote_ls) are searched for the
+ * reference the spec asks for:
  *   commit  -> the commit itself; with a branch, that branch is fetched and
  *              must contain it; alone, all branches and tags are fetched;
  *   name    -> exactly that refname (a tag is peeled through its `^{}` entry);
@@ -244,8 +247,9 @@ static gotk_err *fetch_target(gotk_git_ctx *ctx, git_remote *remote, const targe
     return NULL;
 }
 
-/* Check the commit out and point HEAD at it. */
-static gotk_err *checkout_commit(git_repository *repo, const target *t, git_commit **out)
+/* Check the commit out (unless `fetch_only`) and point HEAD at it. */
+static gotk_err *checkout_commit(git_repository *repo, const target *t, bool fetch_only,
+                                 git_commit **out)
 {
     char hex[41];
     git_oid_tostr(hex, sizeof hex, &t->oid);
@@ -255,7 +259,7 @@ static gotk_err *checkout_commit(git_repository *repo, const target *t, git_comm
     git_checkout_options co;
     git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
     co.checkout_strategy = GIT_CHECKOUT_FORCE;
-    int rc = git_checkout_tree(repo, (git_object *)*out, &co);
+    int rc = fetch_only ? 0 : git_checkout_tree(repo, (git_object *)*out, &co);
     if (rc == 0 && t->local_branch) {
         git_reference *br = NULL;
         rc = git_branch_create(&br, repo, t->reference + 11, *out, 1);
@@ -267,6 +271,23 @@ static gotk_err *checkout_commit(git_repository *repo, const target *t, git_comm
     }
     if (rc < 0)
         return gotk_git_error(NULL, rc, "unable to checkout commit '%s'", hex);
+    return NULL;
+}
+
+/* Write HEAD's tree into the work tree of a fetch_only checkout. */
+gotk_err *gotk_git_checkout_head(const char *dir)
+{
+    gotk_git_init();
+    git_repository *repo = NULL;
+    git_checkout_options co;
+    git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+    co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_RECREATE_MISSING;
+    int rc = git_repository_open(&repo, dir);
+    if (rc == 0)
+        rc = git_checkout_head(repo, &co);
+    git_repository_free(repo);
+    if (rc < 0)
+        return gotk_git_error(NULL, rc, "unable to checkout HEAD in %s", dir);
     return NULL;
 }
 
@@ -368,7 +389,7 @@ static gotk_err *fetch_and_checkout(gotk_git_ctx *ctx, git_repository *repo, git
     gotk_err *e = fetch_target(ctx, remote, t);
     git_commit *c = NULL;
     if (!e)
-        e = checkout_commit(repo, t, &c);
+        e = checkout_commit(repo, t, o->fetch_only, &c);
     if (!e && o->recurse_submodules)
         e = update_submodules(ctx, repo);
     if (!e)
@@ -389,6 +410,47 @@ static int create_origin(git_remote **out, git_repository *repo, const char *url
     return git_remote_create_with_opts(out, url, &ro);
 }
 
+/* Resolve the reference through a detached remote: no repository, nothing
+ * written to disk. */
+static gotk_err *resolve_detached(gotk_git_ctx *ctx, const gotk_git_checkout_opts *o,
+                                  gotk_git_result *out)
+{
+    git_remote *remote = NULL;
+    const git_remote_head **heads = NULL;
+    size_t n = 0;
+    target t;
+    gotk_err *e = NULL;
+    if (git_remote_create_detached(&remote, o->url) < 0)
+        e = gotk_git_error(NULL, -1, "invalid remote '%s'", ctx->safe_url);
+    if (!e)
+        e = connect_and_list(ctx, remote, &heads, &n);
+    if (!e)
+        e = pick_target(ctx->safe_url, &o->ref, heads, n, &t);
+    if (!e) {
+        fill_target(out, &t);
+        out->unchanged = same_revision(o->last_revision, out->revision);
+        target_free(&t);
+    }
+    git_remote_free(remote);
+    return e;
+}
+
+/* Resolve the reference from the remote's ref list only. */
+gotk_err *gotk_git_resolve(const gotk_git_checkout_opts *o, gotk_git_result *out)
+{
+    gotk_git_init();
+    memset(out, 0, sizeof *out);
+    if (bare_commit_unchanged(o, out))
+        return NULL;
+    gotk_git_ctx ctx;
+    gotk_err *e = gotk_git_ctx_init(&ctx, o->url, o->auth, o->timeout);
+    if (e)
+        return e;
+    e = resolve_detached(&ctx, o, out);
+    gotk_git_ctx_free(&ctx);
+    return e;
+}
+
 /* Check out the reference into dir (see gotk/git.h). */
 gotk_err *gotk_git_checkout(const gotk_git_checkout_opts *o, const char *dir, gotk_git_result *out)
 {
@@ -400,6 +462,16 @@ gotk_err *gotk_git_checkout(const gotk_git_checkout_opts *o, const char *dir, go
     gotk_err *e = gotk_git_ctx_init(&ctx, o->url, o->auth, o->timeout);
     if (e)
         return e;
+    /* With a last revision the answer is often "unchanged": find out without
+     * initialising a repository on disk (that costs more than the ref list). */
+    if (set(o->last_revision)) {
+        e = resolve_detached(&ctx, o, out);
+        if (e || out->unchanged) {
+            gotk_git_ctx_free(&ctx);
+            return e;
+        }
+        gotk_git_result_free(out);
+    }
     git_repository *repo = NULL;
     git_remote *remote = NULL;
     const git_remote_head **heads = NULL;
@@ -430,35 +502,6 @@ done:
         target_free(&t);
     git_remote_free(remote);
     git_repository_free(repo);
-    gotk_git_ctx_free(&ctx);
-    return e;
-}
-
-/* Resolve the reference from the remote's ref list only. */
-gotk_err *gotk_git_resolve(const gotk_git_checkout_opts *o, gotk_git_result *out)
-{
-    gotk_git_init();
-    memset(out, 0, sizeof *out);
-    gotk_git_ctx ctx;
-    gotk_err *e = gotk_git_ctx_init(&ctx, o->url, o->auth, o->timeout);
-    if (e)
-        return e;
-    git_remote *remote = NULL;
-    const git_remote_head **heads = NULL;
-    size_t n = 0;
-    target t;
-    if (git_remote_create_detached(&remote, o->url) < 0)
-        e = gotk_git_error(NULL, -1, "invalid remote '%s'", ctx.safe_url);
-    if (!e)
-        e = connect_and_list(&ctx, remote, &heads, &n);
-    if (!e)
-        e = pick_target(ctx.safe_url, &o->ref, heads, n, &t);
-    if (!e) {
-        fill_target(out, &t);
-        out->unchanged = same_revision(o->last_revision, out->revision);
-        target_free(&t);
-    }
-    git_remote_free(remote);
     gotk_git_ctx_free(&ctx);
     return e;
 }

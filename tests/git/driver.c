@@ -11,6 +11,9 @@
  *   push DIR BRANCH MESSAGE [--force] [auth options as above]
  *       prints commit=
  *   archive DIR OUT [--ignore TEXT]      prints digest= size=
+ *   archive-git URL DIR OUT [--ignore TEXT] [options as for checkout]
+ *       fetches without a work tree and archives from Git (checking out and
+ *       archiving the work tree when it must): prints digest= size= streamed=
  *   list TARBALL                         prints one entry per line
  *   serve ROOT                           prints port=, serves until SIGTERM
  *   fetch URL DIGEST DIR                 downloads, verifies, extracts
@@ -188,21 +191,58 @@ static int cmd_push(int argc, char **argv)
     return 0;
 }
 
+/* Archive a checkout directory with its ignore rules. */
+static gotk_err *archive_dir(const char *dir, const char *ignore, const char *out,
+                             gotk_artifact_info *info)
+{
+    gotk_ignore *m;
+    gotk_err *e = gotk_ignore_load_dir(dir, ignore, &m);
+    if (e)
+        return e;
+    e = gotk_artifact_archive(dir, m, out, info);
+    gotk_ignore_free(m);
+    return e;
+}
+
 static int cmd_archive(int argc, char **argv)
 {
     if (argc < 4)
         return 2;
     const char *ignore = argc >= 6 && !strcmp(argv[4], "--ignore") ? argv[5] : NULL;
-    gotk_ignore *m;
-    gotk_err *e = gotk_ignore_load_dir(argv[2], ignore, &m);
-    if (e)
-        return report(e);
     gotk_artifact_info info;
-    e = gotk_artifact_archive(argv[2], m, argv[3], &info);
-    gotk_ignore_free(m);
+    gotk_err *e = archive_dir(argv[2], ignore, argv[3], &info);
     if (e)
         return report(e);
     printf("digest=%s\nsize=%lld\n", info.digest, (long long)info.size);
+    return 0;
+}
+
+/* Fetch without a work tree and archive from Git, as source-controller does;
+ * when that cannot be promised identical, check out and archive the work tree. */
+static int cmd_archive_git(int argc, char **argv)
+{
+    if (argc < 5)
+        return 2;
+    bool has_ignore = argc >= 7 && !strcmp(argv[5], "--ignore");
+    const char *ignore = has_ignore ? argv[6] : NULL;
+    options o = {0};
+    o.co.url = argv[2];
+    parse_flags(&o, argc, argv, has_ignore ? 7 : 5);
+    o.co.fetch_only = true;
+    gotk_git_result r;
+    gotk_err *e = gotk_git_checkout(&o.co, argv[3], &r);
+    free_options(&o);
+    if (e)
+        return report(e);
+    gotk_artifact_info info;
+    bool done = false;
+    e = gotk_artifact_archive_git(argv[3], r.commit, ignore, argv[4], &info, &done);
+    if (!e && !done && !(e = gotk_git_checkout_head(argv[3])))
+        e = archive_dir(argv[3], ignore, argv[4], &info);
+    gotk_git_result_free(&r);
+    if (e)
+        return report(e);
+    printf("digest=%s\nsize=%lld\nstreamed=%d\n", info.digest, (long long)info.size, done);
     return 0;
 }
 
@@ -313,6 +353,8 @@ int main(int argc, char **argv)
         rc = cmd_push(argc, argv);
     else if (!strcmp(argv[1], "archive"))
         rc = cmd_archive(argc, argv);
+    else if (!strcmp(argv[1], "archive-git"))
+        rc = cmd_archive_git(argc, argv);
     else if (!strcmp(argv[1], "list"))
         rc = cmd_list(argc, argv);
     else if (!strcmp(argv[1], "serve"))

@@ -130,8 +130,22 @@ C3=$(g rev-parse HEAD)
 g checkout -q -b ignored main
 printf '/deploy\n*.md\n' >"$W/.sourceignore"
 g add -A && g commit -q -m "add sourceignore"
+# stream: what an archive made straight from Git must get right (exec bits,
+# symlinks, names Git and the walk order differently, nested .sourceignore)
+g checkout -q -b stream main
+mkdir -p "$W/bin" "$W/a" "$W/sub"
+printf '#!/bin/sh\n' >"$W/bin/run.sh"; chmod +x "$W/bin/run.sh"
+ln -s new.yaml "$W/link.yaml"
+echo x >"$W/a/x.yaml"; echo b >"$W/a.b"; echo c >"$W/a-c"; : >"$W/empty.yaml"
+printf '*.tmp\n' >"$W/sub/.sourceignore"; echo t >"$W/sub/x.tmp"; echo k >"$W/sub/keep.yaml"
+echo "*.log" >"$W/.gitignore"
+g add -A && g commit -q -m "stream fixture"
+# attrs: a checkout rewrites line ends, so only a checkout gives the bytes
+g checkout -q -b attrs main
+printf '*.txt text eol=crlf\n' >"$W/.gitattributes"; printf 'one\ntwo\n' >"$W/crlf.txt"
+g add -A && g commit -q -m "attributes"
 g checkout -q main 2>/dev/null
-g push -q "$WD/repos/repo.git" main feature/x ignored --tags
+g push -q "$WD/repos/repo.git" main feature/x ignored stream attrs --tags
 g push -q "$WD/repos/repo.git" "$C3:refs/pull/1/head"
 # submodule fixture: sub.git, and a branch of repo.git that includes it over git://
 S=$WD/subwork
@@ -408,6 +422,35 @@ touch -d '2001-01-01' "$d3/new.yaml"; chmod 0664 "$d3/kustomization.yaml"
 A1=$(field digest "$("$DRIVER" archive "$d" "$WD/x1.tar.gz")")
 A2=$(field digest "$("$DRIVER" archive "$d3" "$WD/x2.tar.gz")")
 if [ -n "$A1" ] && [ "$A1" = "$A2" ]; then ok; else bad "digest differs: $A1 $A2"; fi
+
+# archives straight from Git: the bytes of the checkout's archive, streamed
+# when nothing but a checkout can promise them
+# from_git WHAT STREAMED IGNORE CHECKOUT-FLAGS...
+from_git() {
+  local what=$1 want=$2 d1 d2 a b iarg=(); shift 2
+  [ -n "$1" ] && iarg=(--ignore "$1"); shift
+  newdir d1; co "$HTTP" "$d1" "$@" >/dev/null
+  a=$(field digest "$("$DRIVER" archive "$d1" "$WD/ck.tar.gz" "${iarg[@]}")")
+  newdir d2; b=$("$DRIVER" archive-git "$HTTP" "$d2" "$WD/git.tar.gz" "${iarg[@]}" "$@" 2>&1)
+  expect_field "$what: streamed" "$b" streamed "$want"
+  if [ -n "$a" ] && [ "$a" = "$(field digest "$b")" ]; then ok; else bad "$what: $b, checkout's $a"; fi
+  if [ "$want" = 1 ]; then lacks_file "$what: no work tree" "$d2/kustomization.yaml"; fi
+}
+from_git "tag" 1 "" --tag v1.1.0
+from_git "stream fixture" 1 "" --branch stream
+from_git "stream fixture, spec.ignore" 1 '*.md
+/bin' --branch stream
+from_git ".sourceignore" 1 "" --branch ignored
+from_git "negation" 0 '!deploy/' --branch ignored
+from_git "attributes" 0 "" --branch attrs
+from_git "submodule" 0 "" --branch with-sub
+out=$("$DRIVER" list "$WD/git.tar.gz" | tr '\n' ' ')
+case $out in *vendor/sub/*) ok ;; *) bad "submodule directory kept: $out" ;; esac
+newdir d; out=$("$DRIVER" archive-git "$HTTP" "$d" "$WD/git.tar.gz" --branch attrs)
+mkdir -p "$WD/attrs" && tar -C "$WD/attrs" -xzf "$WD/git.tar.gz"
+expect_field "attributes: streamed" "$out" streamed 0
+if [ "$(od -c "$WD/attrs/crlf.txt" | head -1)" = "$(printf 'one\r\ntwo\r\n' | od -c | head -1)" ]; then ok
+else bad "attributes applied: $(od -c "$WD/attrs/crlf.txt")"; fi
 
 STORE=$WD/storage; REL=gitrepository/default/app/$C2.tar.gz
 mkdir -p "$STORE/gitrepository/default/app"

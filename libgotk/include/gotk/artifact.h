@@ -80,6 +80,9 @@ bool gotk_ignore_has_negation(const gotk_ignore *m);
  * inside `.git`), then `spec_ignore` (may be NULL); with no pattern at all,
  * the VCS and default exclusions, otherwise the VCS ones plus the patterns. */
 gotk_err *gotk_ignore_load_dir(const char *dir, const char *spec_ignore, gotk_ignore **out);
+/* The same matcher from `.sourceignore` patterns already gathered into
+ * `found` in load order (it is emptied; the caller still frees it). */
+gotk_ignore *gotk_ignore_compose(gotk_ignore *found, const char *spec_ignore);
 
 /* ---- tarballs and digests ------------------------------------------------ */
 
@@ -92,6 +95,16 @@ typedef struct {
  * NULL) excludes; fills `out` with the tarball's digest and size. */
 gotk_err *gotk_artifact_archive(const char *dir, const gotk_ignore *filter, const char *dest,
                                 gotk_artifact_info *out);
+/* Archive commit `commit_hex` of the repository at `repo_dir` straight from
+ * its object database, with the bytes gotk_artifact_archive would write for
+ * a checkout of it filtered by gotk_ignore_load_dir(checkout, spec_ignore).
+ * `*done` is false, and nothing is written, when that cannot be promised
+ * without a checkout: Git attributes or CRLF conversion, submodules, empty
+ * trees, a `.sourceignore` that is not a plain file, or `!` patterns (which
+ * may reach into `.git`). */
+gotk_err *gotk_artifact_archive_git(const char *repo_dir, const char *commit_hex,
+                                    const char *spec_ignore, const char *dest,
+                                    gotk_artifact_info *out, bool *done);
 /* Digest and size of an existing file. */
 gotk_err *gotk_artifact_file_digest(const char *path, gotk_artifact_info *out);
 /* Check a file against "sha256:<hex>": mismatch names both digests. */

@@ -107,6 +107,8 @@ typedef struct {
     const gotk_git_auth *auth;  /* NULL: anonymous */
     const char *last_revision;  /* skip the fetch when the revision equals it */
     bool recurse_submodules;
+    bool fetch_only;            /* fetch and set HEAD, leave the work tree empty
+                                   (gotk_git_checkout_head fills it later) */
     gotk_duration timeout;      /* 0: none */
 } gotk_git_checkout_opts;
 
@@ -122,9 +124,12 @@ typedef struct {
 } gotk_git_result;
 
 /* Check out opts->ref of opts->url into `dir` (created if missing; should be
- * empty). On error `out` holds nothing to free. */
+ * empty; an unchanged revision writes nothing there). On error `out` holds
+ * nothing to free. */
 gotk_err *gotk_git_checkout(const gotk_git_checkout_opts *opts, const char *dir,
                             gotk_git_result *out);
+/* Write HEAD's tree into the empty work tree of a fetch_only checkout. */
+gotk_err *gotk_git_checkout_head(const char *dir);
 /* Resolve the reference against the remote's ref list only (no fetch): fills
  * revision, reference and commit. Not possible for `commit` without branch
  * verification; that case is answered locally. */
