@@ -789,6 +789,70 @@ static void test_ssa_annotations(void **state)
     expect_cm("t-ssa", "once", "v", "first");
 }
 
+/* The uid of a live object ("" when it does not exist), copied into `out`. */
+static void uid_of(const char *api, const char *kind, const char *ns, const char *name,
+                   char out[64])
+{
+    json_object *o = get(api, kind, ns, name);
+    const char *u = o ? gotk_obj_get_str(o, "metadata.uid") : NULL;
+    snprintf(out, 64, "%s", u ? u : "");
+    json_object_put(o);
+}
+
+#define DEPLOY(sel)                                                                          \
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"                          \
+    "spec:\n  selector: {matchLabels: {app: " sel "}}\n  template:\n"                            \
+    "    metadata: {labels: {app: " sel "}}\n"                                                 \
+    "    spec: {containers: [{name: web, image: 'nginx:1.25'}]}\n"
+
+/* A change to an immutable field fails with the API's reason and leaves the
+ * object alone; with spec.force, or the force annotation on the object, the
+ * object is deleted and created anew (a new uid). */
+static void test_force_recreate(void **state)
+{
+    (void)state;
+    make_ns("t-force");
+    publish("t-force", "repo", "deploy.yaml", DEPLOY("a"));
+    kustomization("t-force", "ks", "repo", "  targetNamespace: t-force\n");
+    expect_ready("t-force", "ks", "True", "Applied revision");
+    char uid0[64], uid1[64], uid2[64];
+    uid_of("apps/v1", "Deployment", "t-force", "web", uid0);
+    assert_true(*uid0);
+    publish("t-force", "repo", "deploy.yaml", DEPLOY("b"));
+    expect_ready("t-force", "ks", "False",
+                 "Deployment/t-force/web dry-run failed (Invalid): Deployment.apps \"web\" is "
+                 "invalid: spec.selector: Invalid value:");
+    expect_ready("t-force", "ks", "False", "field is immutable");
+    uid_of("apps/v1", "Deployment", "t-force", "web", uid1);
+    assert_string_equal(uid0, uid1);
+    kustomization("t-force", "ks", "repo", "  targetNamespace: t-force\n  force: true\n");
+    expect_ready("t-force", "ks", "True", "Applied revision");
+    uid_of("apps/v1", "Deployment", "t-force", "web", uid1);
+    assert_true(*uid1);
+    assert_string_not_equal(uid0, uid1);
+    json_object *d = get("apps/v1", "Deployment", "t-force", "web");
+    assert_string_equal(gotk_obj_get_str(d, "spec.selector.matchLabels.app"), "b");
+    json_object_put(d);
+    /* Without spec.force, the object's own annotation asks for it. */
+    kustomization("t-force", "ks", "repo", "  targetNamespace: t-force\n  force: false\n");
+    publish("t-force", "repo", "deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n"
+            "    kustomize.toolkit.fluxcd.io/force: Enabled\n"
+            "spec:\n  selector: {matchLabels: {app: c}}\n  template:\n"
+            "    metadata: {labels: {app: c}}\n"
+            "    spec: {containers: [{name: web, image: 'nginx:1.25'}]}\n");
+    for (int i = 0; i < 600; i++) {
+        uid_of("apps/v1", "Deployment", "t-force", "web", uid2);
+        if (*uid2 && strcmp(uid2, uid1))
+            break;
+        nap_ms(50);
+    }
+    assert_true(*uid2);
+    assert_string_not_equal(uid1, uid2);
+    expect_ready("t-force", "ks", "True", "Applied revision");
+    assert_true(event_has("t-force", "Deployment/t-force/web created"));
+}
+
 /* ---- bad input: Ready False with the reason, and nothing applied ---------------- */
 
 /* Publish `files`, make a Kustomization and expect Ready False with `want`; the
@@ -920,6 +984,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_health),
         cmocka_unit_test(test_shared_artifact),
         cmocka_unit_test(test_ssa_annotations),
+        cmocka_unit_test(test_force_recreate),
         cmocka_unit_test(test_bad_yaml),
         cmocka_unit_test(test_kustomize_error),
         cmocka_unit_test(test_unknown_kind),
