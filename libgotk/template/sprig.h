@@ -36,6 +36,10 @@ void sprig_add_more2(gotk_tpl_set *set);
 void sprig_add_misc(gotk_tpl_set *set);
 void sprig_add_decimal(gotk_tpl_set *set);
 void sprig_add_dates(gotk_tpl_set *set);
+void sprig_add_bcrypt(gotk_tpl_set *set);
+void sprig_add_crypto(gotk_tpl_set *set);
+/* bcrypt of pw (at most 72 bytes) with salt and cost: "$2a$10$..." appended to out. */
+void sprig_bcrypt_hash(const char *pw, size_t len, const uint8_t salt[16], int cost, gotk_buf *out);
 /* Go's JSON syntax check: false with Go's error text appended to err. */
 bool sprig_json_check(const char *s, size_t len, gotk_buf *err);
 

@@ -1,0 +1,1 @@
+{{ decryptAES "secretkey" (encryptAES "secretkey" "hello world, a longer text than one block") }}|{{ encryptAES "k" "" | quote }}|{{ decryptAES "k" "" | quote }}|{{ encryptAES "k" "abc" | b64dec | len }}|{{ decryptAES "0123456789abcdef0123456789abcdefEXTRA" (encryptAES "0123456789abcdef0123456789abcdef" "x") }}

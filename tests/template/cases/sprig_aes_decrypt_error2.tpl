@@ -1,0 +1,1 @@
+{{ decryptAES "k" (b64enc "0123456789abcdef0123") }}

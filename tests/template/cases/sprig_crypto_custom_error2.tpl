@@ -1,0 +1,1 @@
+{{ buildCustomCert (b64enc "no pem") (b64enc "x") }}

@@ -1,0 +1,1 @@
+{{ genSelfSignedCert "x" nil (list "a" 2.5) 1 }}

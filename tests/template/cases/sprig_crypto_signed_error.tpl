@@ -1,0 +1,1 @@
+{{ genSignedCertWithKey "x" nil nil 1 (genCAWithKey "ca" 1 .Values.ec) "junk" }}

@@ -1,0 +1,1 @@
+{{ genSelfSignedCertWithKey "x" (list "1.2.3.400") nil 1 .Values.ec }}

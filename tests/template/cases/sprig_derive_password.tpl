@@ -1,0 +1,1 @@
+{{ derivePassword 1 "long" "password" "user" "example.com" }}|{{ derivePassword 2 "maximum" "p" "u" "s" }}|{{ derivePassword 1 "pin" "x" "y" "z" }}|{{ derivePassword 1 "basic" "x" "" "" }}|{{ derivePassword 1 "nope" "x" "y" "z" }}
