@@ -17,19 +17,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
+
 typedef struct {
     char digits[24]; /* significant digits, no leading zeros */
     int nd;          /* number of digits */
     int dp;          /* value = 0.digits * 10^dp */
 } decimal;
 
-/* Shortest digits of a finite, positive d that round-trip. */
-static void shortest(double d, decimal *out)
+/* Whether text reads back as d, at float64 or (single) float32 precision. */
+static bool reads_back(const char *text, double d, bool single)
+{
+    double r = strtod(text, NULL);
+    return single ? (float)r == (float)d : r == d;
+}
+
+/* Shortest digits of a finite, positive d that round-trip (as a float32 when
+ * single is set). */
+static void shortest_bits(double d, bool single, decimal *out)
 {
     char buf[40];
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*e", prec - 1, d);
-        if (strtod(buf, NULL) == d)
+        if (reads_back(buf, d, single))
             break;
     }
     int nd = 0;
@@ -43,6 +53,11 @@ static void shortest(double d, decimal *out)
     out->digits[nd] = '\0';
     out->nd = nd;
     out->dp = exp10 + 1;
+}
+
+static void shortest(double d, decimal *out)
+{
+    shortest_bits(d, false, out);
 }
 
 /* d.ddde±XX with at least two exponent digits. */
@@ -125,7 +140,8 @@ char *gotk_go_json_float(double d, char out[32])
     return out;
 }
 
-char *gotk_go_float_g(double d, char out[32])
+/* FormatFloat(d, 'g', -1, 64 or 32). */
+static char *float_g(double d, bool single, char out[32])
 {
     char *p = format_special(d, out, "Inf", "NaN");
     if (!p) {
@@ -134,11 +150,21 @@ char *gotk_go_float_g(double d, char out[32])
         return out;
     }
     decimal dec;
-    shortest(fabs(d), &dec);
+    shortest_bits(fabs(single ? (double)(float)d : d), single, &dec);
     int exp = dec.dp - 1;
     if (exp < -4 || exp >= 6)
         format_e(&dec, p);
     else
         format_f(&dec, p);
     return out;
+}
+
+char *gotk_go_float_g(double d, char out[32])
+{
+    return float_g(d, false, out);
+}
+
+char *obj_go_float32_g(double d, char out[32])
+{
+    return float_g(d, true, out);
 }

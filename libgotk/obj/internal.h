@@ -58,4 +58,8 @@ char *obj_fold_nel(const char *s, size_t len, size_t *out_len);
  * text, a new string. */
 char *obj_bom_quoted(const char *s, size_t len);
 
+/* Go's strconv.FormatFloat(d, 'g', -1, 32): sigs.k8s.io/yaml turns float map
+ * keys into strings this way. `out` needs 32 bytes. */
+char *obj_go_float32_g(double d, char out[32]);
+
 #endif

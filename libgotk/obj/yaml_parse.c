@@ -19,6 +19,7 @@
  */
 #include "gotk/obj.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -42,15 +43,34 @@ typedef struct {
     size_t line_offset;       /* lines before this document in the whole stream */
     size_t cur_char, cur_byte; /* libyaml counts characters; where that is in bytes */
     bool literal_folds; /* read folded scalars as written (no kustomize refold) */
+    bool sigs;          /* GOTK_YAML_PARSE_SIGS: go-yaml v2 then JSON */
+    char *bad_key;      /* SIGS: the first key JSON cannot have, as its message */
     anchor *anchors;
     size_t n_anchors, cap_anchors;
     long alias_nodes;
 } parse_ctx;
 
+/* sigs.k8s.io/yaml's wording: "error converting YAML to JSON: yaml: line N: ..."
+ * (line 0 leaves the line out, as go-yaml does). */
+static gotk_err *sigs_err(parse_ctx *c, size_t line, const char *msg)
+{
+    const char *src = c->source ? c->source : "", *sep = c->source ? ": " : "";
+    if (!line)
+        return gotk_err_new(GOTK_E_INVALID, "%s%serror converting YAML to JSON: yaml: %s", src,
+                            sep, msg);
+    return gotk_err_new(GOTK_E_INVALID, "%s%serror converting YAML to JSON: yaml: line %zu: %s",
+                        src, sep, line, msg);
+}
+
 /* "source:line:col: message" for a mark (libyaml counts from 0). */
 static gotk_err *err_at(parse_ctx *c, yaml_mark_t mark, const char *fmt, const char *arg)
 {
     char *msg = gotk_xasprintf(fmt, arg);
+    if (c->sigs) { /* go-yaml v2 names no line for errors on the first */
+        gotk_err *e = sigs_err(c, mark.line ? mark.line + 1 : 0, msg);
+        free(msg);
+        return e;
+    }
     gotk_err *e = gotk_err_new(GOTK_E_INVALID, "%s:%zu:%zu: %s", c->source ? c->source : "<input>",
                                mark.line + 1 + c->line_offset, mark.column + 1, msg);
     free(msg);
@@ -72,10 +92,44 @@ static gotk_err *reader_error(parse_ctx *c, size_t offset, const char *problem)
     return err_at(c, m, "%s", problem);
 }
 
+/* Control characters go-yaml's reader refuses (v2 names no position). */
+static gotk_err *control_chars_error(parse_ctx *c, yaml_mark_t mark)
+{
+    if (c->sigs)
+        return sigs_err(c, 0, "control characters are not allowed");
+    return err_at(c, mark, "%s", "control characters are not allowed");
+}
+
+/* An alias of an anchor not defined before it (v2 names no position). */
+static gotk_err *unknown_anchor(parse_ctx *c, yaml_mark_t mark, const char *name)
+{
+    if (!c->sigs)
+        return err_at(c, mark, "unknown anchor '%s' referenced", name);
+    char *msg = gotk_xasprintf("unknown anchor '%s' referenced", name);
+    gotk_err *e = sigs_err(c, 0, msg);
+    free(msg);
+    return e;
+}
+
+/* go-yaml v2's report of a parser error: the problem's line (0-based, but one
+ * more for scanner errors), else the context's, else none. */
+static gotk_err *sigs_parser_error(parse_ctx *c)
+{
+    yaml_parser_t *p = &c->parser;
+    size_t line = 0;
+    if (p->problem_mark.line != 0)
+        line = p->problem_mark.line + (p->error == YAML_SCANNER_ERROR);
+    else if (p->context_mark.line != 0)
+        line = p->context_mark.line;
+    return sigs_err(c, line, p->problem ? p->problem : "unknown problem parsing YAML content");
+}
+
 /* The parser's own error: problem, position, and what it was parsing. */
 static gotk_err *parser_error(parse_ctx *c)
 {
     yaml_parser_t *p = &c->parser;
+    if (c->sigs)
+        return sigs_parser_error(c);
     if (p->error == YAML_READER_ERROR)
         return reader_error(c, p->problem_offset, p->problem ? p->problem : "invalid input");
     const char *problem = p->problem ? p->problem : "invalid YAML";
@@ -187,7 +241,8 @@ static gotk_err *check_escapes(parse_ctx *c, yaml_event_t *ev)
             continue;
         if (c->data[i + 1] == '/')
             return err_at(c, ev->start_mark, "%s",
-                          "found unknown escape character while parsing a quoted scalar");
+                          c->sigs ? "found unknown escape character"
+                                  : "found unknown escape character while parsing a quoted scalar");
         i++;
     }
     return NULL;
@@ -229,6 +284,30 @@ static gotk_err *binary_value(parse_ctx *c, yaml_event_t *ev, json_object **out)
     return NULL;
 }
 
+/* A resolved scalar after sigs.k8s.io/yaml's trip through JSON: numbers are
+ * float64, timestamps stay as written (go-yaml v2 keeps them strings), and
+ * what JSON cannot hold fails as json.Marshal does. */
+static gotk_err *sigs_value(parse_ctx *c, yaml_event_t *ev, const res_value *r, json_object **out)
+{
+    double d;
+    switch (r->kind) {
+    case RES_INT: d = (double)r->i; break;
+    case RES_UINT: d = (double)r->u; break;
+    case RES_FLOAT: d = r->f; break;
+    case RES_TIMESTAMP: r = &(res_value){.kind = RES_STR}; /* fall through */
+    default: *out = from_resolved(r, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+        return NULL;
+    }
+    if (isnan(d) || isinf(d)) {
+        char buf[32];
+        gotk_go_float_g(d, buf);
+        return gotk_err_new(GOTK_E_INVALID, "%s%serror converting YAML to JSON: json: unsupported value: %s",
+                            c->source ? c->source : "", c->source ? ": " : "", buf);
+    }
+    *out = json_object_new_double(d);
+    return NULL;
+}
+
 /* Type a scalar as go-yaml v3 does: quoted and block scalars are strings; plain
  * ones resolve; the standard tags force a type. */
 static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json_object **out)
@@ -241,7 +320,7 @@ static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json
     bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     res_value r = {.kind = RES_STR};
     if (has_control_chars((const unsigned char *)text, len))
-        return err_at(c, ev->start_mark, "%s", "control characters are not allowed");
+        return control_chars_error(c, ev->start_mark);
     if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && c->data) {
         gotk_err *e = check_escapes(c, ev);
         if (e)
@@ -254,13 +333,13 @@ static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json
         return NULL;
     }
     /* kustomize re-emits flow collections, writing an empty value as '' */
-    if (plain && !tag && len == 0 && in_flow) {
+    if (plain && !tag && len == 0 && in_flow && !c->sigs) {
         *out = json_object_new_string("");
         return NULL;
     }
     if (tag && (tag_is(tag, "int") || tag_is(tag, "float") || tag_is(tag, "bool") ||
                 tag_is(tag, "null") || tag_is(tag, "timestamp"))) {
-        obj_resolve_plain(text, false, &r);
+        obj_resolve_plain(text, c->sigs, &r);
         if (tag_is(tag, "float") && r.kind == RES_INT) {
             r.kind = RES_FLOAT;
             r.f = (double)r.i;
@@ -273,8 +352,10 @@ static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json
         if (!ok)
             return err_at(c, ev->start_mark, "cannot decode %s with the tag it has", text);
     } else if (plain && !tag) {
-        obj_resolve_plain(text, false, &r);
+        obj_resolve_plain(text, c->sigs, &r);
     }
+    if (c->sigs)
+        return sigs_value(c, ev, &r, out);
     *out = from_resolved(&r, text, len);
     return NULL;
 }
@@ -366,7 +447,94 @@ static gotk_err *apply_merge(parse_ctx *c, json_object *obj, json_object *src, y
     return NULL;
 }
 
-typedef enum { KEY_NORMAL, KEY_MERGE, KEY_DROP } key_kind;
+/* KEY_BAD: a key sigs.k8s.io/yaml cannot turn into a string; `key` then
+ * holds the start of its error message. */
+typedef enum { KEY_NORMAL, KEY_MERGE, KEY_DROP, KEY_BAD } key_kind;
+
+/* A key as sigs.k8s.io/yaml turns go-yaml v2's typed keys into strings:
+ * integers in decimal, floats as float32 'g' (".inf" for infinities), bools as
+ * true/false; null and keys above int64 have no string form. */
+static gotk_err *sigs_key_string(const res_value *r, const char *text, char **key,
+                                 key_kind *kind)
+{
+    char buf[32];
+    switch (r->kind) {
+    case RES_STR: case RES_TIMESTAMP: *key = gotk_xstrdup(text); return NULL;
+    case RES_BOOL: *key = gotk_xstrdup(r->b ? "true" : "false"); return NULL;
+    case RES_INT: *key = gotk_xasprintf("%lld", (long long)r->i); return NULL;
+    case RES_FLOAT:
+        obj_go_float32_g(r->f, buf);
+        *key = gotk_xstrdup(!strcmp(buf, "+Inf") ? ".inf" : !strcmp(buf, "-Inf") ? "-.inf"
+                            : !strcmp(buf, "NaN") ? ".nan" : buf);
+        return NULL;
+    case RES_UINT:
+        *key = gotk_xasprintf("unsupported map key of type: uint64, key: 0x%llx",
+                              (unsigned long long)r->u);
+        break;
+    case RES_NULL: *key = gotk_xstrdup("unsupported map key of type: %!s(<nil>), key: <nil>"); break;
+    }
+    *kind = KEY_BAD;
+    return NULL;
+}
+
+/* A value as Go's %+#v prints go-yaml v2's scalars (collections as JSON). */
+static void sigs_value_text(json_object *v, gotk_buf *out)
+{
+    char buf[32];
+    if (!v) {
+        gotk_buf_puts(out, "<nil>");
+    } else if (json_object_is_type(v, json_type_double)) {
+        gotk_buf_puts(out, gotk_go_float_g(json_object_get_double(v), buf));
+    } else if (json_object_is_type(v, json_type_string)) {
+        gotk_buf_putc(out, '"');
+        for (const char *s = json_object_get_string(v); *s; s++) {
+            if (*s == '"' || *s == '\\')
+                gotk_buf_putc(out, '\\');
+            if (*s == '\n')
+                gotk_buf_puts(out, "\\n");
+            else
+                gotk_buf_putc(out, *s);
+        }
+        gotk_buf_putc(out, '"');
+    } else {
+        char *j = gotk_json_to_string(v);
+        gotk_buf_puts(out, j);
+        free(j);
+    }
+}
+
+/* A scalar key in SIGS mode: plain keys resolve (YAML 1.1) and are stringified;
+ * only a plain `<<` merges. */
+static gotk_err *sigs_key(yaml_event_t *ev, char **key, key_kind *kind)
+{
+    const char *text = (const char *)ev->data.scalar.value;
+    const char *tag = (const char *)ev->data.scalar.tag;
+    bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+    res_value r = {.kind = RES_STR};
+    if (plain && !strcmp(text, "<<"))
+        *kind = KEY_MERGE;
+    else if (plain && (!tag || !strcmp(tag, "!")))
+        obj_resolve_plain(text, true, &r);
+    return sigs_key_string(&r, text, key, kind);
+}
+
+/* A key that is an alias of a scalar, in SIGS mode: the anchored value's key form. */
+static gotk_err *sigs_alias_key(json_object *v, char **key, key_kind *kind)
+{
+    res_value r = {.kind = RES_STR};
+    if (json_object_is_type(v, json_type_boolean)) {
+        r.kind = RES_BOOL;
+        r.b = json_object_get_boolean(v);
+    } else if (json_object_is_type(v, json_type_double)) {
+        double d = json_object_get_double(v);
+        r.kind = d == floor(d) && fabs(d) < 9e15 ? RES_INT : RES_FLOAT;
+        r.i = (int64_t)d;
+        r.f = d;
+    } else if (!v) {
+        r.kind = RES_NULL;
+    }
+    return sigs_key_string(&r, json_object_get_string(v), key, kind);
+}
 
 /* Read one key: a scalar (or an alias of one). A plain `<<` merges; kustomize
  * loses a quoted one together with its value. */
@@ -375,7 +543,9 @@ static gotk_err *parse_key(parse_ctx *c, yaml_event_t *ev, char **key, key_kind 
     *kind = KEY_NORMAL;
     if (ev->type == YAML_SCALAR_EVENT) {
         if (has_control_chars(ev->data.scalar.value, ev->data.scalar.length))
-            return err_at(c, ev->start_mark, "%s", "control characters are not allowed");
+            return control_chars_error(c, ev->start_mark);
+        if (c->sigs)
+            return sigs_key(ev, key, kind);
         if (!strcmp((const char *)ev->data.scalar.value, "<<"))
             *kind = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? KEY_MERGE : KEY_DROP;
         *key = gotk_xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
@@ -383,6 +553,9 @@ static gotk_err *parse_key(parse_ctx *c, yaml_event_t *ev, char **key, key_kind 
     }
     if (ev->type == YAML_ALIAS_EVENT) {
         anchor *a = anchor_find(c, (const char *)ev->data.alias.anchor);
+        if (a && c->sigs && !json_object_is_type(a->value, json_type_object) &&
+            !json_object_is_type(a->value, json_type_array))
+            return sigs_alias_key(a->value, key, kind);
         if (a && json_object_is_type(a->value, json_type_string)) {
             *key = gotk_xstrdup(json_object_get_string(a->value));
             return NULL;
@@ -406,7 +579,13 @@ static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const
     if (e)
         return e;
     *nodes += n;
-    if (kind == KEY_DROP) {
+    if (kind == KEY_BAD && !c->bad_key) { /* reported once the whole input parsed */
+        gotk_buf b = {0};
+        gotk_buf_printf(&b, "%s, value: ", key);
+        sigs_value_text(val, &b);
+        c->bad_key = b.data;
+    }
+    if (kind == KEY_DROP || kind == KEY_BAD) {
         json_object_put(val);
         return NULL;
     }
@@ -416,6 +595,10 @@ static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const
             m->merges = gotk_xrealloc(m->merges, m->cap_merges * sizeof *m->merges);
         }
         m->merges[m->n_merges++] = val;
+        return NULL;
+    }
+    if (json_object_object_get_ex(obj, key, NULL) && c->sigs) {
+        json_object_object_add(obj, key, val); /* go-yaml v2: the last one wins */
         return NULL;
     }
     if (json_object_object_get_ex(obj, key, NULL)) {
@@ -479,7 +662,7 @@ static gotk_err *parse_alias(parse_ctx *c, yaml_event_t *ev, json_object **out, 
     const char *name = (const char *)ev->data.alias.anchor;
     anchor *a = anchor_find(c, name);
     if (!a)
-        return err_at(c, ev->start_mark, "unknown anchor '%s' referenced", name);
+        return unknown_anchor(c, ev->start_mark, name);
     c->alias_nodes += a->nodes;
     if (c->alias_nodes > MAX_ALIAS_NODES)
         return err_at(c, ev->start_mark, "%s", "document contains excessive aliasing");
@@ -559,19 +742,27 @@ static gotk_err *parse_stream(parse_ctx *c, json_object *docs)
             return NULL;
         if (type == YAML_DOCUMENT_START_EVENT && (e = parse_document(c, docs)))
             return e;
+        if (type == YAML_DOCUMENT_START_EVENT && c->sigs) /* Unmarshal reads one */
+            return NULL;
     }
 }
 
-/* Parse with or without kustomize's treatment of folded scalars. */
+/* Parse the whole stream as libyaml reads it, with or without kustomize's
+ * treatment of folded scalars, or as sigs.k8s.io/yaml. */
 static gotk_err *parse_all(const char *data, size_t len, const char *source, bool literal_folds,
-                           json_object **docs)
+                           bool sigs, json_object **docs)
 {
-    parse_ctx c = {.source = source, .data = data, .len = len, .literal_folds = literal_folds};
+    parse_ctx c = {.source = source, .data = data, .len = len, .literal_folds = literal_folds,
+                   .sigs = sigs};
     if (!yaml_parser_initialize(&c.parser))
         return gotk_err_new(GOTK_E_NOMEM, "initializing the YAML parser");
     yaml_parser_set_input_string(&c.parser, (const unsigned char *)data, len);
     json_object *arr = json_object_new_array();
     gotk_err *e = parse_stream(&c, arr);
+    if (!e && c.bad_key)
+        e = gotk_err_new(GOTK_E_INVALID, "%s%serror converting YAML to JSON: %s",
+                         source ? source : "", source ? ": " : "", c.bad_key);
+    free(c.bad_key);
     anchors_clear(&c);
     free(c.anchors);
     yaml_parser_delete(&c.parser);
@@ -681,7 +872,15 @@ gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json
 
 gotk_err *obj_yaml_parse_plain(const char *data, size_t len, json_object **docs)
 {
-    return parse_all(data, len, NULL, true, docs);
+    return parse_all(data, len, NULL, true, false, docs);
+}
+
+gotk_err *gotk_yaml_parse_flags(const char *data, size_t len, const char *source,
+                                unsigned flags, json_object **docs)
+{
+    if (flags & GOTK_YAML_PARSE_SIGS)
+        return parse_all(data, len, source, true, true, docs);
+    return gotk_yaml_parse(data, len, source, docs);
 }
 
 gotk_err *gotk_yaml_parse_one(const char *data, size_t len, const char *source, json_object **doc)

@@ -45,13 +45,17 @@ struct gotk_tpl_exec {
     gotk_buf err;
     const gotk_tpl_exec *parent; /* the execution a function started this one from */
     const char *root_name;       /* the template this execution was started with */
+    const char *recv_type;       /* while converting a method's arguments: its receiver's type */
 };
+
+/* The execution running on this thread, for fmt's String calls. */
+static _Thread_local gotk_tpl_exec *current_exec;
 
 static gotk_tpl_val eval_pipeline(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *pipe);
 static gotk_tpl_val eval_arg(gotk_tpl_exec *ex, gotk_tpl_val dot, char typ, const tpl_node *n);
 static int walk(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *n);
 
-static const gotk_tpl_val invalid_val = {GOTK_TPL_INVALID, false, NULL};
+static const gotk_tpl_val invalid_val = {GOTK_TPL_INVALID, false, NULL, NULL};
 
 /* ---- state ----------------------------------------------------------------- */
 
@@ -187,9 +191,10 @@ static tpl_var *find_var(gotk_tpl_exec *ex, const char *name)
 /* ---- values ---------------------------------------------------------------- */
 
 /* Go's name for a parameter type letter. */
-static const char *param_type_name(char t)
+static const char *param_type_name(const gotk_tpl_exec *ex, char t)
 {
     switch (t) {
+    case 'R': return ex->recv_type ? ex->recv_type : "?";
     case 'v': return "interface {}";
     case 'r': return "reflect.Value";
     case 's': return "string";
@@ -228,17 +233,22 @@ static gotk_tpl_val validate_type(gotk_tpl_exec *ex, gotk_tpl_val v, char t)
         case 0: case 'r': return z;
         case 'v': z.kind = GOTK_TPL_NIL; return z;
         case 'm': case 'V': case 'l': z.kind = param_kind(t); return z;
-        default: exec_errorf(ex, "invalid value; expected %s", param_type_name(t));
+        default: exec_errorf(ex, "invalid value; expected %s", param_type_name(ex, t));
         }
     }
     if (t == 0 || t == 'r' || t == 'v')
         return v;
-    if (v.kind == param_kind(t) && !(v.tname && (t == 'm' || t == 'l'))) {
+    if (t == 'R' && v.tname && ex->recv_type && !strcmp(v.tname, ex->recv_type))
+        return v;
+    /* a named map type is assignable to map[string]interface{} only when
+     * that is its underlying type, as chartutil.Values' is */
+    bool named = v.tname && strcmp(v.tname, "chartutil.Values");
+    if (v.kind == param_kind(t) && !(named && (t == 'm' || t == 'l'))) {
         v.iface = false;
         return v;
     }
     const char *got = v.iface && v.kind == GOTK_TPL_NIL ? "interface {}" : gotk_tpl_type_name(v);
-    exec_errorf(ex, "wrong type for value; expected %s; got %s", param_type_name(t), got);
+    exec_errorf(ex, "wrong type for value; expected %s; got %s", param_type_name(ex, t), got);
 }
 
 /* A number literal where no type is asked for: int or float64 by its syntax. */
@@ -256,9 +266,56 @@ static gotk_tpl_val ideal_constant(gotk_tpl_exec *ex, const tpl_node *n)
 
 /* ---- fields ---------------------------------------------------------------- */
 
-/* .name of receiver: map lookup with the missingkey option, or Go's errors. */
-static gotk_tpl_val eval_field(gotk_tpl_exec *ex, const char *name, bool has_args,
-                               gotk_tpl_val recv)
+static gotk_tpl_val eval_call(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_func *f,
+                              const tpl_node *node, const tpl_node *cmd,
+                              const gotk_tpl_val *final, const gotk_tpl_val *recv);
+
+/* Whether a field is given arguments: more words in its command, or a piped value. */
+static bool has_args(const tpl_node *cmd, const gotk_tpl_val *final)
+{
+    return (cmd && cmd->nkids > 1) || final;
+}
+
+/* Whether field `key` holding a struct of type `type` is embedded: named as
+ * the type without package or pointer ("Metadata" for chart.Metadata). */
+static bool is_embedded(const char *key, const char *type)
+{
+    const char *dot = strrchr(type, '.');
+    return dot && !strcmp(dot + 1, key) && !strchr(type, ' ');
+}
+
+/* A struct's field, or one promoted from an embedded struct; NULL if none. */
+static json_object *struct_lookup(json_object *o, const char *name)
+{
+    json_object *child;
+    if (json_object_object_get_ex(o, name, &child))
+        return child;
+    json_object_object_foreach(o, k, v) {
+        const tpl_tag *t = tpl_tag_of(v);
+        if (t && t->is_struct && is_embedded(k, t->type) && (child = struct_lookup(v, name)))
+            return child;
+    }
+    return NULL;
+}
+
+/* A field of a value of a Go struct type: present, or Go's error. */
+static gotk_tpl_val struct_field(gotk_tpl_exec *ex, const char *name, const tpl_node *cmd,
+                                 const gotk_tpl_val *final, gotk_tpl_val recv, const char *typ)
+{
+    json_object *child = recv.kind == GOTK_TPL_MAP && *name ? struct_lookup(recv.j, name) : NULL;
+    if (!child)
+        exec_errorf(ex, "can't evaluate field %s in type %s", name, typ);
+    if (has_args(cmd, final))
+        exec_errorf(ex, "%s has arguments but cannot be invoked as function", name);
+    return gotk_tpl_from_json(child, false);
+}
+
+/* .name of receiver: a method, a struct field, a map lookup with the
+ * missingkey option, or Go's errors. cmd (may be NULL) holds the arguments
+ * after the field node, final the piped value. */
+static gotk_tpl_val eval_field(gotk_tpl_exec *ex, gotk_tpl_val dot, const char *name,
+                               const tpl_node *node, const tpl_node *cmd,
+                               const gotk_tpl_val *final, gotk_tpl_val recv)
 {
     if (recv.kind == GOTK_TPL_INVALID) {
         if (ex->set->missing == MISSING_ERROR)
@@ -268,16 +325,26 @@ static gotk_tpl_val eval_field(gotk_tpl_exec *ex, const char *name, bool has_arg
     const char *typ = recv.iface ? "interface {}" : gotk_tpl_type_name(recv);
     if (recv.kind == GOTK_TPL_NIL)
         exec_errorf(ex, "nil pointer evaluating %s.%s", typ, name);
+    const tpl_tag *tag = recv.j ? tpl_tag_of(recv.j) : NULL;
+    if (tag) {
+        const tpl_func *m = tpl_find_method(ex->set, tag->type, name, tag->addressable);
+        if (m) {
+            recv.iface = false;
+            return eval_call(ex, dot, m, node, cmd, final, &recv);
+        }
+        if (tag->is_struct || recv.kind != GOTK_TPL_MAP)
+            return struct_field(ex, name, cmd, final, recv, typ);
+    }
     if (recv.kind != GOTK_TPL_MAP)
         exec_errorf(ex, "can't evaluate field %s in type %s", name, typ);
-    if (has_args)
+    if (has_args(cmd, final))
         exec_errorf(ex, "%s is not a method but has arguments", name);
     json_object *child;
     if (recv.j && json_object_object_get_ex(recv.j, name, &child))
         return gotk_tpl_from_json(child, true);
     switch (ex->set->missing) {
     case MISSING_ZERO: {
-        gotk_tpl_val z = {GOTK_TPL_NIL, true, NULL};
+        gotk_tpl_val z = {GOTK_TPL_NIL, true, NULL, NULL};
         return z;
     }
     case MISSING_ERROR: exec_errorf(ex, "map has no entry for key %s", quoted(ex, name));
@@ -286,12 +353,13 @@ static gotk_tpl_val eval_field(gotk_tpl_exec *ex, const char *name, bool has_arg
 }
 
 /* .a.b.c starting at receiver; only the last field gets the arguments. */
-static gotk_tpl_val eval_field_chain(gotk_tpl_exec *ex, gotk_tpl_val recv, const char **ident,
-                                     int n, int nargs, bool has_final)
+static gotk_tpl_val eval_field_chain(gotk_tpl_exec *ex, gotk_tpl_val dot, gotk_tpl_val recv,
+                                     const tpl_node *node, const char **ident, int n,
+                                     const tpl_node *cmd, const gotk_tpl_val *final)
 {
     for (int i = 0; i < n - 1; i++)
-        recv = eval_field(ex, ident[i], false, recv);
-    return eval_field(ex, ident[n - 1], nargs > 1 || has_final, recv);
+        recv = eval_field(ex, dot, ident[i], node, NULL, NULL, recv);
+    return eval_field(ex, dot, ident[n - 1], node, cmd, final, recv);
 }
 
 /* Arguments given to something that is not a function. */
@@ -303,43 +371,37 @@ static void not_a_function(gotk_tpl_exec *ex, const tpl_node *cmd, bool has_fina
 
 /* .a.b evaluated from dot. */
 static gotk_tpl_val eval_field_node(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *f,
-                                    int nargs, bool has_final)
+                                    const tpl_node *cmd, const gotk_tpl_val *final)
 {
     at(ex, f);
-    return eval_field_chain(ex, dot, f->ident, f->nident, nargs, has_final);
+    return eval_field_chain(ex, dot, dot, f, f->ident, f->nident, cmd, final);
 }
 
 /* $x or $x.a.b. */
-static gotk_tpl_val eval_variable_node(gotk_tpl_exec *ex, const tpl_node *v,
-                                       const tpl_node *cmd, bool has_final)
+static gotk_tpl_val eval_variable_node(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *v,
+                                       const tpl_node *cmd, const gotk_tpl_val *final)
 {
     at(ex, v);
     gotk_tpl_val val = find_var(ex, v->ident[0])->v;
     if (v->nident == 1) {
-        not_a_function(ex, cmd, has_final);
+        not_a_function(ex, cmd, final != NULL);
         return val;
     }
-    return eval_field_chain(ex, val, v->ident + 1, v->nident - 1, cmd ? cmd->nkids : 0,
-                            has_final);
+    return eval_field_chain(ex, dot, val, v, v->ident + 1, v->nident - 1, cmd, final);
 }
 
 /* (pipeline).a.b */
 static gotk_tpl_val eval_chain_node(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *c,
-                                    int nargs, bool has_final)
+                                    const tpl_node *cmd, const gotk_tpl_val *final)
 {
     at(ex, c);
     if (c->pipe->type == N_NIL)
         exec_errorf(ex, "indirection through explicit nil in %s", node_str(ex, c));
     gotk_tpl_val recv = eval_arg(ex, dot, 0, c->pipe);
-    return eval_field_chain(ex, recv, c->ident, c->nident, nargs, has_final);
+    return eval_field_chain(ex, dot, recv, c, c->ident, c->nident, cmd, final);
 }
 
 /* ---- calls ----------------------------------------------------------------- */
-
-/* Call a function: check the argument count, convert, call, report errors. */
-static gotk_tpl_val eval_call(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_func *f,
-                              const tpl_node *node, const tpl_node *cmd,
-                              const gotk_tpl_val *final);
 
 /* A function named in a command or as an argument. */
 static gotk_tpl_val eval_function(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *id,
@@ -349,7 +411,7 @@ static gotk_tpl_val eval_function(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl
     const tpl_func *f = tpl_find_func(ex->set, id->text, strlen(id->text));
     if (!f)
         exec_errorf(ex, "%s is not a defined function", quoted(ex, id->text));
-    return eval_call(ex, dot, f, cmd ? cmd : id, cmd, final);
+    return eval_call(ex, dot, f, cmd ? cmd : id, cmd, final, NULL);
 }
 
 /* The short-circuit builtins and/or: return the deciding argument. */
@@ -401,10 +463,11 @@ static gotk_err *builtin_call(const tpl_node *callee, gotk_tpl_val fn, gotk_buf 
                         gotk_tpl_type_name(fn));
 }
 
-/* Call a function: check the argument count, convert, call, report errors. */
+/* Call a function (or a method of *recv): check the argument count, convert,
+ * call, report errors. */
 static gotk_tpl_val eval_call(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_func *f,
                               const tpl_node *node, const tpl_node *cmd,
-                              const gotk_tpl_val *final)
+                              const gotk_tpl_val *final, const gotk_tpl_val *recv)
 {
     const tpl_node *const *args = cmd ? (const tpl_node *const *)cmd->kids + 1 : NULL;
     int nargs = cmd ? cmd->nkids - 1 : 0;
@@ -417,8 +480,15 @@ static gotk_tpl_val eval_call(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_fun
         exec_errorf(ex, "wrong number of args for %s: want %d got %d", f->name, nparams, num_in);
     if (f->builtin == BI_AND || f->builtin == BI_OR)
         return eval_and_or(ex, dot, f->builtin == BI_OR, args, nargs, final);
-    gotk_tpl_val *argv = exec_alloc(ex, sizeof *argv * ((size_t)num_in + 1));
-    eval_args(ex, dot, f, args, nargs, final, argv);
+    gotk_tpl_val *argv = exec_alloc(ex, sizeof *argv * ((size_t)num_in + 2));
+    const char *saved_recv = ex->recv_type;
+    ex->recv_type = recv ? recv->tname : NULL;
+    eval_args(ex, dot, f, args, nargs, final, argv + (recv ? 1 : 0));
+    ex->recv_type = saved_recv;
+    if (recv) {
+        argv[0] = *recv;
+        num_in++;
+    }
     gotk_tpl_val result = invalid_val;
     gotk_err *err;
     gotk_buf name = {0};
@@ -483,7 +553,7 @@ static gotk_tpl_val eval_literal(gotk_tpl_exec *ex, char t, const tpl_node *n)
         exec_errorf(ex, "expected string; found %s", node_str(ex, n));
     case 'v': case 'r': return eval_empty_interface(ex, n);
     default:
-        exec_errorf(ex, "can't handle %s for arg of type %s", node_str(ex, n), param_type_name(t));
+        exec_errorf(ex, "can't handle %s for arg of type %s", node_str(ex, n), param_type_name(ex, t));
     }
 }
 
@@ -499,12 +569,12 @@ static gotk_tpl_val eval_arg(gotk_tpl_exec *ex, gotk_tpl_val dot, char t, const 
             z.kind = t == 'v' ? GOTK_TPL_NIL : t == 'm' || t == 'V' || t == 'l' ? param_kind(t) : GOTK_TPL_INVALID;
             return z;
         }
-        exec_errorf(ex, "cannot assign nil to %s", param_type_name(t));
-    case N_FIELD: return validate_type(ex, eval_field_node(ex, dot, n, 1, false), t);
-    case N_VARIABLE: return validate_type(ex, eval_variable_node(ex, n, NULL, false), t);
+        exec_errorf(ex, "cannot assign nil to %s", param_type_name(ex, t));
+    case N_FIELD: return validate_type(ex, eval_field_node(ex, dot, n, NULL, NULL), t);
+    case N_VARIABLE: return validate_type(ex, eval_variable_node(ex, dot, n, NULL, NULL), t);
     case N_PIPE: return validate_type(ex, eval_pipeline(ex, dot, n), t);
     case N_IDENT: return validate_type(ex, eval_function(ex, dot, n, NULL, NULL), t);
-    case N_CHAIN: return validate_type(ex, eval_chain_node(ex, dot, n, 0, false), t);
+    case N_CHAIN: return validate_type(ex, eval_chain_node(ex, dot, n, NULL, NULL), t);
     default: return eval_literal(ex, t, n);
     }
 }
@@ -517,13 +587,13 @@ static gotk_tpl_val eval_command(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_
 {
     const tpl_node *first = cmd->kids[0];
     switch (first->type) {
-    case N_FIELD: return eval_field_node(ex, dot, first, cmd->nkids, final != NULL);
-    case N_CHAIN: return eval_chain_node(ex, dot, first, cmd->nkids, final != NULL);
+    case N_FIELD: return eval_field_node(ex, dot, first, cmd, final);
+    case N_CHAIN: return eval_chain_node(ex, dot, first, cmd, final);
     case N_IDENT: return eval_function(ex, dot, first, cmd, final);
     case N_PIPE:
         not_a_function(ex, cmd, final != NULL);
         return eval_pipeline(ex, dot, first);
-    case N_VARIABLE: return eval_variable_node(ex, first, cmd, final != NULL);
+    case N_VARIABLE: return eval_variable_node(ex, dot, first, cmd, final);
     default: break;
     }
     at(ex, first);
@@ -568,7 +638,7 @@ static void print_value(gotk_tpl_exec *ex, const tpl_node *n, gotk_tpl_val v)
     if (v.kind == GOTK_TPL_INVALID)
         gotk_buf_puts(ex->out, "<no value>");
     else
-        gotk_tpl_sprint(ex->out, 1, &v);
+        tpl_print_action(ex->out, v);
 }
 
 /* {{if}} and {{with}}: the same but for what dot becomes. */
@@ -746,6 +816,8 @@ static gotk_err *run_template(gotk_tpl_set *set, const char *name, gotk_tpl_val 
                         .parent = parent, .root_name = tree->name,
                         .depth = parent ? parent->depth + 1 : 0};
     gotk_err *volatile err = NULL;
+    gotk_tpl_exec *saved_current = current_exec;
+    current_exec = &ex;
     if (setjmp(jb) == 0) {
         push_var(&ex, "$", dot);
         if (!tree->root)
@@ -756,6 +828,7 @@ static gotk_err *run_template(gotk_tpl_set *set, const char *name, gotk_tpl_val 
     } else {
         err = gotk_err_new(GOTK_E_INVALID, "%s", ex.err.data);
     }
+    current_exec = saved_current;
     if (!out->data)
         gotk_buf_puts(out, "");
     exec_cleanup(&ex);
@@ -789,4 +862,24 @@ int gotk_tpl_exec_nesting(const gotk_tpl_exec *ex, const char *name)
 gotk_tpl_set *gotk_tpl_exec_set(gotk_tpl_exec *ex)
 {
     return ex->set;
+}
+
+/* Append v.String() when v's type has that method (see tpl_int.h). A String
+ * that fails prints nothing: Helm's String methods cannot fail. */
+bool tpl_stringer(gotk_tpl_val v, bool addressable, gotk_buf *out)
+{
+    gotk_tpl_exec *ex = current_exec;
+    if (!ex || !v.j || (v.kind != GOTK_TPL_MAP && v.kind != GOTK_TPL_SLICE) || !v.tname)
+        return false;
+    const tpl_func *m = tpl_find_method(ex->set, v.tname, "String", addressable);
+    if (!m || m->params[0] || m->variadic)
+        return false;
+    gotk_tpl_val res = invalid_val;
+    v.iface = false;
+    gotk_err *e = m->fn(ex, 1, &v, &res, m->ud);
+    if (e)
+        gotk_err_free(e);
+    else if (res.kind == GOTK_TPL_STRING)
+        gotk_buf_append(out, json_object_get_string(res.j), (size_t)json_object_get_string_len(res.j));
+    return true;
 }

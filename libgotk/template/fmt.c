@@ -21,6 +21,7 @@ typedef struct {
     bool minus, plus, sharp, space, zero, sharp_v, plus_v;
     bool wid_present, prec_present;
     int wid, prec;
+    bool action; /* printing an action's value: pointers deref'd, addressable */
 } pp;
 
 static void print_arg(pp *p, gotk_tpl_val v, int verb, int depth);
@@ -544,6 +545,48 @@ static void print_slice(pp *p, gotk_tpl_val v, int verb, int depth)
     gotk_buf_putc(p->out, p->sharp_v ? '}' : ']');
 }
 
+/* A struct: its fields in order, in braces; "&{...}" through a pointer. */
+static void print_struct(pp *p, gotk_tpl_val v, const char *type, int verb, int depth)
+{
+    if (type[0] == '*' && !(depth == 0 && p->action))
+        gotk_buf_putc(p->out, '&');
+    gotk_buf_putc(p->out, '{');
+    bool first = true;
+    json_object_object_foreach(v.j, k, child) {
+        (void)k;
+        if (!first)
+            gotk_buf_putc(p->out, ' ');
+        first = false;
+        print_arg(p, gotk_tpl_from_json(child, false), verb, depth + 1);
+    }
+    gotk_buf_putc(p->out, '}');
+}
+
+/* A value of a named Go type: its String method for the verbs fmt uses it
+ * with, or a struct's fields. False for other values. */
+static bool print_typed(pp *p, gotk_tpl_val v, int verb, int depth)
+{
+    const tpl_tag *t = v.tname && v.j ? tpl_tag_of(v.j) : NULL;
+    if (!t)
+        return false;
+    if (!p->sharp_v && strchr("vsxXq", verb)) {
+        gotk_buf str = {0};
+        bool has = tpl_stringer(v, p->action && depth == 0, &str);
+        if (has) {
+            json_object *j = json_object_new_string_len(str.data ? str.data : "", (int)str.len);
+            print_string(p, gotk_tpl_from_json(j, false), verb);
+            json_object_put(j);
+        }
+        gotk_buf_free(&str);
+        if (has)
+            return true;
+    }
+    if (!t->is_struct || v.kind != GOTK_TPL_MAP)
+        return false;
+    print_struct(p, v, t->type, verb, depth);
+    return true;
+}
+
 /* Format one value with a verb (Go's printArg and printValue). */
 static void print_arg(pp *p, gotk_tpl_val v, int verb, int depth)
 {
@@ -554,6 +597,8 @@ static void print_arg(pp *p, gotk_tpl_val v, int verb, int depth)
             pad_str(p, gotk_tpl_type_name(v));
         return;
     }
+    if (print_typed(p, v, verb, depth))
+        return;
     switch (v.kind) {
     case GOTK_TPL_INVALID:
     case GOTK_TPL_NIL:
@@ -617,6 +662,15 @@ void gotk_tpl_sprint(gotk_buf *out, int argc, const gotk_tpl_val *argv)
         print_arg(&p, argv[i], 'v', 0);
         prev_string = s;
     }
+    if (!out->data)
+        gotk_buf_puts(out, "");
+}
+
+/* An action's value, as text/template's printValue passes it to fmt. */
+void tpl_print_action(gotk_buf *out, gotk_tpl_val v)
+{
+    pp p = {.out = out, .action = true};
+    print_arg(&p, v, 'v', 0);
     if (!out->data)
         gotk_buf_puts(out, "");
 }

@@ -6,9 +6,10 @@
  * its {{define}}s stay private. required and fail return errors wrapped as
  * HELM[message]HELM, which Helm's engine (and our harness) turns into
  * "execution error at (file:line:col): message". toYaml goes through the obj
- * module's emitter (sigs.k8s.io/yaml's layout), fromYaml/fromJson parse into
- * float64 numbers as Go's JSON decoding does; their parse errors land in an
- * "Error" key as Helm's do, though not with Go's wording. lookup finds nothing,
+ * module's emitter (sigs.k8s.io/yaml's layout), fromYaml parses as
+ * sigs.k8s.io/yaml does (GOTK_YAML_PARSE_SIGS: YAML 1.1, float64 numbers),
+ * fromJson into float64 numbers as Go's JSON decoding does; their parse errors
+ * land in an "Error" key as Helm's do. lookup finds nothing,
  * as under `helm template`.
  */
 #include <stdlib.h>
@@ -120,7 +121,7 @@ FN(fn_to_yaml)
 static gotk_err *parse_yaml_first(const char *s, size_t n, json_object **doc)
 {
     json_object *docs = NULL;
-    gotk_err *e = gotk_yaml_parse(s, n, NULL, &docs);
+    gotk_err *e = gotk_yaml_parse_flags(s, n, NULL, GOTK_YAML_PARSE_SIGS, &docs);
     *doc = NULL;
     if (!e && json_object_array_length(docs) > 0)
         *doc = json_object_get(json_object_array_get_idx(docs, 0));
@@ -217,6 +218,7 @@ void gotk_template_add_helm(gotk_tpl_set *set)
         {"fromJsonArray", "s", fn_from_yaml_array, "j"},
     };
     gotk_template_add_sprig(set);
+    tpl_add_helm_methods(set);
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);
     if (!set->name)

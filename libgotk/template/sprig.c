@@ -98,6 +98,9 @@ double sprig_to_float64(gotk_tpl_val v)
 /* reflect.Kind's name of a value. */
 const char *sprig_kind_name(gotk_tpl_val v)
 {
+    const tpl_tag *t = v.j && v.tname ? tpl_tag_of(v.j) : NULL;
+    if (t)
+        return t->type[0] == '*' ? "ptr" : t->is_struct ? "struct" : v.kind == GOTK_TPL_MAP ? "map" : "slice";
     switch (v.kind) {
     case GOTK_TPL_MAP: return "map";
     case GOTK_TPL_SLICE: return "slice";
@@ -192,6 +195,7 @@ void gotk_template_add_sprig(gotk_tpl_set *set)
     sprig_add_more2(set);
     sprig_add_misc(set);
     sprig_add_decimal(set);
+    sprig_add_semver(set);
     sprig_add_dates(set);
     sprig_add_bcrypt(set);
     sprig_add_crypto(set);

@@ -28,6 +28,9 @@ gotk_err *sprig_nil_panic(void);
 /* A string value from a buffer (freed here). */
 gotk_tpl_val sprig_take(gotk_tpl_exec *ex, gotk_buf *b);
 
+/* Methods of Helm's .Files and .Capabilities (helm_objects.c). */
+void tpl_add_helm_methods(gotk_tpl_set *set);
+
 /* Registration tables of the function files. */
 void sprig_add_strings(gotk_tpl_set *set);
 void sprig_add_collections(gotk_tpl_set *set);
@@ -40,6 +43,8 @@ void sprig_add_bcrypt(gotk_tpl_set *set);
 void sprig_add_crypto(gotk_tpl_set *set);
 /* bcrypt of pw (at most 72 bytes) with salt and cost: "$2a$10$..." appended to out. */
 void sprig_bcrypt_hash(const char *pw, size_t len, const uint8_t salt[16], int cost, gotk_buf *out);
+/* semver and its *semver.Version methods (semverobj.c). */
+void sprig_add_semver(gotk_tpl_set *set);
 /* Go's JSON syntax check: false with Go's error text appended to err. */
 bool sprig_json_check(const char *s, size_t len, gotk_buf *err);
 

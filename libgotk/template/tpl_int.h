@@ -115,6 +115,7 @@ typedef struct {
     gotk_tpl_fn fn;
     void *ud;
     int builtin; /* 0, or a BI_* code for builtins handled by the executor */
+    char *recv;  /* methods: the receiver's Go type */
 } tpl_func;
 
 typedef struct {
@@ -142,7 +143,36 @@ struct gotk_tpl_set {
     tpl_missing missing;
     char *ldelim, *rdelim;
     char *name; /* the set's own name, for "associated with template" errors */
+    tpl_func *methods; /* of named types, see typed.c */
+    int nmethods, capmethods;
 };
+
+/* Set a function's parameters (letters as gotk_template_add_func's), fn and ud. */
+void tpl_func_define(tpl_func *f, const char *params, gotk_tpl_fn fn, void *ud);
+
+/* ---- typed values (typed.c) -------------------------------------------- */
+
+/* What gotk_tpl_tag attaches to a json object or array. */
+typedef struct {
+    unsigned magic;
+    const char *type; /* Go type name, static */
+    bool is_struct;
+    bool addressable; /* reached through a pointer: has "*T" methods too */
+} tpl_tag;
+
+/* gotk_tpl_tag for a value that is not addressable (a method's result). */
+void tpl_tag_value(json_object *j, const char *go_type, bool is_struct);
+const tpl_tag *tpl_tag_of(json_object *j);
+/* The method `name` of Go type `type`; addressable values also have the
+ * methods declared on "*type". NULL when there is none. */
+const tpl_func *tpl_find_method(const gotk_tpl_set *set, const char *type, const char *name,
+                                bool addressable);
+void tpl_copy_methods(gotk_tpl_set *dst, const gotk_tpl_set *src);
+void tpl_free_methods(gotk_tpl_set *set);
+/* Append the result of v's String method when fmt would call it (v's type, or
+ * also "*T" methods when addressable); false when it has none. Uses the
+ * execution running on this thread. */
+bool tpl_stringer(gotk_tpl_val v, bool addressable, gotk_buf *out);
 
 const tpl_func *tpl_find_func(const gotk_tpl_set *set, const char *name, size_t len);
 tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name);
@@ -172,6 +202,9 @@ json_object *tpl_exec_keep(gotk_tpl_exec *ex, json_object *j);
 
 /* ---- fmt --------------------------------------------------------------- */
 
+/* Print v as an action {{v}} does: a pointer prints as what it points to,
+ * addressable values use "*T" String methods too. */
+void tpl_print_action(gotk_buf *out, gotk_tpl_val v);
 /* Go's strconv.FormatFloat(f, 'g', -1, 64) — shortest round trip. */
 void tpl_fmt_float_shortest(gotk_buf *out, double f, char fmt);
 /* Go's unicode.IsPrint (approximated, see value.c). */

@@ -79,6 +79,7 @@ void gotk_template_free(gotk_tpl_set *set)
         free(set->funcs[i].params);
     }
     free(set->funcs);
+    tpl_free_methods(set);
     free(set->trees);
     free(set->func_index.slots);
     free(set->tree_index.slots);
@@ -106,6 +107,12 @@ void gotk_template_add_func(gotk_tpl_set *set, const char *name, const char *par
     } else {
         free(f->params);
     }
+    tpl_func_define(f, params, fn, ud);
+}
+
+/* Parse the parameter letters ("s v...") into f, with fn and ud. */
+void tpl_func_define(tpl_func *f, const char *params, gotk_tpl_fn fn, void *ud)
+{
     size_t n = strlen(params);
     f->variadic = n >= 3 && strcmp(params + n - 3, "...") == 0;
     f->params = gotk_xstrndup(params, f->variadic ? n - 3 : n);
@@ -216,6 +223,7 @@ gotk_tpl_set *gotk_template_clone(const gotk_tpl_set *orig)
         set->trees[set->ntrees++].root = orig->trees[i].root;
         tpl_index_add(&set->tree_index, set->trees, sizeof *set->trees, set->ntrees, set->ntrees - 1);
     }
+    tpl_copy_methods(set, orig);
     set->missing = orig->missing;
     gotk_template_delims(set, orig->ldelim, orig->rdelim);
     gotk_template_set_name(set, orig->name);
@@ -281,7 +289,10 @@ gotk_tpl_kind tpl_kind_of_json(json_object *j)
 /* A value viewing json (borrowed). */
 gotk_tpl_val gotk_tpl_from_json(json_object *j, bool iface)
 {
-    gotk_tpl_val v = {tpl_kind_of_json(j), iface, j};
+    gotk_tpl_val v = {tpl_kind_of_json(j), iface, j, NULL};
+    const tpl_tag *t = v.kind == GOTK_TPL_MAP || v.kind == GOTK_TPL_SLICE ? tpl_tag_of(j) : NULL;
+    if (t)
+        v.tname = t->type;
     return v;
 }
 

@@ -2,8 +2,9 @@
 """helm-diff: render template cases with the reference Helm and with tpl_render,
 and compare the results byte for byte.
 
-A case is tests/template/cases/NAME.tpl, with optional NAME.values.yaml (JSON-
-compatible YAML; cases without one use _default.values.yaml). Each case becomes templates/case.yaml of a one-template chart
+A case is tests/template/cases/NAME.tpl, with optional NAME.values.yaml (cases
+without one use _default.values.yaml) and an optional directory NAME.files/
+whose contents are copied into the chart (for .Files). Each case becomes templates/case.yaml of a one-template chart
 whose values.yaml holds the case's values. Helm only prints a rendered template
 as is when it is not valid YAML, so the harness appends a control character
 (YAML forbids it) and runs `helm template --debug`, which then prints the raw
@@ -63,9 +64,9 @@ def run_helm(helm, chart):
     return ("error", msg)
 
 
-def run_ours(render, tpl, values):
-    r = subprocess.run([render, "--helm", "--name", TEMPLATE, tpl, values],
-                       capture_output=True)
+def run_ours(render, chart, tpl, values):
+    r = subprocess.run([render, "--helm", "--name", TEMPLATE, "--chart-dir", chart, tpl,
+                        values], capture_output=True)
     out = r.stdout.decode("utf-8", "surrogateescape")
     err = r.stderr.decode("utf-8", "surrogateescape")
     if r.returncode == 0:
@@ -78,6 +79,9 @@ def run_ours(render, tpl, values):
 def make_chart(work, cases, name):
     """Write the chart for a case; returns (chart dir, template, values)."""
     chart = os.path.join(work, "c")
+    files = os.path.join(cases, name + ".files")
+    if os.path.isdir(files):
+        shutil.copytree(files, chart)
     os.makedirs(os.path.join(chart, "templates"))
     with open(os.path.join(cases, name + ".tpl"), "rb") as f:
         text = f.read() + SENTINEL.encode()
@@ -103,7 +107,7 @@ def check(args, helm, name):
     try:
         chart, tpl, values = make_chart(work, args.cases, name)
         want = run_helm(helm, chart)
-        got = run_ours(args.render, tpl, values)
+        got = run_ours(args.render, chart, tpl, values)
     finally:
         if not args.keep:
             shutil.rmtree(work)

@@ -2,19 +2,28 @@
  * tpl_render: render one template file with libgotk's template module, for the
  * differential tests against Helm.
  *
- *   tpl_render [--name NAME] [--missingkey=MODE] [--helm] TEMPLATE [VALUES]
+ *   tpl_render [--name NAME] [--missingkey=MODE] [--helm [--chart-dir DIR]]
+ *              TEMPLATE [VALUES]
  *
- * VALUES is JSON (JSON-compatible YAML). With --helm the data is laid out as Helm
- * does for a chart template: {"Values": values} with every number a float64,
- * missingkey=zero, Helm's and Sprig's functions, "<no value>" removed from the
- * output, and errors reworded as Helm's engine does. The output goes to
- * stdout; an error prints "Error: MESSAGE" on stderr and exits 1.
+ * VALUES is JSON. With --helm, VALUES is YAML read as Helm reads values.yaml
+ * (sigs.k8s.io/yaml: YAML 1.1, numbers float64) and the data is laid out as
+ * `helm template r c` does for the one template of chart "c" 0.1.0: .Values,
+ * .Chart (struct { chart.Metadata; IsRoot bool }), .Release (r in default, an
+ * install), .Capabilities (Helm's defaults), .Template, .Subcharts and .Files,
+ * which holds the files of DIR (the chart directory) that Helm's loader puts
+ * there: all but Chart.yaml, values.yaml and what is under templates/ and
+ * charts/. Also missingkey=zero, Helm's and Sprig's functions, "<no value>"
+ * removed from the output, and errors reworded as Helm's engine does. The
+ * output goes to stdout; an error prints "Error: MESSAGE" on stderr and exits 1.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gotk/core.h"
+#include "gotk/obj.h"
 #include "gotk/template.h"
 
 /* Remove every "<no value>" from b, as Helm's engine does. */
@@ -72,6 +81,134 @@ static gotk_err *helm_exec_error(gotk_err *e)
     return n;
 }
 
+/* Fail the program on a setup error. */
+static void die_on(gotk_err *e)
+{
+    if (!e)
+        return;
+    fprintf(stderr, "Error: %s\n", gotk_err_msg(e));
+    gotk_err_free(e);
+    exit(2);
+}
+
+/* Whether Helm's chart loader keeps a chart file (path relative to the chart)
+ * in chart.Files. */
+static bool is_chart_file(const char *rel)
+{
+    return strcmp(rel, "Chart.yaml") && strcmp(rel, "values.yaml") &&
+           strncmp(rel, "templates/", 10) && strncmp(rel, "charts/", 7);
+}
+
+/* Add the files under dir/rel (recursively) to files, keyed by relative path. */
+static void read_chart_files(const char *dir, const char *rel, json_object *files)
+{
+    char *path = *rel ? gotk_xasprintf("%s/%s", dir, rel) : gotk_xstrdup(dir);
+    DIR *d = opendir(path);
+    for (struct dirent *de; d && (de = readdir(d));) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *r = *rel ? gotk_xasprintf("%s/%s", rel, de->d_name) : gotk_xstrdup(de->d_name);
+        char *full = gotk_xasprintf("%s/%s", dir, r);
+        struct stat st;
+        if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+            read_chart_files(dir, r, files);
+        } else if (is_chart_file(r)) {
+            char *data;
+            size_t len;
+            die_on(gotk_file_read(full, &data, &len));
+            json_object_object_add(files, r, json_object_new_string_len(data, (int)len));
+            free(data);
+        }
+        free(full);
+        free(r);
+    }
+    if (d)
+        closedir(d);
+    free(path);
+}
+
+/* chart.Metadata of `helm create`-less chart "c": apiVersion v2, 0.1.0. */
+static json_object *chart_metadata(void)
+{
+    static const char *const fields[] = {
+        "Name", "Home", "Sources", "Version", "Description", "Keywords", "Maintainers",
+        "Icon", "APIVersion", "Condition", "Tags", "AppVersion", "Deprecated",
+        "Annotations", "KubeVersion", "Dependencies", "Type",
+    };
+    json_object *m = json_object_new_object();
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        const char *f = fields[i];
+        json_object *v = !strcmp(f, "Name") ? json_object_new_string("c")
+                       : !strcmp(f, "Version") ? json_object_new_string("0.1.0")
+                       : !strcmp(f, "APIVersion") ? json_object_new_string("v2")
+                       : !strcmp(f, "Deprecated") ? json_object_new_boolean(false)
+                       : !strcmp(f, "Annotations") ? json_object_new_object()
+                       : strstr("Sources Keywords Maintainers Dependencies", f) ? json_object_new_array()
+                       : json_object_new_string("");
+        const char *slice_type = !strcmp(f, "Maintainers") ? "[]*chart.Maintainer"
+                               : !strcmp(f, "Dependencies") ? "[]*chart.Dependency" : "[]string";
+        if (json_object_is_type(v, json_type_array))
+            gotk_tpl_tag(v, slice_type, false);
+        if (!strcmp(f, "Annotations"))
+            gotk_tpl_tag(v, "map[string]string", false);
+        json_object_object_add(m, f, v);
+    }
+    gotk_tpl_tag(m, "chart.Metadata", true);
+    json_object *c = json_object_new_object();
+    json_object_object_add(c, "Metadata", m);
+    json_object_object_add(c, "IsRoot", json_object_new_boolean(true));
+    gotk_tpl_tag(c, "struct { chart.Metadata; IsRoot bool }", true);
+    return c;
+}
+
+/* The top-level data of a chart template as `helm template r c` has it. */
+static json_object *helm_data(json_object *values, const char *name, const char *chart_dir)
+{
+    json_object *data = json_object_new_object();
+    gotk_tpl_tag(values, "chartutil.Values", false);
+    json_object_object_add(data, "Values", values);
+    json_object_object_add(data, "Chart", chart_metadata());
+    json_object *rel = json_object_new_object();
+    json_object_object_add(rel, "Name", json_object_new_string("r"));
+    json_object_object_add(rel, "Namespace", json_object_new_string("default"));
+    json_object_object_add(rel, "IsUpgrade", json_object_new_boolean(false));
+    json_object_object_add(rel, "IsInstall", json_object_new_boolean(true));
+    json_object_object_add(rel, "Revision", json_object_new_int(1));
+    json_object_object_add(rel, "Service", json_object_new_string("Helm"));
+    json_object_object_add(data, "Release", rel);
+    json_object_object_add(data, "Capabilities", gotk_tpl_helm_capabilities(NULL, NULL));
+    json_object *files = json_object_new_object();
+    if (chart_dir)
+        read_chart_files(chart_dir, "", files);
+    json_object_object_add(data, "Files", gotk_tpl_helm_files(files));
+    json_object_object_add(data, "Subcharts", json_object_new_object());
+    json_object *tpl = json_object_new_object();
+    json_object_object_add(tpl, "Name", json_object_new_string(name));
+    const char *slash = strrchr(name, '/');
+    json_object_object_add(tpl, "BasePath",
+                           json_object_new_string_len(name, slash ? (int)(slash - name) : 0));
+    gotk_tpl_tag(tpl, "chartutil.Values", false);
+    json_object_object_add(data, "Template", tpl);
+    return data;
+}
+
+/* Values as Helm reads values.yaml: the first document, as sigs.k8s.io/yaml. */
+static json_object *load_helm_values(const char *path)
+{
+    if (!path)
+        return json_object_new_object();
+    char *data;
+    size_t len;
+    json_object *docs = NULL;
+    die_on(gotk_file_read(path, &data, &len));
+    die_on(gotk_yaml_parse_flags(data, len, NULL, GOTK_YAML_PARSE_SIGS, &docs));
+    free(data);
+    json_object *v = json_object_array_length(docs) ? json_object_array_get_idx(docs, 0) : NULL;
+    v = json_object_is_type(v, json_type_object) ? json_object_get(v) : json_object_new_object();
+    json_object_put(docs);
+    return v;
+}
+
 /* Read and parse the values file; NULL path means empty values. */
 static json_object *load_values(const char *path)
 {
@@ -96,7 +233,7 @@ static json_object *load_values(const char *path)
 
 int main(int argc, char **argv)
 {
-    const char *name = NULL, *missing = NULL, *paths[2] = {NULL, NULL};
+    const char *name = NULL, *missing = NULL, *paths[2] = {NULL, NULL}, *chart_dir = NULL;
     bool helm = false;
     int np = 0;
     for (int i = 1; i < argc; i++) {
@@ -106,6 +243,8 @@ int main(int argc, char **argv)
             missing = argv[i] + 2;
         else if (!strcmp(argv[i], "--helm"))
             helm = true;
+        else if (!strcmp(argv[i], "--chart-dir") && i + 1 < argc)
+            chart_dir = argv[++i];
         else if (np < 2)
             paths[np++] = argv[i];
     }
@@ -122,11 +261,12 @@ int main(int argc, char **argv)
         gotk_err_free(e);
         return 2;
     }
-    json_object *values = load_values(paths[1]), *data = values;
+    json_object *data;
     if (helm) {
-        data = json_object_new_object();
-        json_object_object_add(data, "Values", gotk_template_floatify(values));
+        data = helm_data(load_helm_values(paths[1]), name, chart_dir);
         missing = missing ? missing : "missingkey=zero";
+    } else {
+        data = load_values(paths[1]);
     }
     gotk_tpl_set *set = gotk_template_new();
     if (helm)

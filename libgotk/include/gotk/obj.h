@@ -37,6 +37,22 @@
  * `source` names the input in error messages (a file name, or NULL). */
 gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source,
                           json_object **docs);
+enum {
+    /* Parse as sigs.k8s.io/yaml.Unmarshal into interface{} does (what Helm reads
+     * Chart.yaml, values.yaml and -f files with): go-yaml v2, so YAML 1.1 scalar
+     * resolution (yes/no/on/off/y/n are bools, 0777 octal, timestamps stay
+     * strings), non-string keys turned into strings (1 -> "1", 1.5 -> "1.5" as
+     * float32, true -> "true"), numbers as float64 (json doubles) after the trip
+     * through JSON, a repeated key's last value wins, `<<` merges. Only the
+     * first document is read, as Unmarshal does (docs holds one value, or none
+     * for an empty or null document). Errors read as sigs.k8s.io/yaml's: "SOURCE: error converting
+     * YAML to JSON: yaml: line 3: mapping values are not allowed in this
+     * context" (no "SOURCE: " without a source). */
+    GOTK_YAML_PARSE_SIGS = 1 << 0,
+};
+/* gotk_yaml_parse with flags (0: the same as gotk_yaml_parse). */
+gotk_err *gotk_yaml_parse_flags(const char *data, size_t len, const char *source,
+                                unsigned flags, json_object **docs);
 /* Parse a stream that must hold exactly one document. */
 gotk_err *gotk_yaml_parse_one(const char *data, size_t len, const char *source,
                               json_object **doc);

@@ -152,6 +152,43 @@ void gotk_tpl_sprintf(gotk_buf *out, const char *format, size_t flen, int argc,
                       const gotk_tpl_val *argv);
 void gotk_tpl_sprintln(gotk_buf *out, int argc, const gotk_tpl_val *argv);
 
+/* ---- values of Go named types ----------------------------------------- */
+
+/* Mark `j` (a json object or array inside the data; other json types are left
+ * alone) as a value of the Go named type `go_type` (e.g. "*chart.Metadata",
+ * "engine.files"), which must be a static string. The mark lives in j's json-c
+ * userdata (copies of j do not have it). A struct type (is_struct; j an object
+ * holding the fields in Go's order) fails on fields it lacks as Go does
+ * ("can't evaluate field X in type *chart.Metadata") and prints as {a b c}
+ * ("&{...}" through fmt when go_type starts with '*'); otherwise keys are looked
+ * up as in a map. Methods registered for the type are found first; a "String"
+ * method is used when the value is printed. */
+void gotk_tpl_tag(json_object *j, const char *go_type, bool is_struct);
+/* Register a method of Go type `go_type`: fn gets the receiver as argv[0], then
+ * the arguments converted per `params` (the letters of gotk_template_add_func,
+ * plus R: a value of the receiver's own type, as semver's LessThan takes). A
+ * method declared on "*T" is found on T values too (templates reach them
+ * through pointers), except by fmt when printing. */
+void gotk_template_add_method(gotk_tpl_set *set, const char *go_type, const char *name,
+                              const char *params, gotk_tpl_fn fn, void *ud);
+
+/* Helm's built-in objects, with the methods gotk_template_add_helm registers. */
+/* .Files (engine.files): `files` (an object; NULL for none) maps chart-relative
+ * paths to contents (json strings; json_object_new_string_len for binary).
+ * Takes ownership and returns it tagged. Methods Get, GetBytes, Glob, Lines,
+ * AsConfig, AsSecrets, as Helm 3.17. */
+json_object *gotk_tpl_helm_files(json_object *files);
+/* .Capabilities (*chartutil.Capabilities): KubeVersion (Version, Major, Minor;
+ * String and GitVersion give "v1.32.0"), APIVersions (chartutil.VersionSet,
+ * with Has), HelmVersion (v3.17.3's version.BuildInfo). `kube_version` like
+ * "v1.32.0" or NULL (Helm 3.17.3's default, v1.32.0); `api_versions` a json
+ * array of strings ("v1", "apps/v1", "apps/v1/Deployment") used as given,
+ * ownership taken, or NULL for chartutil.DefaultVersionSet (`helm template
+ * --api-versions X` appends X to those: see the next function). */
+json_object *gotk_tpl_helm_capabilities(const char *kube_version, json_object *api_versions);
+/* A new array of Helm 3.17.3's chartutil.DefaultVersionSet. */
+json_object *gotk_tpl_helm_default_api_versions(void);
+
 /* Turn every json int in `j` into a double, in place (Helm's values are
  * float64 after their trip through JSON). Returns j. */
 json_object *gotk_template_floatify(json_object *j);

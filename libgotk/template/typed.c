@@ -1,0 +1,131 @@
+/*
+ * typed.c: values of Go named types (structs, types with methods).
+ *
+ * Templates see Helm's objects (.Files, .Capabilities, .Chart, semver's
+ * *Version) as Go values with a type name, fields and methods. Such a value is
+ * a json object or array carrying a tag in its json-c userdata (freed with the
+ * value, so tags cost nothing to clean up). Methods live in the set, keyed by
+ * receiver type; a method declared on "*T" is found on a T value too, as
+ * templates reach Helm's struct fields through pointers (addressable values),
+ * but fmt only uses it on a "*T" value, as Go's fmt does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tpl_int.h"
+
+#define TAG_MAGIC 0x74616776u
+
+/* Free a tag with its value. */
+static void tag_free(json_object *j, void *ud)
+{
+    (void)j;
+    free(ud);
+}
+
+/* Attach a tag to j (objects and arrays only). */
+static void tag(json_object *j, const char *go_type, bool is_struct, bool addressable)
+{
+    if (!json_object_is_type(j, json_type_object) && !json_object_is_type(j, json_type_array))
+        return;
+    tpl_tag *t = gotk_xmalloc(sizeof *t);
+    t->magic = TAG_MAGIC;
+    t->type = go_type;
+    t->is_struct = is_struct;
+    t->addressable = addressable;
+    json_object_set_userdata(j, t, tag_free);
+}
+
+/* Mark j as a value of Go type go_type (a static string). Helm's data reaches
+ * its named values through pointers, so they count as addressable. */
+void gotk_tpl_tag(json_object *j, const char *go_type, bool is_struct)
+{
+    tag(j, go_type, is_struct, true);
+}
+
+/* The same for a value a method returned (not addressable in Go). */
+void tpl_tag_value(json_object *j, const char *go_type, bool is_struct)
+{
+    tag(j, go_type, is_struct, false);
+}
+
+/* The tag of j, or NULL for plain values. */
+const tpl_tag *tpl_tag_of(json_object *j)
+{
+    if (!json_object_is_type(j, json_type_object) && !json_object_is_type(j, json_type_array))
+        return NULL;
+    const tpl_tag *t = json_object_get_userdata(j);
+    return t && t->magic == TAG_MAGIC ? t : NULL;
+}
+
+/* Add or replace a method of type go_type. */
+void gotk_template_add_method(gotk_tpl_set *set, const char *go_type, const char *name,
+                              const char *params, gotk_tpl_fn fn, void *ud)
+{
+    tpl_func *f = NULL;
+    for (int i = 0; i < set->nmethods && !f; i++)
+        if (!strcmp(set->methods[i].recv, go_type) && !strcmp(set->methods[i].name, name))
+            f = &set->methods[i];
+    if (!f) {
+        if (set->nmethods == set->capmethods) {
+            set->capmethods = set->capmethods ? set->capmethods * 2 : 16;
+            set->methods = gotk_xrealloc(set->methods, sizeof *set->methods * (size_t)set->capmethods);
+        }
+        f = &set->methods[set->nmethods++];
+        memset(f, 0, sizeof *f);
+        f->name = gotk_xstrdup(name);
+        f->recv = gotk_xstrdup(go_type);
+    }
+    tpl_func_define(f, params, fn, ud);
+}
+
+/* The method declared exactly on type `type` (skip leading '*' chars first). */
+static const tpl_func *method_on(const gotk_tpl_set *set, const char *type, size_t stars,
+                                 const char *name)
+{
+    for (int i = 0; i < set->nmethods; i++) {
+        const tpl_func *f = &set->methods[i];
+        if (strspn(f->recv, "*") == stars && !strcmp(f->recv + stars, type) && !strcmp(f->name, name))
+            return f;
+    }
+    return NULL;
+}
+
+/* A method of a value of type `type`: T's and *T's methods when the value is
+ * addressable or a pointer, else T's only. */
+const tpl_func *tpl_find_method(const gotk_tpl_set *set, const char *type, const char *name,
+                                bool addressable)
+{
+    if (!set || !type)
+        return NULL;
+    bool ptr = type[0] == '*';
+    const char *base = ptr ? type + 1 : type;
+    const tpl_func *f = method_on(set, base, 0, name);
+    if (!f && (ptr || addressable))
+        f = method_on(set, base, 1, name);
+    return f;
+}
+
+/* Copy the methods of one set into another (clones). */
+void tpl_copy_methods(gotk_tpl_set *dst, const gotk_tpl_set *src)
+{
+    for (int i = 0; i < src->nmethods; i++) {
+        const tpl_func *f = &src->methods[i];
+        gotk_template_add_method(dst, f->recv, f->name, "", f->fn, f->ud);
+        tpl_func *d = &dst->methods[dst->nmethods - 1];
+        free(d->params);
+        d->params = gotk_xstrdup(f->params);
+        d->variadic = f->variadic;
+    }
+}
+
+/* Free the method table. */
+void tpl_free_methods(gotk_tpl_set *set)
+{
+    for (int i = 0; i < set->nmethods; i++) {
+        free(set->methods[i].name);
+        free(set->methods[i].params);
+        free(set->methods[i].recv);
+    }
+    free(set->methods);
+}

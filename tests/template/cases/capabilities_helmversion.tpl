@@ -1,0 +1,2 @@
+{{ .Capabilities.HelmVersion }}
+{{ .Capabilities.HelmVersion.Version }} {{ .Capabilities.HelmVersion.GoVersion }} {{ typeOf .Capabilities.HelmVersion }} {{ .Capabilities.HelmVersion.GitTreeState }}

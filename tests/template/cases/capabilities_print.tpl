@@ -1,0 +1,2 @@
+{{ .Capabilities }}
+{{ typeOf .Capabilities }} {{ typeOf .Capabilities.KubeVersion }}

@@ -1,0 +1,1 @@
+{{ .Chart.Metadata.IsRoot }}

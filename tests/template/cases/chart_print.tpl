@@ -1,0 +1,2 @@
+{{ .Chart }}
+{{ .Chart.Metadata }}

@@ -1,0 +1,1 @@
+{{ .Files.AsConfig "x" }}

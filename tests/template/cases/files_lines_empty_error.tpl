@@ -1,0 +1,1 @@
+{{ .Files.Lines "files/empty.txt" }}
