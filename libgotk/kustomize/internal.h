@@ -315,6 +315,9 @@ void ktrack_builtin(kctx *c, kmap *m, const char *kind);
 /* The same for a `transformers:` configuration document configured in file
  * `in` (relative to the top). */
 void ktrack_plugin(kctx *c, kmap *m, json_object *doc, const char *in);
+/* Resources a `generators:` configuration added (m's entries from `from`)
+ * without an origin get the configuration as theirs, when origins are tracked. */
+void ktrack_generated(kctx *c, kmap *m, size_t from, json_object *doc, const char *in);
 
 /* ---- generators --------------------------------------------------------- */
 

@@ -313,9 +313,12 @@ gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *fi
             c->plugin_file = inl ? NULL : entry;
             for (size_t j = 0; !e && j < karr_n(docs); j++) {
                 json_object *doc = json_object_array_get_idx(docs, j);
+                size_t before = m->n;
                 e = run_config(c, root, doc, m, cfg);
                 if (!e && !strcmp(field, "transformers") && j < ins.n)
                     ktrack_plugin(c, m, doc, ins.v[j]);
+                else if (!e && j < ins.n)
+                    ktrack_generated(c, m, before, doc, ins.v[j]);
             }
             c->plugin_file = NULL;
             kstrv_free(&ins);

@@ -62,14 +62,28 @@ void ktrack_builtin(kctx *c, kmap *m, const char *kind)
     free(in);
 }
 
+/* A plugin configuration's origin text. Caller frees. */
+static char *plugin_origin(json_object *doc, const char *in)
+{
+    const char *av = gotk_obj_get_str(doc, "apiVersion"), *kind = gotk_obj_get_str(doc, "kind");
+    return origin_text(in, av ? av : "", kind ? kind : "", gotk_obj_get_str(doc, "metadata.name"),
+                       gotk_obj_get_str(doc, "metadata.namespace"));
+}
+
+void ktrack_generated(kctx *c, kmap *m, size_t from, json_object *doc, const char *in)
+{
+    if (!c->origin_on)
+        return;
+    for (size_t i = from; i < m->n; i++)
+        if (!m->v[i]->origin)
+            m->v[i]->origin = plugin_origin(doc, in);
+}
+
 void ktrack_plugin(kctx *c, kmap *m, json_object *doc, const char *in)
 {
     if (!c->track_on)
         return;
-    const char *av = gotk_obj_get_str(doc, "apiVersion"), *kind = gotk_obj_get_str(doc, "kind");
-    char *o = origin_text(in, av ? av : "", kind ? kind : "",
-                          gotk_obj_get_str(doc, "metadata.name"),
-                          gotk_obj_get_str(doc, "metadata.namespace"));
+    char *o = plugin_origin(doc, in);
     record(m, o);
     free(o);
 }
