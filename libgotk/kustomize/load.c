@@ -804,6 +804,23 @@ static gotk_err *validate_kustomization(json_object *k, const char *dir)
     return NULL;
 }
 
+/* kustomize reads a kustomization with sigs.k8s.io/yaml's YAMLToJSON (go-yaml
+ * v2: YAML 1.1 scalars such as yes/no/on/off, timestamps left as strings, a
+ * repeated key's last value winning), then decodes the JSON strictly. */
+static gotk_err *parse_kustomization(const char *data, size_t len, json_object **docs)
+{
+    gotk_err *e = gotk_yaml_parse_flags(data, len, NULL, GOTK_YAML_PARSE_SIGS, docs);
+    if (!e)
+        return NULL;
+    static const char conv[] = "error converting YAML to JSON: ";
+    const char *msg = gotk_err_msg(e);
+    if (!strncmp(msg, conv, sizeof conv - 1))
+        msg += sizeof conv - 1;
+    gotk_err *n = gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: %s", msg);
+    gotk_err_free(e);
+    return n;
+}
+
 /* Load and parse dir's kustomization file. */
 static gotk_err *load_kustomization(const kctx *c, const char *dir, json_object **out,
                                      const char **kfile)
@@ -823,7 +840,7 @@ static gotk_err *load_kustomization(const kctx *c, const char *dir, json_object 
     e = gotk_file_read(file, &data, &len);
     json_object *docs = NULL;
     if (!e)
-        e = gotk_yaml_parse(data, len, file, &docs);
+        e = parse_kustomization(data, len, &docs);
     if (!e && karr_n(docs) == 0)
         e = gotk_err_new(GOTK_E_INVALID, "kustomization.yaml is empty");
     else if (!e && karr_n(docs) > 1)
