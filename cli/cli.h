@@ -21,6 +21,7 @@ int cmd_install(int argc, char **argv);
 int cmd_bootstrap(int argc, char **argv);
 int cmd_dev(int argc, char **argv);
 int cmd_kustomize(int argc, char **argv);
+int cmd_helm(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_suspend(int argc, char **argv);

@@ -21,6 +21,7 @@ static const cli_command commands[] = {
     {"events", "Display Kubernetes events for Flux resources", cmd_events},
     {"export", "Export resources in YAML format", cmd_export},
     {"get", "Get the resources and their status", cmd_get},
+    {"helm", "Render Helm charts, as helm template", cmd_helm},
     {"install", "Install or upgrade gotk", cmd_install},
     {"kustomize", "Build a kustomization target, as kustomize build", cmd_kustomize},
     {"logs", "Display formatted logs for Flux components", cmd_logs},

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# bench/helm: `gotk helm template` next to the reference `helm template`
+# (v3.17.3, fetched by tests/template/get-helm.sh) on
+#   - small: podinfo (tests/helm/charts/podinfo), a podinfo-sized chart;
+#   - large: an umbrella chart made here of COPIES (default 15) aliased
+#     ingress-nginx and prometheus charts (prometheus with three subcharts of
+#     its own), several hundred templates and ~800 KB of output.
+# Each is run ROUNDS times (default 10); prints the median time of each tool,
+# the ratio, peak RSS and whether the outputs are identical. Asserts nothing.
+#   bench/helm/run.sh BUILD_DIR
+set -u
+build=${1:?usage: run.sh BUILD_DIR}
+gotk="$build/cli/gotk"
+here=$(cd "$(dirname "$0")" && pwd)
+charts="$here/../../tests/helm/charts"
+copies=${COPIES:-15}
+rounds=${ROUNDS:-10}
+helm=$(sh "$here/../../tests/template/get-helm.sh" "$build/cache/helm") || {
+  echo "reference helm unavailable"; exit 77; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export KUBECONFIG="$T/none" HELM_CACHE_HOME="$T/h" HELM_CONFIG_HOME="$T/h" HELM_DATA_HOME="$T/h"
+
+# The umbrella chart: aliases of the two charts, pushgateway off (see tests/helm/cases.txt).
+make_large() { # dir
+  local d=$1 i
+  mkdir -p "$d/charts" "$d/templates"
+  cp -r "$charts/ingress-nginx" "$charts/prometheus" "$d/charts/"
+  {
+    printf 'apiVersion: v2\nname: umbrella\nversion: 1.0.0\ndependencies:\n'
+    for ((i = 1; i <= copies; i++)); do
+      printf -- '- name: ingress-nginx\n  version: "*"\n  alias: ingress-%d\n' "$i"
+      printf -- '- name: prometheus\n  version: "*"\n  alias: prom-%d\n' "$i"
+    done
+  } >"$d/Chart.yaml"
+  for ((i = 1; i <= copies; i++)); do
+    printf 'prom-%d:\n  prometheus-pushgateway:\n    enabled: false\n' "$i"
+  done >"$d/values.yaml"
+  printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n' \
+    >"$d/templates/cm.yaml"
+}
+
+# median seconds and max peak RSS (MB) of ROUNDS runs; stdout of the last to a file
+measure() { # out cmd...
+  local out=$1 r
+  shift
+  for ((r = 0; r < rounds; r++)); do
+    /usr/bin/time -f '%e %M' -o "$T/time" "$@" >"$out" 2>/dev/null
+    cat "$T/time"
+  done | sort -n | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END { printf "%s %d\n", t[int((NR + 1) / 2)], m / 1024 }'
+}
+
+run() { # name args...
+  local name=$1 gs gm hs hm same ratio
+  shift
+  read -r gs gm < <(measure "$T/$name.g" "$gotk" helm template r "$@")
+  read -r hs hm < <(measure "$T/$name.h" "$helm" template r "$@")
+  same=$(cmp -s "$T/$name.g" "$T/$name.h" && echo identical || echo DIFFERENT)
+  ratio=$(awk -v a="$hs" -v b="$gs" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')
+  printf '%-7s %9s %8s %8s %8s %8s %9s %s\n' "$name" "$(wc -c <"$T/$name.g")" \
+    "$gs" "$gm" "$hs" "$hm" "$ratio" "$same"
+}
+
+make_large "$T/umbrella"
+printf '%-7s %9s %8s %8s %8s %8s %9s %s\n' chart out_B gotk_s gotk_MB helm_s helm_MB ratio output
+run small "$charts/podinfo" --skip-tests
+run large "$T/umbrella"

@@ -1,0 +1,289 @@
+/*
+ * gotk helm template [NAME] CHART [flags]: render a chart (a directory or a
+ * .tgz) with libgotk's helm module and print what `helm template` (Helm
+ * v3.17.3) prints, byte for byte; errors go to stderr as "Error: MESSAGE"
+ * with exit status 1. Flags follow Helm's: the value flags (--set and
+ * friends) are string arrays (not split on commas), -f and --api-versions are
+ * comma-separated lists. Charts from repositories are not fetched.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "gotk/helm.h"
+#include "gotk/semver.h"
+
+/* A growable NULL-terminated list of borrowed strings. */
+typedef struct {
+    const char **v;
+    size_t n;
+} str_list;
+
+static void list_add(str_list *l, const char *s)
+{
+    l->v = gotk_xrealloc(l->v, (l->n + 2) * sizeof *l->v);
+    l->v[l->n++] = s;
+    l->v[l->n] = NULL;
+}
+
+/* Add each comma-separated part (pflag's StringSlice); the parts are leaked
+ * into `owned` so the list can borrow them. */
+static void list_add_csv(str_list *l, str_list *owned, const char *s)
+{
+    char *copy = gotk_xstrdup(s), *save = NULL;
+    list_add(owned, copy);
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        list_add(l, t);
+}
+
+typedef struct {
+    str_list files, set, set_string, set_file, set_json, show_only, apis, owned, args;
+    const char *namespace_, *kube_version;
+    bool is_upgrade, no_hooks, skip_tests, include_crds, skip_schema, generate_name;
+} helm_cli;
+
+static const char *const bool_flags[] = {
+    "--is-upgrade", "--no-hooks", "--skip-tests", "--include-crds", "--skip-schema-validation",
+    "--generate-name", "-g", "--debug", "--release-name", "--dependency-update", "--devel",
+    "--skip-crds", "--disable-openapi-validation", "--atomic", "--wait", NULL,
+};
+
+static bool *bool_target(helm_cli *c, const char *name)
+{
+    static bool ignored;
+    if (!strcmp(name, "--is-upgrade"))
+        return &c->is_upgrade;
+    if (!strcmp(name, "--no-hooks"))
+        return &c->no_hooks;
+    if (!strcmp(name, "--skip-tests"))
+        return &c->skip_tests;
+    if (!strcmp(name, "--include-crds"))
+        return &c->include_crds;
+    if (!strcmp(name, "--skip-schema-validation"))
+        return &c->skip_schema;
+    if (!strcmp(name, "--generate-name") || !strcmp(name, "-g"))
+        return &c->generate_name;
+    return &ignored;
+}
+
+/* One value flag; returns false when `name` is not one. */
+static bool value_flag(helm_cli *c, const char *name, const char *v)
+{
+    if (!strcmp(name, "-f") || !strcmp(name, "--values"))
+        list_add_csv(&c->files, &c->owned, v);
+    else if (!strcmp(name, "--set"))
+        list_add(&c->set, v);
+    else if (!strcmp(name, "--set-string"))
+        list_add(&c->set_string, v);
+    else if (!strcmp(name, "--set-file"))
+        list_add(&c->set_file, v);
+    else if (!strcmp(name, "--set-json"))
+        list_add(&c->set_json, v);
+    else if (!strcmp(name, "-s") || !strcmp(name, "--show-only"))
+        list_add(&c->show_only, v);
+    else if (!strcmp(name, "-a") || !strcmp(name, "--api-versions"))
+        list_add_csv(&c->apis, &c->owned, v);
+    else if (!strcmp(name, "-n") || !strcmp(name, "--namespace"))
+        c->namespace_ = v;
+    else if (!strcmp(name, "--kube-version"))
+        c->kube_version = v;
+    else
+        return false;
+    return true;
+}
+
+static int usage(FILE *out, int rc)
+{
+    fputs("Usage:\n  gotk helm template [NAME] [CHART] [flags]\n\n"
+          "Flags:\n"
+          "  -a, --api-versions strings   Kubernetes api versions used for Capabilities.APIVersions\n"
+          "  -g, --generate-name          generate the name (and omit the NAME parameter)\n"
+          "      --include-crds           include CRDs in the templated output\n"
+          "      --is-upgrade             set .Release.IsUpgrade instead of .Release.IsInstall\n"
+          "      --kube-version string    Kubernetes version used for Capabilities.KubeVersion\n"
+          "  -n, --namespace string       namespace scope for this request\n"
+          "      --no-hooks               prevent hooks from running during install\n"
+          "      --set stringArray        set values on the command line (key1=val1,key2=val2)\n"
+          "      --set-file stringArray   set values from respective files\n"
+          "      --set-json stringArray   set JSON values on the command line\n"
+          "      --set-string stringArray set STRING values on the command line\n"
+          "  -s, --show-only stringArray  only show manifests rendered from the given templates\n"
+          "      --skip-schema-validation disable JSON schema validation\n"
+          "      --skip-tests             skip tests from templated output\n"
+          "  -f, --values strings         specify values in a YAML file (can specify multiple)\n",
+          out);
+    return rc;
+}
+
+static gotk_err *parse_args(int argc, char **argv, helm_cli *c)
+{
+    bool dashdash = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (dashdash || a[0] != '-' || !a[1]) {
+            list_add(&c->args, a);
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            dashdash = true;
+            continue;
+        }
+        const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
+        char *name = eq ? gotk_xstrndup(a, (size_t)(eq - a)) : gotk_xstrdup(a);
+        bool is_bool = false;
+        for (int b = 0; bool_flags[b] && !is_bool; b++)
+            is_bool = !strcmp(bool_flags[b], name);
+        gotk_err *e = NULL;
+        if (is_bool) {
+            *bool_target(c, name) = !eq || strcmp(eq + 1, "false");
+        } else if (a[1] != '-' && a[2]) {
+            /* -fvalue */
+            char shorty[3] = {'-', a[1], 0};
+            if (!value_flag(c, shorty, a + 2))
+                e = gotk_err_new(GOTK_E_INVALID, "unknown shorthand flag: '%c' in %s", a[1], a);
+        } else {
+            const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v)
+                e = gotk_err_new(GOTK_E_INVALID, "flag needs an argument: %s", name);
+            else if (!value_flag(c, name, v))
+                e = gotk_err_new(GOTK_E_INVALID, "unknown flag: %s", name);
+        }
+        free(name);
+        if (e)
+            return e;
+    }
+    return NULL;
+}
+
+/* NameAndChart */
+static gotk_err *name_and_chart(helm_cli *c, char **name, const char **chart)
+{
+    if (c->args.n == 0)
+        return gotk_err_new(GOTK_E_INVALID, "\"gotk helm template\" requires at least 1 argument");
+    if (c->args.n > 2) {
+        gotk_buf b = {0};
+        for (size_t i = 2; i < c->args.n; i++)
+            gotk_buf_printf(&b, "%s%s", i > 2 ? ", " : "", c->args.v[i]);
+        gotk_err *e = gotk_err_new(GOTK_E_INVALID,
+                                   "expected at most two arguments, unexpected arguments: %s",
+                                   b.data);
+        gotk_buf_free(&b);
+        return e;
+    }
+    if (c->args.n == 2) {
+        if (c->generate_name)
+            return gotk_err_new(GOTK_E_INVALID, "cannot set --generate-name and also specify a name");
+        *name = gotk_xstrdup(c->args.v[0]);
+        *chart = c->args.v[1];
+        return NULL;
+    }
+    *chart = c->args.v[0];
+    if (!c->generate_name) {
+        *name = gotk_xstrdup("release-name");
+        return NULL;
+    }
+    const char *base = strrchr(*chart, '/');
+    char *b = gotk_xstrdup(base && base[1] ? base + 1 : *chart);
+    char *dot = strchr(b, '.');
+    if (dot)
+        *dot = 0;
+    *name = gotk_xasprintf("%s-%lld", *b ? b : "chart", (long long)time(NULL));
+    free(b);
+    return NULL;
+}
+
+static gotk_err *check_kube_version(const char *kv)
+{
+    if (!kv || !*kv)
+        return NULL;
+    gotk_semver *v = NULL;
+    gotk_err *e = gotk_semver_parse(kv, &v);
+    gotk_semver_free(v);
+    if (!e)
+        return NULL;
+    /* Helm 3.17 has Masterminds/semver v3.3, whose texts are capitalized */
+    const char *m = gotk_err_msg(e);
+    gotk_err *n = !strcmp(m, "invalid semantic version")
+                      ? gotk_err_new(GOTK_E_INVALID, "invalid kube version '%s': Invalid Semantic Version", kv)
+                      : gotk_err_new(GOTK_E_INVALID, "invalid kube version '%s': %c%s", kv,
+                                     toupper((unsigned char)m[0]), m + 1);
+    gotk_err_free(e);
+    return n;
+}
+
+static gotk_err *run(helm_cli *c, gotk_buf *out)
+{
+    char *name = NULL;
+    const char *chart_path = NULL;
+    gotk_err *e = check_kube_version(c->kube_version);
+    if (!e)
+        e = name_and_chart(c, &name, &chart_path);
+    json_object *vals = NULL;
+    gotk_helm_value_opts vo = {c->files.v, c->set_json.v, c->set.v, c->set_string.v,
+                               c->set_file.v};
+    if (!e)
+        e = gotk_helm_user_values(&vo, &vals);
+    gotk_helm_chart *chart = NULL;
+    if (!e)
+        e = gotk_helm_load(chart_path, &chart);
+    const char *ns = getenv("HELM_NAMESPACE");
+    gotk_helm_template_opts o = {
+        .release_name = name,
+        .namespace_ = c->namespace_ ? c->namespace_ : (ns && *ns ? ns : "default"),
+        .is_upgrade = c->is_upgrade,
+        .kube_version = c->kube_version,
+        .api_versions = c->apis.v,
+        .no_hooks = c->no_hooks,
+        .skip_tests = c->skip_tests,
+        .include_crds = c->include_crds,
+        .skip_schema_validation = c->skip_schema,
+        .show_only = c->show_only.v,
+    };
+    if (!e)
+        e = gotk_helm_template(chart, vals, &o, out);
+    gotk_helm_chart_free(chart);
+    json_object_put(vals);
+    free(name);
+    return e;
+}
+
+static void cli_free(helm_cli *c)
+{
+    str_list *ls[] = {&c->files, &c->set, &c->set_string, &c->set_file, &c->set_json,
+                      &c->show_only, &c->apis, &c->args};
+    for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++)
+        free(ls[i]->v);
+    for (size_t i = 0; i < c->owned.n; i++)
+        free((char *)c->owned.v[i]);
+    free(c->owned.v);
+}
+
+int cmd_helm(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "template"))
+        return usage(argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+                         ? stdout : stderr,
+                     argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 1);
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return usage(stdout, 0);
+    helm_cli c = {0};
+    gotk_buf out = {0};
+    gotk_err *e = parse_args(argc - 2, argv + 2, &c);
+    if (!e)
+        e = run(&c, &out);
+    int rc = 0;
+    if (e) {
+        fprintf(stderr, "Error: %s\n", gotk_err_msg(e));
+        gotk_err_free(e);
+        rc = 1;
+    } else if (out.len) {
+        fwrite(out.data, 1, out.len, stdout);
+    }
+    gotk_buf_free(&out);
+    cli_free(&c);
+    return rc;
+}

@@ -1,0 +1,306 @@
+/*
+ * engine.c: pkg/engine: the templates of a chart and its subcharts, each with
+ * the data Helm gives it (.Values scoped to the subchart, .Chart, .Files,
+ * .Release, .Capabilities, .Subcharts, .Template), parsed into one set in
+ * Helm's order (deepest paths first, so a parent's {{define}} wins) and
+ * executed one by one, with Helm's rewording of parse and execution errors.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gotk/obj.h"
+#include "gotk/template.h"
+#include "helm_int.h"
+
+/* chart.Metadata's Go field names for Chart.yaml's keys. */
+static const char *const meta_fields[][2] = {
+    {"name", "Name"}, {"home", "Home"}, {"sources", "Sources"}, {"version", "Version"},
+    {"description", "Description"}, {"keywords", "Keywords"}, {"maintainers", "Maintainers"},
+    {"icon", "Icon"}, {"apiVersion", "APIVersion"}, {"condition", "Condition"},
+    {"tags", "Tags"}, {"appVersion", "AppVersion"}, {"deprecated", "Deprecated"},
+    {"annotations", "Annotations"}, {"kubeVersion", "KubeVersion"},
+    {"dependencies", "Dependencies"}, {"type", "Type"}, {NULL, NULL},
+};
+static const char *const maint_fields[][2] = {
+    {"name", "Name"}, {"email", "Email"}, {"url", "URL"}, {NULL, NULL},
+};
+static const char *const dep_fields[][2] = {
+    {"name", "Name"}, {"version", "Version"}, {"repository", "Repository"},
+    {"condition", "Condition"}, {"tags", "Tags"}, {"enabled", "Enabled"},
+    {"import-values", "ImportValues"}, {"alias", "Alias"}, {NULL, NULL},
+};
+
+static bool is_list_field(const char *go)
+{
+    return !strcmp(go, "Sources") || !strcmp(go, "Keywords") || !strcmp(go, "Maintainers") ||
+           !strcmp(go, "Dependencies") || !strcmp(go, "Tags") || !strcmp(go, "ImportValues");
+}
+
+/* A Go struct as json: every field present, zero when absent. */
+static json_object *go_struct(json_object *src, const char *const fields[][2], const char *tag);
+
+static json_object *field_value(const char *go, json_object *v)
+{
+    if (!strcmp(go, "Maintainers") || !strcmp(go, "Dependencies")) {
+        json_object *a = json_object_new_array();
+        size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
+        for (size_t i = 0; i < n; i++) {
+            json_object *e = json_object_array_get_idx(v, i);
+            json_object_array_add(a, !strcmp(go, "Maintainers")
+                                         ? go_struct(e, maint_fields, "*chart.Maintainer")
+                                         : go_struct(e, dep_fields, "*chart.Dependency"));
+        }
+        return a;
+    }
+    if (!strcmp(go, "Tags") && json_object_is_type(v, json_type_string))
+        return json_object_get(v); /* Metadata.Tags is a string */
+    if (v)
+        return gotk_template_floatify(gotk_obj_copy(v));
+    if (!strcmp(go, "Deprecated") || !strcmp(go, "Enabled"))
+        return json_object_new_boolean(0);
+    if (!strcmp(go, "Annotations"))
+        return json_object_new_object();
+    if (is_list_field(go) && strcmp(go, "Tags"))
+        return json_object_new_array();
+    return json_object_new_string("");
+}
+
+static json_object *go_struct(json_object *src, const char *const fields[][2], const char *tag)
+{
+    json_object *o = json_object_new_object();
+    for (int i = 0; fields[i][0]; i++) {
+        json_object *v = NULL;
+        if (src)
+            json_object_object_get_ex(src, fields[i][0], &v);
+        json_object *fv = field_value(fields[i][1], v);
+        if (!v && !strcmp(fields[i][1], "Tags") && fields == dep_fields) {
+            json_object_put(fv);
+            fv = json_object_new_array();
+        }
+        json_object_object_add(o, fields[i][1], fv);
+    }
+    gotk_tpl_tag(o, tag, true);
+    return o;
+}
+
+json_object *helm_chart_object(const gotk_helm_chart *c)
+{
+    json_object *o = go_struct(c->meta, meta_fields, "struct { chart.Metadata; IsRoot bool }");
+    json_object_object_add(o, "IsRoot", json_object_new_boolean(c->parent == NULL));
+    return o;
+}
+
+/* ---- the template table (recAllTpls) ------------------------------------ */
+
+static void tpls_add(helm_tpls *t, char *name, const helm_file *f, json_object *vals,
+                     char *base)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->v = gotk_xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    t->v[t->n++] = (helm_tpl){.name = name, .text = f->data, .len = f->len, .vals = vals,
+                              .base_path = base};
+}
+
+static json_object *files_object(const gotk_helm_chart *c)
+{
+    json_object *m = json_object_new_object();
+    for (size_t i = 0; i < c->files.n; i++)
+        json_object_object_add(m, c->files.v[i].name,
+                               json_object_new_string_len(c->files.v[i].data,
+                                                          (int)c->files.v[i].len));
+    return gotk_tpl_helm_files(m);
+}
+
+static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_object *vals)
+{
+    json_object *subcharts = json_object_new_object();
+    json_object *next = json_object_new_object();
+    json_object_object_add(next, "Chart", helm_chart_object(c));
+    json_object_object_add(next, "Files", files_object(c));
+    json_object_object_add(next, "Release",
+                           json_object_get(gotk_obj_get(vals, "Release", NULL)));
+    json_object_object_add(next, "Capabilities",
+                           json_object_get(gotk_obj_get(vals, "Capabilities", NULL)));
+    json_object *values = NULL;
+    if (!c->parent) {
+        values = json_object_get(gotk_obj_get(vals, "Values", NULL));
+    } else {
+        json_object *pv = gotk_obj_get(vals, "Values", helm_chart_name(c), NULL);
+        values = pv && json_object_is_type(pv, json_type_object) ? json_object_get(pv)
+                                                                 : json_object_new_object();
+    }
+    json_object_object_add(next, "Values", values);
+    json_object_object_add(next, "Subcharts", subcharts);
+    for (size_t i = 0; i < c->ndeps; i++)
+        json_object_object_add(subcharts, helm_chart_name(c->deps[i]),
+                               rec_all_tpls(c->deps[i], t, next));
+    char *id = helm_chart_full_path(c);
+    char *base = gotk_xasprintf("%s/templates", id);
+    bool library = helm_chart_is_library(c);
+    for (size_t i = 0; i < c->templates.n; i++) {
+        const helm_file *f = &c->templates.v[i];
+        const char *b = strrchr(f->name, '/');
+        if (library && (b ? b[1] : f->name[0]) != '_')
+            continue;
+        tpls_add(t, gotk_xasprintf("%s/%s", id, f->name), f, next, gotk_xstrdup(base));
+    }
+    free(base);
+    free(id);
+    return next;
+}
+
+json_object *helm_all_templates(const gotk_helm_chart *c, json_object *top, helm_tpls *t)
+{
+    memset(t, 0, sizeof *t);
+    return rec_all_tpls(c, t, top);
+}
+
+void helm_tpls_free(helm_tpls *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].name);
+        free(t->v[i].base_path);
+    }
+    free(t->v);
+}
+
+/* ---- rendering ----------------------------------------------------------- */
+
+static size_t count_slashes(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '/';
+    return n;
+}
+
+/* sort.Reverse(byPathLen): deeper paths first, then reverse name order. */
+static int cmp_tpl(const void *pa, const void *pb)
+{
+    const helm_tpl *a = pa, *b = pb;
+    size_t ca = count_slashes(a->name), cb = count_slashes(b->name);
+    if (ca != cb)
+        return ca > cb ? -1 : 1;
+    return -strcmp(a->name, b->name);
+}
+
+/* cleanupParseError */
+static gotk_err *parse_error(const char *filename, gotk_err *e)
+{
+    const char *m = gotk_err_msg(e);
+    const char *first = strstr(m, ": ");
+    gotk_err *n;
+    if (!first) {
+        n = gotk_err_new(GOTK_E_INVALID, "parse error in (%s): %s", filename, m);
+    } else {
+        const char *loc = first + 2, *loc_end = strstr(loc, ": ");
+        const char *last = first;
+        for (const char *p = first; p; p = strstr(p + 2, ": "))
+            last = p;
+        n = gotk_err_new(GOTK_E_INVALID, "parse error at (%.*s): %s",
+                         (int)(loc_end ? loc_end - loc : (long)strlen(loc)), loc, last + 2);
+    }
+    gotk_err_free(e);
+    return n;
+}
+
+/* reformatExecErrorMsg, and Go's recovered panics. */
+static gotk_err *exec_error(const char *filename, gotk_err *e)
+{
+    const char *m = gotk_err_msg(e);
+    gotk_err *n = NULL;
+    if (strncmp(m, "template: ", 10) != 0) {
+        n = gotk_err_new(GOTK_E_INVALID, "rendering template failed: %s", m);
+    } else {
+        const char *loc = m + 10, *loc_end = strstr(loc, ": ");
+        if (!loc_end) {
+            n = gotk_err_new(GOTK_E_INVALID, "execution error in (%s): %s", filename, m);
+        } else {
+            const char *rest = loc_end + 2;
+            const char *a = strstr(rest, "HELM["), *b = NULL;
+            for (const char *p = a ? strstr(a, "]HELM") : NULL; p; p = strstr(p + 1, "]HELM"))
+                b = p;
+            if (a && b)
+                n = gotk_err_new(GOTK_E_INVALID, "execution error at (%.*s): %.*s",
+                                 (int)(loc_end - loc), loc, (int)(b - a - 5), a + 5);
+        }
+    }
+    if (!n)
+        return e;
+    gotk_err_free(e);
+    return n;
+}
+
+static void strip_no_value(gotk_buf *b)
+{
+    static const char nv[] = "<no value>";
+    size_t w = 0, n = sizeof nv - 1;
+    for (size_t r = 0; r < b->len;) {
+        if (r + n <= b->len && memcmp(b->data + r, nv, n) == 0) {
+            r += n;
+            continue;
+        }
+        b->data[w++] = b->data[r++];
+    }
+    b->len = w;
+    if (b->data)
+        b->data[w] = 0;
+}
+
+gotk_err *helm_render(helm_tpls *t, helm_rendered **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    qsort(t->v, t->n, sizeof *t->v, cmp_tpl);
+    gotk_tpl_set *set = gotk_template_new();
+    gotk_template_set_name(set, "gotpl");
+    gotk_template_add_helm(set);
+    gotk_err *e = gotk_template_option(set, "missingkey=zero");
+    for (size_t i = 0; i < t->n && !e; i++) {
+        e = gotk_template_parse(set, t->v[i].name, t->v[i].text, t->v[i].len);
+        if (e)
+            e = parse_error(t->v[i].name, e);
+    }
+    helm_rendered *r = gotk_xcalloc(t->n + 1, sizeof *r);
+    size_t nr = 0;
+    for (size_t i = 0; i < t->n && !e; i++) {
+        const char *b = strrchr(t->v[i].name, '/');
+        if ((b ? b[1] : t->v[i].name[0]) == '_')
+            continue;
+        json_object *tmpl = json_object_new_object();
+        json_object_object_add(tmpl, "Name", json_object_new_string(t->v[i].name));
+        json_object_object_add(tmpl, "BasePath", json_object_new_string(t->v[i].base_path));
+        json_object_object_add(t->v[i].vals, "Template", tmpl);
+        gotk_buf buf = {0};
+        e = gotk_template_execute(set, t->v[i].name, t->v[i].vals, &buf);
+        if (e) {
+            e = exec_error(t->v[i].name, e);
+            gotk_buf_free(&buf);
+            break;
+        }
+        strip_no_value(&buf);
+        r[nr].name = gotk_xstrdup(t->v[i].name);
+        r[nr].len = buf.len;
+        r[nr].text = buf.data ? gotk_buf_steal(&buf) : gotk_xstrdup("");
+        nr++;
+    }
+    gotk_template_free(set);
+    if (e) {
+        helm_rendered_free(r, nr);
+        return e;
+    }
+    *out = r;
+    *nout = nr;
+    return NULL;
+}
+
+void helm_rendered_free(helm_rendered *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].name);
+        free(r[i].text);
+    }
+    free(r);
+}

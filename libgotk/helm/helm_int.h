@@ -1,0 +1,139 @@
+/*
+ * helm_int.h: what the helm module's files share (not part of the API).
+ */
+#ifndef GOTK_HELM_INT_H
+#define GOTK_HELM_INT_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gotk/core.h"
+#include "gotk/helm.h"
+
+/* One file of a chart: a path relative to the chart root and its bytes. */
+typedef struct {
+    char *name;
+    char *data;
+    size_t len;
+} helm_file;
+
+typedef struct {
+    helm_file *v;
+    size_t n, cap;
+} helm_files;
+
+void helm_files_add(helm_files *fs, const char *name, const char *data, size_t len);
+void helm_files_free(helm_files *fs);
+
+struct gotk_helm_chart {
+    json_object *meta;   /* chart.Metadata, keys as in Chart.yaml (name, version, ...) */
+    json_object *values; /* values.yaml: a map, float64 numbers */
+    char *schema;        /* values.schema.json, or NULL */
+    size_t schema_len;
+    helm_files templates; /* templates/... */
+    helm_files files;     /* everything else, for .Files and crds/ */
+    gotk_helm_chart **deps;
+    size_t ndeps;
+    gotk_helm_chart *parent;
+};
+
+/* chart.go helpers */
+const char *helm_chart_name(const gotk_helm_chart *c);
+/* "parent/charts/child" (ChartFullPath). Caller frees. */
+char *helm_chart_full_path(const gotk_helm_chart *c);
+bool helm_chart_is_library(const gotk_helm_chart *c);
+/* LoadFiles: a chart from its files (names relative to the chart root). */
+gotk_err *helm_load_files(helm_files *fs, gotk_helm_chart **out);
+/* A shallow copy of a chart sharing everything but metadata (for aliases). */
+gotk_helm_chart *helm_chart_alias(const gotk_helm_chart *c, const char *alias);
+
+/* chartutil.IsCompatibleRange */
+bool helm_compatible_range(const char *constraint, const char *version);
+
+/* Dependencies: enable/disable and import values (ProcessDependenciesWithMerge). */
+gotk_err *helm_process_dependencies(gotk_helm_chart *c, json_object *vals);
+
+/* Coalesce `vals` (owned, modified) with chart defaults; returns it. */
+json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge);
+
+/* values.schema.json validation of the whole tree: error as Helm's
+ * ValidateAgainstSchema, or NULL. */
+gotk_err *helm_validate_schema(const gotk_helm_chart *c, json_object *vals);
+/* One schema against one values map: "- field: message\n" lines appended to
+ * out; returns false on an unusable schema (message in out). */
+bool helm_schema_check(const char *schema, size_t len, json_object *vals, gotk_buf *out);
+
+/* Manifests: a rendered file split into documents (SplitManifests). */
+typedef struct {
+    char **docs;
+    size_t n;
+} helm_docs;
+void helm_split_manifests(const char *s, size_t len, helm_docs *out);
+void helm_docs_free(helm_docs *d);
+
+/* Go's strconv.Quote. */
+void helm_go_quote(gotk_buf *b, const char *s, size_t len);
+/* Go's type name for a json value as Helm's values hold it. */
+const char *helm_go_type(json_object *j);
+/* Go's filepath.Match(pattern, name) without errors (bad pattern: false). */
+bool helm_path_match(const char *pattern, const char *name);
+/* Go's *fs.PathError text: "open x: no such file or directory". */
+gotk_err *helm_os_error(const char *op, const char *path, int errnum);
+/* Parse YAML the way sigs.k8s.io/yaml does into one value (NULL for empty). */
+gotk_err *helm_yaml_one(const char *data, size_t len, const char *source, json_object **out);
+
+/* A rendered template file. */
+typedef struct {
+    char *name; /* "chart/templates/x.yaml" */
+    char *text;
+    size_t len;
+} helm_rendered;
+
+/* One document of a rendered file, with what SortManifests read of it. */
+typedef struct {
+    const char *path; /* the file's name (borrowed) */
+    char *content;
+    char *kind;
+    bool test; /* a hook for the "test" event */
+} helm_manifest;
+
+typedef struct {
+    helm_manifest *v;
+    size_t n, cap;
+} helm_manifest_list;
+
+typedef struct {
+    helm_manifest_list generic, hooks;
+} helm_sorted;
+
+/* releaseutil.SortManifests with InstallOrder. */
+gotk_err *helm_sort_manifests(helm_rendered *files, size_t n, helm_sorted *out);
+void helm_sorted_free(helm_sorted *s);
+
+/* A template to render: its full name, text (borrowed from the chart), the
+ * data it runs with (borrowed from the table's root), and its .Template.BasePath. */
+typedef struct {
+    char *name;
+    const char *text;
+    size_t len;
+    json_object *vals;
+    char *base_path;
+} helm_tpl;
+
+typedef struct {
+    helm_tpl *v;
+    size_t n, cap;
+} helm_tpls;
+
+/* .Chart of a chart: chart.Metadata's fields with Go names, plus IsRoot. */
+json_object *helm_chart_object(const gotk_helm_chart *c);
+/* recAllTpls: every template of c and its subcharts into t; `top` holds
+ * Values, Release and Capabilities. Returns the root's data (caller puts). */
+json_object *helm_all_templates(const gotk_helm_chart *c, json_object *top, helm_tpls *t);
+void helm_tpls_free(helm_tpls *t);
+/* Engine.render: parse all, execute every non-partial. */
+gotk_err *helm_render(helm_tpls *t, helm_rendered **out, size_t *nout);
+void helm_rendered_free(helm_rendered *r, size_t n);
+
+#endif

@@ -1,0 +1,482 @@
+/*
+ * schema.c: values.schema.json checked as Helm 3.17 checks it (gojsonschema,
+ * JSON Schema draft 4-7): type, properties, required, additionalProperties,
+ * patternProperties, enum, const, pattern, minLength/maxLength,
+ * minimum/maximum (and their exclusive forms), multipleOf, items (one schema
+ * or a list), minItems/maxItems, uniqueItems, allOf/anyOf/oneOf/not,
+ * if/then/else and local $ref ("#/definitions/x"). Errors are gojsonschema's
+ * texts, "- FIELD: DESCRIPTION" per line, in gojsonschema's order for one
+ * node (combinators, then object or array keywords, then enum/const, then
+ * children). Where Go iterates a map (several failing properties) the order
+ * is the schema's, as Go's would be on a lucky day.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gotk/obj.h"
+#include "gotk/regex.h"
+#include "helm_int.h"
+
+typedef struct {
+    json_object *root;
+    gotk_buf *out;
+    int errors;
+} sctx;
+
+static void validate(sctx *c, json_object *s, json_object *v, const char *field);
+
+static json_object *kw(json_object *s, const char *k)
+{
+    json_object *v = NULL;
+    if (s && json_object_is_type(s, json_type_object))
+        json_object_object_get_ex(s, k, &v);
+    return v;
+}
+
+static void add_error(sctx *c, const char *field, const char *fmt, ...) GOTK_PRINTF(3, 4);
+static void add_error(sctx *c, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gotk_buf_printf(c->out, "- %s: ", field);
+    gotk_buf_vprintf(c->out, fmt, ap);
+    gotk_buf_putc(c->out, '\n');
+    va_end(ap);
+    c->errors++;
+}
+
+static bool is_int_value(json_object *v)
+{
+    if (json_object_is_type(v, json_type_int))
+        return true;
+    double d = json_object_get_double(v);
+    return json_object_is_type(v, json_type_double) && isfinite(d) && d == floor(d);
+}
+
+/* gojsonschema's type name of a value. */
+static const char *type_of(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null: return "null";
+    case json_type_boolean: return "boolean";
+    case json_type_int: return "integer";
+    case json_type_double: return is_int_value(v) ? "integer" : "number";
+    case json_type_string: return "string";
+    case json_type_array: return "array";
+    case json_type_object: return "object";
+    }
+    return "null";
+}
+
+static bool type_allows(const char *t, json_object *v)
+{
+    const char *g = type_of(v);
+    return !strcmp(t, g) || (!strcmp(t, "number") && !strcmp(g, "integer"));
+}
+
+/* The "type" check; false when it failed (and was reported). */
+static bool check_type(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    json_object *t = kw(s, "type");
+    if (!t)
+        return true;
+    gotk_buf want = {0};
+    bool ok = false;
+    if (json_object_is_type(t, json_type_string)) {
+        ok = type_allows(json_object_get_string(t), v);
+        gotk_buf_puts(&want, json_object_get_string(t));
+    } else if (json_object_is_type(t, json_type_array)) {
+        size_t n = json_object_array_length(t);
+        if (n != 1)
+            gotk_buf_putc(&want, '[');
+        for (size_t i = 0; i < n; i++) {
+            const char *ti = json_object_get_string(json_object_array_get_idx(t, i));
+            ok = ok || type_allows(ti, v);
+            gotk_buf_printf(&want, "%s%s", i ? "," : "", ti);
+        }
+        if (n != 1)
+            gotk_buf_putc(&want, ']');
+    } else {
+        ok = true;
+    }
+    if (!ok)
+        add_error(c, field, "Invalid type. Expected: %s, given: %s", want.data, type_of(v));
+    gotk_buf_free(&want);
+    return ok;
+}
+
+/* big.Float's %v (Text('g', 10)) of a schema number. */
+static void fmt_num(char out[40], json_object *n)
+{
+    char tmp[40];
+    double d = json_object_get_double(n);
+    if (d == floor(d) && fabs(d) < 1e10)
+        snprintf(out, 40, "%.0f", d);
+    else {
+        snprintf(tmp, sizeof tmp, "%.10g", d);
+        snprintf(out, 40, "%s", tmp);
+    }
+}
+
+static json_object *resolve_ref(sctx *c, const char *ref)
+{
+    if (strncmp(ref, "#", 1))
+        return NULL;
+    json_object *cur = c->root;
+    char *copy = gotk_xstrdup(ref + 1), *save = NULL;
+    for (char *t = strtok_r(copy, "/", &save); t && cur; t = strtok_r(NULL, "/", &save)) {
+        json_object *next = NULL;
+        if (json_object_is_type(cur, json_type_object) && json_object_object_get_ex(cur, t, &next))
+            cur = next;
+        else if (json_object_is_type(cur, json_type_array))
+            cur = json_object_array_get_idx(cur, (size_t)atoi(t));
+        else
+            cur = NULL;
+    }
+    free(copy);
+    return cur;
+}
+
+/* Does v pass s? (for anyOf, oneOf, not, if) */
+static bool passes(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    gotk_buf scratch = {0};
+    sctx sub = {.root = c->root, .out = &scratch};
+    validate(&sub, s, v, field);
+    gotk_buf_free(&scratch);
+    return sub.errors == 0;
+}
+
+static void validate_combinators(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    json_object *l;
+    if ((l = kw(s, "anyOf")) && json_object_is_type(l, json_type_array)) {
+        bool any = false;
+        for (size_t i = 0; i < json_object_array_length(l) && !any; i++)
+            any = passes(c, json_object_array_get_idx(l, i), v, field);
+        if (!any)
+            add_error(c, field, "Must validate at least one schema (anyOf)");
+    }
+    if ((l = kw(s, "oneOf")) && json_object_is_type(l, json_type_array)) {
+        int n = 0;
+        for (size_t i = 0; i < json_object_array_length(l); i++)
+            n += passes(c, json_object_array_get_idx(l, i), v, field);
+        if (n != 1)
+            add_error(c, field, "Must validate one and only one schema (oneOf)");
+    }
+    if ((l = kw(s, "allOf")) && json_object_is_type(l, json_type_array)) {
+        bool all = true;
+        for (size_t i = 0; i < json_object_array_length(l); i++)
+            all = passes(c, json_object_array_get_idx(l, i), v, field) && all;
+        if (!all)
+            add_error(c, field, "Must validate all the schemas (allOf)");
+    }
+    if ((l = kw(s, "not")) && passes(c, l, v, field))
+        add_error(c, field, "Must not validate the schema (not)");
+    if ((l = kw(s, "if"))) {
+        json_object *then = kw(s, "then"), *els = kw(s, "else");
+        if (passes(c, l, v, field)) {
+            if (then && !passes(c, then, v, field))
+                add_error(c, field, "Must validate \"then\" as \"if\" was valid");
+        } else if (els && !passes(c, els, v, field)) {
+            add_error(c, field, "Must validate \"else\" as \"if\" was not valid");
+        }
+    }
+}
+
+static void validate_common(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    json_object *l;
+    if ((l = kw(s, "const")) && !gotk_obj_equal(l, v)) {
+        char *j = gotk_json_to_string(l);
+        add_error(c, field, "%s does not match: %s", field, j);
+        free(j);
+    }
+    if ((l = kw(s, "enum")) && json_object_is_type(l, json_type_array)) {
+        bool found = false;
+        gotk_buf allowed = {0};
+        for (size_t i = 0; i < json_object_array_length(l); i++) {
+            json_object *e = json_object_array_get_idx(l, i);
+            found = found || gotk_obj_equal(e, v);
+            char *j = gotk_json_to_string(e);
+            gotk_buf_printf(&allowed, "%s%s", i ? ", " : "", j);
+            free(j);
+        }
+        if (!found)
+            add_error(c, field, "%s must be one of the following: %s", field,
+                      allowed.data ? allowed.data : "");
+        gotk_buf_free(&allowed);
+    }
+}
+
+static void validate_number(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    double d = json_object_get_double(v);
+    json_object *l;
+    char num[40];
+    if ((l = kw(s, "multipleOf"))) {
+        double m = json_object_get_double(l), q = d / m;
+        if (m != 0 && q != floor(q)) {
+            fmt_num(num, l);
+            add_error(c, field, "Must be a multiple of %s", num);
+        }
+    }
+    json_object *emax = kw(s, "exclusiveMaximum"), *emin = kw(s, "exclusiveMinimum");
+    if ((l = kw(s, "maximum"))) {
+        bool ex = emax && json_object_is_type(emax, json_type_boolean) && json_object_get_boolean(emax);
+        fmt_num(num, l);
+        if (ex ? d >= json_object_get_double(l) : d > json_object_get_double(l))
+            add_error(c, field, ex ? "Must be less than %s" : "Must be less than or equal to %s", num);
+    }
+    if (emax && !json_object_is_type(emax, json_type_boolean) && d >= json_object_get_double(emax)) {
+        fmt_num(num, emax);
+        add_error(c, field, "Must be less than %s", num);
+    }
+    if ((l = kw(s, "minimum"))) {
+        bool ex = emin && json_object_is_type(emin, json_type_boolean) && json_object_get_boolean(emin);
+        fmt_num(num, l);
+        if (ex ? d <= json_object_get_double(l) : d < json_object_get_double(l))
+            add_error(c, field, ex ? "Must be greater than %s" : "Must be greater than or equal to %s",
+                      num);
+    }
+    if (emin && !json_object_is_type(emin, json_type_boolean) && d <= json_object_get_double(emin)) {
+        fmt_num(num, emin);
+        add_error(c, field, "Must be greater than %s", num);
+    }
+}
+
+static size_t rune_count(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t r;
+        i += gotk_utf8_decode(s + i, n - i, &r);
+        count++;
+    }
+    return count;
+}
+
+static void validate_string(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    const char *str = json_object_get_string(v);
+    size_t n = rune_count(str, (size_t)json_object_get_string_len(v));
+    json_object *l;
+    if ((l = kw(s, "minLength")) && (double)n < json_object_get_double(l))
+        add_error(c, field, "String length must be greater than or equal to %d",
+                  json_object_get_int(l));
+    if ((l = kw(s, "maxLength")) && (double)n > json_object_get_double(l))
+        add_error(c, field, "String length must be less than or equal to %d",
+                  json_object_get_int(l));
+    if ((l = kw(s, "pattern")) && json_object_is_type(l, json_type_string)) {
+        gotk_regex *re = NULL;
+        gotk_err *e = gotk_regex_compile(json_object_get_string(l), &re);
+        if (!e && !gotk_regex_match(re, str))
+            add_error(c, field, "Does not match pattern '%s'", json_object_get_string(l));
+        gotk_err_free(e);
+        gotk_regex_free(re);
+    }
+}
+
+static char *child_field(const char *field, const char *key)
+{
+    if (!strcmp(field, "(root)"))
+        return gotk_xstrdup(key);
+    return gotk_xasprintf("%s.%s", field, key);
+}
+
+static void validate_array(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    size_t n = json_object_array_length(v);
+    json_object *l;
+    if ((l = kw(s, "minItems")) && (double)n < json_object_get_double(l))
+        add_error(c, field, "Array must have at least %d items", json_object_get_int(l));
+    if ((l = kw(s, "maxItems")) && (double)n > json_object_get_double(l))
+        add_error(c, field, "Array must have at most %d items", json_object_get_int(l));
+    if ((l = kw(s, "uniqueItems")) && json_object_get_boolean(l)) {
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = i + 1; j < n; j++)
+                if (gotk_obj_equal(json_object_array_get_idx(v, i), json_object_array_get_idx(v, j))) {
+                    add_error(c, field, "array items[%zu,%zu] must be unique", i, j);
+                    i = j = n;
+                }
+    }
+    json_object *items = kw(s, "items");
+    for (size_t i = 0; items && i < n; i++) {
+        json_object *is = json_object_is_type(items, json_type_array)
+                              ? (i < json_object_array_length(items) ? json_object_array_get_idx(items, i) : NULL)
+                              : items;
+        if (!is)
+            continue;
+        char idx[24];
+        snprintf(idx, sizeof idx, "%zu", i);
+        char *f = child_field(field, idx);
+        validate(c, is, json_object_array_get_idx(v, i), f);
+        free(f);
+    }
+}
+
+static bool pattern_property(sctx *c, json_object *s, const char *key, json_object *val,
+                             const char *field)
+{
+    json_object *pp = kw(s, "patternProperties");
+    bool matched = false;
+    if (!pp || !json_object_is_type(pp, json_type_object))
+        return false;
+    json_object_object_foreach(pp, pat, ps) {
+        gotk_regex *re = NULL;
+        gotk_err *e = gotk_regex_compile(pat, &re);
+        if (!e && gotk_regex_match(re, key)) {
+            matched = true;
+            char *f = child_field(field, key);
+            validate(c, ps, val, f);
+            free(f);
+        }
+        gotk_err_free(e);
+        gotk_regex_free(re);
+    }
+    return matched;
+}
+
+static void validate_object(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    json_object *l, *props = kw(s, "properties");
+    if ((l = kw(s, "minProperties")) && (double)json_object_object_length(v) < json_object_get_double(l))
+        add_error(c, field, "Must have at least %d properties", json_object_get_int(l));
+    if ((l = kw(s, "maxProperties")) && (double)json_object_object_length(v) > json_object_get_double(l))
+        add_error(c, field, "Must have at most %d properties", json_object_get_int(l));
+    if ((l = kw(s, "required")) && json_object_is_type(l, json_type_array))
+        for (size_t i = 0; i < json_object_array_length(l); i++) {
+            const char *r = json_object_get_string(json_object_array_get_idx(l, i));
+            if (!json_object_object_get_ex(v, r, NULL))
+                add_error(c, field, "%s is required", r);
+        }
+    json_object *ap = kw(s, "additionalProperties");
+    json_object_object_foreach(v, key, val) {
+        bool found = props && json_object_is_type(props, json_type_object) &&
+                     json_object_object_get_ex(props, key, NULL);
+        bool pm = pattern_property(c, s, key, val, field);
+        if (found || pm || !ap)
+            continue;
+        if (json_object_is_type(ap, json_type_boolean)) {
+            if (!json_object_get_boolean(ap))
+                add_error(c, field, "Additional property %s is not allowed", key);
+        } else {
+            char *f = child_field(field, key);
+            validate(c, ap, val, f);
+            free(f);
+        }
+    }
+}
+
+static void validate_children(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    json_object *props = kw(s, "properties");
+    if (!props || !json_object_is_type(props, json_type_object))
+        return;
+    json_object_object_foreach(props, key, ps) {
+        json_object *val = NULL;
+        if (!json_object_object_get_ex(v, key, &val))
+            continue;
+        char *f = child_field(field, key);
+        validate(c, ps, val, f);
+        free(f);
+    }
+}
+
+static void validate(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    if (json_object_is_type(s, json_type_boolean)) {
+        if (!json_object_get_boolean(s))
+            add_error(c, field, "False always fails validation");
+        return;
+    }
+    json_object *ref = kw(s, "$ref");
+    if (ref && json_object_is_type(ref, json_type_string)) {
+        json_object *target = resolve_ref(c, json_object_get_string(ref));
+        if (target)
+            validate(c, target, v, field);
+        return;
+    }
+    if (!check_type(c, s, v, field))
+        return;
+    validate_combinators(c, s, v, field);
+    switch (json_object_get_type(v)) {
+    case json_type_int:
+    case json_type_double:
+        validate_number(c, s, v, field);
+        validate_common(c, s, v, field);
+        break;
+    case json_type_string:
+    case json_type_boolean:
+        validate_common(c, s, v, field);
+        if (json_object_is_type(v, json_type_string))
+            validate_string(c, s, v, field);
+        break;
+    case json_type_array:
+        validate_array(c, s, v, field);
+        validate_common(c, s, v, field);
+        break;
+    case json_type_object:
+        validate_object(c, s, v, field);
+        validate_common(c, s, v, field);
+        validate_children(c, s, v, field);
+        break;
+    default:
+        validate_common(c, s, v, field);
+        break;
+    }
+}
+
+bool helm_schema_check(const char *schema, size_t len, json_object *vals, gotk_buf *out)
+{
+    json_object *root = NULL;
+    gotk_err *e = gotk_json_parse(schema, len, &root);
+    if (e) {
+        gotk_buf_puts(out, gotk_err_msg(e));
+        gotk_err_free(e);
+        return false;
+    }
+    sctx c = {.root = root, .out = out};
+    json_object *v = vals ? vals : NULL;
+    json_object *empty = NULL;
+    if (!v)
+        v = empty = json_object_new_object();
+    validate(&c, root, v, "(root)");
+    json_object_put(empty);
+    json_object_put(root);
+    return true;
+}
+
+static void validate_tree(const gotk_helm_chart *ch, json_object *vals, gotk_buf *sb)
+{
+    if (ch->schema) {
+        gotk_buf errs = {0};
+        helm_schema_check(ch->schema, ch->schema_len, vals, &errs);
+        if (errs.len) {
+            gotk_buf_printf(sb, "%s:\n", helm_chart_name(ch));
+            gotk_buf_append(sb, errs.data, errs.len);
+        }
+        gotk_buf_free(&errs);
+    }
+    for (size_t i = 0; i < ch->ndeps; i++) {
+        json_object *sub = NULL;
+        json_object_object_get_ex(vals, helm_chart_name(ch->deps[i]), &sub);
+        validate_tree(ch->deps[i], sub, sb);
+    }
+}
+
+gotk_err *helm_validate_schema(const gotk_helm_chart *c, json_object *vals)
+{
+    gotk_buf sb = {0};
+    validate_tree(c, vals, &sb);
+    if (!sb.len)
+        return NULL;
+    gotk_err *e = gotk_err_new(GOTK_E_INVALID,
+                               "values don't meet the specifications of the schema(s) in the following chart(s):\n%s",
+                               sb.data);
+    gotk_buf_free(&sb);
+    return e;
+}

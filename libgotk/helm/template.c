@@ -1,0 +1,291 @@
+/*
+ * template.c: `helm template` (cmd/helm/template.go over action.Install in
+ * client-only dry-run mode): checks, dependency processing, values, schema,
+ * rendering, sorting and the printed stream (manifests, then hooks, or only
+ * the --show-only templates).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gotk/obj.h"
+#include "gotk/semver.h"
+#include "gotk/template.h"
+#include "helm_int.h"
+
+#define DEBUG_HINT "\n\nUse --debug flag to render out invalid YAML"
+#define NAME_REGEX "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+
+static bool lower_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+gotk_err *gotk_helm_validate_release_name(const char *name)
+{
+    if (!*name)
+        return gotk_err_new(GOTK_E_INVALID, "no name provided");
+    bool ok = strlen(name) <= 53;
+    /* dot-separated labels of [a-z0-9-], each starting and ending alphanumeric */
+    for (const char *p = name; ok && *p;) {
+        const char *e = strchr(p, '.');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        ok = n > 0 && lower_alnum(p[0]) && lower_alnum(p[n - 1]);
+        for (size_t i = 0; ok && i < n; i++)
+            ok = lower_alnum(p[i]) || p[i] == '-';
+        p += n + (e != NULL);
+        if (e && !*p)
+            ok = false;
+    }
+    if (!ok)
+        return gotk_err_new(GOTK_E_INVALID,
+                            "invalid release name, must match regex " NAME_REGEX
+                            " and the length must not be longer than 53");
+    return NULL;
+}
+
+/* action.CheckDependencies */
+static gotk_err *check_dependencies(const gotk_helm_chart *c)
+{
+    json_object *reqs = gotk_obj_get(c->meta, "dependencies", NULL);
+    if (!reqs || !json_object_is_type(reqs, json_type_array))
+        return NULL;
+    gotk_buf missing = {0};
+    for (size_t i = 0; i < json_object_array_length(reqs); i++) {
+        const char *n = gotk_obj_get_str(json_object_array_get_idx(reqs, i), "name");
+        n = n ? n : "";
+        bool found = false;
+        for (size_t d = 0; d < c->ndeps && !found; d++)
+            found = !strcmp(helm_chart_name(c->deps[d]), n);
+        if (!found)
+            gotk_buf_printf(&missing, "%s%s", missing.len ? ", " : "", n);
+    }
+    if (!missing.len)
+        return NULL;
+    gotk_err *e = gotk_err_new(GOTK_E_NOTFOUND,
+                               "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: %s",
+                               missing.data);
+    gotk_buf_free(&missing);
+    return e;
+}
+
+/* chartutil.ParseKubeVersion: "v" + the canonical semver, or an error. */
+static gotk_err *kube_version(const char *in, char **out)
+{
+    gotk_semver *v = NULL;
+    gotk_err *e = gotk_semver_parse(in, &v);
+    if (e) {
+        gotk_err *n = gotk_err_new(GOTK_E_INVALID, "invalid kube version '%s': %s", in,
+                                   gotk_err_msg(e));
+        gotk_err_free(e);
+        return n;
+    }
+    *out = gotk_xasprintf("v%s", gotk_semver_string(v));
+    gotk_semver_free(v);
+    return NULL;
+}
+
+static json_object *capabilities(const gotk_helm_template_opts *o, const char *kv)
+{
+    json_object *apis = NULL;
+    if (o->api_versions && o->api_versions[0]) {
+        apis = gotk_tpl_helm_default_api_versions();
+        for (size_t i = 0; o->api_versions[i]; i++)
+            json_object_array_add(apis, json_object_new_string(o->api_versions[i]));
+    }
+    return gotk_tpl_helm_capabilities(kv, apis);
+}
+
+static json_object *release_object(const gotk_helm_template_opts *o)
+{
+    json_object *r = json_object_new_object();
+    json_object_object_add(r, "Name", json_object_new_string(o->release_name ? o->release_name
+                                                                             : "release-name"));
+    json_object_object_add(r, "Namespace",
+                           json_object_new_string(o->namespace_ ? o->namespace_ : "default"));
+    json_object_object_add(r, "IsUpgrade", json_object_new_boolean(o->is_upgrade));
+    json_object_object_add(r, "IsInstall", json_object_new_boolean(!o->is_upgrade));
+    json_object_object_add(r, "Revision", json_object_new_int(1));
+    json_object_object_add(r, "Service", json_object_new_string("Helm"));
+    return r;
+}
+
+/* ch.CRDObjects(): the crds/ manifests of the chart, then of its subcharts. */
+static void print_crds(const gotk_helm_chart *c, gotk_buf *b)
+{
+    char *id = helm_chart_full_path(c);
+    for (size_t i = 0; i < c->files.n; i++) {
+        const helm_file *f = &c->files.v[i];
+        const char *dot = strrchr(f->name, '.');
+        if (strncmp(f->name, "crds/", 5) || !dot ||
+            (strcmp(dot, ".yaml") && strcmp(dot, ".yml") && strcmp(dot, ".json")))
+            continue;
+        gotk_buf_printf(b, "---\n# Source: %s/%s\n", id, f->name);
+        gotk_buf_append(b, f->data, f->len);
+        gotk_buf_putc(b, '\n');
+    }
+    free(id);
+    for (size_t i = 0; i < c->ndeps; i++)
+        print_crds(c->deps[i], b);
+}
+
+static void trim_space(const char **s, size_t *n)
+{
+    while (*n && strchr(" \t\n\r\v\f", **s))
+        (*s)++, (*n)--;
+    while (*n && strchr(" \t\n\r\v\f", (*s)[*n - 1]))
+        (*n)--;
+}
+
+/* --show-only: the documents whose "# Source: chart/PATH" matches a pattern. */
+static gotk_err *show_only(const char *manifests, size_t len, const char *const *pats,
+                           gotk_buf *out)
+{
+    helm_docs docs;
+    helm_split_manifests(manifests, len, &docs);
+    gotk_err *e = NULL;
+    for (size_t p = 0; pats[p] && !e; p++) {
+        bool missing = true;
+        for (size_t i = 0; i < docs.n; i++) {
+            const char *src = strstr(docs.docs[i], "# Source: ");
+            const char *slash = src ? strchr(src + 10, '/') : NULL;
+            if (!slash || slash == src + 10)
+                continue;
+            const char *eol = strchr(slash + 1, '\n');
+            size_t n = eol ? (size_t)(eol - slash - 1) : strlen(slash + 1);
+            if (!n)
+                continue;
+            char *path = gotk_xstrndup(slash + 1, n);
+            bool m = helm_path_match(pats[p], path);
+            free(path);
+            if (!m)
+                continue;
+            gotk_buf_printf(out, "---\n%s\n", docs.docs[i]);
+            missing = false;
+        }
+        if (missing)
+            e = gotk_err_new(GOTK_E_NOTFOUND, "could not find template %s in chart", pats[p]);
+    }
+    helm_docs_free(&docs);
+    return e;
+}
+
+/* Drop every rendered NOTES.txt, as renderResources does. */
+static void drop_notes(helm_rendered *r, size_t *n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < *n; i++) {
+        size_t l = strlen(r[i].name);
+        if (l >= 9 && !strcmp(r[i].name + l - 9, "NOTES.txt")) {
+            free(r[i].name);
+            free(r[i].text);
+            continue;
+        }
+        r[w++] = r[i];
+    }
+    *n = w;
+}
+
+/* Errors from rendering come back from helm template with a hint. */
+static gotk_err *with_hint(gotk_err *e)
+{
+    gotk_err *n = gotk_err_new(gotk_err_code_of(e), "%s" DEBUG_HINT, gotk_err_msg(e));
+    gotk_err_free(e);
+    return n;
+}
+
+/* renderResources and the printing in template.go. */
+static gotk_err *render_and_print(gotk_helm_chart *c, json_object *top,
+                                  const gotk_helm_template_opts *o, gotk_buf *out)
+{
+    helm_tpls t;
+    json_object *root = helm_all_templates(c, top, &t);
+    helm_rendered *r = NULL;
+    size_t nr = 0;
+    gotk_err *e = helm_render(&t, &r, &nr);
+    helm_sorted s = {0};
+    if (!e) {
+        drop_notes(r, &nr);
+        e = helm_sort_manifests(r, nr, &s);
+    }
+    gotk_buf man = {0}, all = {0};
+    if (!e) {
+        if (o->include_crds)
+            print_crds(c, &man);
+        for (size_t i = 0; i < s.generic.n; i++)
+            gotk_buf_printf(&man, "---\n# Source: %s\n%s\n", s.generic.v[i].path,
+                            s.generic.v[i].content);
+        const char *m = man.data ? man.data : "";
+        size_t ml = man.len;
+        trim_space(&m, &ml);
+        gotk_buf_append(&all, m, ml);
+        gotk_buf_putc(&all, '\n');
+        for (size_t i = 0; !o->no_hooks && i < s.hooks.n; i++) {
+            if (o->skip_tests && s.hooks.v[i].test)
+                continue;
+            gotk_buf_printf(&all, "---\n# Source: %s\n%s\n", s.hooks.v[i].path,
+                            s.hooks.v[i].content);
+        }
+        if (o->show_only && o->show_only[0])
+            e = show_only(all.data, all.len, o->show_only, out);
+        else
+            gotk_buf_append(out, all.data, all.len);
+    } else {
+        e = with_hint(e);
+    }
+    gotk_buf_free(&man);
+    gotk_buf_free(&all);
+    helm_sorted_free(&s);
+    helm_rendered_free(r, nr);
+    helm_tpls_free(&t);
+    json_object_put(root);
+    return e;
+}
+
+static gotk_err *check_kube_version(const gotk_helm_chart *c, json_object *caps)
+{
+    const char *want = gotk_obj_get_str(c->meta, "kubeVersion");
+    const char *have = gotk_obj_get_str(caps, "KubeVersion.Version");
+    if (!want || !*want || helm_compatible_range(want, have ? have : ""))
+        return NULL;
+    return gotk_err_new(GOTK_E_INVALID,
+                        "chart requires kubeVersion: %s which is incompatible with Kubernetes %s" DEBUG_HINT,
+                        want, have ? have : "");
+}
+
+gotk_err *gotk_helm_template(gotk_helm_chart *c, json_object *user_values,
+                             const gotk_helm_template_opts *o, gotk_buf *out)
+{
+    const char *type = gotk_obj_get_str(c->meta, "type");
+    if (type && *type && strcmp(type, "application"))
+        return gotk_err_new(GOTK_E_INVALID, "%s charts are not installable", type);
+    gotk_err *e = check_dependencies(c);
+    char *kv = NULL;
+    if (!e && o->kube_version && *o->kube_version)
+        e = kube_version(o->kube_version, &kv);
+    const char *name = o->release_name ? o->release_name : "release-name";
+    if (!e && (e = gotk_helm_validate_release_name(name)))
+        e = gotk_err_wrap(e, "release name \"%s\"", name);
+    json_object *vals = user_values ? user_values : json_object_new_object();
+    if (!e)
+        e = helm_process_dependencies(c, vals);
+    json_object *top = json_object_new_object(), *cv = NULL;
+    json_object *caps = capabilities(o, kv);
+    json_object_object_add(top, "Capabilities", caps);
+    json_object_object_add(top, "Release", release_object(o));
+    if (!e)
+        e = gotk_helm_coalesce_values(c, vals, &cv);
+    if (!e) {
+        json_object_object_add(top, "Values", cv);
+        if (!o->skip_schema_validation)
+            e = helm_validate_schema(c, cv);
+    }
+    if (!e)
+        e = check_kube_version(c, caps);
+    if (!e)
+        e = render_and_print(c, top, o, out);
+    json_object_put(top);
+    if (!user_values)
+        json_object_put(vals);
+    free(kv);
+    return e;
+}

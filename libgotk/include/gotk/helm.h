@@ -1,0 +1,108 @@
+/*
+ * helm: Helm charts rendered as `helm template` (Helm v3.17.3) renders them.
+ *
+ * Loading (loader.Load): a chart directory (with its .helmignore) or a .tgz
+ * (entries outside the chart refused as Helm refuses them). Chart.yaml (v1 and
+ * v2, with requirements.yaml for v1) is validated as chart.Metadata.Validate
+ * does; values.yaml is read as sigs.k8s.io/yaml reads it (numbers are float64);
+ * templates/, crds/ and charts/ (subchart directories and archives) are split
+ * out as Helm's LoadFiles splits them, everything else becomes .Files.
+ *
+ * Values (pkg/cli/values, pkg/strvals, pkg/chartutil): -f files merged in
+ * order, then --set-json, --set, --set-string and --set-file with Helm's
+ * parser (ints from --set are int64, as Helm's are); dependencies enabled by
+ * condition and tags, aliases, import-values; chart defaults coalesced with
+ * user values and globals as coalesce.go does (a null deletes a default);
+ * values.schema.json checked (JSON Schema draft 7, the keywords real charts
+ * use) with Helm's error text.
+ *
+ * Rendering (pkg/engine, pkg/action): every template of the chart and its
+ * enabled subcharts parsed into one set (deepest paths first), executed with
+ * .Values, .Release, .Chart, .Capabilities, .Files, .Template, .Subcharts;
+ * NOTES.txt dropped; manifests split, hooks set apart and everything sorted
+ * in Helm's install order; printed with "# Source:" headers as `helm
+ * template` prints them. Errors carry Helm's wording ("execution error at
+ * (...)", "parse error at (...)", "values don't meet the specifications ...").
+ */
+#ifndef GOTK_HELM_H
+#define GOTK_HELM_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gotk/core.h"
+
+/* ---- charts ------------------------------------------------------------- */
+
+typedef struct gotk_helm_chart gotk_helm_chart;
+
+/* Load a chart from a directory or a .tgz file, as loader.Load. */
+gotk_err *gotk_helm_load(const char *path, gotk_helm_chart **out);
+/* Load a chart from a gzip'd tarball held in memory, as loader.LoadArchive. */
+gotk_err *gotk_helm_load_archive(const void *data, size_t len, gotk_helm_chart **out);
+void gotk_helm_chart_free(gotk_helm_chart *c);
+/* Chart.yaml's name. */
+const char *gotk_helm_chart_name(const gotk_helm_chart *c);
+
+/* ---- values ------------------------------------------------------------- */
+
+/* The kinds of command-line value, as Helm's flags. */
+typedef enum {
+    GOTK_HELM_SET = 0,    /* --set: typed (true, false, null, int64, string) */
+    GOTK_HELM_SET_STRING, /* --set-string: every value a string */
+    GOTK_HELM_SET_FILE,   /* --set-file: values name files whose text is the value */
+    GOTK_HELM_SET_JSON,   /* --set-json: values are JSON */
+} gotk_helm_set_kind;
+
+/* Parse one --set style argument ("a.b=1,c[0]=x") into the map `dest`, as
+ * strvals.ParseInto and friends. Errors are strvals' ("key \"a\" has no
+ * value"), without the "failed parsing --set data" prefix. */
+gotk_err *gotk_helm_strvals(const char *s, gotk_helm_set_kind kind, json_object *dest);
+
+/* What the user gives, in Helm's order of precedence (lowest first). */
+typedef struct {
+    const char *const *files;       /* -f/--values, NULL-terminated, "-" is stdin */
+    const char *const *set_json;    /* --set-json */
+    const char *const *set;         /* --set */
+    const char *const *set_string;  /* --set-string */
+    const char *const *set_file;    /* --set-file */
+} gotk_helm_value_opts;
+
+/* Merge user values as `helm template` does (values.Options.MergeValues).
+ * `*out` is a new map; errors have Helm's wording. */
+gotk_err *gotk_helm_user_values(const gotk_helm_value_opts *o, json_object **out);
+
+/* Helm's mergeMaps for -f files: b over a, maps merged deeply, a new map. */
+json_object *gotk_helm_merge_maps(json_object *a, json_object *b);
+/* chartutil.CoalesceTables (merge false) or MergeTables (merge true): fill
+ * `dst` from `src` in place; with merge false a null in dst deletes the key. */
+void gotk_helm_coalesce_tables(json_object *dst, json_object *src, bool merge);
+/* chartutil.CoalesceValues: the chart's (and its subcharts') defaults under
+ * `vals` (not modified), with globals passed down. `*out` is new. */
+gotk_err *gotk_helm_coalesce_values(const gotk_helm_chart *c, json_object *vals,
+                                    json_object **out);
+
+/* ---- rendering ----------------------------------------------------------- */
+
+typedef struct {
+    const char *release_name; /* NULL: "release-name" */
+    const char *namespace_;   /* NULL: "default" */
+    bool is_upgrade;
+    const char *kube_version;           /* "v1.30.0", "1.30"; NULL: Helm's default */
+    const char *const *api_versions;    /* extra, NULL-terminated; may be NULL */
+    bool no_hooks, skip_tests, include_crds, skip_schema_validation;
+    const char *const *show_only;       /* templates to show (globs), NULL-terminated */
+} gotk_helm_template_opts;
+
+/* Render the chart with user values (a map from gotk_helm_user_values; not
+ * modified) and append exactly what `helm template` prints to `out`. The
+ * chart's dependencies are processed (disabled subcharts dropped), so a chart
+ * is rendered once. */
+gotk_err *gotk_helm_template(gotk_helm_chart *c, json_object *user_values,
+                             const gotk_helm_template_opts *o, gotk_buf *out);
+
+/* Helm's release name check (chartutil.ValidateReleaseName), with Helm's text. */
+gotk_err *gotk_helm_validate_release_name(const char *name);
+
+#endif
