@@ -15,8 +15,8 @@
  * select.c (label and field selectors), watch.c (event ring, watch streams),
  * table.c (server-side printing for kubectl get), pb.c (protobuf bodies),
  * fieldtype.c (list and map types for server-side apply), defaults.c (built-in
- * defaulting), immutable.c (fields updates may not change), audit.c
- * (impersonation and the audit log).
+ * defaulting), allocate.c (Service cluster IPs and node ports), immutable.c
+ * (fields updates may not change), audit.c (impersonation and the audit log).
  */
 #ifndef GOTK_APISERVER_H
 #define GOTK_APISERVER_H
@@ -344,6 +344,10 @@ bool schema_apply(api_req *q, json_object *obj, api_resp *out);
  * StatefulSet spec, Service cluster IP, PVC spec) with the server's 422; n
  * may gain the kept Service cluster IP. */
 bool immutable_check(api_req *q, json_object *cur, json_object *n, api_resp *out);
+/* allocate.c: give a Service (o; cur its stored state on update, or NULL)
+ * its cluster IP and node ports; false with a 422 when a requested one is
+ * taken. */
+bool allocate_service(api_req *q, json_object *o, json_object *cur, api_resp *out);
 /* defaults.c: fill the defaults a real server gives built-in kinds (no-op
  * for custom kinds, which crdschema.c defaults). */
 void defaults_apply(const api_resource *r, json_object *o);

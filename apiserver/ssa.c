@@ -436,14 +436,18 @@ static char *gv_string(const api_resource *r)
     return *r->group ? gotk_xasprintf("%s/%s", r->group, r->version) : gotk_xstrdup(r->version);
 }
 
-/* Store a set into an entry (new fieldsV1 and time). */
+/* Store a set into an entry: new fieldsV1 and time, the time kept when the
+ * set is unchanged (so a no-op apply writes nothing, as on a real server). */
 static void entry_set(json_object *e, const pathset *s)
 {
     char now[32];
-    jx_now(now);
-    jx_set_str(e, "time", now);
+    json_object *tree = to_fieldsv1(s);
+    if (!jx_get_str(e, "time") || !gotk_obj_equal(jx_get(e, "fieldsV1"), tree)) {
+        jx_now(now);
+        jx_set_str(e, "time", now);
+    }
     jx_set_str(e, "fieldsType", "FieldsV1");
-    json_object_object_add(e, "fieldsV1", to_fieldsv1(s));
+    json_object_object_add(e, "fieldsV1", tree);
 }
 
 /* The entry for (manager, operation), created when missing. */

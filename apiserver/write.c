@@ -173,6 +173,8 @@ void do_create(api_req *q, api_resp *out)
         invalid_msg(q, name, bad, out);
         goto done;
     }
+    if (!allocate_service(q, o, NULL, out))
+        goto done;
     if (!q->applying)
         ssa_track_update(q, NULL, o);
     gotk_err *e = txn_begin(q->s);
@@ -236,7 +238,8 @@ void h_write_update(api_req *q, json_object *cur, json_object *next, api_resp *o
 {
     json_object *n = merge_update(q, cur, next);
     gotk_err *e = NULL;
-    if (!immutable_check(q, cur, n, out) || !schema_apply(q, n, out)) {
+    if (!immutable_check(q, cur, n, out) || !allocate_service(q, n, cur, out) ||
+        !schema_apply(q, n, out)) {
         json_object_put(n);
         return;
     }

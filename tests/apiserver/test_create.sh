@@ -20,10 +20,13 @@ same '.rules' create clusterrole cr --verb=watch --resource=deployments.apps
 same '.roleRef, .subjects' create clusterrolebinding crb --clusterrole=cr --group=devs
 same '.value, .description' create priorityclass high --value=1000 --description="important"
 # fields the server defaults (as a cluster does) are not in the client's object
-DEFAULTED='walk(if type == "object" then del(.protocol) else . end)'
+DEFAULTED='walk(if type == "object" then del(.protocol, .nodePort, .terminationMessagePath,
+  .terminationMessagePolicy, .imagePullPolicy, .dnsPolicy, .restartPolicy, .schedulerName,
+  .terminationGracePeriodSeconds, .securityContext, .revisionHistoryLimit,
+  .progressDeadlineSeconds, .enableServiceLinks, .strategy) else . end)'
 same ".spec | $DEFAULTED" create deployment web --image=nginx:1.25 --port=80 --replicas=3
 same '.spec.ports, .spec.selector, .spec.type' create service clusterip svc --tcp=5678:8080
-same '.spec.ports, .spec.type' create service nodeport np --tcp=80:http
+same ".spec.ports | $DEFAULTED" create service nodeport np --tcp=80:http
 same '.spec.externalName, .spec.type' create service externalname ext --external-name=example.com
 same ".spec | $DEFAULTED" run pod1 --image=busybox --env=A=1 --labels=x=y --restart=Never --port=8080
 expect_eq "$(k create deployment job --image=busybox -- sh -c 'echo hi')" "deployment.apps/job created"
