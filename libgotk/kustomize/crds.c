@@ -115,8 +115,12 @@ static gotk_err *load_one(kctx *c, const char *root, const char *rel, kconfig *c
     gotk_err *e = kload_file(c, root, rel, &data, &len, NULL);
     if (e)
         return e;
-    json_object *defs = NULL;
-    e = gotk_yaml_parse_one(data, len, rel, &defs);
+    /* sigs.k8s.io/yaml, as kustomize: YAML 1.1, the first document */
+    json_object *docs = NULL, *defs = NULL;
+    e = gotk_yaml_parse_flags(data, len, rel, GOTK_YAML_PARSE_SIGS, &docs);
+    if (!e && karr_n(docs))
+        defs = json_object_get(json_object_array_get_idx(docs, 0));
+    json_object_put(docs);
     free(data);
     if (e || !json_object_is_type(defs, json_type_object)) {
         json_object_put(defs);

@@ -462,12 +462,13 @@ static gotk_err *load_configurations(kctx *c, const char *root, json_object *k, 
         size_t len = 0;
         e = kload_file(c, root, rel, &data, &len, NULL);
         json_object *docs = NULL;
+        /* sigs.k8s.io/yaml, as kustomize: YAML 1.1, the first document */
         if (!e)
-            e = gotk_yaml_parse(data, len, rel, &docs);
+            e = gotk_yaml_parse_flags(data, len, rel, GOTK_YAML_PARSE_SIGS, &docs);
         free(data);
         kconfig one = {0};
-        for (size_t j = 0; !e && j < karr_n(docs); j++)
-            e = kconfig_merge_doc(&one, json_object_array_get_idx(docs, j));
+        if (!e && karr_n(docs))
+            e = kconfig_merge_doc(&one, json_object_array_get_idx(docs, 0));
         kconfig_absorb(&custom, &one);
         json_object_put(docs);
     }

@@ -533,7 +533,20 @@ static gotk_err *apply_one(kmap *m, json_object *rp)
     return e;
 }
 
-/* Replacements listed in a file (a list, or one). */
+/* Go's reflect kind of a decoded YAML value, for kustomize's error. */
+static const char *go_kind(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_string: return "string";
+    case json_type_boolean: return "bool";
+    case json_type_double:
+    case json_type_int: return "float64";
+    default: return "invalid";
+    }
+}
+
+/* Replacements listed in a file (a list, or one), read as kustomize does with
+ * sigs.k8s.io/yaml: YAML 1.1 scalars, the first document only. */
 static gotk_err *apply_file(kctx *c, const char *root, const char *path, kmap *m)
 {
     char *data = NULL;
@@ -541,16 +554,17 @@ static gotk_err *apply_file(kctx *c, const char *root, const char *path, kmap *m
     gotk_err *e = kload_file(c, root, path, &data, &len, NULL);
     json_object *docs = NULL;
     if (!e)
-        e = gotk_yaml_parse(data, len, path, &docs);
+        e = gotk_yaml_parse_flags(data, len, path, GOTK_YAML_PARSE_SIGS, &docs);
     free(data);
-    for (size_t i = 0; !e && i < karr_n(docs); i++) {
-        json_object *d = json_object_array_get_idx(docs, i);
-        if (json_object_is_type(d, json_type_array))
-            for (size_t j = 0; !e && j < karr_n(d); j++)
-                e = apply_one(m, json_object_array_get_idx(d, j));
-        else
-            e = apply_one(m, d);
-    }
+    json_object *d = karr_n(docs) ? json_object_array_get_idx(docs, 0) : NULL;
+    if (!e && json_object_is_type(d, json_type_array))
+        for (size_t j = 0; !e && j < karr_n(d); j++)
+            e = apply_one(m, json_object_array_get_idx(d, j));
+    else if (!e && json_object_is_type(d, json_type_object))
+        e = apply_one(m, d);
+    else if (!e)
+        e = gotk_err_new(GOTK_E_INVALID, "unsupported replacement type encountered within "
+                                         "replacement path: %s", go_kind(d));
     json_object_put(docs);
     return e;
 }
