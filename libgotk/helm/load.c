@@ -310,6 +310,20 @@ gotk_err *gotk_helm_load_archive(const void *data, size_t len, gotk_helm_chart *
     return e;
 }
 
+/* http.DetectContentType of the first 512 bytes read into a zeroed buffer,
+ * as far as a chart file goes: shorter files look binary (the zeros). */
+static const char *content_type(const char *data, size_t len)
+{
+    if (len < 512)
+        return "application/octet-stream";
+    for (size_t i = 0; i < 512; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (c <= 0x08 || c == 0x0B || (c >= 0x0E && c <= 0x1A) || (c >= 0x1C && c <= 0x1F))
+            return "application/octet-stream";
+    }
+    return "text/plain; charset=utf-8";
+}
+
 static gotk_err *load_file(const char *path, gotk_helm_chart **out)
 {
     char *data;
@@ -321,7 +335,7 @@ static gotk_err *load_file(const char *path, gotk_helm_chart **out)
         size_t pl = strlen(path);
         bool yaml = (pl > 4 && !strcmp(path + pl - 4, ".yml")) ||
                     (pl > 5 && !strcmp(path + pl - 5, ".yaml"));
-        bool text = gotk_utf8_valid(data, len < 512 ? len : 512);
+        const char *type = content_type(data, len);
         free(data);
         if (yaml)
             return gotk_err_new(GOTK_E_INVALID,
@@ -329,24 +343,40 @@ static gotk_err *load_file(const char *path, gotk_helm_chart **out)
                                 path);
         return gotk_err_new(GOTK_E_INVALID,
                             "file '%s' does not appear to be a gzipped archive; got '%s'", path,
-                            text ? "text/plain; charset=utf-8" : "application/octet-stream");
+                            type);
     }
     e = gotk_helm_load_archive(data, len, out);
     free(data);
     return e;
 }
 
-gotk_err *gotk_helm_load(const char *path, gotk_helm_chart **out)
+/* ChartPathOptions.LocateChart's answers for a chart that is not a local
+ * path (repositories are not consulted: gotk renders local charts). */
+static gotk_err *locate_error(const char *path)
 {
-    struct stat st;
-    *out = NULL;
-    if (stat(path, &st) != 0) {
+    if (path[0] == '/' || path[0] == '.') {
         gotk_buf q = {0};
         helm_go_quote(&q, path, strlen(path));
         gotk_err *e = gotk_err_new(GOTK_E_NOTFOUND, "path %s not found", q.data);
         gotk_buf_free(&q);
         return e;
     }
+    if (!strncmp(path, "oci://", 6))
+        return gotk_err_new(GOTK_E_NOTFOUND, "%s: OCI charts are not fetched by gotk", path);
+    const char *slash = strchr(path, '/');
+    if (slash)
+        return gotk_err_new(GOTK_E_NOTFOUND, "repo %.*s not found", (int)(slash - path), path);
+    return gotk_err_new(GOTK_E_NOTFOUND,
+                        "non-absolute URLs should be in form of repo_name/path_to_chart, got: %s",
+                        path);
+}
+
+gotk_err *gotk_helm_load(const char *path, gotk_helm_chart **out)
+{
+    struct stat st;
+    *out = NULL;
+    if (stat(path, &st) != 0)
+        return locate_error(path);
     char abs[PATH_MAX];
     if (!realpath(path, abs))
         return gotk_err_errno(errno, "%s", path);

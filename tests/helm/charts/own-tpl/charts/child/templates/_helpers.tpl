@@ -1,0 +1,1 @@
+{{- define "own.block" -}}child block{{- end -}}
