@@ -51,6 +51,8 @@ json_object *jx_ensure_obj(json_object *o, const char *key);
 void jx_set_str(json_object *o, const char *key, const char *val);
 /* RFC 7386 merge patch; returns the result (consumes `target`). */
 json_object *jx_merge_patch(json_object *target, json_object *patch);
+/* The value at a dotted path ("spec.selector" or ".spec.replicas"), or NULL. */
+json_object *jx_at(json_object *o, const char *path);
 /* Current time as RFC 3339 UTC with second precision, into out[32]. */
 void jx_now(char out[32]);
 

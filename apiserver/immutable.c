@@ -117,19 +117,9 @@ static char *go_label_selector(json_object *ls)
 
 /* ---- the rules ------------------------------------------------------------ */
 
-/* value at a dotted path ("spec.selector"), or NULL. */
-static json_object *at(json_object *o, const char *path)
-{
-    char *copy = gotk_xstrdup(path), *save = NULL;
-    for (char *t = strtok_r(copy, ".", &save); t && o; t = strtok_r(NULL, ".", &save))
-        o = jx_get(o, t);
-    free(copy);
-    return o;
-}
-
 static bool same_at(json_object *a, json_object *b, const char *path)
 {
-    return gotk_obj_equal(at(a, path), at(b, path));
+    return gotk_obj_equal(jx_at(a, path), jx_at(b, path));
 }
 
 /* spec.selector may not change (apps workloads, Jobs). */
@@ -137,7 +127,7 @@ static void check_selector(json_object *cur, json_object *n, json_object *causes
 {
     if (same_at(cur, n, "spec.selector"))
         return;
-    char *v = go_label_selector(at(n, "spec.selector"));
+    char *v = go_label_selector(jx_at(n, "spec.selector"));
     h_cause(causes, "FieldValueInvalid", "spec.selector", "Invalid value: %s: " IMMUTABLE, v);
     free(v);
 }
@@ -214,14 +204,14 @@ static void check_job(json_object *cur, json_object *n, json_object *causes)
 {
     check_selector(cur, n, causes);
     if (!same_at(cur, n, "spec.completions")) {
-        json_object *c = at(n, "spec.completions");
+        json_object *c = jx_at(n, "spec.completions");
         h_cause(causes, "FieldValueInvalid", "spec.completions", "Invalid value: %s: " IMMUTABLE,
                 c ? json_object_get_string(c) : "\"null\"");
     }
-    json_object *a = gotk_obj_copy(at(cur, "spec.template"));
-    json_object *b = gotk_obj_copy(at(n, "spec.template"));
-    json_object *susp = at(n, "spec.suspend");
-    if (susp && json_object_get_boolean(susp) && !at(cur, "status.startTime")) {
+    json_object *a = gotk_obj_copy(jx_at(cur, "spec.template"));
+    json_object *b = gotk_obj_copy(jx_at(n, "spec.template"));
+    json_object *susp = jx_at(n, "spec.suspend");
+    if (susp && json_object_get_boolean(susp) && !jx_at(cur, "status.startTime")) {
         static const char *const sched[] = {"spec.nodeSelector", "spec.affinity",
                                             "spec.tolerations", "spec.schedulingGates",
                                             "metadata.labels", "metadata.annotations", NULL};
@@ -250,7 +240,7 @@ static void check_service(json_object *cur, json_object *n, json_object *causes)
         return;
     if (!jx_get_str(spec, "clusterIP") || !*jx_get_str(spec, "clusterIP")) {
         jx_set_str(spec, "clusterIP", old_ip);
-        json_object *ips = at(cur, "spec.clusterIPs");
+        json_object *ips = jx_at(cur, "spec.clusterIPs");
         if (ips && !jx_get(spec, "clusterIPs"))
             json_object_object_add(spec, "clusterIPs", gotk_obj_copy(ips));
         return;
@@ -289,7 +279,7 @@ static void check_pvc(json_object *cur, json_object *n, json_object *causes)
     if (!jx_get_str(a, "volumeName"))
         json_object_object_del(b, "volumeName");
     const char *phase = jx_get_str(jx_get(n, "status"), "phase");
-    json_object *req_a = at(a, "resources.requests"), *req_b = at(b, "resources.requests");
+    json_object *req_a = jx_at(a, "resources.requests"), *req_b = jx_at(b, "resources.requests");
     if (phase && !strcmp(phase, "Bound") && req_b && json_object_is_type(req_b, json_type_object)) {
         json_object *s = jx_get(req_a, "storage");
         if (s)

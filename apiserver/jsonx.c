@@ -4,6 +4,7 @@
  * They stay here until libgotk's obj module offers the same.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -119,4 +120,13 @@ void jx_now(char out[32])
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_object *jx_at(json_object *o, const char *path)
+{
+    char *copy = gotk_xstrdup(path), *save = NULL;
+    for (char *k = strtok_r(copy, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
+        o = jx_get(o, k);
+    free(copy);
+    return o;
 }

@@ -15,16 +15,6 @@
 
 #include "apiserver.h"
 
-/* The value at a ".a.b" path, or NULL. */
-static json_object *at_path(json_object *o, const char *path)
-{
-    char *copy = gotk_xstrdup(path), *save = NULL;
-    for (char *k = strtok_r(copy, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
-        o = jx_get(o, k);
-    free(copy);
-    return o;
-}
-
 /* Set the value at a ".a.b" path, creating objects (takes val). */
 static void set_path(json_object *o, const char *path, json_object *val)
 {
@@ -90,8 +80,8 @@ static json_object *scale_of(const api_resource *r, json_object *obj)
         if (jx_meta_str(obj, keep[i]))
             jx_set_str(meta, keep[i], jx_meta_str(obj, keep[i]));
     json_object_object_add(sc, "metadata", meta);
-    json_object *spec_r = at_path(obj, r->scale_spec);
-    json_object *status_r = r->scale_status ? at_path(obj, r->scale_status) : NULL;
+    json_object *spec_r = jx_at(obj, r->scale_spec);
+    json_object *status_r = r->scale_status ? jx_at(obj, r->scale_status) : NULL;
     json_object *spec = json_object_new_object(), *status = json_object_new_object();
     json_object_object_add(spec, "replicas",
                            json_object_new_int64(spec_r ? json_object_get_int64(spec_r)
@@ -99,7 +89,7 @@ static json_object *scale_of(const api_resource *r, json_object *obj)
     json_object_object_add(status, "replicas",
                            json_object_new_int64(status_r ? json_object_get_int64(status_r) : 0));
     if (r->scale_selector) {
-        char *str = selector_string(at_path(obj, r->scale_selector));
+        char *str = selector_string(jx_at(obj, r->scale_selector));
         if (*str)
             jx_set_str(status, "selector", str);
         free(str);
