@@ -221,6 +221,7 @@ void gotk_template_add_helm(gotk_tpl_set *set)
     tpl_add_helm_methods(set);
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);
+    sprig_add_yaml(set);
     if (!set->name)
         gotk_template_set_name(set, "gotpl");
 }

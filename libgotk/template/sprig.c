@@ -195,8 +195,9 @@ void gotk_template_add_sprig(gotk_tpl_set *set)
     sprig_add_more2(set);
     sprig_add_misc(set);
     sprig_add_decimal(set);
-    sprig_add_semver(set);
     sprig_add_dates(set);
     sprig_add_bcrypt(set);
     sprig_add_crypto(set);
+    sprig_add_url(set);
+    sprig_add_semver(set);
 }

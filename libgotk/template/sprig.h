@@ -41,12 +41,15 @@ void sprig_add_decimal(gotk_tpl_set *set);
 void sprig_add_dates(gotk_tpl_set *set);
 void sprig_add_bcrypt(gotk_tpl_set *set);
 void sprig_add_crypto(gotk_tpl_set *set);
+void sprig_add_url(gotk_tpl_set *set);
+/* Helm's toYamlPretty (added by gotk_template_add_helm). */
+void sprig_add_yaml(gotk_tpl_set *set);
 /* bcrypt of pw (at most 72 bytes) with salt and cost: "$2a$10$..." appended to out. */
 void sprig_bcrypt_hash(const char *pw, size_t len, const uint8_t salt[16], int cost, gotk_buf *out);
-/* semver and its *semver.Version methods (semverobj.c). */
-void sprig_add_semver(gotk_tpl_set *set);
 /* Go's JSON syntax check: false with Go's error text appended to err. */
 bool sprig_json_check(const char *s, size_t len, gotk_buf *err);
+/* semver and its *semver.Version methods (semverobj.c). */
+void sprig_add_semver(gotk_tpl_set *set);
 
 /* The string of a STRING argument. */
 #define SV(v) json_object_get_string((v).j)

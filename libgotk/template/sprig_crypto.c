@@ -10,8 +10,9 @@
  * clientAuth, critical basic constraints, a subject key id on CAs, the
  * issuer's key id on signed certificates, then DNS and IP alternative names.
  * Keys are PEM as Go marshals them: PKCS#1 for RSA, SEC 1 for ECDSA, the
- * OpenSSL/Go DSA sequence, PKCS#8 for Ed25519. A certificate is a map with
- * Cert and Key, the fields of Sprig's certificate struct.
+ * OpenSSL/Go DSA sequence, PKCS#8 for Ed25519. A certificate is a value of
+ * Go type sprig.certificate with fields Cert and Key; genSignedCert also takes
+ * a plain map with those keys (Go would refuse it).
  */
 #include <arpa/inet.h>
 #include <openssl/bio.h>
@@ -33,6 +34,9 @@
     static gotk_err *name(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv, \
                           gotk_tpl_val *res, void *ud)
 #define UNUSED (void)ex, (void)argc, (void)argv, (void)ud
+
+/* Sprig's certificate struct: {Cert, Key}. */
+static const char CERT_TYPE[] = "sprig.certificate";
 
 static gotk_err *errorf(const char *fmt, const char *arg)
 {
@@ -331,6 +335,7 @@ static gotk_err *make_cert(gotk_tpl_exec *ex, const cert_spec *s, EVP_PKEY *key,
     json_object_object_add(m, "Key", json_object_new_string_len(k.data, (int)k.len));
     gotk_buf_free(&c);
     gotk_buf_free(&k);
+    gotk_tpl_tag(m, CERT_TYPE, true);
     *res = gotk_tpl_own(ex, m);
     return NULL;
 }
@@ -472,6 +477,7 @@ FN(fn_build_custom_cert)
         json_object *m = json_object_new_object();
         json_object_object_add(m, "Cert", json_object_new_string_len((const char *)cert, (int)clen));
         json_object_object_add(m, "Key", json_object_new_string_len((const char *)key, (int)klen));
+        gotk_tpl_tag(m, CERT_TYPE, true);
         *res = gotk_tpl_own(ex, m);
     }
     X509_free(x);

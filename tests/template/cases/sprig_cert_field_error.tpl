@@ -1,0 +1,1 @@
+{{ $c := buildCustomCert (b64enc .Values.cert) (b64enc .Values.key) }}{{ $c.Other }}

@@ -1,0 +1,1 @@
+{{ keys (buildCustomCert (b64enc .Values.cert) (b64enc .Values.key)) }}

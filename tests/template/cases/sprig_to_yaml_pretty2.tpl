@@ -1,0 +1,2 @@
+{{ toYamlPretty (dict "list" (list (dict "a" (list (list 1 2) (dict "b" (list "c")))) "long item string that is very long and goes well past the width limit of eighty columns") "q" "tab\tlong string that is very long and goes well past the width limit of eighty columns ok" "n" (list 0.5 1e-7 123456789.0 12345678901234567890.0 -3.0) "sq" "it's a long string with: colon that needs single quotes and is long enough to wrap") }}
+{{ toYamlPretty .Values }}
