@@ -7,6 +7,14 @@
  * when the connection fails (the API server restarted) it retries with back-off
  * from 500ms to 30s, resuming the watch where it was. Reads of the cache are safe
  * from any thread.
+ *
+ * Objects arrive without metadata.managedFields: reconcilers never read their
+ * own object's field managers (status goes out as patches), and those deeply
+ * nested sets are most of what a cached object would otherwise weigh. The
+ * cache keeps each object as compact JSON text, parsed again on every read:
+ * readers get their own copy anyway, and json-c's tree costs several times the
+ * text's size (a hash table per JSON object), which adds up over hundreds of
+ * objects.
  */
 #include "gotk/obj.h"
 #include "gotk/runtime.h"
@@ -26,7 +34,7 @@ struct gotk_informer {
     bool started;
     atomic_int stop;
     pthread_mutex_t mu;
-    json_object *cache; /* "ns/name" -> object */
+    json_object *cache; /* "ns/name" -> the object as JSON text (a string) */
     bool synced;
     char rv[128];
 };
@@ -55,15 +63,65 @@ gotk_informer *gotk_informer_new(gotk_kube_client *kube, const char *api_version
     return i;
 }
 
+/* Drop what the cache does not keep (see the top of the file). */
+static void trim(json_object *obj)
+{
+    json_object *meta = NULL;
+    if (json_object_object_get_ex(obj, "metadata", &meta))
+        json_object_object_del(meta, "managedFields");
+}
+
+/* The cache's form of an object: its JSON text as a json-c string. */
+static json_object *packed(json_object *obj)
+{
+    char *text = gotk_json_to_string(obj);
+    json_object *s = json_object_new_string(text);
+    free(text);
+    return s;
+}
+
+/* A new object from JSON text (NULL for NULL). */
+static json_object *parsed(const char *text, size_t len)
+{
+    json_object *obj = NULL;
+    if (text)
+        gotk_err_free(gotk_json_parse(text, len, &obj));
+    return obj;
+}
+
+/* A new object from the cache's form (NULL for NULL); informer thread only,
+ * as it alone changes the cache. */
+static json_object *unpacked(json_object *s)
+{
+    return s ? parsed(json_object_get_string(s), (size_t)json_object_get_string_len(s)) : NULL;
+}
+
+/* A copy of the cached text for key (NULL when absent), taken under the lock:
+ * other threads never share the cache's json-c values, whose reference counts
+ * are not atomic. */
+static char *cached_text(gotk_informer *i, const char *key, size_t *len)
+{
+    json_object *text = NULL;
+    char *copy = NULL;
+    pthread_mutex_lock(&i->mu);
+    if (json_object_object_get_ex(i->cache, key, &text)) {
+        *len = (size_t)json_object_get_string_len(text);
+        copy = gotk_xstrndup(json_object_get_string(text), *len);
+    }
+    pthread_mutex_unlock(&i->mu);
+    return copy;
+}
+
 /* Store (or with DELETED remove) one object in the cache. */
 static void cache_apply(gotk_informer *i, gotk_kube_event type, json_object *obj)
 {
     char *key = key_of(obj);
+    json_object *text = type == GOTK_KUBE_DELETED ? NULL : packed(obj);
     pthread_mutex_lock(&i->mu);
     if (type == GOTK_KUBE_DELETED)
         json_object_object_del(i->cache, key);
     else
-        json_object_object_add(i->cache, key, json_object_get(obj));
+        json_object_object_add(i->cache, key, text);
     const char *rv = gotk_obj_get_str(obj, "metadata.resourceVersion");
     if (rv)
         snprintf(i->rv, sizeof i->rv, "%s", rv);
@@ -84,8 +142,9 @@ static gotk_err *relist(gotk_informer *i)
     size_t n = items ? json_object_array_length(items) : 0;
     for (size_t k = 0; k < n; k++) {
         json_object *obj = json_object_array_get_idx(items, k);
+        trim(obj);
         char *key = key_of(obj);
-        json_object_object_add(fresh, key, json_object_get(obj));
+        json_object_object_add(fresh, key, packed(obj));
         free(key);
     }
     pthread_mutex_lock(&i->mu);
@@ -95,16 +154,22 @@ static gotk_err *relist(gotk_informer *i)
     snprintf(i->rv, sizeof i->rv, "%s", rv ? rv : "");
     i->synced = true;
     pthread_mutex_unlock(&i->mu);
-    json_object_object_foreach(old, okey, oobj) {
-        if (!json_object_object_get_ex(fresh, okey, NULL))
+    json_object_object_foreach(old, okey, otext) {
+        if (json_object_object_get_ex(fresh, okey, NULL))
+            continue;
+        json_object *oobj = unpacked(otext);
+        if (oobj)
             i->fn(GOTK_KUBE_DELETED, oobj, NULL, i->ud);
+        json_object_put(oobj);
     }
     for (size_t k = 0; k < n; k++) {
-        json_object *obj = json_object_array_get_idx(items, k), *was = NULL;
+        json_object *obj = json_object_array_get_idx(items, k), *text = NULL;
         char *key = key_of(obj);
-        json_object_object_get_ex(old, key, &was);
+        json_object_object_get_ex(old, key, &text);
         free(key);
+        json_object *was = unpacked(text);
         i->fn(was ? GOTK_KUBE_MODIFIED : GOTK_KUBE_ADDED, obj, was, i->ud);
+        json_object_put(was);
     }
     json_object_put(old);
     json_object_put(list);
@@ -123,13 +188,13 @@ static bool on_event(gotk_kube_event type, json_object *obj, void *ud)
         return !atomic_load(&i->stop);
     }
     /* only this thread changes the cache, so the old object stays ours meanwhile */
+    trim(obj);
     char *key = key_of(obj);
-    json_object *old = NULL;
-    pthread_mutex_lock(&i->mu);
-    if (json_object_object_get_ex(i->cache, key, &old))
-        json_object_get(old);
-    pthread_mutex_unlock(&i->mu);
+    size_t len = 0;
+    char *text = cached_text(i, key, &len);
     free(key);
+    json_object *old = parsed(text, len);
+    free(text);
     cache_apply(i, type, obj);
     i->fn(type, obj, old, i->ud);
     json_object_put(old);
@@ -215,24 +280,33 @@ bool gotk_informer_wait_synced(gotk_informer *i, gotk_duration timeout)
 json_object *gotk_informer_get(gotk_informer *i, const char *ns, const char *name)
 {
     char *key = gotk_xasprintf("%s/%s", ns ? ns : "", name);
-    json_object *obj = NULL;
-    pthread_mutex_lock(&i->mu);
-    if (json_object_object_get_ex(i->cache, key, &obj))
-        obj = gotk_obj_copy(obj);
-    pthread_mutex_unlock(&i->mu);
+    size_t len = 0;
+    char *text = cached_text(i, key, &len);
     free(key);
+    json_object *obj = parsed(text, len);
+    free(text);
     return obj;
 }
 
 json_object *gotk_informer_list(gotk_informer *i)
 {
-    json_object *arr = json_object_new_array();
+    gotk_buf all = {0}; /* the texts, each NUL-terminated */
     pthread_mutex_lock(&i->mu);
-    json_object_object_foreach(i->cache, key, obj) {
+    json_object_object_foreach(i->cache, key, text) {
         (void)key;
-        json_object_array_add(arr, gotk_obj_copy(obj));
+        gotk_buf_append(&all, json_object_get_string(text),
+                        (size_t)json_object_get_string_len(text) + 1);
     }
     pthread_mutex_unlock(&i->mu);
+    json_object *arr = json_object_new_array();
+    for (size_t at = 0; at < all.len;) {
+        size_t len = strlen(all.data + at);
+        json_object *obj = parsed(all.data + at, len);
+        if (obj)
+            json_object_array_add(arr, obj);
+        at += len + 1;
+    }
+    free(all.data);
     return arr;
 }
 

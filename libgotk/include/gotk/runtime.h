@@ -210,7 +210,8 @@ typedef void (*gotk_informer_fn)(gotk_kube_event type, json_object *obj, json_ob
                                  void *ud);
 
 /* An informer for `kind` in `ns` (NULL: all namespaces), optionally filtered by a
- * label selector. Nothing happens until gotk_informer_start. */
+ * label selector. Nothing happens until gotk_informer_start. Cached and reported
+ * objects carry no metadata.managedFields. */
 gotk_informer *gotk_informer_new(gotk_kube_client *kube, const char *api_version,
                                  const char *kind, const char *ns, const char *label_selector,
                                  gotk_informer_fn fn, void *ud);
