@@ -12,7 +12,8 @@
  *    default;
  *  - validation: type (with x-kubernetes-int-or-string), required, enum,
  *    pattern (PCRE2), minimum/maximum (exclusive too), minLength/maxLength,
- *    minItems/maxItems. Each failure is a field cause with the real server's
+ *    minItems/maxItems, unique elements of x-kubernetes-list-type set and map
+ *    lists. Each failure is a field cause with the real server's
  *    wording, e.g. "spec.size: Invalid value: 12: spec.size in body should be
  *    less than or equal to 10".
  * apiVersion, kind and metadata at the top level are the server's business and
@@ -158,6 +159,67 @@ static void check_number(vctx *c, json_object *sch, json_object *v, const char *
              xmin ? "" : "or equal to ", jx_str(mn));
 }
 
+/* Whether two map-list elements have the same keys. */
+static bool same_keys(json_object *keys, json_object *a, json_object *b)
+{
+    for (size_t k = 0; k < json_object_array_length(keys); k++) {
+        const char *key = json_object_get_string(json_object_array_get_idx(keys, k));
+        if (!gotk_obj_equal(jx_get(a, key), jx_get(b, key)))
+            return false;
+    }
+    return true;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A map-list element's keys as Go's %#v prints them (sorted). Caller frees. */
+static char *go_keys(json_object *keys, json_object *el)
+{
+    size_t n = json_object_array_length(keys);
+    const char **names = gotk_xcalloc(n + 1, sizeof *names);
+    for (size_t k = 0; k < n; k++)
+        names[k] = json_object_get_string(json_object_array_get_idx(keys, k));
+    qsort(names, n, sizeof *names, cmp_name);
+    gotk_buf b = {0};
+    gotk_buf_puts(&b, "map[string]interface {}{");
+    for (size_t k = 0; k < n; k++) {
+        json_object *v = jx_get(el, names[k]);
+        gotk_buf_printf(&b, "%s\"%s\":%s", k ? ", " : "", names[k],
+                        v ? jx_str(v) : "interface {}(nil)");
+    }
+    gotk_buf_putc(&b, '}');
+    free(names);
+    return gotk_buf_steal(&b);
+}
+
+/* x-kubernetes-list-type set and map: no two elements alike (by value, or by
+ * their map keys), as the apiextensions server checks. */
+static void check_unique(vctx *c, json_object *sch, json_object *v, const char *path)
+{
+    const char *t = jx_get_str(sch, "x-kubernetes-list-type");
+    json_object *keys = jx_get(sch, "x-kubernetes-list-map-keys");
+    bool map = t && !strcmp(t, "map") && keys && json_object_is_type(keys, json_type_array);
+    if (!t || (strcmp(t, "set") && !map))
+        return;
+    for (size_t i = 1; i < json_object_array_length(v); i++) {
+        json_object *a = json_object_array_get_idx(v, i);
+        for (size_t j = 0; j < i; j++) {
+            json_object *b = json_object_array_get_idx(v, j);
+            if (!(map ? same_keys(keys, a, b) : gotk_obj_equal(a, b)))
+                continue;
+            char *p = gotk_xasprintf("%s[%zu]", path, i);
+            char *val = map ? go_keys(keys, a) : gotk_xstrdup(jx_str(a));
+            fail(c, p, "FieldValueDuplicate", "Duplicate value: %s", val);
+            free(val);
+            free(p);
+            break;
+        }
+    }
+}
+
 /* Array keywords and items. */
 static void check_array(vctx *c, json_object *sch, json_object *v, const char *path)
 {
@@ -175,6 +237,7 @@ static void check_array(vctx *c, json_object *sch, json_object *v, const char *p
         walk(c, items, json_object_array_get_idx(v, i), p);
         free(p);
     }
+    check_unique(c, sch, v, path);
 }
 
 /* Fill defaults and drop nulls of non-nullable properties. */

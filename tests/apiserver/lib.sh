@@ -40,7 +40,7 @@ start_server() {
   "$SERVER" --data-dir "$T/data" --listen 127.0.0.1:0 --kubeconfig-out "$T/kubeconfig" "$@" \
     >"$T/server.out" 2>>"$T/server.err" &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 400); do # 20s: a loaded machine under ASan starts slowly
     if grep -q '^listening on https://127.0.0.1:' "$T/server.out" 2>/dev/null; then
       PORT=$(sed -n 's|^listening on https://127.0.0.1:\([0-9]*\)$|\1|p' "$T/server.out")
       return 0
@@ -48,7 +48,7 @@ start_server() {
     kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited during startup"
     sleep 0.05
   done
-  fail "server not listening after 5s"
+  fail "server not listening after 20s"
 }
 
 # Stop with SIGTERM; the server must exit 0 (and clean under ASan).

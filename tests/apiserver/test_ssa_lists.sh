@@ -190,4 +190,10 @@ YAML
 k apply --server-side --field-manager=a -f g1.yaml >/dev/null
 expect_eq "$(k get gadget g -o jsonpath='{range .spec.endpoints[*]}{.name}/{.proto} {end}{.spec.tags}')" \
   'a/udp a/tcp ["x","z"]' "dropped map element and set value removed"
+# sets and maps hold no duplicates (the key default counts)
+printf 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: dup}\nspec:\n  endpoints: [{name: a}, {name: a, proto: tcp}]\n  tags: [x, x]\n' > dup.yaml
+expect_fail k apply --server-side -f dup.yaml
+expect_contains "$OUT" 'The Gadget "dup" is invalid: '
+expect_contains "$OUT" '* spec.endpoints[1]: Duplicate value: map[string]interface {}{"name":"a", "proto":"tcp"}'
+expect_contains "$OUT" '* spec.tags[1]: Duplicate value: "x"'
 stop_server
