@@ -1026,6 +1026,18 @@ static void test_impersonation_audit(void **state)
     gotk_kube_client_free(c);
     gotk_kube_config_free(cfg);
 
+    /* groups without a user: the server's refusal reaches the caller */
+    cfg = gotk_kube_config_copy(v->cfg);
+    cfg->impersonate_groups = gotk_xcalloc(2, sizeof(char *));
+    cfg->impersonate_groups[0] = gotk_xstrdup("team-a");
+    ok(gotk_kube_client_new(cfg, &c));
+    fails(gotk_kube_do_json(c, "GET", "/api/v1/namespaces/default/configmaps", NULL, NULL, 0,
+                            NULL),
+          GOTK_E_KUBE_SERVER,
+          "requested [{Group  team-a  authentication.k8s.io/v1  }] without impersonating a user");
+    gotk_kube_client_free(c);
+    gotk_kube_config_free(cfg);
+
     /* without impersonation nobody is impersonated */
     make_cm(v->c, "default", "plain", NULL, NULL);
     e = audit_event(v, "create", "plain");
