@@ -333,12 +333,17 @@ static void process_import_values(gotk_helm_chart *c)
         }
         json_object_object_add(r, "import-values", outiv);
     }
-    json_object *merged = gotk_obj_copy(cvals);
-    gotk_helm_coalesce_tables(merged, b, true);
+    /* MergeTables(deepCopyMap(cvals), b): the copy only matters when b holds
+     * tables of cvals that would otherwise appear twice in the result */
+    json_object *merged = cvals;
+    if (json_object_object_length(b) > 0) {
+        merged = gotk_obj_copy(cvals);
+        gotk_helm_coalesce_tables(merged, b, true);
+        json_object_put(cvals);
+    }
     json_object_put(c->values);
     c->values = merged;
     json_object_put(b);
-    json_object_put(cvals);
 }
 
 static void process_imports(gotk_helm_chart *c)
