@@ -213,16 +213,86 @@ bool ft_key_matches(const ft_list *l, json_object *el, json_object *key)
 
 static json_object *merge_value(json_object *base, json_object *cfg, ft_cur c);
 
-/* Index of the element of `arr` with the same key as `el`, or -1. */
-static long find_same(json_object *arr, const ft_list *l, json_object *el)
+/* Whether a live and a configured element are the same element of the list:
+ * equal keys (map), or equal values (set). */
+static bool same_element(const ft_list *l, json_object *live, json_object *want)
 {
-    json_object *key = ft_key_of(l, el);
-    long at = -1;
-    for (size_t i = 0; at < 0 && i < json_object_array_length(arr); i++)
-        if (ft_key_matches(l, json_object_array_get_idx(arr, i), key))
-            at = (long)i;
+    if (l->kind != FT_MAP)
+        return gotk_obj_equal(live, want);
+    if (!json_object_is_type(want, json_type_object))
+        return false;
+    json_object *key = ft_key_of(l, want);
+    bool same = ft_key_matches(l, live, key);
     json_object_put(key);
-    return at;
+    return same;
+}
+
+/* Merge two associative lists (map or set) into a new one, ordered as the
+ * structured merge orders them: configured elements in their order, live
+ * elements the configuration does not name where they stood, shared elements
+ * merged in the configuration's order. */
+static json_object *merge_assoc(json_object *base, json_object *cfg, const ft_list *l,
+                                ft_cur item)
+{
+    size_t ln = json_object_array_length(base), rn = json_object_array_length(cfg);
+    long *l2r = gotk_xcalloc(ln + 1, sizeof *l2r), *r2l = gotk_xcalloc(rn + 1, sizeof *r2l);
+    size_t *shared = gotk_xcalloc(rn + 1, sizeof *shared), nshared = 0, si = 0;
+    bool *done = gotk_xcalloc(rn + 1, sizeof *done);
+    for (size_t i = 0; i < ln; i++)
+        l2r[i] = -1;
+    for (size_t r = 0; r < rn; r++) {
+        r2l[r] = -1;
+        for (size_t i = 0; i < ln && r2l[r] < 0; i++)
+            if (l2r[i] < 0 && same_element(l, json_object_array_get_idx(base, i),
+                                           json_object_array_get_idx(cfg, r))) {
+                r2l[r] = (long)i;
+                l2r[i] = (long)r;
+                shared[nshared++] = r;
+            }
+    }
+    json_object *out = json_object_new_array();
+    long next = nshared ? (long)shared[si++] : -1;
+    size_t li = 0, ri = 0;
+    while (li < ln || ri < rn) {
+        json_object *lv = li < ln ? json_object_array_get_idx(base, li) : NULL;
+        json_object *rv = ri < rn ? json_object_array_get_idx(cfg, ri) : NULL;
+        if (lv && rv && l2r[li] == (long)ri) { /* the same element: merge */
+            done[ri] = true;
+            json_object_array_add(out, merge_value(json_object_get(lv), rv, item));
+            li++, ri++;
+            next = si < nshared ? (long)shared[si++] : -1;
+            continue;
+        }
+        if (lv && rv && l2r[li] >= 0 && next >= 0 && r2l[next] != (long)li) {
+            li++; /* shared, but its turn comes later */
+            continue;
+        }
+        if (lv && l2r[li] < 0) { /* only live: stays where it is */
+            json_object_array_add(out, json_object_get(lv));
+            li++;
+            continue;
+        }
+        if (lv && done[l2r[li]]) {
+            li++;
+            continue;
+        }
+        if (rv) {
+            done[ri] = true;
+            json_object *cur = r2l[ri] >= 0 ? json_object_array_get_idx(base, (size_t)r2l[ri]) : NULL;
+            json_object_array_add(out, merge_value(cur ? json_object_get(cur) : NULL, rv, item));
+            if (next == (long)ri)
+                next = si < nshared ? (long)shared[si++] : -1;
+            ri++;
+        } else {
+            li++; /* not reached: a named live element is merged before */
+        }
+    }
+    free(l2r);
+    free(r2l);
+    free(shared);
+    free(done);
+    json_object_put(base);
+    return out;
 }
 
 /* Merge a configured list into the live one (consumed): associative lists
@@ -235,25 +305,7 @@ static json_object *merge_list(json_object *base, json_object *cfg, ft_cur c)
         json_object_put(base);
         return gotk_obj_copy(cfg);
     }
-    ft_cur item = ft_item(c);
-    for (size_t i = 0; i < json_object_array_length(cfg); i++) {
-        json_object *el = json_object_array_get_idx(cfg, i);
-        long at = -1;
-        if (l.kind == FT_MAP && json_object_is_type(el, json_type_object)) {
-            at = find_same(base, &l, el);
-        } else {
-            for (size_t k = 0; at < 0 && k < json_object_array_length(base); k++)
-                if (gotk_obj_equal(json_object_array_get_idx(base, k), el))
-                    at = (long)k;
-        }
-        if (at < 0) {
-            json_object_array_add(base, gotk_obj_copy(el));
-        } else if (l.kind == FT_MAP) {
-            json_object *cur = json_object_get(json_object_array_get_idx(base, (size_t)at));
-            json_object_array_put_idx(base, (size_t)at, merge_value(cur, el, item));
-        }
-    }
-    return base;
+    return merge_assoc(base, cfg, &l, ft_item(c));
 }
 
 /* Merge a configured map into the live one (consumed). */

@@ -54,6 +54,24 @@ printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  t
 expect_fail k apply --server-side --field-manager=a -f a2.yaml
 expect_contains "$OUT" 'Apply failed with 1 conflict: conflict with "b" using apps/v1: .spec.template.spec.containers[name="app"].ports[containerPort=53,protocol="TCP"].name'
 
+# element order as the structured merge orders it: a new element configured
+# before a shared one goes before it; other managers' elements keep their place
+ctr() { # ctr MANAGER NAME...: apply a Deployment "order" with these containers
+  local m=$1; shift
+  { printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: order}\nspec:\n'
+    printf '  selector: {matchLabels: {app: o}}\n  template:\n    metadata: {labels: {app: o}}\n    spec:\n      containers:\n'
+    for n in "$@"; do printf '      - {name: %s, image: busybox}\n' "$n"; done; } > order.yaml
+  k apply --server-side --field-manager="$m" -f order.yaml >/dev/null
+}
+names() { k get deploy order -o jsonpath='{.spec.template.spec.containers[*].name}'; }
+ctr m1 a b
+ctr m2 c
+expect_eq "$(names)" "a b c"
+ctr m1 x a b
+expect_eq "$(names)" "x a b c" "new element before the shared ones"
+ctr m1 b x
+expect_eq "$(names)" "b c x" "a removed; x, shared, follows b once c (not configured) has its place"
+
 # Service ports by port and protocol
 cat > s1.yaml <<'YAML'
 apiVersion: v1
