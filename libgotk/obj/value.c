@@ -93,10 +93,20 @@ bool gotk_obj_delp(json_object *o, const char *dotted)
     return true;
 }
 
+/* json-c's copy of one value, leaving out userdata other than a number's text
+ * (json-c refuses to copy userdata it does not know, such as the template
+ * module's type tags, which copies do not keep). */
+static int copy_one(json_object *src, json_object *parent, const char *key, size_t index,
+                    json_object **dst)
+{
+    int rc = json_c_shallow_copy_default(src, parent, key, index, dst);
+    return rc == 1 && !json_object_is_type(src, json_type_double) ? 2 : rc;
+}
+
 json_object *gotk_obj_copy(json_object *o)
 {
     json_object *dst = NULL;
-    if (!o || json_object_deep_copy(o, &dst, NULL) != 0)
+    if (!o || json_object_deep_copy(o, &dst, copy_one) != 0)
         return NULL;
     return dst;
 }

@@ -243,7 +243,7 @@ static gotk_tpl_val validate_type(gotk_tpl_exec *ex, gotk_tpl_val v, char t)
     /* a named map type is assignable to map[string]interface{} only when
      * that is its underlying type, as chartutil.Values' is */
     bool named = v.tname && strcmp(v.tname, "chartutil.Values");
-    if (v.kind == param_kind(t) && !(named && (t == 'm' || t == 'l'))) {
+    if (v.kind == param_kind(t) && !(named && (t == 'm' || t == 'l' || t == 's'))) {
         v.iface = false;
         return v;
     }

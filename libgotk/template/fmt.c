@@ -587,6 +587,27 @@ static bool print_typed(pp *p, gotk_tpl_val v, int verb, int depth)
     return true;
 }
 
+/* A []byte with a verb fmt prints it as numbers with: [104 105]. */
+static bool print_bytes(pp *p, gotk_tpl_val v, int verb, int depth)
+{
+    if (!TPL_IS_BYTES(v) || strchr("sqxX", verb) || p->sharp_v)
+        return false;
+    const unsigned char *s = (const unsigned char *)json_object_get_string(v.j);
+    size_t n = (size_t)json_object_get_string_len(v.j);
+    gotk_buf_putc(p->out, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            gotk_buf_putc(p->out, ' ');
+        json_object *b = json_object_new_int(s[i]);
+        gotk_tpl_val bv = gotk_tpl_from_json(b, false);
+        bv.kind = GOTK_TPL_UINT8;
+        print_arg(p, bv, verb, depth + 1);
+        json_object_put(b);
+    }
+    gotk_buf_putc(p->out, ']');
+    return true;
+}
+
 /* Format one value with a verb (Go's printArg and printValue). */
 static void print_arg(pp *p, gotk_tpl_val v, int verb, int depth)
 {
@@ -597,7 +618,7 @@ static void print_arg(pp *p, gotk_tpl_val v, int verb, int depth)
             pad_str(p, gotk_tpl_type_name(v));
         return;
     }
-    if (print_typed(p, v, verb, depth))
+    if (print_typed(p, v, verb, depth) || print_bytes(p, v, verb, depth))
         return;
     switch (v.kind) {
     case GOTK_TPL_INVALID:
@@ -646,7 +667,7 @@ static void clear_flags(pp *p)
 /* Whether Sprint treats the value as a string (no space around it). */
 static bool is_string(gotk_tpl_val v)
 {
-    return v.kind == GOTK_TPL_STRING;
+    return v.kind == GOTK_TPL_STRING && !TPL_IS_BYTES(v);
 }
 
 /* fmt.Sprint: spaces between operands when neither is a string. */

@@ -178,26 +178,28 @@ static json_object *file_of(gotk_tpl_val files, const char *name)
     return NULL;
 }
 
-/* Get name: the content, "" when absent. */
+/* Get name: the content as a string, "" when absent. */
 FN(files_get)
 {
     UNUSED;
     json_object *c = file_of(argv[0], SV(argv[1]));
-    *res = c ? gotk_tpl_from_json(c, false) : gotk_tpl_string(ex, "", 0);
+    *res = c ? gotk_tpl_string(ex, json_object_get_string(c), (size_t)json_object_get_string_len(c))
+             : gotk_tpl_string(ex, "", 0);
     return NULL;
 }
 
-/* GetBytes name: []byte of the content. */
+/* GetBytes name: the content as []byte (empty when absent). */
 FN(files_get_bytes)
 {
     UNUSED;
     json_object *c = file_of(argv[0], SV(argv[1]));
-    json_object *a = json_object_new_array();
-    const unsigned char *s = c ? (const unsigned char *)json_object_get_string(c) : NULL;
-    for (int i = 0; c && i < json_object_get_string_len(c); i++)
-        json_object_array_add(a, json_object_new_int(s[i]));
-    *res = gotk_tpl_own(ex, a);
-    res->tname = "[]uint8";
+    if (c) {
+        *res = gotk_tpl_from_json(c, false);
+    } else {
+        *res = gotk_tpl_string(ex, "", 0);
+        tpl_tag_bytes(res->j);
+        res->tname = TPL_BYTES_TYPE;
+    }
     return NULL;
 }
 
@@ -296,6 +298,10 @@ json_object *gotk_tpl_helm_files(json_object *files)
 {
     if (!files)
         files = json_object_new_object();
+    json_object_object_foreach(files, k, v) {
+        (void)k;
+        tpl_tag_bytes(v); /* map[string][]byte */
+    }
     gotk_tpl_tag(files, FILES_TYPE, false);
     return files;
 }

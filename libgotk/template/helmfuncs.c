@@ -103,7 +103,9 @@ FN(fn_fail)
 FN(fn_to_yaml)
 {
     UNUSED;
-    json_object *j = sprig_to_json(tpl_indirect_iface(argv[0]));
+    json_object *v = sprig_to_json(tpl_indirect_iface(argv[0]));
+    json_object *j = tpl_json_marshal_view(v);
+    json_object_put(v);
     gotk_buf b = {0};
     gotk_err *e = gotk_yaml_emit(j, GOTK_YAML_SORT_KEYS, &b);
     json_object_put(j);

@@ -117,7 +117,10 @@ json_object *sprig_to_json(gotk_tpl_val v)
     case GOTK_TPL_INT: case GOTK_TPL_INT64: case GOTK_TPL_UINT8:
         return json_object_new_int64(json_object_get_int64(v.j));
     case GOTK_TPL_FLOAT64: return json_object_new_double(json_object_get_double(v.j));
-    case GOTK_TPL_STRING: return json_object_new_string_len(SV(v), (int)SL(v));
+    case GOTK_TPL_STRING:
+        if (TPL_IS_BYTES(v))
+            return json_object_get(v.j); /* keeps its []byte tag */
+        return json_object_new_string_len(SV(v), (int)SL(v));
     default: return v.j ? json_object_get(v.j) : (v.kind == GOTK_TPL_MAP ? json_object_new_object() : json_object_new_array());
     }
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotk/obj.h"
 #include "sprig.h"
 
 #define FN(name) \
@@ -593,7 +594,7 @@ FN(fn_deep_copy)
     }
     json_object *copy = NULL;
     if (v.j && (v.kind == GOTK_TPL_MAP || v.kind == GOTK_TPL_SLICE))
-        json_object_deep_copy(v.j, &copy, NULL);
+        copy = gotk_obj_copy(v.j);
     *res = copy ? gotk_tpl_own(ex, copy) : v;
     if (copy)
         res->kind = v.kind;

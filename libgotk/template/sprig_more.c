@@ -317,7 +317,15 @@ static bool json_value(gotk_buf *b, gotk_tpl_val v, int indent, bool html)
         gotk_buf_puts(b, gotk_go_json_float(d, num));
         return true;
     }
-    case GOTK_TPL_STRING: json_string(b, SV(v), SL(v), html); return true;
+    case GOTK_TPL_STRING:
+        if (TPL_IS_BYTES(v)) { /* encoding/json writes []byte in base64 */
+            char *b64 = gotk_base64_encode(SV(v), SL(v));
+            json_string(b, b64, strlen(b64), html);
+            free(b64);
+            return true;
+        }
+        json_string(b, SV(v), SL(v), html);
+        return true;
     case GOTK_TPL_MAP: if (!v.j) break; return json_map(b, v.j, indent, html);
     case GOTK_TPL_SLICE: {
         if (!v.j)

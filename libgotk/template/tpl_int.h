@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "gotk/template.h"
 
@@ -159,6 +160,16 @@ typedef struct {
     bool is_struct;
     bool addressable; /* reached through a pointer: has "*T" methods too */
 } tpl_tag;
+
+/* A Go []byte: a json string with this tag (tpl_tag_bytes). */
+#define TPL_BYTES_TYPE "[]uint8"
+void tpl_tag_bytes(json_object *s);
+/* Whether v is such a []byte. */
+#define TPL_IS_BYTES(v) ((v).kind == GOTK_TPL_STRING && (v).tname && !strcmp((v).tname, TPL_BYTES_TYPE))
+
+/* A new reference to j as encoding/json sees it: []byte as base64 text (a
+ * copy when j holds any). */
+json_object *tpl_json_marshal_view(json_object *j);
 
 /* gotk_tpl_tag for a value that is not addressable (a method's result). */
 void tpl_tag_value(json_object *j, const char *go_type, bool is_struct);

@@ -4,7 +4,8 @@
  * Templates see Helm's objects (.Files, .Capabilities, .Chart, semver's
  * *Version) as Go values with a type name, fields and methods. Such a value is
  * a json object or array carrying a tag in its json-c userdata (freed with the
- * value, so tags cost nothing to clean up). Methods live in the set, keyed by
+ * value, so tags cost nothing to clean up). A []byte is a json string tagged
+ * "[]uint8": it prints as numbers and is no string to functions, as in Go. Methods live in the set, keyed by
  * receiver type; a method declared on "*T" is found on a T value too, as
  * templates reach Helm's struct fields through pointers (addressable values),
  * but fmt only uses it on a "*T" value, as Go's fmt does.
@@ -43,6 +44,16 @@ void gotk_tpl_tag(json_object *j, const char *go_type, bool is_struct)
     tag(j, go_type, is_struct, true);
 }
 
+/* Mark a json string as a Go []byte (Helm's file contents). */
+void tpl_tag_bytes(json_object *s)
+{
+    if (!json_object_is_type(s, json_type_string) || tpl_tag_of(s))
+        return;
+    tpl_tag *t = gotk_xmalloc(sizeof *t);
+    *t = (tpl_tag){TAG_MAGIC, TPL_BYTES_TYPE, false, false};
+    json_object_set_userdata(s, t, tag_free);
+}
+
 /* The same for a value a method returned (not addressable in Go). */
 void tpl_tag_value(json_object *j, const char *go_type, bool is_struct)
 {
@@ -52,7 +63,8 @@ void tpl_tag_value(json_object *j, const char *go_type, bool is_struct)
 /* The tag of j, or NULL for plain values. */
 const tpl_tag *tpl_tag_of(json_object *j)
 {
-    if (!json_object_is_type(j, json_type_object) && !json_object_is_type(j, json_type_array))
+    if (!json_object_is_type(j, json_type_object) && !json_object_is_type(j, json_type_array) &&
+        !json_object_is_type(j, json_type_string))
         return NULL;
     const tpl_tag *t = json_object_get_userdata(j);
     return t && t->magic == TAG_MAGIC ? t : NULL;
@@ -128,4 +140,53 @@ void tpl_free_methods(gotk_tpl_set *set)
         free(set->methods[i].recv);
     }
     free(set->methods);
+}
+
+/* Whether the tree holds a []byte. */
+static bool has_bytes(json_object *j)
+{
+    if (json_object_is_type(j, json_type_string))
+        return tpl_tag_of(j) != NULL;
+    if (json_object_is_type(j, json_type_object)) {
+        json_object_object_foreach(j, k, v) {
+            (void)k;
+            if (has_bytes(v))
+                return true;
+        }
+    } else if (json_object_is_type(j, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(j); i++)
+            if (has_bytes(json_object_array_get_idx(j, i)))
+                return true;
+    }
+    return false;
+}
+
+/* A copy of j with every []byte as its base64 text. */
+static json_object *bytes_as_base64(json_object *j)
+{
+    if (json_object_is_type(j, json_type_string) && tpl_tag_of(j)) {
+        char *b64 = gotk_base64_encode(json_object_get_string(j), (size_t)json_object_get_string_len(j));
+        json_object *s = json_object_new_string(b64);
+        free(b64);
+        return s;
+    }
+    if (json_object_is_type(j, json_type_object)) {
+        json_object *o = json_object_new_object();
+        json_object_object_foreach(j, k, v)
+            json_object_object_add(o, k, bytes_as_base64(v));
+        return o;
+    }
+    if (json_object_is_type(j, json_type_array)) {
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < json_object_array_length(j); i++)
+            json_object_array_add(a, bytes_as_base64(json_object_array_get_idx(j, i)));
+        return a;
+    }
+    return json_object_get(j);
+}
+
+/* j as Go's encoding/json sees it: []byte values become base64 strings. */
+json_object *tpl_json_marshal_view(json_object *j)
+{
+    return has_bytes(j) ? bytes_as_base64(j) : json_object_get(j);
 }

@@ -290,7 +290,8 @@ gotk_tpl_kind tpl_kind_of_json(json_object *j)
 gotk_tpl_val gotk_tpl_from_json(json_object *j, bool iface)
 {
     gotk_tpl_val v = {tpl_kind_of_json(j), iface, j, NULL};
-    const tpl_tag *t = v.kind == GOTK_TPL_MAP || v.kind == GOTK_TPL_SLICE ? tpl_tag_of(j) : NULL;
+    const tpl_tag *t = v.kind == GOTK_TPL_MAP || v.kind == GOTK_TPL_SLICE || v.kind == GOTK_TPL_STRING
+                           ? tpl_tag_of(j) : NULL;
     if (t)
         v.tname = t->type;
     return v;

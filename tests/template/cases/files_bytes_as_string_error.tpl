@@ -1,0 +1,1 @@
+{{ .Files.GetBytes "files/a.txt" | upper }}
