@@ -40,7 +40,7 @@ static void list_add_csv(str_list *l, str_list *owned, const char *s)
 }
 
 typedef struct {
-    str_list files, set, set_string, set_file, set_json, show_only, apis, owned, args;
+    str_list files, set, set_string, set_file, set_json, set_literal, show_only, apis, owned, args;
     const char *namespace_, *kube_version;
     bool is_upgrade, no_hooks, skip_tests, include_crds, skip_schema, generate_name;
 } helm_cli;
@@ -48,7 +48,10 @@ typedef struct {
 static const char *const bool_flags[] = {
     "--is-upgrade", "--no-hooks", "--skip-tests", "--include-crds", "--skip-schema-validation",
     "--generate-name", "-g", "--debug", "--release-name", "--dependency-update", "--devel",
-    "--skip-crds", "--disable-openapi-validation", "--atomic", "--wait", NULL,
+    "--skip-crds", "--disable-openapi-validation", "--atomic", "--wait", "--force",
+    "--wait-for-jobs", "--create-namespace", "--enable-dns", "--render-subchart-notes",
+    "--replace", "--hide-notes", "--take-ownership", "--insecure-skip-tls-verify",
+    "--pass-credentials", "--plain-http", "--verify", NULL,
 };
 
 static bool *bool_target(helm_cli *c, const char *name)
@@ -82,6 +85,8 @@ static bool value_flag(helm_cli *c, const char *name, const char *v)
         list_add(&c->set_file, v);
     else if (!strcmp(name, "--set-json"))
         list_add(&c->set_json, v);
+    else if (!strcmp(name, "--set-literal"))
+        list_add(&c->set_literal, v);
     else if (!strcmp(name, "-s") || !strcmp(name, "--show-only"))
         list_add(&c->show_only, v);
     else if (!strcmp(name, "-a") || !strcmp(name, "--api-versions"))
@@ -90,10 +95,12 @@ static bool value_flag(helm_cli *c, const char *name, const char *v)
         c->namespace_ = v;
     else if (!strcmp(name, "--kube-version"))
         c->kube_version = v;
-    else
-        return false;
+    else if (strcmp(name, "--version") && strcmp(name, "--timeout") &&
+             strcmp(name, "--description") && strcmp(name, "--labels") && strcmp(name, "-l"))
+        return false; /* those change nothing `helm template` prints */
     return true;
 }
+
 
 static int usage(FILE *out, int rc)
 {
@@ -109,6 +116,7 @@ static int usage(FILE *out, int rc)
           "      --set stringArray        set values on the command line (key1=val1,key2=val2)\n"
           "      --set-file stringArray   set values from respective files\n"
           "      --set-json stringArray   set JSON values on the command line\n"
+          "      --set-literal stringArray set a literal STRING value on the command line\n"
           "      --set-string stringArray set STRING values on the command line\n"
           "  -s, --show-only stringArray  only show manifests rendered from the given templates\n"
           "      --skip-schema-validation disable JSON schema validation\n"
@@ -223,7 +231,7 @@ static gotk_err *run(helm_cli *c, gotk_buf *out)
         e = name_and_chart(c, &name, &chart_path);
     json_object *vals = NULL;
     gotk_helm_value_opts vo = {c->files.v, c->set_json.v, c->set.v, c->set_string.v,
-                               c->set_file.v};
+                               c->set_file.v, c->set_literal.v};
     if (!e)
         e = gotk_helm_user_values(&vo, &vals);
     gotk_helm_chart *chart = NULL;
@@ -253,7 +261,7 @@ static gotk_err *run(helm_cli *c, gotk_buf *out)
 static void cli_free(helm_cli *c)
 {
     str_list *ls[] = {&c->files, &c->set, &c->set_string, &c->set_file, &c->set_json,
-                      &c->show_only, &c->apis, &c->args};
+                      &c->set_literal, &c->show_only, &c->apis, &c->args};
     for (size_t i = 0; i < sizeof ls / sizeof ls[0]; i++)
         free(ls[i]->v);
     for (size_t i = 0; i < c->owned.n; i++)

@@ -1,5 +1,6 @@
 /*
- * strvals.c: Helm's --set parser (pkg/strvals), with its quirks: "a=" sets an
+ * strvals.c: Helm's --set parser (pkg/strvals, and its literal_parser.go for
+ * --set-literal: no escapes, the value is the rest of the argument), with its quirks: "a=" sets an
  * empty string, "a[0]" alone leaves an empty list, a trailing "," is an error,
  * `{x,y}` is a list, backslash escapes any character, and Go's panics on type
  * mismatches come back as "unable to parse key: interface conversion: ...".
@@ -58,7 +59,7 @@ static int runes_until(sv_parser *p, const char *stop, gotk_buf *v, char *last)
             *last = *r;
             return SV_OK;
         }
-        if (w == 1 && *r == '\\') {
+        if (w == 1 && *r == '\\' && p->kind != GOTK_HELM_SET_LITERAL) {
             w = read_rune(p, &r);
             if (!w)
                 return SV_EOF;
@@ -293,6 +294,12 @@ static int list_item(sv_parser *p, json_object *list, long i, int level);
  * kind's reader. SV_EOF when the input ends right after "=" (*v is then ""). */
 static int assigned_value(sv_parser *p, json_object **v)
 {
+    if (p->kind == GOTK_HELM_SET_LITERAL) {
+        /* the rest of the argument, commas and all */
+        *v = json_object_new_string_len(p->s + p->pos, (int)(p->len - p->pos));
+        p->pos = p->len;
+        return SV_OK;
+    }
     if (p->kind == GOTK_HELM_SET_JSON)
         return json_value(p, v);
     int st = val_list(p, v);
@@ -472,7 +479,7 @@ static int sv_key(sv_parser *p, json_object *data, int level)
 {
     gotk_buf k = {0};
     char last;
-    int st = runes_until(p, "=[,.", &k, &last);
+    int st = runes_until(p, p->kind == GOTK_HELM_SET_LITERAL ? "=[." : "=[,.", &k, &last);
     gotk_buf_putc(&k, 0);
     k.len--;
     if (st == SV_EOF) {

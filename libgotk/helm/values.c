@@ -295,6 +295,8 @@ gotk_err *gotk_helm_user_values(const gotk_helm_value_opts *o, json_object **out
         e = set_values(o->set_string, GOTK_HELM_SET_STRING, "--set-string", base);
     if (!e)
         e = set_values(o->set_file, GOTK_HELM_SET_FILE, "--set-file", base);
+    if (!e)
+        e = set_values(o->set_literal, GOTK_HELM_SET_LITERAL, "--set-literal", base);
     if (e) {
         json_object_put(base);
         return e;

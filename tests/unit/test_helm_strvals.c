@@ -1,5 +1,6 @@
 /*
- * helm strvals: Helm's --set, --set-string, --set-json and --set-file parser.
+ * helm strvals: Helm's --set, --set-string, --set-json, --set-file and
+ * --set-literal parsers.
  * The table was produced by running each argument through the reference helm
  * v3.17.3 (`helm template` of a chart printing `toJson .Values`, or its
  * "failed parsing --set data: ..." error), so the answers are Helm's.
@@ -64,6 +65,12 @@ static const sv_case cases[] = {
     {GOTK_HELM_SET_JSON, "a[0]={\"x\":1}", "{\"a\":[{\"x\":1}]}", NULL},
     {GOTK_HELM_SET_FILE, "f=set-file.txt,g[0]=set-file.txt", "{\"f\":\"line one\\nline two\\n\",\"g\":[\"line one\\nline two\\n\"]}", NULL},
     {GOTK_HELM_SET_FILE, "f=missing.txt", NULL, "open missing.txt: no such file or directory"},
+    {GOTK_HELM_SET_LITERAL, "a=b,c=d\\e", "{\"a\":\"b,c=d\\\\e\"}", NULL},
+    {GOTK_HELM_SET_LITERAL, "a.b[1]=x=y", "{\"a\":{\"b\":[null,\"x=y\"]}}", NULL},
+    {GOTK_HELM_SET_LITERAL, "a\\.b=1", "{\"a\\\\\":{\"b\":\"1\"}}", NULL},
+    {GOTK_HELM_SET_LITERAL, "a", NULL, "key \"a\" has no value"},
+    {GOTK_HELM_SET_LITERAL, "a[0]x=1", NULL, "unexpected data at end of array index: ['x']"},
+    {GOTK_HELM_SET_LITERAL, "l[0].k=v,w", "{\"l\":[{\"k\":\"v,w\"}]}", NULL},
 };
 
 /* Run the cases in a directory holding set-file.txt (for --set-file). */

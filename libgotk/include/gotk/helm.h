@@ -53,6 +53,7 @@ typedef enum {
     GOTK_HELM_SET_STRING, /* --set-string: every value a string */
     GOTK_HELM_SET_FILE,   /* --set-file: values name files whose text is the value */
     GOTK_HELM_SET_JSON,   /* --set-json: values are JSON */
+    GOTK_HELM_SET_LITERAL, /* --set-literal: one key, the rest is its string value */
 } gotk_helm_set_kind;
 
 /* Parse one --set style argument ("a.b=1,c[0]=x") into the map `dest`, as
@@ -67,6 +68,7 @@ typedef struct {
     const char *const *set;         /* --set */
     const char *const *set_string;  /* --set-string */
     const char *const *set_file;    /* --set-file */
+    const char *const *set_literal; /* --set-literal */
 } gotk_helm_value_opts;
 
 /* Merge user values as `helm template` does (values.Options.MergeValues).
