@@ -281,16 +281,7 @@ FN(files_as_map)
         json_object_object_add(m, path_base(keys[i]), v);
     }
     free(keys);
-    gotk_buf b = {0};
-    gotk_err *e = gotk_yaml_emit(m, GOTK_YAML_SORT_KEYS, &b);
-    json_object_put(m);
-    if (e) {
-        gotk_err_free(e);
-        b.len = 0;
-    }
-    if (b.len && b.data[b.len - 1] == '\n')
-        b.data[--b.len] = 0;
-    *res = sprig_take(ex, &b);
+    *res = tpl_helm_to_yaml(ex, m);
     return NULL;
 }
 

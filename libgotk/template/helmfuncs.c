@@ -99,13 +99,10 @@ FN(fn_fail)
     return gotk_err_new(GOTK_E_INVALID, "HELM[%s]HELM", SV(argv[0]));
 }
 
-/* toYaml v: YAML as sigs.k8s.io/yaml writes it, without the final newline. */
-FN(fn_to_yaml)
+/* Helm's toYAML of j (whose reference it takes): YAML as sigs.k8s.io/yaml
+ * writes it, without the final newline; "" when it cannot be written. */
+gotk_tpl_val tpl_helm_to_yaml(gotk_tpl_exec *ex, json_object *j)
 {
-    UNUSED;
-    json_object *v = sprig_to_json(tpl_indirect_iface(argv[0]));
-    json_object *j = tpl_json_marshal_view(v);
-    json_object_put(v);
     gotk_buf b = {0};
     gotk_err *e = gotk_yaml_emit(j, GOTK_YAML_SORT_KEYS, &b);
     json_object_put(j);
@@ -115,7 +112,16 @@ FN(fn_to_yaml)
     }
     if (b.len && b.data[b.len - 1] == '\n')
         b.data[--b.len] = 0;
-    *res = sprig_take(ex, &b);
+    return sprig_take(ex, &b);
+}
+
+/* toYaml v: the value as encoding/json sees it, in YAML. */
+FN(fn_to_yaml)
+{
+    UNUSED;
+    json_object *v = sprig_to_json(tpl_indirect_iface(argv[0]));
+    *res = tpl_helm_to_yaml(ex, tpl_json_marshal_view(v));
+    json_object_put(v);
     return NULL;
 }
 

@@ -171,6 +171,9 @@ void tpl_tag_bytes(json_object *s);
  * copy when j holds any). */
 json_object *tpl_json_marshal_view(json_object *j);
 
+/* Helm's toYAML of j, whose reference it takes (helmfuncs.c). */
+gotk_tpl_val tpl_helm_to_yaml(gotk_tpl_exec *ex, json_object *j);
+
 /* gotk_tpl_tag for a value that is not addressable (a method's result). */
 void tpl_tag_value(json_object *j, const char *go_type, bool is_struct);
 const tpl_tag *tpl_tag_of(json_object *j);
