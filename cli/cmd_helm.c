@@ -42,7 +42,7 @@ static void list_add_csv(str_list *l, str_list *owned, const char *s)
 typedef struct {
     str_list files, set, set_string, set_file, set_json, set_literal, show_only, apis, owned, args;
     const char *namespace_, *kube_version;
-    bool is_upgrade, no_hooks, skip_tests, include_crds, skip_schema, generate_name;
+    bool is_upgrade, no_hooks, skip_tests, include_crds, skip_schema, generate_name, debug;
 } helm_cli;
 
 static const char *const bool_flags[] = {
@@ -69,6 +69,8 @@ static bool *bool_target(helm_cli *c, const char *name)
         return &c->skip_schema;
     if (!strcmp(name, "--generate-name") || !strcmp(name, "-g"))
         return &c->generate_name;
+    if (!strcmp(name, "--debug"))
+        return &c->debug;
     return &ignored;
 }
 
@@ -249,6 +251,7 @@ static gotk_err *run(helm_cli *c, gotk_buf *out)
         .include_crds = c->include_crds,
         .skip_schema_validation = c->skip_schema,
         .show_only = c->show_only.v,
+        .debug = c->debug,
     };
     if (!e)
         e = gotk_helm_template(chart, vals, &o, out);
@@ -284,12 +287,13 @@ int cmd_helm(int argc, char **argv)
     if (!e)
         e = run(&c, &out);
     int rc = 0;
+    /* with --debug, helm template prints what it rendered even when failing */
+    if (out.len)
+        fwrite(out.data, 1, out.len, stdout);
     if (e) {
         fprintf(stderr, "Error: %s\n", gotk_err_msg(e));
         gotk_err_free(e);
         rc = 1;
-    } else if (out.len) {
-        fwrite(out.data, 1, out.len, stdout);
     }
     gotk_buf_free(&out);
     cli_free(&c);

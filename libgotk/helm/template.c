@@ -193,6 +193,33 @@ static gotk_err *with_hint(gotk_err *e)
     return n;
 }
 
+static int cmp_rendered(const void *a, const void *b)
+{
+    return strcmp(((const helm_rendered *)a)->name, ((const helm_rendered *)b)->name);
+}
+
+/* What helm template --debug prints when rendering failed: the rendered files
+ * if manifests could not be sorted (Helm walks a map; here in name order),
+ * else nothing; trimmed, then a newline. */
+static void debug_dump(helm_rendered *r, size_t nr, gotk_buf *out)
+{
+    gotk_buf b = {0};
+    qsort(r, nr, sizeof *r, cmp_rendered);
+    for (size_t i = 0; i < nr; i++) {
+        const char *t = r[i].text;
+        size_t n = r[i].len;
+        trim_space(&t, &n);
+        if (n)
+            gotk_buf_printf(&b, "---\n# Source: %s\n%s\n", r[i].name, r[i].text);
+    }
+    const char *m = b.data ? b.data : "";
+    size_t ml = b.len;
+    trim_space(&m, &ml);
+    gotk_buf_append(out, m, ml);
+    gotk_buf_putc(out, '\n');
+    gotk_buf_free(&b);
+}
+
 /* renderResources and the printing in template.go. */
 static gotk_err *render_and_print(gotk_helm_chart *c, json_object *top,
                                   const gotk_helm_template_opts *o, gotk_buf *out)
@@ -225,10 +252,16 @@ static gotk_err *render_and_print(gotk_helm_chart *c, json_object *top,
             gotk_buf_printf(&all, "---\n# Source: %s\n%s\n", s.hooks.v[i].path,
                             s.hooks.v[i].content);
         }
-        if (o->show_only && o->show_only[0])
-            e = show_only(all.data, all.len, o->show_only, out);
-        else
+        if (o->show_only && o->show_only[0]) {
+            gotk_buf shown = {0};
+            e = show_only(all.data, all.len, o->show_only, &shown);
+            if (!e)
+                gotk_buf_append(out, shown.data, shown.len);
+            gotk_buf_free(&shown);
+        } else
             gotk_buf_append(out, all.data, all.len);
+    } else if (o->debug) {
+        debug_dump(r, nr, out);
     } else {
         e = with_hint(e);
     }
@@ -241,15 +274,15 @@ static gotk_err *render_and_print(gotk_helm_chart *c, json_object *top,
     return e;
 }
 
-static gotk_err *check_kube_version(const gotk_helm_chart *c, json_object *caps)
+static gotk_err *check_kube_version(const gotk_helm_chart *c, json_object *caps, bool debug)
 {
     const char *want = gotk_obj_get_str(c->meta, "kubeVersion");
     const char *have = gotk_obj_get_str(caps, "KubeVersion.Version");
     if (!want || !*want || helm_compatible_range(want, have ? have : ""))
         return NULL;
     return gotk_err_new(GOTK_E_INVALID,
-                        "chart requires kubeVersion: %s which is incompatible with Kubernetes %s" DEBUG_HINT,
-                        want, have ? have : "");
+                        "chart requires kubeVersion: %s which is incompatible with Kubernetes %s%s",
+                        want, have ? have : "", debug ? "" : DEBUG_HINT);
 }
 
 gotk_err *gotk_helm_template(gotk_helm_chart *c, json_object *user_values,
@@ -279,8 +312,8 @@ gotk_err *gotk_helm_template(gotk_helm_chart *c, json_object *user_values,
         if (!o->skip_schema_validation)
             e = helm_validate_schema(c, cv);
     }
-    if (!e)
-        e = check_kube_version(c, caps);
+    if (!e && (e = check_kube_version(c, caps, o->debug)) && o->debug)
+        gotk_buf_putc(out, '\n');
     if (!e)
         e = render_and_print(c, top, o, out);
     json_object_put(top);

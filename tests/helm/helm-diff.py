@@ -14,7 +14,7 @@ charts/ (so chart and values paths are relative to it). Two special words:
             it out (DIR's name as the top directory);
   @evil:KIND is replaced by a crafted archive (KIND: parent, absolute).
 A plain case passes when both succeed with byte-identical stdout, or both fail
-with the same message. An !error case also requires both to fail and the
+with the same message and the same stdout (empty, or what --debug prints). An !error case also requires both to fail and the
 message (Helm's and ours) to contain EXPECTED TEXT (\\n is a newline). An
 !xfail case is known to differ (meson expects it to fail; WHY says why).
 A chart that needs a function libgotk/template does not have yet (gotk fails
@@ -118,8 +118,11 @@ def expand(words, charts, work):
 
 
 def error_text(stderr):
+    """The "Error: ..." message, without --debug's trace lines after it."""
     i = stderr.find("Error: ")
-    return stderr[i + 7:].rstrip("\n") if i >= 0 else stderr.rstrip("\n")
+    msg = stderr[i + 7:] if i >= 0 else stderr
+    j = msg.find("\nhelm.go:")
+    return (msg[:j] if j >= 0 else msg).rstrip("\n")
 
 
 def run(cmd, cwd, env):
@@ -128,7 +131,7 @@ def run(cmd, cwd, env):
     err = r.stderr.decode("utf-8", "surrogateescape")
     if r.returncode == 0:
         return ("ok", out)
-    return ("error", error_text(err))
+    return ("error", error_text(err), out)
 
 
 def helm_env(work):
@@ -157,8 +160,8 @@ def check(args, helm, name, case):
         if not args.keep:
             shutil.rmtree(work)
     for m in masks:
-        want = (want[0], re.sub(m, "<masked>", want[1]))
-        got = (got[0], re.sub(m, "<masked>", got[1]))
+        want = (want[0],) + tuple(re.sub(m, "<masked>", x) for x in want[1:])
+        got = (got[0],) + tuple(re.sub(m, "<masked>", x) for x in got[1:])
     missing = re.search(r'function "(\w+)" not defined', got[1])
     if want[0] == "ok" and got[0] == "error" and missing:
         print("SKIP %s: needs %s from libgotk/template" % (name, missing.group(1)))

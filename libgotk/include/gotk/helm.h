@@ -95,6 +95,10 @@ typedef struct {
     const char *const *api_versions;    /* extra, NULL-terminated; may be NULL */
     bool no_hooks, skip_tests, include_crds, skip_schema_validation;
     const char *const *show_only;       /* templates to show (globs), NULL-terminated */
+    /* --debug: a rendering error leaves what was rendered in `out` (the files
+     * when a manifest is not valid YAML) and comes without the hint to use
+     * --debug, as helm template --debug prints them. */
+    bool debug;
 } gotk_helm_template_opts;
 
 /* Render the chart with user values (a map from gotk_helm_user_values; not
