@@ -227,10 +227,64 @@ static void check_job(json_object *cur, json_object *n, json_object *causes)
     json_object_put(b);
 }
 
-/* Service: an update without a cluster IP keeps the allocated one; a
- * different one is refused. */
+static bool needs_cluster_ip(const char *type)
+{
+    return !type || strcmp(type, "ExternalName");
+}
+
+static bool needs_node_ports(const char *type)
+{
+    return type && (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer"));
+}
+
+/* Drop member `key` of spec when it still holds the old spec's value. */
+static void drop_if_kept(json_object *spec, json_object *old, const char *key)
+{
+    json_object *v = jx_get(spec, key);
+    if (v && gotk_obj_equal(v, jx_get(old, key)))
+        json_object_object_del(spec, key);
+}
+
+/* A type change drops what the old type had allocated or defaulted and the
+ * new one does not use, unless the client set it anew (the server's
+ * dropTypeDependentFields). */
+static void drop_type_dependent(json_object *cur, json_object *n)
+{
+    json_object *old = jx_get(cur, "spec"), *spec = jx_ensure_obj(n, "spec");
+    const char *ot = jx_get_str(old, "type"), *nt = jx_get_str(spec, "type");
+    if (!ot || !nt || !strcmp(ot, nt))
+        return;
+    if (needs_cluster_ip(ot) && !needs_cluster_ip(nt)) {
+        static const char *const ipf[] = {"clusterIP", "clusterIPs", "ipFamilies",
+                                          "ipFamilyPolicy", "internalTrafficPolicy", NULL};
+        for (int i = 0; ipf[i]; i++)
+            drop_if_kept(spec, old, ipf[i]);
+    }
+    json_object *ports = jx_get(spec, "ports"), *oports = jx_get(old, "ports");
+    for (size_t i = 0; needs_node_ports(ot) && !needs_node_ports(nt) && ports &&
+                       json_object_is_type(ports, json_type_array) &&
+                       i < json_object_array_length(ports);
+         i++) {
+        json_object *p = json_object_array_get_idx(ports, i), *np = jx_get(p, "nodePort");
+        for (size_t k = 0; np && oports && k < json_object_array_length(oports); k++)
+            if (gotk_obj_equal(jx_get(json_object_array_get_idx(oports, k), "nodePort"), np)) {
+                json_object_object_del(p, "nodePort");
+                break;
+            }
+    }
+    if (!strcmp(ot, "LoadBalancer")) {
+        drop_if_kept(spec, old, "allocateLoadBalancerNodePorts");
+        drop_if_kept(spec, old, "loadBalancerClass");
+    }
+    if (needs_node_ports(ot) && !needs_node_ports(nt) && !jx_get(spec, "externalIPs"))
+        drop_if_kept(spec, old, "externalTrafficPolicy");
+}
+
+/* Service: a type change drops what the old type used; an update without a
+ * cluster IP keeps the allocated one; a different one is refused. */
 static void check_service(json_object *cur, json_object *n, json_object *causes)
 {
+    drop_type_dependent(cur, n);
     const char *old_ip = jx_get_str(jx_get(cur, "spec"), "clusterIP");
     json_object *spec = jx_ensure_obj(n, "spec");
     if (!old_ip || !*old_ip)

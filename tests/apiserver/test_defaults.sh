@@ -97,6 +97,11 @@ np=$(k get svc np -o jsonpath='{.spec.ports[0].nodePort}')
 expect_eq "$(k get svc np -o jsonpath='{.spec.externalTrafficPolicy}')" "Cluster"
 k apply -f <(svc np 'type: NodePort') >/dev/null
 expect_eq "$(k get svc np -o jsonpath='{.spec.ports[0].nodePort}')" "$np" "node port kept"
+# changing the type drops what the old type had (node ports, then cluster IPs)
+k apply --server-side --force-conflicts -f <(svc np "type: ClusterIP") >/dev/null
+expect_eq "$(k get svc np -o json | jq -c '[.spec.ports[0].nodePort, .spec.externalTrafficPolicy, .spec.type]')" '[null,null,"ClusterIP"]'
+k apply --server-side --force-conflicts -f <(printf 'apiVersion: v1\nkind: Service\nmetadata: {name: np}\nspec: {type: ExternalName, externalName: x.example.com}\n') >/dev/null
+expect_eq "$(k get svc np -o json | jq -c '[.spec.clusterIP, .spec.clusterIPs, .spec.ipFamilies, .spec.type]')" '[null,null,null,"ExternalName"]'
 k apply -f <(svc lb 'type: LoadBalancer') >/dev/null
 expect_eq "$(k get svc lb -o jsonpath='{.spec.allocateLoadBalancerNodePorts} {.spec.externalTrafficPolicy}')" "true Cluster"
 k apply -f <(svc hl 'clusterIP: None') >/dev/null
