@@ -230,6 +230,7 @@ void gotk_template_add_helm(gotk_tpl_set *set)
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);
     sprig_add_yaml(set);
+    sprig_add_toml(set);
     if (!set->name)
         gotk_template_set_name(set, "gotpl");
 }

@@ -44,6 +44,9 @@ void sprig_add_crypto(gotk_tpl_set *set);
 void sprig_add_url(gotk_tpl_set *set);
 /* Helm's toYamlPretty (added by gotk_template_add_helm). */
 void sprig_add_yaml(gotk_tpl_set *set);
+/* Helm's toToml and fromToml (added by gotk_template_add_helm). */
+void sprig_add_toml(gotk_tpl_set *set);
+void sprig_add_toml_read(gotk_tpl_set *set);
 /* bcrypt of pw (at most 72 bytes) with salt and cost: "$2a$10$..." appended to out. */
 void sprig_bcrypt_hash(const char *pw, size_t len, const uint8_t salt[16], int cost, gotk_buf *out);
 /* Go's JSON syntax check: false with Go's error text appended to err. */
