@@ -8,7 +8,9 @@
  * Invalid values are printed as Go's %#v prints the server's types, e.g.
  * v1.LabelSelector{MatchLabels:map[string]string{"app":"a"}, MatchExpressions:
  * []v1.LabelSelectorRequirement(nil)}; a Job's whole pod template is shown
- * abbreviated.
+ * abbreviated, and a PVC's spec diff is a simpler rendering than go-cmp's.
+ * A Service update also keeps its allocated cluster IP and drops what a type
+ * change leaves unused.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -17,8 +17,13 @@
  *     moves those paths to M;
  *  3. paths M applied before but no longer applies, and that nobody else owns,
  *     are removed from the object;
- *  4. the configuration is merged in (associative lists by merge key, other
- *     lists atomic) and M's Apply entry becomes S.
+ *  4. the configuration is merged in (fieldtype.c: associative lists by their
+ *     keys, sets by value, atomic lists and maps whole) and M's Apply entry
+ *     becomes S. An unchanged set keeps its entry's time, so a no-op apply
+ *     writes nothing.
+ * List and map types come from fieldtype.c: k: tokens carry every key of the
+ * element, sorted by name, with a key's default where it is absent
+ * (k:{"containerPort":80,"protocol":"TCP"}).
  * Other writes that carry a fieldManager (create, update, patch) record the
  * paths whose value they changed under an Update entry, taking them from
  * other managers — so a later apply of a different value conflicts with them.
