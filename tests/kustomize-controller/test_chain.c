@@ -40,24 +40,7 @@ static int repo(const char *cmd, const char *file, const char *text)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static json_object *yaml(const char *text)
-{
-    json_object *o = NULL;
-    gotk_err *e = gotk_yaml_parse_one(text, strlen(text), NULL, &o);
-    assert_null(e);
-    return o;
-}
-
-static void kapply(const char *text)
-{
-    json_object *o = yaml(text);
-    gotk_kube_opts opts = {.field_manager = "chain-test", .force = true};
-    gotk_err *e = gotk_kube_apply(srv.client, o, &opts, NULL);
-    if (e)
-        fprintf(stderr, "apply: %s\n", gotk_err_msg(e));
-    assert_null(e);
-    json_object_put(o);
-}
+#define kapply(text) assert_int_equal(fixture_apply(&srv, "chain-test", "%s", text), 0)
 
 static int create_crd(const char *name)
 {

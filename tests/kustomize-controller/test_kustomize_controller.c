@@ -36,31 +36,13 @@ static int publish_seq;
 
 static json_object *yaml(const char *text)
 {
-    json_object *o = NULL;
-    gotk_err *e = gotk_yaml_parse_one(text, strlen(text), NULL, &o);
-    if (e)
-        fprintf(stderr, "yaml: %s\n", gotk_err_msg(e));
-    assert_null(e);
+    json_object *o = fixture_yaml(text);
+    assert_non_null(o);
     return o;
 }
 
 /* Server-side apply a YAML object as the test's own field manager. */
-static void kapply(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    gotk_buf b = {0};
-    gotk_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    json_object *o = yaml(b.data);
-    gotk_kube_opts opts = {.field_manager = "e2e-test", .force = true};
-    gotk_err *e = gotk_kube_apply(srv.client, o, &opts, NULL);
-    if (e)
-        fprintf(stderr, "apply: %s\n", gotk_err_msg(e));
-    assert_null(e);
-    json_object_put(o);
-    gotk_buf_free(&b);
-}
+#define kapply(...) assert_int_equal(fixture_apply(&srv, "e2e-test", __VA_ARGS__), 0)
 
 static json_object *get(const char *api, const char *kind, const char *ns, const char *name)
 {

@@ -25,21 +25,12 @@ static apiserver_fixture srv;
 
 static json_object *yaml(const char *text)
 {
-    json_object *o = NULL;
-    gotk_err *e = gotk_yaml_parse_one(text, strlen(text), NULL, &o);
-    assert_null(e);
+    json_object *o = fixture_yaml(text);
+    assert_non_null(o);
     return o;
 }
 
-static void create(const char *text)
-{
-    json_object *o = yaml(text);
-    gotk_err *e = gotk_kube_create(srv.client, o, NULL, NULL);
-    if (e)
-        fprintf(stderr, "create: %s\n", gotk_err_msg(e));
-    assert_null(e);
-    json_object_put(o);
-}
+#define create(text) assert_int_equal(fixture_create(&srv, "%s", text), 0)
 
 static int setup(void **state)
 {

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,4 +145,53 @@ void apiserver_stop(apiserver_fixture *f)
     free(f->kubeconfig);
     free(f->url);
     memset(f, 0, sizeof *f);
+}
+
+json_object *fixture_yaml(const char *text)
+{
+    json_object *o = NULL;
+    gotk_err *e = gotk_yaml_parse_one(text, strlen(text), NULL, &o);
+    if (e) {
+        fprintf(stderr, "yaml: %s\n", gotk_err_msg(e));
+        gotk_err_free(e);
+    }
+    return o;
+}
+
+/* Parse the formatted YAML and send it: apply when `manager` is set, else create. */
+static int send_object(apiserver_fixture *f, const char *manager, const char *fmt, va_list ap)
+{
+    gotk_buf b = {0};
+    gotk_buf_vprintf(&b, fmt, ap);
+    json_object *o = fixture_yaml(b.data);
+    gotk_buf_free(&b);
+    if (!o)
+        return -1;
+    gotk_kube_opts opts = {.field_manager = manager, .force = true};
+    gotk_err *e = manager ? gotk_kube_apply(f->client, o, &opts, NULL)
+                          : gotk_kube_create(f->client, o, NULL, NULL);
+    json_object_put(o);
+    if (!e)
+        return 0;
+    fprintf(stderr, "%s: %s\n", manager ? "apply" : "create", gotk_err_msg(e));
+    gotk_err_free(e);
+    return -1;
+}
+
+int fixture_apply(apiserver_fixture *f, const char *manager, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = send_object(f, manager, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int fixture_create(apiserver_fixture *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = send_object(f, NULL, fmt, ap);
+    va_end(ap);
+    return rc;
 }

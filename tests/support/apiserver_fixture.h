@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "gotk/kube.h"
+#include "gotk/obj.h"
 
 typedef struct {
     char *dir;        /* temporary directory, removed by stop */
@@ -32,5 +33,15 @@ pid_t fixture_spawn(char *const argv[], const char *log);
 int fixture_stop_process(pid_t pid, int sig, int timeout_ms);
 /* Poll `cond(ud)` every 20 ms for up to `timeout_ms`. */
 bool fixture_wait(bool (*cond)(void *ud), void *ud, int timeout_ms);
+
+/* Parse one YAML document; NULL, with the error on stderr, when it is not one. */
+json_object *fixture_yaml(const char *text);
+/* Server-side apply (forced) the printf-formatted YAML object as field manager
+ * `manager`. Returns 0, or -1 with the API's message on stderr. */
+int fixture_apply(apiserver_fixture *f, const char *manager, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Create the printf-formatted YAML object. Returns 0, or -1 with the message. */
+int fixture_create(apiserver_fixture *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif
