@@ -864,14 +864,15 @@ gotk_tpl_set *gotk_tpl_exec_set(gotk_tpl_exec *ex)
     return ex->set;
 }
 
-/* Append v.String() when v's type has that method (see tpl_int.h). A String
- * that fails prints nothing: Helm's String methods cannot fail. */
-bool tpl_stringer(gotk_tpl_val v, bool addressable, gotk_buf *out)
+/* Append the (string or []byte) result of v's method `name`, which takes no
+ * arguments, when v's type has it. One that fails gives nothing: those fmt
+ * and encoding/json call (String, MarshalJSON) cannot fail in Helm's types. */
+static bool call_method0(gotk_tpl_val v, const char *name, bool addressable, gotk_buf *out)
 {
     gotk_tpl_exec *ex = current_exec;
     if (!ex || !v.j || (v.kind != GOTK_TPL_MAP && v.kind != GOTK_TPL_SLICE) || !v.tname)
         return false;
-    const tpl_func *m = tpl_find_method(ex->set, v.tname, "String", addressable);
+    const tpl_func *m = tpl_find_method(ex->set, v.tname, name, addressable);
     if (!m || m->params[0] || m->variadic)
         return false;
     gotk_tpl_val res = invalid_val;
@@ -882,4 +883,16 @@ bool tpl_stringer(gotk_tpl_val v, bool addressable, gotk_buf *out)
     else if (res.kind == GOTK_TPL_STRING)
         gotk_buf_append(out, json_object_get_string(res.j), (size_t)json_object_get_string_len(res.j));
     return true;
+}
+
+/* v.String(), as fmt calls it (see tpl_int.h). */
+bool tpl_stringer(gotk_tpl_val v, bool addressable, gotk_buf *out)
+{
+    return call_method0(v, "String", addressable, out);
+}
+
+/* v.MarshalJSON(), as encoding/json calls it. */
+bool tpl_marshal_json(gotk_tpl_val v, gotk_buf *out)
+{
+    return call_method0(v, "MarshalJSON", false, out);
 }

@@ -65,6 +65,20 @@ FN(fn_semver)
 
 enum { M_STRING, M_ORIGINAL, M_PRERELEASE, M_METADATA, M_MAJOR, M_MINOR, M_PATCH };
 
+/* MarshalJSON: the canonical string as JSON, a []byte. */
+FN(version_marshal_json)
+{
+    UNUSED;
+    gotk_semver *v = version_of(argv[0]);
+    char *s = gotk_xasprintf("\"%s\"", gotk_semver_string(v));
+    gotk_semver_free(v);
+    *res = gotk_tpl_string(ex, s, strlen(s));
+    free(s);
+    tpl_tag_bytes(res->j);
+    res->tname = TPL_BYTES_TYPE;
+    return NULL;
+}
+
 /* The accessors: strings, or uint64 numbers. */
 FN(version_get)
 {
@@ -158,6 +172,7 @@ void sprig_add_semver(gotk_tpl_set *set)
         int ud;
     } t[] = {
         {VAL_TYPE, "String", "", version_get, M_STRING},
+        {VAL_TYPE, "MarshalJSON", "", version_marshal_json, 0},
         {PTR_TYPE, "Original", "", version_get, M_ORIGINAL},
         {VAL_TYPE, "Prerelease", "", version_get, M_PRERELEASE},
         {VAL_TYPE, "Metadata", "", version_get, M_METADATA},

@@ -278,11 +278,24 @@ static void json_newline(gotk_buf *b, int indent)
 
 static bool json_value(gotk_buf *b, gotk_tpl_val v, int indent, bool html);
 
-/* {"k":v,...} with sorted keys. */
+/* The keys of a struct, in field order. Caller frees the array. */
+static const char **struct_keys(json_object *m, size_t *n)
+{
+    const char **keys = gotk_xmalloc(sizeof *keys * ((size_t)json_object_object_length(m) + 1));
+    *n = 0;
+    json_object_object_foreach(m, k, v) {
+        (void)v;
+        keys[(*n)++] = k;
+    }
+    return keys;
+}
+
+/* {"k":v,...}: a map's keys sorted, a struct's fields in order. */
 static bool json_map(gotk_buf *b, json_object *m, int indent, bool html)
 {
     size_t n;
-    const char **keys = tpl_sorted_keys(m, &n);
+    const tpl_tag *t = tpl_tag_of(m);
+    const char **keys = t && t->is_struct ? struct_keys(m, &n) : tpl_sorted_keys(m, &n);
     bool ok = true;
     gotk_buf_putc(b, '{');
     for (size_t i = 0; ok && i < n; i++) {
@@ -305,6 +318,8 @@ static bool json_map(gotk_buf *b, json_object *m, int indent, bool html)
 static bool json_value(gotk_buf *b, gotk_tpl_val v, int indent, bool html)
 {
     char num[32];
+    if (tpl_marshal_json(v, b))
+        return true;
     switch (v.kind) {
     case GOTK_TPL_BOOL: gotk_buf_puts(b, json_object_get_boolean(v.j) ? "true" : "false"); return true;
     case GOTK_TPL_INT: case GOTK_TPL_INT64: case GOTK_TPL_UINT8:

@@ -167,8 +167,8 @@ void tpl_tag_bytes(json_object *s);
 /* Whether v is such a []byte. */
 #define TPL_IS_BYTES(v) ((v).kind == GOTK_TPL_STRING && (v).tname && !strcmp((v).tname, TPL_BYTES_TYPE))
 
-/* A new reference to j as encoding/json sees it: []byte as base64 text (a
- * copy when j holds any). */
+/* A new reference to j as encoding/json sees it: []byte as base64 text and
+ * values with a MarshalJSON method as what it gives (a copy when j holds any). */
 json_object *tpl_json_marshal_view(json_object *j);
 
 /* Helm's toYAML of j, whose reference it takes (helmfuncs.c). */
@@ -187,6 +187,8 @@ void tpl_free_methods(gotk_tpl_set *set);
  * also "*T" methods when addressable); false when it has none. Uses the
  * execution running on this thread. */
 bool tpl_stringer(gotk_tpl_val v, bool addressable, gotk_buf *out);
+/* Append the JSON v's MarshalJSON method gives; false when it has none. */
+bool tpl_marshal_json(gotk_tpl_val v, gotk_buf *out);
 
 const tpl_func *tpl_find_func(const gotk_tpl_set *set, const char *name, size_t len);
 tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name);

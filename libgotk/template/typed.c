@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotk/obj.h"
 #include "tpl_int.h"
 
 #define TAG_MAGIC 0x74616776u
@@ -142,11 +143,29 @@ void tpl_free_methods(gotk_tpl_set *set)
     free(set->methods);
 }
 
-/* Whether the tree holds a []byte. */
+/* What MarshalJSON gives for a tagged value (as a new json value), or NULL. */
+static json_object *marshaled(json_object *j)
+{
+    gotk_buf raw = {0};
+    json_object *out = NULL;
+    if (tpl_tag_of(j) && tpl_marshal_json(gotk_tpl_from_json(j, false), &raw) && raw.data) {
+        gotk_err *e = gotk_json_parse(raw.data, raw.len, &out);
+        gotk_err_free(e);
+    }
+    gotk_buf_free(&raw);
+    return out;
+}
+
+/* Whether the tree holds a []byte or a value with a MarshalJSON method. */
 static bool has_bytes(json_object *j)
 {
     if (json_object_is_type(j, json_type_string))
         return tpl_tag_of(j) != NULL;
+    json_object *m = marshaled(j);
+    if (m) {
+        json_object_put(m);
+        return true;
+    }
     if (json_object_is_type(j, json_type_object)) {
         json_object_object_foreach(j, k, v) {
             (void)k;
@@ -164,6 +183,9 @@ static bool has_bytes(json_object *j)
 /* A copy of j with every []byte as its base64 text. */
 static json_object *bytes_as_base64(json_object *j)
 {
+    json_object *m = marshaled(j);
+    if (m)
+        return m;
     if (json_object_is_type(j, json_type_string) && tpl_tag_of(j)) {
         char *b64 = gotk_base64_encode(json_object_get_string(j), (size_t)json_object_get_string_len(j));
         json_object *s = json_object_new_string(b64);

@@ -1,0 +1,1 @@
+{{ $v := semver "v1.2.3-rc.1" }}{{ toJson $v }} {{ toPrettyJson (list $v) }} {{ toYaml (dict "v" $v "n" 1) }} {{ $v.MarshalJSON }} {{ $v.MarshalJSON | toString }} {{ toJson (dict "a" (list $v.IncMajor)) }}
