@@ -253,7 +253,8 @@ gotk_err *helm_render(helm_tpls *t, helm_rendered **out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
-    qsort(t->v, t->n, sizeof *t->v, cmp_tpl);
+    if (t->n > 1)
+        qsort(t->v, t->n, sizeof *t->v, cmp_tpl);
     gotk_tpl_set *set = gotk_template_new();
     gotk_template_set_name(set, "gotpl");
     gotk_template_add_helm(set);

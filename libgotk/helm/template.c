@@ -204,7 +204,8 @@ static int cmp_rendered(const void *a, const void *b)
 static void debug_dump(helm_rendered *r, size_t nr, gotk_buf *out)
 {
     gotk_buf b = {0};
-    qsort(r, nr, sizeof *r, cmp_rendered);
+    if (nr > 1)
+        qsort(r, nr, sizeof *r, cmp_rendered);
     for (size_t i = 0; i < nr; i++) {
         const char *t = r[i].text;
         size_t n = r[i].len;
