@@ -15,24 +15,10 @@ command -v lighttpd >/dev/null && command -v kubectl >/dev/null || { echo "no li
 SERVER=$(realpath "$1") SC=$(realpath "$2") KC=$(realpath "$3")
 gotk="$GOTK_BUILD_ROOT/cli/gotk"
 servers="$GOTK_TESTS_DIR/servers"
-T=$(mktemp -d)
-chmod 755 "$T"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-  done
-  bash "$servers/stop.sh" "$T/git" >/dev/null 2>&1
-  rm -rf "$T"
-}
-trap cleanup EXIT
-export HOME="$T" KUBECACHEDIR="$T/kube-cache" GIT_TERMINAL_PROMPT=0
-fail=0
-check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
-free_port() { local p; for p in $(shuf -i 20000-60000 -n 50); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
+# shellcheck source=../support/lib.sh
+source "$GOTK_TESTS_DIR/support/lib.sh"
+at_exit 'bash "$servers/stop.sh" "$T/git" >/dev/null 2>&1'
+export GIT_TERMINAL_PROMPT=0
 
 # Git over smart HTTP with basic auth; a fresh, empty bare repository, which
 # bootstrap starts.
@@ -40,17 +26,8 @@ AUTH=1 bash "$servers/start-git-http.sh" "$T/git" >/dev/null || { echo "git serv
 eval "$(grep -E '^(URL|HTTP_USER|HTTP_PASS|REPO_ROOT)=' "$T/git/git-http.env")"
 check "the repository starts empty" "[ -z \"\$(git -C '$REPO_ROOT/repo.git' for-each-ref)\" ]"
 
-"$SERVER" --data-dir "$T/api" --listen 127.0.0.1:0 --kubeconfig-out "$T/kc" >"$T/api.out" 2>"$T/api.err" &
-pids+=($!)
-for _ in $(seq 1 200); do grep -q '^listening on https://' "$T/api.out" 2>/dev/null && break; sleep 0.05; done
-grep -q '^listening on https://' "$T/api.out" || { echo "gotk-apiserver did not start"; exit 1; }
-export KUBECONFIG="$T/kc"
-art="127.0.0.1:$(free_port)"
-"$SC" --kubeconfig "$T/kc" --storage-path "$T/storage" --storage-addr "$art" --storage-adv-addr "$art" \
-  --metrics-addr 127.0.0.1:0 --health-addr 127.0.0.1:0 >"$T/sc.log" 2>&1 &
-pids+=($!)
-"$KC" --kubeconfig "$T/kc" --metrics-addr 127.0.0.1:0 --health-addr 127.0.0.1:0 >"$T/kc.log" 2>&1 &
-pids+=($!)
+start_apiserver "$SERVER"
+start_controllers "$SC" "$KC"
 
 boot() {
   "$gotk" bootstrap git --url="$URL" --branch=main --path=clusters/cluster1 \

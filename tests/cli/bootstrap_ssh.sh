@@ -14,43 +14,19 @@ done
 SERVER=$(realpath "$1") SC=$(realpath "$2") KC=$(realpath "$3")
 gotk="$GOTK_BUILD_ROOT/cli/gotk"
 servers="$GOTK_TESTS_DIR/servers"
-T=$(mktemp -d)
-chmod 755 "$T"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-  done
-  bash "$servers/stop.sh" "$T/ssh" >/dev/null 2>&1
-  rm -rf "$T"
-}
-trap cleanup EXIT
-export HOME="$T" KUBECACHEDIR="$T/kube-cache"
+# shellcheck source=../support/lib.sh
+source "$GOTK_TESTS_DIR/support/lib.sh"
+at_exit 'bash "$servers/stop.sh" "$T/ssh" >/dev/null 2>&1'
 # libgit2 1.5.1 leaks a little on every SSH connection (not ours; see the file)
 export LSAN_OPTIONS="suppressions=$GOTK_TESTS_DIR/source/lsan-libgit2.supp"
 export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
-fail=0
-check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
-free_port() { local p; for p in $(shuf -i 20000-60000 -n 50); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
 
 bash "$servers/start-sshd.sh" "$T/ssh" >/dev/null || { echo "sshd did not start"; exit 1; }
 eval "$(grep -E '^(URL|KEY_ECDSA)=' "$T/ssh/sshd.env")"
 AUTH_KEYS="$T/ssh/ssh/authorized_keys"
 
-"$SERVER" --data-dir "$T/api" --listen 127.0.0.1:0 --kubeconfig-out "$T/kc" >"$T/api.out" 2>"$T/api.err" &
-pids+=($!)
-for _ in $(seq 1 200); do grep -q '^listening on https://' "$T/api.out" 2>/dev/null && break; sleep 0.05; done
-grep -q '^listening on https://' "$T/api.out" || { echo "gotk-apiserver did not start"; exit 1; }
-export KUBECONFIG="$T/kc"
-art="127.0.0.1:$(free_port)"
-"$SC" --kubeconfig "$T/kc" --storage-path "$T/storage" --storage-addr "$art" --storage-adv-addr "$art" \
-  --metrics-addr 127.0.0.1:0 --health-addr 127.0.0.1:0 >"$T/sc.log" 2>&1 &
-pids+=($!)
-"$KC" --kubeconfig "$T/kc" --metrics-addr 127.0.0.1:0 --health-addr 127.0.0.1:0 >"$T/kc.log" 2>&1 &
-pids+=($!)
+start_apiserver "$SERVER"
+start_controllers "$SC" "$KC"
 
 boot() { "$gotk" bootstrap git --url="$URL" --branch=main --path=clusters/edge-1 --timeout=2m "$@" 2>&1; }
 

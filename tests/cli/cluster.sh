@@ -10,30 +10,11 @@ set -u
 command -v kubectl >/dev/null || { echo "kubectl not installed; skipping"; exit 77; }
 SERVER=$(realpath "${1:?usage: cluster.sh GOTK_APISERVER}")
 gotk="$GOTK_BUILD_ROOT/cli/gotk"
-T=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-  jobs -p | grep -vx "$SERVER_PID" | xargs -r kill 2>/dev/null
-  if [ -n "$SERVER_PID" ]; then
-    kill "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.05; done
-    kill -KILL "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
-  fi
-  rm -rf "$T"
-}
-trap cleanup EXIT
-export HOME="$T" KUBECACHEDIR="$T/kube-cache"
-fail=0
-check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+# shellcheck source=../support/lib.sh
+source "$GOTK_TESTS_DIR/support/lib.sh"
 # same WHAT GOT WANT: exact comparison with a diff on failure.
 same() { if [ "$2" != "$3" ]; then echo "FAIL: $1"; diff <(printf '%s\n' "$3") <(printf '%s\n' "$2"); fail=1; fi; }
-
-"$SERVER" --data-dir "$T/data" --listen 127.0.0.1:0 --kubeconfig-out "$T/kc" >"$T/server.out" 2>"$T/server.err" &
-SERVER_PID=$!
-for _ in $(seq 1 200); do grep -q '^listening on https://' "$T/server.out" 2>/dev/null && break; sleep 0.05; done
-grep -q '^listening on https://' "$T/server.out" || { echo "gotk-apiserver did not start"; cat "$T/server.err"; exit 1; }
-export KUBECONFIG="$T/kc"
+start_apiserver "$SERVER"
 k() { timeout 30 kubectl "$@"; }
 g() { timeout 60 "$gotk" "$@"; }   # a hang fails the check instead of the whole test
 status() { k -n "${4:-flux-system}" patch "$1" "$2" --subresource=status --type=merge -p "$3" >/dev/null; }

@@ -9,22 +9,9 @@ set -u
 command -v kubectl >/dev/null || { echo "kubectl not installed; skipping"; exit 77; }
 SERVER=$(realpath "${1:?usage: install_cluster.sh GOTK_APISERVER}")
 gotk="$GOTK_BUILD_ROOT/cli/gotk"
-T=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-  jobs -p | grep -vx "$SERVER_PID" | xargs -r kill 2>/dev/null
-  [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; }
-  rm -rf "$T"
-}
-trap cleanup EXIT
-export HOME="$T" KUBECACHEDIR="$T/kube-cache"
-fail=0
-check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
-"$SERVER" --data-dir "$T/data" --listen 127.0.0.1:0 --kubeconfig-out "$T/kc" >"$T/server.out" 2>"$T/server.err" &
-SERVER_PID=$!
-for _ in $(seq 1 200); do grep -q '^listening on https://' "$T/server.out" 2>/dev/null && break; sleep 0.05; done
-grep -q '^listening on https://' "$T/server.out" || { echo "gotk-apiserver did not start"; exit 1; }
-export KUBECONFIG="$T/kc"
+# shellcheck source=../support/lib.sh
+source "$GOTK_TESTS_DIR/support/lib.sh"
+start_apiserver "$SERVER"
 
 out=$(timeout 60 "$gotk" install 2>&1); rc=$?
 printf '%s\n' "$out" | sed 's/^/  | /'
