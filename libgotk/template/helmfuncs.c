@@ -41,8 +41,8 @@ FN(fn_include)
     return e;
 }
 
-/* Remove every "<no value>" from b. */
-static void strip_no_value(gotk_buf *b)
+/* Remove every "<no value>" from b, as Helm's engine does with output. */
+void gotk_template_strip_no_value(gotk_buf *b)
 {
     static const char nv[] = "<no value>";
     size_t w = 0, n = sizeof nv - 1;
@@ -73,7 +73,7 @@ FN(fn_tpl)
         e = gotk_tpl_exec_template(ex, clone, name, argv[1], &b);
         e = gotk_err_wrap(e, "error during tpl function execution for %s", q.data);
     }
-    strip_no_value(&b);
+    gotk_template_strip_no_value(&b);
     *res = sprig_take(ex, &b);
     gotk_buf_free(&q);
     gotk_template_free(clone);

@@ -26,22 +26,6 @@
 #include "gotk/obj.h"
 #include "gotk/template.h"
 
-/* Remove every "<no value>" from b, as Helm's engine does. */
-static void strip_no_value(gotk_buf *b)
-{
-    static const char nv[] = "<no value>";
-    size_t w = 0, n = sizeof nv - 1;
-    for (size_t r = 0; r < b->len;) {
-        if (r + n <= b->len && memcmp(b->data + r, nv, n) == 0) {
-            r += n;
-            continue;
-        }
-        b->data[w++] = b->data[r++];
-    }
-    b->len = w;
-    b->data[w] = 0;
-}
-
 /* Helm's cleanupParseError: "parse error at (LOCATION): LAST MESSAGE PART". */
 static gotk_err *helm_parse_error(gotk_err *e)
 {
@@ -285,7 +269,7 @@ int main(int argc, char **argv)
             e = helm_exec_error(e);
     }
     if (helm && out.data)
-        strip_no_value(&out);
+        gotk_template_strip_no_value(&out);
     int rc = 0;
     if (e) {
         /* Helm recovers Go runtime panics as "rendering template failed: ..." */

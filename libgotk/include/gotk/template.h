@@ -93,6 +93,9 @@ void gotk_template_add_sprig(gotk_tpl_set *set);
  * required and fail fail with "HELM[message]HELM", as in Helm, whose engine
  * turns such errors into "execution error at (LOCATION): message". */
 void gotk_template_add_helm(gotk_tpl_set *set);
+/* Remove every "<no value>" from b, as Helm's engine does with what a
+ * template wrote (and tpl with what it renders). */
+void gotk_template_strip_no_value(gotk_buf *b);
 /* Options as Go's Template.Option: "missingkey=default|invalid|zero|error". */
 gotk_err *gotk_template_option(gotk_tpl_set *set, const char *opt);
 /* Action delimiters for later parses; NULL or "" restores "{{" / "}}". */
