@@ -33,6 +33,7 @@ typedef struct {
     char **domain;
     size_t ndomain;
     char **parts;
+    bool *valid; /* per part: well-formed for Go's Match (a bad one never matches) */
     size_t nparts;
     bool inclusion, dir_only, is_glob;
 } pattern;
@@ -89,6 +90,7 @@ void gotk_ignore_free(gotk_ignore *m)
     for (size_t i = 0; i < m->n; i++) {
         free_parts(m->pats[i].domain, m->pats[i].ndomain);
         free_parts(m->pats[i].parts, m->pats[i].nparts);
+        free(m->pats[i].valid);
     }
     free(m->pats);
     free(m);
@@ -108,6 +110,8 @@ bool gotk_ignore_has_negation(const gotk_ignore *m)
             return true;
     return false;
 }
+
+static bool pattern_valid(const char *p);
 
 /* Parse one pattern (go-git's ParsePattern) and append it. */
 void gotk_ignore_add(gotk_ignore *m, const char *text, const char *domain)
@@ -131,6 +135,9 @@ void gotk_ignore_add(gotk_ignore *m, const char *text, const char *domain)
     }
     p.is_glob = strchr(buf, '/') != NULL;
     p.parts = split_slash(buf, false, &p.nparts);
+    p.valid = gotk_xcalloc(p.nparts, sizeof *p.valid);
+    for (size_t i = 0; i < p.nparts; i++)
+        p.valid[i] = pattern_valid(p.parts[i]);
     free(buf);
     p.domain = split_slash(domain ? domain : "", true, &p.ndomain);
     if (m->n == m->cap) {
@@ -179,6 +186,10 @@ static unsigned decode_rune(const char **s)
 {
     const unsigned char *p = (const unsigned char *)*s;
     unsigned c = p[0];
+    if (c < 0x80) {
+        *s += 1;
+        return c;
+    }
     int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
     unsigned r = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
     for (int i = 1; i < n; i++) {
@@ -294,10 +305,10 @@ static bool glob_here(const char *p, const char *s)
     return *s == '\0';
 }
 
-/* Go's filepath.Match for a single path component. */
-static bool name_match(const char *pat, const char *name)
+/* Go's filepath.Match of part i of the pattern against one path component. */
+static bool name_match(const pattern *p, size_t i, const char *name)
 {
-    return pattern_valid(pat) && glob_here(pat, name);
+    return p->valid[i] && glob_here(p->parts[i], name);
 }
 
 /* ---- pattern matching ---------------------------------------------------- */
@@ -306,7 +317,7 @@ static bool name_match(const char *pat, const char *name)
 static bool simple_match(const pattern *p, char **path, size_t n, bool is_dir)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!name_match(p->parts[0], path[i]))
+        if (!name_match(p, 0, path[i]))
             continue;
         if (p->dir_only && !is_dir && i == n - 1)
             return false;
@@ -340,7 +351,7 @@ static bool glob_match(const pattern *p, char **path, size_t n, bool is_dir)
             traverse = false;
             while (at < n) {
                 const char *e = path[at++];
-                if (name_match(part, e)) {
+                if (name_match(p, i, e)) {
                     matched = true;
                     break;
                 } else if (at == n) {
@@ -348,7 +359,7 @@ static bool glob_match(const pattern *p, char **path, size_t n, bool is_dir)
                 }
             }
         } else {
-            if (!name_match(part, path[at]))
+            if (!name_match(p, i, path[at]))
                 return false;
             matched = true;
             at++;
