@@ -10,7 +10,8 @@
  * failure backs off. Events from the informer of the primary kind queue a key on
  * create and delete, and on update only when the generation or the
  * reconcile.fluxcd.io/requestedAt annotation changed or deletion began (Flux's
- * predicates), so a controller's own status writes do not loop. On a signal the
+ * predicates), so a controller's own status writes do not loop. A worker that
+ * finds the queue empty returns freed heap to the system (malloc_trim). On a signal the
  * queue drains (bounded by --graceful-shutdown-timeout), the Lease is released,
  * and the process exits 0.
  */
@@ -19,6 +20,9 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <time.h>
 #include <uv.h>
@@ -214,6 +218,17 @@ static void process(gotk_controller *c, const char *key)
     free(ns);
 }
 
+/* Hand memory freed by the reconciles back to the system. A clone or an
+ * archive briefly needs megabytes; glibc keeps what they freed in its arenas
+ * (several per process, one per busy thread) unless asked, and an idle
+ * controller should not carry its last busy moment in its RSS. */
+static void release_free_memory(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 static void *worker(void *arg)
 {
     gotk_controller *c = arg;
@@ -222,6 +237,8 @@ static void *worker(void *arg)
         process(c, key);
         gotk_queue_done(c->queue, key);
         free(key);
+        if (gotk_queue_len(c->queue) == 0)
+            release_free_memory();
     }
     return NULL;
 }
