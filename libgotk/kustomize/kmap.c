@@ -278,13 +278,15 @@ bool kgvk_selected(const char *g, const char *v, const char *k, const char *sg,
 }
 
 /* A resource owning obj. */
-/* json-c gives every object a 16-slot hash table (640 bytes) whatever its size;
- * most Kubernetes maps hold 1-4 keys. Resizing each table to fit its keys
- * (json-c grows it again on insert) cuts a large build's memory by a third. */
+/* json-c gives every object a 16-slot hash table (640 bytes) and every array
+ * 32 slots whatever their sizes; most Kubernetes maps hold 1-4 keys. Resizing
+ * each to fit (json-c grows them again on insert) cuts a large build's memory
+ * by a third. */
 static void compact_table(json_object *o)
 {
     struct lh_table *t = json_object_get_object(o);
-    int want = t->count + t->count / 2 + 1;
+    /* the smallest size json-c re-inserts `count` keys into without growing */
+    int want = (int)((t->count > 0 ? t->count - 1 : 0) / LH_LOAD_FACTOR) + 1;
     if (want < 2)
         want = 2;
     if (want < t->size)
@@ -300,6 +302,7 @@ void kobj_compact(json_object *o)
             kobj_compact(v);
         }
     } else if (json_object_is_type(o, json_type_array)) {
+        json_object_array_shrink(o, 0); /* arrays start with 32 slots */
         for (size_t i = 0; i < json_object_array_length(o); i++)
             kobj_compact(json_object_array_get_idx(o, i));
     }
