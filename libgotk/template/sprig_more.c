@@ -420,7 +420,7 @@ FN(fn_dig)
     if (argc < 3)
         return gotk_err_new(GOTK_E_INVALID, "dig needs at least three arguments");
     gotk_tpl_val d = tpl_indirect_iface(argv[argc - 1]);
-    if (d.kind != GOTK_TPL_MAP)
+    if (d.kind != GOTK_TPL_MAP || d.tname) /* a type assertion: named maps fail */
         return conversion_error(d, "map[string]interface {}");
     for (int i = 0; i < argc - 2; i++) {
         gotk_tpl_val k = tpl_indirect_iface(argv[i]);
@@ -429,7 +429,7 @@ FN(fn_dig)
     }
     for (int i = 0; i < argc - 2; i++) {
         json_object *next;
-        if (d.kind != GOTK_TPL_MAP)
+        if (d.kind != GOTK_TPL_MAP || d.tname)
             return conversion_error(d, "map[string]interface {}");
         if (!d.j || !json_object_object_get_ex(d.j, SV(argv[i]), &next)) {
             *res = argv[argc - 2];
