@@ -13,6 +13,12 @@
  * tables, and name references are resolved through an index of previous names,
  * so a build is linear in the number of resources rather than quadratic.
  *
+ * Strategic merge patches merge lists by the OpenAPI schema of the patched
+ * object's group/version/kind: kustomize's built-in Kubernetes v1.21.2 schema,
+ * or the custom one a kustomization names in `openapi: path:`. Kustomization
+ * files are read as kustomize reads them (sigs.k8s.io/yaml: YAML 1.1 words).
+ * `buildMetadata` adds kustomize's origin and transformer annotations.
+ *
  * Errors read like kustomize's and name the file. Remote resources and
  * helmCharts are not supported and say so.
  *
