@@ -10,10 +10,10 @@
  * the server refuses them (500, "requested [...] without impersonating a
  * user").
  *
- * --audit-log-path writes one audit.k8s.io/v1 Event per request at level
- * Metadata (stage ResponseComplete; ResponseStarted for watches) as a JSON
- * line with the real field names, so the effective user is observable the
- * Kubernetes way.
+ * --audit-log-path writes audit.k8s.io/v1 Events at level Metadata as JSON
+ * lines with the real field names: one at ResponseComplete per request, and
+ * for a watch one at ResponseStarted and one when it ends (same auditID), so
+ * the effective user is observable the Kubernetes way.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -267,11 +267,27 @@ static json_object *object_ref(const audit_rec *r)
     return o;
 }
 
-void audit_write(audit_log *a, struct MHD_Connection *c, const audit_rec *r,
-                 const api_identity *id)
+/* Append one event as a JSON line. */
+static void emit(audit_log *a, json_object *e)
+{
+    char *line = gotk_xasprintf("%s\n", jx_str(e));
+    pthread_mutex_lock(&a->lock);
+    size_t n = strlen(line), off = 0;
+    while (off < n) { /* one write normally; O_APPEND keeps lines whole */
+        ssize_t w = write(a->fd, line + off, n - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    pthread_mutex_unlock(&a->lock);
+    free(line);
+}
+
+json_object *audit_write(audit_log *a, struct MHD_Connection *c, const audit_rec *r,
+                         const api_identity *id)
 {
     if (!a)
-        return;
+        return NULL;
     char uid[37], done[40], ip[INET6_ADDRSTRLEN];
     ax_uuid(uid);
     audit_now(done);
@@ -308,18 +324,23 @@ void audit_write(audit_log *a, struct MHD_Connection *c, const audit_rec *r,
         jx_set_str(ann, "authorization.k8s.io/reason", "");
         json_object_object_add(e, "annotations", ann);
     }
-    char *line = gotk_xasprintf("%s\n", jx_str(e));
-    pthread_mutex_lock(&a->lock);
-    size_t n = strlen(line), off = 0;
-    while (off < n) { /* one write normally; O_APPEND keeps lines whole */
-        ssize_t w = write(a->fd, line + off, n - off);
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    pthread_mutex_unlock(&a->lock);
-    free(line);
+    emit(a, e);
+    if (r->watch)
+        return e;
     json_object_put(e);
+    return NULL;
+}
+
+void audit_watch_ended(audit_log *a, json_object *started)
+{
+    if (!a || !started)
+        return;
+    char done[40];
+    audit_now(done);
+    jx_set_str(started, "stage", "ResponseComplete");
+    jx_set_str(started, "stageTimestamp", done);
+    emit(a, started);
+    json_object_put(started);
 }
 
 const char *audit_verb(const char *method, const api_req *q, bool resource)

@@ -64,25 +64,39 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, api_resp *r)
     return ret;
 }
 
+/* A watch stream being sent, and its audit event to complete at the end. */
+typedef struct {
+    watcher *w;
+    audit_log *audit;
+    json_object *started;
+} watch_ctx;
+
 /* Content reader for watch streams. */
 static ssize_t watch_reader(void *cls, uint64_t pos, char *buf, size_t max)
 {
+    watch_ctx *x = cls;
     (void)pos;
-    long n = watch_read(cls, buf, max);
+    long n = watch_read(x->w, buf, max);
     return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
 }
 
-/* Free callback for watch streams. */
+/* Free callback for watch streams: the stream ended. */
 static void watch_done(void *cls)
 {
-    watch_free(cls);
+    watch_ctx *x = cls;
+    watch_free(x->w);
+    audit_watch_ended(x->audit, x->started);
+    free(x);
 }
 
 /* Queue a watch stream. */
-static enum MHD_Result send_watch(struct MHD_Connection *c, watcher *w)
+static enum MHD_Result send_watch(struct MHD_Connection *c, watcher *w, audit_log *audit,
+                                  json_object *started)
 {
+    watch_ctx *x = gotk_xcalloc(1, sizeof *x);
+    *x = (watch_ctx){w, audit, started};
     struct MHD_Response *resp =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, watch_reader, w, watch_done);
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, watch_reader, x, watch_done);
     MHD_add_response_header(resp, "Content-Type", "application/json");
     MHD_add_response_header(resp, "Cache-Control", "no-cache, private");
     enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
@@ -327,13 +341,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rec.verb = audit_verb(method, NULL, false);
     rec.code = w ? 200 : out.body ? out.code : 500;
     rec.watch = w != NULL;
-    audit_write(s->audit, c, &rec, &who);
+    json_object *started = audit_write(s->audit, c, &rec, &who);
     free(why);
     free(copy);
     identity_free(&who);
     if (w) {
         free(out.body);
-        return send_watch(c, w);
+        return send_watch(c, w, s->audit, started);
     }
     if (!out.body)
         api_status(&out, 500, "InternalError", NULL, NULL, NULL, "no response");

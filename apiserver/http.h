@@ -29,9 +29,12 @@ typedef struct {
     char created[254]; /* the name a create gave its object (objectRef.name) */
 } audit_rec;
 
-/* Append the request's audit event (no-op when a is NULL). */
-void audit_write(audit_log *a, struct MHD_Connection *c, const audit_rec *r,
-                 const api_identity *id);
+/* Append the request's audit event (no-op when a is NULL). For a watch the
+ * ResponseStarted event is returned (new reference) for audit_watch_ended. */
+json_object *audit_write(audit_log *a, struct MHD_Connection *c, const audit_rec *r,
+                         const api_identity *id);
+/* Log a watch's end (ResponseComplete) from its started event (consumed). */
+void audit_watch_ended(audit_log *a, json_object *started);
 /* The audit verb of a request (get, list, watch, create, ...; the lowercase
  * method for paths that are not resources). */
 const char *audit_verb(const char *method, const api_req *q, bool resource);

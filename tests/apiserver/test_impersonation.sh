@@ -33,7 +33,14 @@ expect_eq "$(last '.verb == "create"' | jq -c '[.objectRef.name, .responseStatus
 k delete cm made >/dev/null
 expect_eq "$(last '.verb == "delete"' | jq -c '[.objectRef.name, .responseStatus.code]')" '["made",200]'
 raw GET '/apis/apps/v1/namespaces/default/deployments?watch=1&timeoutSeconds=1' >/dev/null
-expect_eq "$(last '.verb == "watch"' | jq -c '[.stage, .objectRef.apiGroup, .objectRef.resource, .responseStatus.code]')" '["ResponseStarted","apps","deployments",200]'
+for _ in $(seq 1 100); do # the end is logged once the server has closed the stream
+  [ "$(jq -c 'select(.verb == "watch")' "$T/audit.log" | wc -l)" -ge 2 ] && break
+  sleep 0.05
+done
+expect_eq "$(jq -c 'select(.verb == "watch") | [.stage, .objectRef.apiGroup, .objectRef.resource, .responseStatus.code]' "$T/audit.log")" \
+  '["ResponseStarted","apps","deployments",200]
+["ResponseComplete","apps","deployments",200]' "a watch's start and end"
+expect_eq "$(jq -r 'select(.verb == "watch") | .auditID' "$T/audit.log" | uniq | wc -l)" "1" "one auditID for both"
 k get --raw /version >/dev/null
 expect_eq "$(last '.requestURI == "/version"' | jq -c '[.verb, .objectRef]')" '["get",null]'
 expect_fail k get cm nope
