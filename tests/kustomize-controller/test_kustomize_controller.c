@@ -286,7 +286,7 @@ static int setup(void **state)
     (void)state;
     if (!getenv("GOTK_TESTS_DIR"))
         return -1;
-    if (apiserver_start(&srv, server_bin) != 0)
+    if (apiserver_start_audited(&srv, server_bin) != 0)
         return -1;
     create_crd("kustomize.toolkit.fluxcd.io_kustomizations.yaml", "flux-crd-kustomizations.yaml");
     create_crd("source.toolkit.fluxcd.io_gitrepositories.yaml", "flux-crd-gitrepositories.yaml");
@@ -835,6 +835,48 @@ static void test_force_recreate(void **state)
     assert_true(event_has("t-force", "Deployment/t-force/web created"));
 }
 
+/* Did the audit log record `verb` on `resource` ns/name done as `user`? */
+static bool audited_as(const char *verb, const char *resource, const char *ns, const char *name,
+                       const char *user)
+{
+    char *log = NULL;
+    size_t len = 0;
+    if (gotk_file_read(srv.audit_log, &log, &len))
+        return false;
+    bool found = false;
+    for (char *line = log, *nl; line && *line && !found; line = nl ? nl + 1 : NULL) {
+        if ((nl = strchr(line, '\n')))
+            *nl = '\0';
+        json_object *ev = json_tokener_parse(line);
+        const char *v = gotk_obj_get_str(ev, "verb"), *r = gotk_obj_get_str(ev, "objectRef.resource"),
+                   *n = gotk_obj_get_str(ev, "objectRef.name"),
+                   *s = gotk_obj_get_str(ev, "objectRef.namespace"),
+                   *u = gotk_obj_get_str(ev, "impersonatedUser.username");
+        found = v && r && n && s && u && !strcmp(v, verb) && !strcmp(r, resource) &&
+                !strcmp(n, name) && !strcmp(s, ns) && !strcmp(u, user);
+        json_object_put(ev);
+    }
+    free(log);
+    return found;
+}
+
+/* serviceAccountName: the controller acts as system:serviceaccount:NS:NAME for
+ * the objects it applies, as the API server's audit log shows. */
+static void test_impersonation(void **state)
+{
+    (void)state;
+    make_ns("t-sa");
+    kapply("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: deployer, namespace: t-sa}\n");
+    publish("t-sa", "repo", "cm.yaml", CM("as-sa", "v", "one"));
+    kustomization("t-sa", "ks", "repo", "  targetNamespace: t-sa\n  serviceAccountName: deployer\n");
+    expect_ready("t-sa", "ks", "True", "Applied revision");
+    assert_true(audited_as("patch", "configmaps", "t-sa", "as-sa",
+                           "system:serviceaccount:t-sa:deployer"));
+    /* The Kustomization's own status is the controller's, not the account's. */
+    assert_false(audited_as("patch", "kustomizations", "t-sa", "ks",
+                            "system:serviceaccount:t-sa:deployer"));
+}
+
 /* ---- bad input: Ready False with the reason, and nothing applied ---------------- */
 
 /* Publish `files`, make a Kustomization and expect Ready False with `want`; the
@@ -967,6 +1009,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_shared_artifact),
         cmocka_unit_test(test_ssa_annotations),
         cmocka_unit_test(test_force_recreate),
+        cmocka_unit_test(test_impersonation),
         cmocka_unit_test(test_bad_yaml),
         cmocka_unit_test(test_kustomize_error),
         cmocka_unit_test(test_unknown_kind),

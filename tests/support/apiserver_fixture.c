@@ -93,7 +93,7 @@ static int open_client(apiserver_fixture *f)
     return 0;
 }
 
-int apiserver_start(apiserver_fixture *f, const char *server_bin)
+static int start(apiserver_fixture *f, const char *server_bin, bool audit)
 {
     memset(f, 0, sizeof *f);
     signal(SIGPIPE, SIG_IGN);
@@ -110,8 +110,11 @@ int apiserver_start(apiserver_fixture *f, const char *server_bin)
     int p[2];
     if (pipe(p) != 0)
         return -1;
+    if (audit)
+        f->audit_log = gotk_xasprintf("%s/audit.log", f->dir);
     char *argv[] = {(char *)server_bin, "--data-dir", data, "--listen", "127.0.0.1:0",
-                    "--kubeconfig-out", f->kubeconfig, NULL};
+                    "--kubeconfig-out", f->kubeconfig, audit ? "--audit-log-path" : NULL,
+                    f->audit_log, NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
@@ -133,6 +136,16 @@ int apiserver_start(apiserver_fixture *f, const char *server_bin)
     return open_client(f);
 }
 
+int apiserver_start(apiserver_fixture *f, const char *server_bin)
+{
+    return start(f, server_bin, false);
+}
+
+int apiserver_start_audited(apiserver_fixture *f, const char *server_bin)
+{
+    return start(f, server_bin, true);
+}
+
 void apiserver_stop(apiserver_fixture *f)
 {
     gotk_kube_client_free(f->client);
@@ -144,6 +157,7 @@ void apiserver_stop(apiserver_fixture *f)
     free(f->dir);
     free(f->kubeconfig);
     free(f->url);
+    free(f->audit_log);
     memset(f, 0, sizeof *f);
 }
 

@@ -15,6 +15,7 @@ typedef struct {
     char *dir;        /* temporary directory, removed by stop */
     char *kubeconfig; /* admin kubeconfig written by the server */
     char *url;        /* https://127.0.0.1:PORT */
+    char *audit_log;  /* the server's audit log (apiserver_start_audited), or NULL */
     pid_t pid;
     gotk_kube_config *cfg;
     gotk_kube_client *client;
@@ -23,6 +24,9 @@ typedef struct {
 /* Start the server binary (path from argv or $GOTK_APISERVER) and open a client.
  * Returns 0, or -1 with a message on stderr. */
 int apiserver_start(apiserver_fixture *f, const char *server_bin);
+/* The same, with the server writing audit events (one JSON object a line) to
+ * f->audit_log, where tests see who did what, e.g. the impersonated user. */
+int apiserver_start_audited(apiserver_fixture *f, const char *server_bin);
 /* SIGTERM the server and wait; close the client; remove the directory. */
 void apiserver_stop(apiserver_fixture *f);
 /* Start a program with arguments, its stdout/stderr appended to `log` (may be
