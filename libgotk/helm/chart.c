@@ -73,11 +73,6 @@ void gotk_helm_chart_free(gotk_helm_chart *c)
 
 /* ---- Chart.yaml into chart.Metadata ------------------------------------ */
 
-static const char *const string_fields[] = {
-    "name", "home", "version", "description", "icon", "apiVersion", "condition",
-    "tags", "appVersion", "kubeVersion", "type", NULL,
-};
-
 /* strconv.FormatFloat(f, 'g', -1, 32): the shortest digits that read back
  * as the same float32, in %e form when the exponent is < -4 or >= 6. */
 static void go_float32_g(float f, char out[40])
@@ -121,14 +116,147 @@ static json_object *scalar_to_string(json_object *v)
     }
 }
 
-static gotk_err *field_type_error(const char *file, const char *field, json_object *v,
-                                  const char *want)
+/* chart.Metadata's fields and their Go types: s string, b bool, S []string,
+ * M map[string]string, m []*Maintainer, d []*Dependency; others are kept as
+ * they are (interface{}). */
+typedef struct {
+    const char *key;
+    char type;
+} field_type;
+
+static const field_type meta_fields[] = {
+    {"name", 's'}, {"home", 's'}, {"version", 's'}, {"description", 's'}, {"icon", 's'},
+    {"apiVersion", 's'}, {"condition", 's'}, {"tags", 's'}, {"appVersion", 's'},
+    {"kubeVersion", 's'}, {"type", 's'}, {"sources", 'S'}, {"keywords", 'S'},
+    {"annotations", 'M'}, {"deprecated", 'b'}, {"maintainers", 'm'}, {"dependencies", 'd'},
+    {NULL, 0},
+};
+static const field_type maintainer_fields[] = {
+    {"name", 's'}, {"email", 's'}, {"url", 's'}, {NULL, 0},
+};
+static const field_type dependency_fields[] = {
+    {"name", 's'}, {"version", 's'}, {"repository", 's'}, {"condition", 's'}, {"alias", 's'},
+    {"tags", 'S'}, {"enabled", 'b'}, {NULL, 0},
+};
+
+static const char *json_kind(json_object *v)
 {
-    const char *what = json_object_is_type(v, json_type_array) ? "array"
-                     : json_object_is_type(v, json_type_object) ? "object" : "number";
+    switch (json_object_get_type(v)) {
+    case json_type_array: return "array";
+    case json_type_object: return "object";
+    case json_type_string: return "string";
+    case json_type_boolean: return "bool";
+    default: return "number";
+    }
+}
+
+/* encoding/json's UnmarshalTypeError, as loader wraps it. */
+static gotk_err *type_error(const char *file, const char *strct, const char *field,
+                            json_object *v, const char *want)
+{
     return gotk_err_new(GOTK_E_INVALID,
-                        "cannot load %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field Metadata.%s of type %s",
-                        file, what, field, want);
+                        "cannot load %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field %s.%s of type %s",
+                        file, json_kind(v), strct, field, want);
+}
+
+static gotk_err *coerce_struct(json_object *obj, const field_type *fields, const char *file,
+                               const char *strct, const char *prefix, json_object **out);
+
+/* v as the Go type `type` would hold it (a new reference), or an error. */
+static gotk_err *coerce(json_object *v, char type, const char *file, const char *strct,
+                        const char *field, json_object **out)
+{
+    *out = NULL;
+    if (!v)
+        return NULL; /* null leaves the zero value */
+    switch (type) {
+    case 's':
+        *out = scalar_to_string(v);
+        return *out ? NULL : type_error(file, strct, field, v, "string");
+    case 'b':
+        if (!json_object_is_type(v, json_type_boolean))
+            return type_error(file, strct, field, v, "bool");
+        *out = json_object_get(v);
+        return NULL;
+    case 'S':
+    case 'm':
+    case 'd': {
+        if (!json_object_is_type(v, json_type_array))
+            return type_error(file, strct, field, v,
+                              type == 'S' ? "[]string" : type == 'm' ? "[]*chart.Maintainer"
+                                                                     : "[]*chart.Dependency");
+        json_object *a = json_object_new_array();
+        gotk_err *e = NULL;
+        for (size_t i = 0; i < json_object_array_length(v) && !e; i++) {
+            json_object *el = json_object_array_get_idx(v, i), *c = NULL;
+            if (type == 'S')
+                e = el ? coerce(el, 's', file, strct, field, &c) : NULL;
+            else if (el && !json_object_is_type(el, json_type_object))
+                e = type_error(file, strct, field, el,
+                               type == 'm' ? "chart.Maintainer" : "chart.Dependency");
+            else if (el)
+                e = coerce_struct(el, type == 'm' ? maintainer_fields : dependency_fields, file,
+                                  type == 'm' ? "Maintainer" : "Dependency", field, &c);
+            json_object_array_add(a, c ? c : (type == 'S' ? json_object_new_string("") : NULL));
+        }
+        if (e)
+            json_object_put(a);
+        else
+            *out = a;
+        return e;
+    }
+    case 'M': {
+        if (!json_object_is_type(v, json_type_object))
+            return type_error(file, strct, field, v, "map[string]string");
+        json_object *m = json_object_new_object();
+        gotk_err *e = NULL;
+        json_object_object_foreach(v, k, val) {
+            json_object *c = NULL;
+            if (!e && (e = coerce(val, 's', file, strct, field, &c)) == NULL)
+                json_object_object_add(m, k, c ? c : json_object_new_string(""));
+        }
+        if (e)
+            json_object_put(m);
+        else
+            *out = m;
+        return e;
+    }
+    }
+    *out = json_object_get(v);
+    return NULL;
+}
+
+/* A struct's fields typed; its other keys kept. `prefix` names the field
+ * holding the struct in errors ("Dependency.dependencies.version"). */
+static gotk_err *coerce_struct(json_object *obj, const field_type *fields, const char *file,
+                               const char *strct, const char *prefix, json_object **out)
+{
+    json_object *o = json_object_new_object();
+    gotk_err *e = NULL;
+    json_object_object_foreach(obj, k, v) {
+        char type = 0;
+        for (int i = 0; fields[i].key && !type; i++)
+            if (!strcmp(fields[i].key, k))
+                type = fields[i].type;
+        json_object *c = NULL;
+        char *field = prefix ? gotk_xasprintf("%s.%s", prefix, k) : gotk_xstrdup(k);
+        if (!type)
+            c = json_object_get(v);
+        else
+            e = coerce(v, type, file, strct, field, &c);
+        free(field);
+        if (e)
+            break;
+        if (c || !type)
+            json_object_object_add(o, k, c);
+    }
+    if (e) {
+        json_object_put(o);
+        *out = NULL;
+        return e;
+    }
+    *out = o;
+    return NULL;
 }
 
 /* Copy Chart.yaml's (or requirements.yaml's) keys into meta with the types
@@ -140,20 +268,13 @@ static gotk_err *merge_metadata(json_object *meta, json_object *doc, const char 
     if (!json_object_is_type(doc, json_type_object))
         return gotk_err_new(GOTK_E_INVALID,
                             "cannot load %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type chart.Metadata",
-                            file, json_object_is_type(doc, json_type_array) ? "array" : "string");
-    json_object_object_foreach(doc, k, v) {
-        bool str = false;
-        for (int i = 0; string_fields[i]; i++)
-            str = str || !strcmp(k, string_fields[i]);
-        if (str && v) {
-            json_object *s = scalar_to_string(v);
-            if (!s)
-                return field_type_error(file, k, v, "string");
-            json_object_object_add(meta, k, s);
-        } else {
-            json_object_object_add(meta, k, json_object_get(v));
-        }
-    }
+                            file, json_kind(doc));
+    json_object *typed = NULL;
+    gotk_err *e = coerce_struct(doc, meta_fields, file, "Metadata", NULL, &typed);
+    if (e)
+        return e;
+    json_object_object_foreach(typed, k, v) json_object_object_add(meta, k, json_object_get(v));
+    json_object_put(typed);
     return NULL;
 }
 
