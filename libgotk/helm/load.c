@@ -34,6 +34,31 @@ static void ignore_free(ignore_rules *r)
     free(r->v);
 }
 
+/* filepath.Match's ErrBadPattern: an unclosed class or a trailing escape. */
+static bool bad_pattern(const char *p)
+{
+    for (; *p; p++) {
+        if (*p == '\\') {
+            if (!*++p)
+                return true;
+        } else if (*p == '[') {
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']' || *p == '-')
+                return true; /* Go's getEsc refuses both at a range's start */
+            while (*p && *p != ']') {
+                if (*p == '\\' && !*++p)
+                    return true;
+                p++;
+            }
+            if (!*p)
+                return true;
+        }
+    }
+    return false;
+}
+
 static gotk_err *ignore_parse_rule(ignore_rules *r, const char *line, size_t len)
 {
     while (len && strchr(" \t\r\n\v\f", line[0]))
@@ -46,6 +71,10 @@ static gotk_err *ignore_parse_rule(ignore_rules *r, const char *line, size_t len
     if (strstr(rule, "**")) {
         free(rule);
         return gotk_err_new(GOTK_E_INVALID, "double-star (**) syntax is not supported");
+    }
+    if (bad_pattern(rule)) {
+        free(rule);
+        return gotk_err_new(GOTK_E_INVALID, "syntax error in pattern");
     }
     ignore_rule p = {0};
     char *s = rule;
