@@ -173,6 +173,18 @@ typedef struct {
     size_t nips;
 } cert_spec;
 
+/* "WHAT: %v is not a string" for a list element v. */
+static gotk_err *not_a_string(const char *what, gotk_tpl_val v)
+{
+    gotk_buf m = {0};
+    gotk_buf_printf(&m, "%s: ", what);
+    gotk_tpl_sprint(&m, 1, &v);
+    gotk_buf_puts(&m, " is not a string");
+    gotk_err *e = gotk_err_new(GOTK_E_INVALID, "%s", m.data);
+    gotk_buf_free(&m);
+    return e;
+}
+
 /* Go's getNetIPs: strings that parse as IP addresses. */
 static gotk_err *spec_ips(cert_spec *s, gotk_tpl_val list)
 {
@@ -180,13 +192,8 @@ static gotk_err *spec_ips(cert_spec *s, gotk_tpl_val list)
     for (size_t i = 0; i < n; i++) {
         gotk_tpl_val v = gotk_tpl_from_json(json_object_array_get_idx(list.j, i), true);
         v = tpl_indirect_iface(v);
-        if (v.kind != GOTK_TPL_STRING) {
-            gotk_buf m = {0};
-            gotk_tpl_sprintf(&m, "error parsing ip: %v is not a string", 36, 1, &v);
-            gotk_err *e = gotk_err_new(GOTK_E_INVALID, "%s", m.data);
-            gotk_buf_free(&m);
-            return e;
-        }
+        if (v.kind != GOTK_TPL_STRING)
+            return not_a_string("error parsing ip", v);
         if (s->nips == 32)
             return gotk_err_new(GOTK_E_INVALID, "too many IP addresses");
         if (inet_pton(AF_INET, SV(v), s->ips[s->nips]) == 1)
@@ -205,13 +212,8 @@ static gotk_err *spec_dns(cert_spec *s, gotk_tpl_val list)
     size_t n = list.j ? json_object_array_length(list.j) : 0;
     for (size_t i = 0; i < n; i++) {
         gotk_tpl_val v = tpl_indirect_iface(gotk_tpl_from_json(json_object_array_get_idx(list.j, i), true));
-        if (v.kind != GOTK_TPL_STRING) {
-            gotk_buf m = {0};
-            gotk_tpl_sprintf(&m, "error processing alternate dns name: %v is not a string", 55, 1, &v);
-            gotk_err *e = gotk_err_new(GOTK_E_INVALID, "%s", m.data);
-            gotk_buf_free(&m);
-            return e;
-        }
+        if (v.kind != GOTK_TPL_STRING)
+            return not_a_string("error processing alternate dns name", v);
         gotk_buf_append(&s->dns, SV(v), SL(v) + 1);
         s->ndns++;
     }

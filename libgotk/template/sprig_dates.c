@@ -3,13 +3,16 @@
  * htmlDateInZone, dateModify, mustDateModify, toDate, mustToDate, unixEpoch,
  * ago, duration and durationRound (with their snake_case aliases).
  *
- * A time.Time travels through templates as a string value of Go type
- * "time.Time" holding what Go prints for it (Time.String(), e.g.
- * "2023-11-14 22:13:20 +0000 UTC"), so that printing and typeOf behave as in
- * Go; the functions taking a time read it back. Like Sprig, numbers given as
+ * A time.Time is a struct value of Go type "time.Time" holding, under the key
+ * "" (no template field can name it), what Go prints for it (Time.String(),
+ * e.g. "2023-11-14 22:13:20 +0000 UTC"); the functions and methods taking a
+ * time read it back. Its methods: String, MarshalJSON, Format, Unix,
+ * UnixMilli, UnixNano, Year, Month, Day, Hour, Minute, Second, Nanosecond,
+ * YearDay, Weekday, IsZero, UTC, Local, Add, AddDate, Before, After, Equal. Like Sprig, numbers given as
  * dates count only when they are Go ints or int64s (seconds since the epoch);
  * anything else (Helm's float64 values, strings) means now.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,20 +32,30 @@ static gotk_tpl_val time_value(gotk_tpl_exec *ex, const gotime *t)
 {
     gotk_buf b = {0};
     gotime_string(t, &b);
-    gotk_tpl_val v = sprig_take(ex, &b);
-    v.tname = TIME_TYPE;
-    return v;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "", json_object_new_string_len(b.data, (int)b.len));
+    gotk_buf_free(&b);
+    tpl_tag_value(o, TIME_TYPE, true);
+    return gotk_tpl_own(ex, o);
 }
 
 static bool is_time(gotk_tpl_val v)
 {
-    return v.kind == GOTK_TPL_STRING && v.tname && strcmp(v.tname, TIME_TYPE) == 0;
+    return v.kind == GOTK_TPL_MAP && v.j && v.tname && strcmp(v.tname, TIME_TYPE) == 0;
+}
+
+/* What a time value holds: Time.String(). */
+static const char *time_text(gotk_tpl_val v)
+{
+    json_object *s = NULL;
+    json_object_object_get_ex(v.j, "", &s);
+    return s ? json_object_get_string(s) : "0001-01-01 00:00:00 +0000 UTC";
 }
 
 /* Read back a time value; a fixed zone it needs goes to *made. */
 static void time_of(gotk_tpl_val v, gotime *t, gotime_loc **made)
 {
-    const char *s = SV(v);
+    const char *s = time_text(v);
     const char *m = strstr(s, " m=");
     size_t n = m ? (size_t)(m - s) : strlen(s);
     char *text = gotk_xmalloc(n + 1);
@@ -138,6 +151,16 @@ static gotk_err *want_time(gotk_tpl_val v)
                         v.kind == GOTK_TPL_INVALID ? "<nil>" : gotk_tpl_type_name(v));
 }
 
+/* t plus nanoseconds. */
+static gotime time_add(gotime t, int64_t d)
+{
+    int64_t ns = t.nsec + d % 1000000000;
+    t.sec += d / 1000000000 + (ns >= 1000000000) - (ns < 0);
+    t.nsec = (int32_t)(ns >= 1000000000 ? ns - 1000000000 : ns < 0 ? ns + 1000000000 : ns);
+    t.mono += d;
+    return t;
+}
+
 /* dateModify d t (ud NULL: t unchanged for a bad duration; "m": mustDateModify). */
 FN(fn_date_modify)
 {
@@ -157,10 +180,7 @@ FN(fn_date_modify)
     gotime_loc *made = NULL;
     gotime t;
     time_of(tv, &t, &made);
-    int64_t ns = t.nsec + d % 1000000000;
-    t.sec += d / 1000000000 + (ns >= 1000000000) - (ns < 0);
-    t.nsec = (int32_t)(ns >= 1000000000 ? ns - 1000000000 : ns < 0 ? ns + 1000000000 : ns);
-    t.mono += d;
+    t = time_add(t, d);
     *res = time_value(ex, &t);
     gotime_loc_free(made);
     return NULL;
@@ -243,7 +263,7 @@ FN(fn_duration)
     UNUSED;
     gotk_tpl_val v = tpl_indirect_iface(argv[0]);
     int64_t n = 0;
-    if (v.kind == GOTK_TPL_STRING && !is_time(v))
+    if (v.kind == GOTK_TPL_STRING)
         n = parse_int10(SV(v));
     else if (v.kind == GOTK_TPL_INT64)
         n = json_object_get_int64(v.j);
@@ -289,6 +309,161 @@ FN(fn_duration_round)
     return NULL;
 }
 
+/* ---- methods of time.Time ---------------------------------------------------- */
+
+enum { M_UNIX, M_UNIX_MILLI, M_UNIX_NANO, M_YEAR, M_MONTH, M_DAY, M_HOUR, M_MINUTE, M_SECOND,
+       M_NANOSECOND, M_YEARDAY, M_WEEKDAY, M_IS_ZERO, M_STRING, M_JSON };
+
+/* The receiver (argv[0]) as a time; made gets a zone to free. */
+static gotime receiver(const gotk_tpl_val *argv, gotime_loc **made)
+{
+    gotime t;
+    *made = NULL;
+    time_of(argv[0], &t, made);
+    return t;
+}
+
+/* A Go int from a layout's digits of t ("2006" -> year...). */
+static int64_t field_of(const gotime *t, const char *layout)
+{
+    gotk_buf b = {0};
+    gotime_format(t, layout, &b);
+    int64_t v = strtoll(b.data ? b.data : "0", NULL, 10);
+    gotk_buf_free(&b);
+    return v;
+}
+
+/* The accessors without arguments (ud: which). */
+FN(time_get)
+{
+    (void)argc;
+    gotime_loc *made;
+    gotime t = receiver(argv, &made);
+    static const char *const layouts[] = {
+        [M_YEAR] = "2006", [M_MONTH] = "January", [M_DAY] = "2", [M_HOUR] = "15",
+        [M_MINUTE] = "4", [M_SECOND] = "5", [M_YEARDAY] = "002", [M_WEEKDAY] = "Monday",
+    };
+    int which = (int)(intptr_t)ud;
+    gotk_buf b = {0};
+    switch (which) {
+    case M_UNIX: *res = gotk_tpl_int64(ex, t.sec); break;
+    case M_UNIX_MILLI: *res = gotk_tpl_int64(ex, t.sec * 1000 + t.nsec / 1000000); break;
+    case M_UNIX_NANO: *res = gotk_tpl_int64(ex, t.sec * 1000000000 + t.nsec); break;
+    case M_NANOSECOND: *res = gotk_tpl_int(ex, t.nsec); break;
+    case M_IS_ZERO: *res = gotk_tpl_bool(ex, t.sec == -62135596800 && t.nsec == 0); break;
+    case M_MONTH: case M_WEEKDAY: /* time.Month and time.Weekday print as names */
+        gotime_format(&t, layouts[which], &b);
+        *res = sprig_take(ex, &b);
+        res->tname = which == M_MONTH ? "time.Month" : "time.Weekday";
+        break;
+    case M_STRING: *res = gotk_tpl_string(ex, time_text(argv[0]), strlen(time_text(argv[0]))); break;
+    case M_JSON:
+        gotk_buf_putc(&b, '"');
+        gotime_format(&t, "2006-01-02T15:04:05.999999999Z07:00", &b);
+        gotk_buf_putc(&b, '"');
+        *res = sprig_take(ex, &b);
+        tpl_tag_bytes(res->j);
+        res->tname = TPL_BYTES_TYPE;
+        break;
+    default: *res = gotk_tpl_int(ex, field_of(&t, layouts[which])); break;
+    }
+    gotime_loc_free(made);
+    return NULL;
+}
+
+/* Format layout */
+FN(time_format)
+{
+    (void)argc, (void)ud;
+    gotime_loc *made;
+    gotime t = receiver(argv, &made);
+    gotk_buf b = {0};
+    gotime_format(&t, SV(argv[1]), &b);
+    *res = sprig_take(ex, &b);
+    gotime_loc_free(made);
+    return NULL;
+}
+
+/* UTC and Local (ud): the same instant in another location. */
+FN(time_in)
+{
+    (void)argc;
+    gotime_loc *made;
+    gotime t = receiver(argv, &made);
+    t.loc = ud ? gotime_local() : gotime_load("UTC");
+    *res = time_value(ex, &t);
+    gotime_loc_free(made);
+    return NULL;
+}
+
+/* Add d (a time.Duration in nanoseconds). */
+FN(time_add_method)
+{
+    (void)argc, (void)ud;
+    gotime_loc *made;
+    gotime t = time_add(receiver(argv, &made), json_object_get_int64(argv[1].j));
+    *res = time_value(ex, &t);
+    gotime_loc_free(made);
+    return NULL;
+}
+
+/* AddDate years months days: normalized as time.Date does. */
+FN(time_add_date)
+{
+    (void)argc, (void)ud;
+    gotime_loc *made;
+    gotime t = receiver(argv, &made);
+    gotk_buf b = {0};
+    gotime_format(&t, "2006 1 2 15 4 5", &b);
+    long long y, mo, d, h, mi, se;
+    sscanf(b.data, "%lld %lld %lld %lld %lld %lld", &y, &mo, &d, &h, &mi, &se);
+    gotk_buf_free(&b);
+    gotime n = gotime_date(y + json_object_get_int64(argv[1].j), mo + json_object_get_int64(argv[2].j),
+                           d + json_object_get_int64(argv[3].j), h, mi, se, t.nsec, t.loc);
+    *res = time_value(ex, &n);
+    gotime_loc_free(made);
+    return NULL;
+}
+
+/* Before, After, Equal (ud '<', '>', '='). */
+FN(time_compare)
+{
+    (void)argc;
+    gotime_loc *m1, *m2;
+    gotime a = receiver(argv, &m1), b = receiver(argv + 1, &m2);
+    int c = a.sec != b.sec ? (a.sec < b.sec ? -1 : 1) : (a.nsec > b.nsec) - (a.nsec < b.nsec);
+    char op = (char)(intptr_t)ud;
+    *res = gotk_tpl_bool(ex, op == '<' ? c < 0 : op == '>' ? c > 0 : c == 0);
+    gotime_loc_free(m1);
+    gotime_loc_free(m2);
+    return NULL;
+}
+
+/* Register time.Time's methods. */
+static void add_time_methods(gotk_tpl_set *set)
+{
+    static const struct {
+        const char *name, *params;
+        gotk_tpl_fn fn;
+        intptr_t ud;
+    } m[] = {
+        {"String", "", time_get, M_STRING}, {"MarshalJSON", "", time_get, M_JSON},
+        {"Unix", "", time_get, M_UNIX}, {"UnixMilli", "", time_get, M_UNIX_MILLI},
+        {"UnixNano", "", time_get, M_UNIX_NANO}, {"Year", "", time_get, M_YEAR},
+        {"Month", "", time_get, M_MONTH}, {"Day", "", time_get, M_DAY},
+        {"Hour", "", time_get, M_HOUR}, {"Minute", "", time_get, M_MINUTE},
+        {"Second", "", time_get, M_SECOND}, {"Nanosecond", "", time_get, M_NANOSECOND},
+        {"YearDay", "", time_get, M_YEARDAY}, {"Weekday", "", time_get, M_WEEKDAY},
+        {"IsZero", "", time_get, M_IS_ZERO}, {"Format", "s", time_format, 0},
+        {"UTC", "", time_in, 0}, {"Local", "", time_in, 1},
+        {"Add", "I", time_add_method, 0}, {"AddDate", "iii", time_add_date, 0},
+        {"Before", "R", time_compare, '<'}, {"After", "R", time_compare, '>'},
+        {"Equal", "R", time_compare, '='},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        gotk_template_add_method(set, TIME_TYPE, m[i].name, m[i].params, m[i].fn, (void *)m[i].ud);
+}
+
 /* Register the date functions. */
 void sprig_add_dates(gotk_tpl_set *set)
 {
@@ -308,4 +483,5 @@ void sprig_add_dates(gotk_tpl_set *set)
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);
+    add_time_methods(set);
 }

@@ -24,15 +24,12 @@ typedef struct {
     int exp;
 } decimal;
 
-/* decimal.NewFromFloat: the shortest decimal that reads back as f. */
-static gotk_err *dec_from_float(double f, decimal *d)
+/* The shortest decimal digits that read back as f (finite): f is
+ * digits * 10^exp, negative when the result is true. */
+bool sprig_float_digits(double f, char digits[40], int *exp)
 {
-    if (isnan(f) || isinf(f))
-        return gotk_err_new(GOTK_E_INVALID, "Cannot create a Decimal from %s",
-                            isnan(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf");
     gotk_buf b = {0};
     tpl_fmt_float_shortest(&b, f, 'g'); /* "-123.45" or "1.2345e+21" */
-    char digits[40];
     size_t n = 0;
     int frac = 0;
     bool point = false;
@@ -40,16 +37,27 @@ static gotk_err *dec_from_float(double f, decimal *d)
     for (; *p && *p != 'e'; p++) {
         if (*p == '.')
             point = true;
-        else if (*p >= '0' && *p <= '9' && n < sizeof digits - 1)
+        else if (*p >= '0' && *p <= '9' && n < 39)
             digits[n++] = *p, frac += point;
     }
     digits[n] = 0;
-    int e10 = *p ? atoi(p + 1) : 0;
+    *exp = (*p ? atoi(p + 1) : 0) - frac;
+    bool neg = b.data[0] == '-';
+    gotk_buf_free(&b);
+    return neg;
+}
+
+/* decimal.NewFromFloat: the shortest decimal that reads back as f. */
+static gotk_err *dec_from_float(double f, decimal *d)
+{
+    if (isnan(f) || isinf(f))
+        return gotk_err_new(GOTK_E_INVALID, "Cannot create a Decimal from %s",
+                            isnan(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf");
+    char digits[40];
+    bool neg = sprig_float_digits(f, digits, &d->exp);
     d->v = BN_new();
     BN_dec2bn(&d->v, digits);
-    BN_set_negative(d->v, b.data[0] == '-');
-    d->exp = e10 - frac;
-    gotk_buf_free(&b);
+    BN_set_negative(d->v, neg);
     return NULL;
 }
 

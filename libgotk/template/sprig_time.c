@@ -275,7 +275,7 @@ static int days_in(int month, int64_t year)
 }
 
 /* time.Date in loc: wall clock values (normalized as Go does) to a time. */
-static gotime date_in(int64_t year, int64_t month, int64_t day, int64_t hour, int64_t min,
+gotime gotime_date(int64_t year, int64_t month, int64_t day, int64_t hour, int64_t min,
                       int64_t sec, int64_t nsec, const gotime_loc *loc)
 {
     int64_t m0 = month - 1;
@@ -1047,8 +1047,8 @@ static gotime finish(const parsed *p, const gotime_loc *loc, gotime_loc **made)
 {
     const gotime_loc *local = gotime_local();
     if (p->utc)
-        return date_in(p->year, p->month, p->day, p->hour, p->min, p->sec, p->nsec, gotime_load("UTC"));
-    gotime t = date_in(p->year, p->month, p->day, p->hour, p->min, p->sec, p->nsec, gotime_load("UTC"));
+        return gotime_date(p->year, p->month, p->day, p->hour, p->min, p->sec, p->nsec, gotime_load("UTC"));
+    gotime t = gotime_date(p->year, p->month, p->day, p->hour, p->min, p->sec, p->nsec, gotime_load("UTC"));
     if (p->has_zone_off) {
         t.sec -= p->zone_off;
         const char *a;
@@ -1075,7 +1075,7 @@ static gotime finish(const parsed *p, const gotime_loc *loc, gotime_loc **made)
         t.loc = *made;
         return t;
     }
-    return date_in(p->year, p->month, p->day, p->hour, p->min, p->sec, p->nsec, loc);
+    return gotime_date(p->year, p->month, p->day, p->hour, p->min, p->sec, p->nsec, loc);
 }
 
 gotk_err *gotime_parse(const char *layout, const char *value, const gotime_loc *loc, gotime *t,

@@ -61,6 +61,9 @@ void gotime_string(const gotime *t, gotk_buf *out);
  * allocated into *made (free it with the time); NULL error on success. */
 gotk_err *gotime_parse(const char *layout, const char *value, const gotime_loc *loc, gotime *t,
                        gotime_loc **made);
+/* time.Date(year, month, day, hour, min, sec, nsec, loc), normalizing overflows. */
+gotime gotime_date(int64_t year, int64_t month, int64_t day, int64_t hour, int64_t min,
+                   int64_t sec, int64_t nsec, const gotime_loc *loc);
 /* Duration.Round(m). */
 int64_t gotime_round(int64_t d, int64_t m);
 

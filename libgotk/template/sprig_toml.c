@@ -91,22 +91,12 @@ static void toml_float(toml_enc *e, double f)
         puts_(e, isnan(f) ? "nan" : "inf");
         return;
     }
-    gotk_buf g = {0};
-    tpl_fmt_float_shortest(&g, f, 'g');
     char digits[40];
-    size_t n = 0;
-    int frac = 0;
-    bool point = false;
-    const char *p = g.data;
-    for (; *p && *p != 'e'; p++) {
-        if (*p == '.')
-            point = true;
-        else if (*p >= '0' && *p <= '9' && n < sizeof digits - 1)
-            digits[n++] = *p, frac += point;
-    }
-    int dp = (*p ? atoi(p + 1) : 0) - frac + (int)n; /* digits before the point */
-    if (g.data[0] == '-')
+    int exp;
+    if (sprig_float_digits(f, digits, &exp))
         puts_(e, "-");
+    size_t n = strlen(digits);
+    int dp = exp + (int)n; /* digits before the point */
     size_t lead = 0;
     while (lead + 1 < n && digits[lead] == '0') /* "0.5" reads back as digits "05" */
         lead++, dp--;
@@ -125,7 +115,6 @@ static void toml_float(toml_enc *e, double f)
         puts_(e, ".");
         put(e, digits + lead + dp, n - lead - (size_t)dp);
     }
-    gotk_buf_free(&g);
 }
 
 enum { T_NONE, T_PLAIN, T_TABLE, T_TABLE_ARRAY };
