@@ -109,6 +109,8 @@ bool kgvk_selected(const char *g, const char *v, const char *k, const char *sg,
 
 /* Shrink the hash tables of o's maps to their sizes (recursively). */
 void kobj_compact(json_object *o);
+/* v to set somewhere: scalars shared (a new reference), maps and lists copied. */
+json_object *kval_share(json_object *v);
 /* A new empty map with a small table. */
 json_object *kobj_new_small(void);
 

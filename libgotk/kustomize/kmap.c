@@ -308,6 +308,16 @@ void kobj_compact(json_object *o)
     }
 }
 
+/* Scalars are never changed in place in gotk (no json_object_set_* calls), so
+ * one value set on thousands of objects (a namespace, a label) is shared by
+ * reference; maps and lists are copied, as they may be changed later. */
+json_object *kval_share(json_object *v)
+{
+    if (json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array))
+        return gotk_obj_copy(v);
+    return json_object_get(v);
+}
+
 json_object *kobj_new_small(void)
 {
     json_object *o = json_object_new_object();

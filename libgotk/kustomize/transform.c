@@ -15,7 +15,7 @@
 /* Setter data: a key (or NULL to set the slot itself) and a value. */
 typedef struct {
     const char *key;
-    json_object *val; /* borrowed; copied on set */
+    json_object *val; /* borrowed; shared or copied on set (kval_share) */
     bool if_empty;
 } kset;
 
@@ -25,7 +25,7 @@ static gotk_err *set_entry(const kslot *s, void *ud)
     kset *k = ud;
     json_object *cur = kslot_get(s);
     if (!k->key) {
-        kslot_set(s, gotk_obj_copy(k->val));
+        kslot_set(s, kval_share(k->val));
         return NULL;
     }
     if (!cur) {
@@ -36,7 +36,7 @@ static gotk_err *set_entry(const kslot *s, void *ud)
         return gotk_err_new(GOTK_E_INVALID, "wrong node kind: expected MappingNode but got %s",
                             json_object_is_type(cur, json_type_array) ? "SequenceNode"
                                                                        : "ScalarNode");
-    json_object_object_add(cur, k->key, gotk_obj_copy(k->val));
+    json_object_object_add(cur, k->key, kval_share(k->val));
     return NULL;
 }
 
@@ -119,7 +119,7 @@ static gotk_err *set_ns(const kslot *s, void *ud)
     if (k->if_empty && cur && json_object_is_type(cur, json_type_string) &&
         *json_object_get_string(cur))
         return NULL;
-    kslot_set(s, gotk_obj_copy(k->val));
+    kslot_set(s, kval_share(k->val));
     return NULL;
 }
 
@@ -138,7 +138,7 @@ static gotk_err *namespace_one(kres *r, const char *ns, json_object *nsv, const 
         }
         const char *cur = gotk_obj_get_str(md, "namespace");
         if (!(o->unset_only && cur && *cur))
-            json_object_object_add(md, "namespace", json_object_new_string(ns));
+            json_object_object_add(md, "namespace", kval_share(nsv));
     }
     if (!strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding"))
         rolebinding_subjects(obj, ns, o->rb_mode, o->unset_only);
