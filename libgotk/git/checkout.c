@@ -452,16 +452,25 @@ static gotk_err *resolve_detached(gotk_git_ctx *ctx, const gotk_git_checkout_opt
     return e;
 }
 
-/* Resolve the reference from the remote's ref list only. */
-gotk_err *gotk_git_resolve(const gotk_git_checkout_opts *o, gotk_git_result *out)
+/* What both entry points start with: libgit2 ready and `out` cleared; then a
+ * bare commit already seen is answered locally (*answered), else ctx is set
+ * up for the remote. */
+static gotk_err *begin(const gotk_git_checkout_opts *o, gotk_git_result *out, gotk_git_ctx *ctx,
+                       bool *answered)
 {
     gotk_git_init();
     memset(out, 0, sizeof *out);
-    if (bare_commit_unchanged(o, out))
-        return NULL;
+    *answered = bare_commit_unchanged(o, out);
+    return *answered ? NULL : gotk_git_ctx_init(ctx, o->url, o->auth, o->timeout);
+}
+
+/* Resolve the reference from the remote's ref list only. */
+gotk_err *gotk_git_resolve(const gotk_git_checkout_opts *o, gotk_git_result *out)
+{
     gotk_git_ctx ctx;
-    gotk_err *e = gotk_git_ctx_init(&ctx, o->url, o->auth, o->timeout);
-    if (e)
+    bool answered = false;
+    gotk_err *e = begin(o, out, &ctx, &answered);
+    if (e || answered)
         return e;
     e = resolve_detached(&ctx, o, out);
     gotk_git_ctx_free(&ctx);
@@ -471,13 +480,10 @@ gotk_err *gotk_git_resolve(const gotk_git_checkout_opts *o, gotk_git_result *out
 /* Check out the reference into dir (see gotk/git.h). */
 gotk_err *gotk_git_checkout(const gotk_git_checkout_opts *o, const char *dir, gotk_git_result *out)
 {
-    gotk_git_init();
-    memset(out, 0, sizeof *out);
-    if (bare_commit_unchanged(o, out))
-        return NULL;
     gotk_git_ctx ctx;
-    gotk_err *e = gotk_git_ctx_init(&ctx, o->url, o->auth, o->timeout);
-    if (e)
+    bool answered = false;
+    gotk_err *e = begin(o, out, &ctx, &answered);
+    if (e || answered)
         return e;
     /* With a last revision the answer is often "unchanged": find out without
      * initialising a repository on disk (that costs more than the ref list). */
