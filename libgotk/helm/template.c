@@ -169,13 +169,18 @@ static gotk_err *show_only(const char *manifests, size_t len, const char *const 
     return e;
 }
 
-/* Drop every rendered NOTES.txt, as renderResources does. */
-static void drop_notes(helm_rendered *r, size_t *n)
+/* Take the rendered NOTES.txt files out, as renderResources does; the root
+ * chart's is the release's notes. */
+static char *take_notes(const gotk_helm_chart *c, helm_rendered *r, size_t *n)
 {
+    char *root = gotk_xasprintf("%s/templates/NOTES.txt", helm_chart_name(c));
+    char *notes = NULL;
     size_t w = 0;
     for (size_t i = 0; i < *n; i++) {
         size_t l = strlen(r[i].name);
         if (l >= 9 && !strcmp(r[i].name + l - 9, "NOTES.txt")) {
+            if (!strcmp(r[i].name, root) && !notes)
+                notes = gotk_xstrdup(r[i].text);
             free(r[i].name);
             free(r[i].text);
             continue;
@@ -183,14 +188,8 @@ static void drop_notes(helm_rendered *r, size_t *n)
         r[w++] = r[i];
     }
     *n = w;
-}
-
-/* Errors from rendering come back from helm template with a hint. */
-static gotk_err *with_hint(gotk_err *e)
-{
-    gotk_err *n = gotk_err_new(gotk_err_code_of(e), "%s" DEBUG_HINT, gotk_err_msg(e));
-    gotk_err_free(e);
-    return n;
+    free(root);
+    return notes ? notes : gotk_xstrdup("");
 }
 
 static int cmp_rendered(const void *a, const void *b)
@@ -198,10 +197,9 @@ static int cmp_rendered(const void *a, const void *b)
     return strcmp(((const helm_rendered *)a)->name, ((const helm_rendered *)b)->name);
 }
 
-/* What helm template --debug prints when rendering failed: the rendered files
- * if manifests could not be sorted (Helm walks a map; here in name order),
- * else nothing; trimmed, then a newline. */
-static void debug_dump(helm_rendered *r, size_t nr, gotk_buf *out)
+/* The release manifest Helm keeps when sorting failed: every rendered file
+ * (Helm walks a map; here in name order). */
+static char *files_blob(helm_rendered *r, size_t nr)
 {
     gotk_buf b = {0};
     if (nr > 1)
@@ -213,17 +211,50 @@ static void debug_dump(helm_rendered *r, size_t nr, gotk_buf *out)
         if (n)
             gotk_buf_printf(&b, "---\n# Source: %s\n%s\n", r[i].name, r[i].text);
     }
-    const char *m = b.data ? b.data : "";
-    size_t ml = b.len;
-    trim_space(&m, &ml);
-    gotk_buf_append(out, m, ml);
-    gotk_buf_putc(out, '\n');
-    gotk_buf_free(&b);
+    return b.data ? gotk_buf_steal(&b) : gotk_xstrdup("");
 }
 
-/* renderResources and the printing in template.go. */
-static gotk_err *render_and_print(gotk_helm_chart *c, json_object *top,
-                                  const gotk_helm_template_opts *o, gotk_buf *out)
+/* Hook annotations: the events as Helm reads them, the weight, the policy. */
+static void fill_hook(gotk_helm_hook *h, const helm_manifest *m)
+{
+    json_object *head = NULL;
+    gotk_err *e = helm_yaml_one(m->content, strlen(m->content), NULL, &head);
+    gotk_err_free(e);
+    const char *ev = gotk_obj_get_str(head, "metadata.name");
+    h->name = gotk_xstrdup(ev ? ev : "");
+    json_object *ann = gotk_obj_get(head, "metadata", "annotations", NULL);
+    json_object *v = NULL;
+    const char *w = json_object_object_get_ex(ann, "helm.sh/hook-weight", &v) && v
+                        ? json_object_get_string(v) : "0";
+    h->weight = atoi(w);
+    const char *pol = json_object_object_get_ex(ann, "helm.sh/hook-delete-policy", &v) && v
+                          ? json_object_get_string(v) : "";
+    h->delete_policy = gotk_xstrdup(pol);
+    const char *spec = json_object_object_get_ex(ann, "helm.sh/hook", &v) && v
+                           ? json_object_get_string(v) : "";
+    gotk_buf b = {0};
+    char *copy = gotk_xstrdup(spec), *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        const char *q = t;
+        size_t n = strlen(t);
+        trim_space(&q, &n);
+        if (b.len)
+            gotk_buf_putc(&b, ',');
+        for (size_t i = 0; i < n; i++)
+            gotk_buf_putc(&b, (char)((q[i] >= 'A' && q[i] <= 'Z') ? q[i] + 32 : q[i]));
+    }
+    free(copy);
+    h->events = b.data ? gotk_buf_steal(&b) : gotk_xstrdup("");
+    h->path = gotk_xstrdup(m->path);
+    h->kind = gotk_xstrdup(m->kind);
+    h->manifest = gotk_xstrdup(m->content);
+    h->test = m->test;
+    json_object_put(head);
+}
+
+/* renderResources: render, sort, and the release's manifest and hooks. */
+static gotk_err *render_resources(gotk_helm_chart *c, json_object *top,
+                                  const gotk_helm_template_opts *o, gotk_helm_release *rel)
 {
     helm_tpls t;
     json_object *root = helm_all_templates(c, top, &t);
@@ -232,42 +263,24 @@ static gotk_err *render_and_print(gotk_helm_chart *c, json_object *top,
     gotk_err *e = helm_render(&t, &r, &nr);
     helm_sorted s = {0};
     if (!e) {
-        drop_notes(r, &nr);
+        rel->notes = take_notes(c, r, &nr);
         e = helm_sort_manifests(r, nr, &s);
+        if (e)
+            rel->manifest = files_blob(r, nr);
     }
-    gotk_buf man = {0}, all = {0};
     if (!e) {
+        gotk_buf man = {0};
         if (o->include_crds)
             print_crds(c, &man);
         for (size_t i = 0; i < s.generic.n; i++)
             gotk_buf_printf(&man, "---\n# Source: %s\n%s\n", s.generic.v[i].path,
                             s.generic.v[i].content);
-        const char *m = man.data ? man.data : "";
-        size_t ml = man.len;
-        trim_space(&m, &ml);
-        gotk_buf_append(&all, m, ml);
-        gotk_buf_putc(&all, '\n');
-        for (size_t i = 0; !o->no_hooks && i < s.hooks.n; i++) {
-            if (o->skip_tests && s.hooks.v[i].test)
-                continue;
-            gotk_buf_printf(&all, "---\n# Source: %s\n%s\n", s.hooks.v[i].path,
-                            s.hooks.v[i].content);
-        }
-        if (o->show_only && o->show_only[0]) {
-            gotk_buf shown = {0};
-            e = show_only(all.data, all.len, o->show_only, &shown);
-            if (!e)
-                gotk_buf_append(out, shown.data, shown.len);
-            gotk_buf_free(&shown);
-        } else
-            gotk_buf_append(out, all.data, all.len);
-    } else if (o->debug) {
-        debug_dump(r, nr, out);
-    } else {
-        e = with_hint(e);
+        rel->manifest = man.data ? gotk_buf_steal(&man) : gotk_xstrdup("");
+        rel->hooks = gotk_xcalloc(s.hooks.n + 1, sizeof *rel->hooks);
+        for (size_t i = 0; i < s.hooks.n; i++)
+            fill_hook(&rel->hooks[i], &s.hooks.v[i]);
+        rel->nhooks = s.hooks.n;
     }
-    gotk_buf_free(&man);
-    gotk_buf_free(&all);
     helm_sorted_free(&s);
     helm_rendered_free(r, nr);
     helm_tpls_free(&t);
@@ -275,20 +288,43 @@ static gotk_err *render_and_print(gotk_helm_chart *c, json_object *top,
     return e;
 }
 
-static gotk_err *check_kube_version(const gotk_helm_chart *c, json_object *caps, bool debug)
+static gotk_err *check_kube_version(const gotk_helm_chart *c, json_object *caps)
 {
     const char *want = gotk_obj_get_str(c->meta, "kubeVersion");
     const char *have = gotk_obj_get_str(caps, "KubeVersion.Version");
     if (!want || !*want || helm_compatible_range(want, have ? have : ""))
         return NULL;
     return gotk_err_new(GOTK_E_INVALID,
-                        "chart requires kubeVersion: %s which is incompatible with Kubernetes %s%s",
-                        want, have ? have : "", debug ? "" : DEBUG_HINT);
+                        "chart requires kubeVersion: %s which is incompatible with Kubernetes %s",
+                        want, have ? have : "");
 }
 
-gotk_err *gotk_helm_template(gotk_helm_chart *c, json_object *user_values,
-                             const gotk_helm_template_opts *o, gotk_buf *out)
+void gotk_helm_release_free(gotk_helm_release *rel)
 {
+    if (!rel)
+        return;
+    for (size_t i = 0; i < rel->nhooks; i++) {
+        gotk_helm_hook *h = &rel->hooks[i];
+        free(h->path);
+        free(h->kind);
+        free(h->name);
+        free(h->manifest);
+        free(h->events);
+        free(h->delete_policy);
+    }
+    free(rel->hooks);
+    free(rel->manifest);
+    free(rel->notes);
+    json_object_put(rel->values);
+    free(rel);
+}
+
+/* action.Install.RunWithContext in client-only dry-run mode, up to the
+ * release. */
+gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
+                           const gotk_helm_template_opts *o, gotk_helm_release **out)
+{
+    *out = NULL;
     const char *type = gotk_obj_get_str(c->meta, "type");
     if (type && *type && strcmp(type, "application"))
         return gotk_err_new(GOTK_E_INVALID, "%s charts are not installable", type);
@@ -313,13 +349,77 @@ gotk_err *gotk_helm_template(gotk_helm_chart *c, json_object *user_values,
         if (!o->skip_schema_validation)
             e = helm_validate_schema(c, cv);
     }
-    if (!e && (e = check_kube_version(c, caps, o->debug)) && o->debug)
-        gotk_buf_putc(out, '\n');
-    if (!e)
-        e = render_and_print(c, top, o, out);
+    if (!e) {
+        /* from here on Helm has a release, kept even when rendering fails */
+        gotk_helm_release *rel = gotk_xcalloc(1, sizeof *rel);
+        rel->values = json_object_get(cv);
+        e = check_kube_version(c, caps);
+        if (!e)
+            e = render_resources(c, top, o, rel);
+        if (!rel->manifest)
+            rel->manifest = gotk_xstrdup("");
+        if (!rel->notes)
+            rel->notes = gotk_xstrdup("");
+        *out = rel;
+    }
     json_object_put(top);
     if (!user_values)
         json_object_put(vals);
     free(kv);
+    return e;
+}
+
+/* template.go: the manifest trimmed, then the hooks; or the --show-only ones. */
+static gotk_err *print_release(const gotk_helm_release *rel, const gotk_helm_template_opts *o,
+                               gotk_buf *out)
+{
+    gotk_buf all = {0};
+    const char *m = rel->manifest;
+    size_t ml = strlen(m);
+    trim_space(&m, &ml);
+    gotk_buf_append(&all, m, ml);
+    gotk_buf_putc(&all, '\n');
+    for (size_t i = 0; !o->no_hooks && i < rel->nhooks; i++) {
+        if (o->skip_tests && rel->hooks[i].test)
+            continue;
+        gotk_buf_printf(&all, "---\n# Source: %s\n%s\n", rel->hooks[i].path,
+                        rel->hooks[i].manifest);
+    }
+    gotk_err *e = NULL;
+    if (o->show_only && o->show_only[0]) {
+        gotk_buf shown = {0};
+        e = show_only(all.data, all.len, o->show_only, &shown);
+        if (!e)
+            gotk_buf_append(out, shown.data, shown.len);
+        gotk_buf_free(&shown);
+    } else {
+        gotk_buf_append(out, all.data, all.len);
+    }
+    gotk_buf_free(&all);
+    return e;
+}
+
+gotk_err *gotk_helm_template(gotk_helm_chart *c, json_object *user_values,
+                             const gotk_helm_template_opts *o, gotk_buf *out)
+{
+    gotk_helm_release *rel = NULL;
+    gotk_err *e = gotk_helm_render(c, user_values, o, &rel);
+    if (e && rel) {
+        if (o->debug) {
+            /* --debug prints what was rendered, then fails */
+            const char *m = rel->manifest;
+            size_t ml = strlen(m);
+            trim_space(&m, &ml);
+            gotk_buf_append(out, m, ml);
+            gotk_buf_putc(out, '\n');
+        } else {
+            gotk_err *n = gotk_err_new(gotk_err_code_of(e), "%s" DEBUG_HINT, gotk_err_msg(e));
+            gotk_err_free(e);
+            e = n;
+        }
+    } else if (!e) {
+        e = print_release(rel, o, out);
+    }
+    gotk_helm_release_free(rel);
     return e;
 }

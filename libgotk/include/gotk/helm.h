@@ -101,10 +101,41 @@ typedef struct {
     bool debug;
 } gotk_helm_template_opts;
 
+/* A hook: a document annotated helm.sh/hook with known events. */
+typedef struct {
+    char *path;          /* the template it came from: "chart/templates/x.yaml" */
+    char *kind, *name;   /* of the document ("" when absent) */
+    char *manifest;      /* the YAML document */
+    char *events;        /* helm.sh/hook, lowercased and trimmed: "pre-install,post-upgrade" */
+    int weight;          /* helm.sh/hook-weight (0 when absent) */
+    char *delete_policy; /* helm.sh/hook-delete-policy as written ("" when absent) */
+    bool test;           /* one of the events is test (or test-success) */
+} gotk_helm_hook;
+
+/* What Helm's install (dry run, client only) makes of a chart. */
+typedef struct {
+    /* rel.Manifest: every non-hook document in install order as
+     * "---\n# Source: PATH\nDOCUMENT\n" (CRDs first with include_crds); after a
+     * failed sort, every rendered file. */
+    char *manifest;
+    gotk_helm_hook *hooks; /* sorted by kind, as Helm keeps them */
+    size_t nhooks;
+    char *notes;           /* the chart's own templates/NOTES.txt rendered, or "" */
+    json_object *values;   /* the coalesced values the templates saw */
+} gotk_helm_release;
+
 /* Render the chart with user values (a map from gotk_helm_user_values; not
- * modified) and append exactly what `helm template` prints to `out`. The
- * chart's dependencies are processed (disabled subcharts dropped), so a chart
- * is rendered once. */
+ * modified). The chart's dependencies are processed (disabled subcharts
+ * dropped), so a chart is rendered once. Errors before rendering leave *out
+ * NULL; when rendering itself fails, *out holds what Helm's release holds
+ * (the manifest is the rendered files when they could not be sorted). */
+gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
+                           const gotk_helm_template_opts *o, gotk_helm_release **out);
+void gotk_helm_release_free(gotk_helm_release *rel);
+
+/* gotk_helm_render, then append exactly what `helm template` prints to
+ * `out` (errors from rendering carry Helm's hint to use --debug, unless
+ * o->debug, which prints what was rendered instead). */
 gotk_err *gotk_helm_template(gotk_helm_chart *c, json_object *user_values,
                              const gotk_helm_template_opts *o, gotk_buf *out);
 
