@@ -353,6 +353,10 @@ bool allocate_service(api_req *q, json_object *o, json_object *cur, api_resp *ou
 /* defaults.c: fill the defaults a real server gives built-in kinds (no-op
  * for custom kinds, which crdschema.c defaults). */
 void defaults_apply(const api_resource *r, json_object *o);
+/* defaults.c: a new Job without manualSelector selects its pods by its uid
+ * (controller-uid and job-name labels on the template, the new-style ones on
+ * the Job when it has none), as the server does on create. */
+void defaults_job_selector(const api_resource *r, json_object *o);
 /* scale.c: the scale subresource (autoscaling/v1 Scale). */
 void do_scale(api_req *q, api_resp *out);
 /* review.c: SelfSubjectAccessReview and SelfSubjectReview (create only). */

@@ -199,6 +199,15 @@ static void default_workload(const char *kind, json_object *o)
     }
 }
 
+/* A Job without labels takes its template's (SetDefaults_Job). */
+static void default_job_labels(json_object *o)
+{
+    json_object *meta = jx_ensure_obj(o, "metadata"), *own = obj(meta, "labels");
+    json_object *tl = obj(obj(obj(obj(o, "spec"), "template"), "metadata"), "labels");
+    if ((!own || !json_object_object_length(own)) && tl && json_object_object_length(tl))
+        json_object_object_add(meta, "labels", gotk_obj_copy(tl));
+}
+
 /* batch/v1 Jobs and CronJobs (batch/v1/defaults.go). */
 static void default_job_spec(json_object *spec)
 {
@@ -314,8 +323,10 @@ void defaults_apply(const api_resource *r, json_object *o)
     }
     if (!strcmp(r->group, "apps"))
         default_workload(r->kind, o);
-    else if (!strcmp(r->group, "batch") && !strcmp(r->kind, "Job"))
+    else if (!strcmp(r->group, "batch") && !strcmp(r->kind, "Job")) {
+        default_job_labels(o);
         default_job_spec(jx_ensure_obj(o, "spec"));
+    }
     else if (!strcmp(r->group, "batch") && !strcmp(r->kind, "CronJob"))
         default_cronjob(o);
     json_object *ts = template_spec(r->kind, o), *spec = jx_get(o, "spec");
@@ -327,4 +338,31 @@ void defaults_apply(const api_resource *r, json_object *o)
     }
     template_meta(jx_get(!strcmp(r->kind, "PodTemplate") ? o : spec, "template"));
     default_pod_spec(ts);
+}
+
+void defaults_job_selector(const api_resource *r, json_object *o)
+{
+    if (r->crd || strcmp(r->group, "batch") || strcmp(r->kind, "Job"))
+        return;
+    json_object *spec = jx_ensure_obj(o, "spec"), *manual = jx_get(spec, "manualSelector");
+    if (manual && json_object_get_boolean(manual))
+        return;
+    const char *name = jx_meta_str(o, "name"), *uid = jx_meta_str(o, "uid");
+    json_object *tmeta = jx_ensure_obj(jx_ensure_obj(spec, "template"), "metadata");
+    json_object *labels = jx_ensure_obj(tmeta, "labels");
+    static const char *const by_name[] = {"job-name", "batch.kubernetes.io/job-name", NULL};
+    static const char *const by_uid[] = {"controller-uid", "batch.kubernetes.io/controller-uid",
+                                         NULL};
+    for (int i = 0; by_name[i]; i++)
+        default_str(labels, by_name[i], name ? name : "");
+    for (int i = 0; by_uid[i]; i++)
+        default_str(labels, by_uid[i], uid ? uid : "");
+    json_object *ml = jx_ensure_obj(jx_ensure_obj(spec, "selector"), "matchLabels");
+    default_str(ml, "batch.kubernetes.io/controller-uid", uid ? uid : "");
+    json_object *meta = jx_ensure_obj(o, "metadata"), *own = jx_get(meta, "labels");
+    if (!own || !json_object_is_type(own, json_type_object) || !json_object_object_length(own)) {
+        own = jx_ensure_obj(meta, "labels");
+        jx_set_str(own, "batch.kubernetes.io/controller-uid", uid ? uid : "");
+        jx_set_str(own, "batch.kubernetes.io/job-name", name ? name : "");
+    }
 }

@@ -128,6 +128,7 @@ static char *init_object(api_req *q, json_object *o, json_object *meta)
     if (!*q->r->group && !strcmp(q->r->kind, "Pod")) /* the API server's own status */
         jx_set_str(jx_ensure_obj(o, "status"), "phase", "Pending");
     defaults_apply(q->r, o);
+    defaults_job_selector(q->r, o);
     return NULL;
 }
 
