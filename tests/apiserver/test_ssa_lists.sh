@@ -29,6 +29,16 @@ expect_eq "$(mf deploy web a "$P")" \
   '{"k:{\"containerPort\":53,\"protocol\":\"UDP\"}":{".":{},"f:containerPort":{},"f:protocol":{}},"k:{\"containerPort\":80,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{}}}' \
   "ports keyed by containerPort and protocol (TCP when absent)"
 expect_eq "$(mf deploy web a '["f:spec"]["f:selector"]')" '{}' "a label selector is atomic"
+# as kubectl shows it
+expect_contains "$(k get deploy web -o yaml --show-managed-fields)" '                f:ports:
+                  k:{"containerPort":53,"protocol":"UDP"}:
+                    .: {}
+                    f:containerPort: {}
+                    f:protocol: {}
+                  k:{"containerPort":80,"protocol":"TCP"}:
+                    .: {}
+                    f:containerPort: {}
+    manager: a'
 # another manager's 53/TCP is a different element from a's 53/UDP
 cat > b.yaml <<'YAML'
 apiVersion: apps/v1
