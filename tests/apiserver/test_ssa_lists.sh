@@ -108,14 +108,17 @@ spec:
   containers: [{name: c, image: busybox}]
   topologySpreadConstraints:
   - {topologyKey: zone, whenUnsatisfiable: DoNotSchedule, maxSkew: 1}
+  hostAliases: [{ip: 10.0.0.1, hostnames: [a.local]}]
 YAML
-printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: spread}\nspec:\n  topologySpreadConstraints:\n  - {topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, maxSkew: 2}\n' > t2.yaml
+printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: spread}\nspec:\n  topologySpreadConstraints:\n  - {topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, maxSkew: 2}\n  hostAliases: [{ip: 10.0.0.2, hostnames: [b.local]}]\n' > t2.yaml
 k apply --server-side --field-manager=a -f t1.yaml >/dev/null
 k apply --server-side --field-manager=b -f t2.yaml >/dev/null
 expect_eq "$(k get pod spread -o jsonpath='{range .spec.topologySpreadConstraints[*]}{.whenUnsatisfiable}:{.maxSkew} {end}')" \
   "DoNotSchedule:1 ScheduleAnyway:2 "
 expect_eq "$(mf pod spread b '["f:spec"]["f:topologySpreadConstraints"] | keys')" \
   '["k:{\"topologyKey\":\"zone\",\"whenUnsatisfiable\":\"ScheduleAnyway\"}"]'
+expect_eq "$(k get pod spread -o jsonpath='{.spec.hostAliases[*].ip}')" "10.0.0.1 10.0.0.2" "host aliases by ip"
+expect_eq "$(mf pod spread b '["f:spec"]["f:hostAliases"]')" '{"k:{\"ip\":\"10.0.0.2\"}":{".":{},"f:hostnames":{},"f:ip":{}}}'
 
 # CRD list and map types
 k apply -f - >/dev/null <<'YAML'
