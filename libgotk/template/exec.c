@@ -343,10 +343,7 @@ static gotk_tpl_val eval_field(gotk_tpl_exec *ex, gotk_tpl_val dot, const char *
     if (recv.j && json_object_object_get_ex(recv.j, name, &child))
         return gotk_tpl_from_json(child, true);
     switch (ex->set->missing) {
-    case MISSING_ZERO: {
-        gotk_tpl_val z = {GOTK_TPL_NIL, true, NULL, NULL};
-        return z;
-    }
+    case MISSING_ZERO: return tpl_map_zero(ex, recv);
     case MISSING_ERROR: exec_errorf(ex, "map has no entry for key %s", quoted(ex, name));
     default: return invalid_val;
     }

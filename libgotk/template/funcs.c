@@ -256,7 +256,7 @@ static gotk_err *index_step(gotk_tpl_exec *ex, gotk_tpl_val *item, gotk_tpl_val 
         if (item->j && json_object_object_get_ex(item->j, json_object_get_string(idx.j), &child))
             *item = gotk_tpl_from_json(child, true);
         else
-            *item = (gotk_tpl_val){GOTK_TPL_NIL, true, NULL};
+            *item = tpl_map_zero(ex, *item);
         return NULL;
     }
     default:

@@ -195,7 +195,7 @@ FN(files_get_bytes)
     json_object *c = file_of(argv[0], SV(argv[1]));
     if (c) {
         *res = gotk_tpl_from_json(c, false);
-    } else {
+    } else { /* []byte{}, not nil */
         *res = gotk_tpl_string(ex, "", 0);
         tpl_tag_bytes(res->j);
         res->tname = TPL_BYTES_TYPE;
@@ -220,7 +220,7 @@ FN(files_glob)
                 json_object_object_add(out, k, json_object_get(v));
         }
     }
-    tpl_tag_value(out, FILES_TYPE, false);
+    tpl_tag_bytes_map(out, FILES_TYPE);
     *res = gotk_tpl_own(ex, out);
     return NULL;
 }
@@ -289,11 +289,7 @@ json_object *gotk_tpl_helm_files(json_object *files)
 {
     if (!files)
         files = json_object_new_object();
-    json_object_object_foreach(files, k, v) {
-        (void)k;
-        tpl_tag_bytes(v); /* map[string][]byte */
-    }
-    gotk_tpl_tag(files, FILES_TYPE, false);
+    tpl_tag_bytes_map(files, FILES_TYPE); /* map[string][]byte */
     return files;
 }
 

@@ -333,6 +333,8 @@ static bool json_value(gotk_buf *b, gotk_tpl_val v, int indent, bool html)
         return true;
     }
     case GOTK_TPL_STRING:
+        if (TPL_IS_BYTES(v) && tpl_tag_of(v.j)->nil_bytes)
+            break; /* null */
         if (TPL_IS_BYTES(v)) { /* encoding/json writes []byte in base64 */
             char *b64 = gotk_base64_encode(SV(v), SL(v));
             json_string(b, b64, strlen(b64), html);

@@ -159,7 +159,14 @@ typedef struct {
     const char *type; /* Go type name, static */
     bool is_struct;
     bool addressable; /* reached through a pointer: has "*T" methods too */
+    bool bytes_elems; /* a map of []byte (engine.files) */
+    bool nil_bytes;   /* a nil []byte (JSON null) */
 } tpl_tag;
+
+/* The zero value of a map's elements: nil interface{}, or an empty []byte. */
+gotk_tpl_val tpl_map_zero(gotk_tpl_exec *ex, gotk_tpl_val map);
+/* Tag a map whose values are []byte (json strings, tagged too). */
+void tpl_tag_bytes_map(json_object *m, const char *go_type);
 
 /* A Go []byte: a json string with this tag (tpl_tag_bytes). */
 #define TPL_BYTES_TYPE "[]uint8"

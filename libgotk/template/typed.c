@@ -35,6 +35,8 @@ static void tag(json_object *j, const char *go_type, bool is_struct, bool addres
     t->type = go_type;
     t->is_struct = is_struct;
     t->addressable = addressable;
+    t->bytes_elems = false;
+    t->nil_bytes = false;
     json_object_set_userdata(j, t, tag_free);
 }
 
@@ -51,8 +53,35 @@ void tpl_tag_bytes(json_object *s)
     if (!json_object_is_type(s, json_type_string) || tpl_tag_of(s))
         return;
     tpl_tag *t = gotk_xmalloc(sizeof *t);
-    *t = (tpl_tag){TAG_MAGIC, TPL_BYTES_TYPE, false, false};
+    *t = (tpl_tag){TAG_MAGIC, TPL_BYTES_TYPE, false, false, false, false};
     json_object_set_userdata(s, t, tag_free);
+}
+
+/* Tag a map of []byte, and its values. */
+void tpl_tag_bytes_map(json_object *m, const char *go_type)
+{
+    tag(m, go_type, false, true);
+    tpl_tag *t = json_object_get_userdata(m);
+    if (t && json_object_is_type(m, json_type_object)) {
+        t->bytes_elems = true;
+        json_object_object_foreach(m, k, v) {
+            (void)k;
+            tpl_tag_bytes(v);
+        }
+    }
+}
+
+/* Go's zero value for a missing key of map. */
+gotk_tpl_val tpl_map_zero(gotk_tpl_exec *ex, gotk_tpl_val map)
+{
+    const tpl_tag *t = map.j ? tpl_tag_of(map.j) : NULL;
+    if (!t || !t->bytes_elems)
+        return (gotk_tpl_val){GOTK_TPL_NIL, true, NULL, NULL};
+    gotk_tpl_val z = gotk_tpl_string(ex, "", 0);
+    tpl_tag_bytes(z.j);
+    ((tpl_tag *)json_object_get_userdata(z.j))->nil_bytes = true;
+    z.tname = TPL_BYTES_TYPE;
+    return z;
 }
 
 /* The same for a value a method returned (not addressable in Go). */
@@ -187,6 +216,8 @@ static json_object *bytes_as_base64(json_object *j)
     if (m)
         return m;
     if (json_object_is_type(j, json_type_string) && tpl_tag_of(j)) {
+        if (tpl_tag_of(j)->nil_bytes)
+            return NULL; /* JSON null */
         char *b64 = gotk_base64_encode(json_object_get_string(j), (size_t)json_object_get_string_len(j));
         json_object *s = json_object_new_string(b64);
         free(b64);

@@ -1,0 +1,1 @@
+{{ (.Files.Glob "*").README.md }}
