@@ -232,7 +232,7 @@ void identity_free(api_identity *id);
 #define IDENTITY_EFFECTIVE(id) ((id)->impersonating ? &(id)->as : &(id)->user)
 
 typedef struct audit_log audit_log;
-/* Open (appending, creating with mode 0600) the audit log. */
+/* Open (appending, creating with mode 0600) the audit log; "-" is stdout. */
 gotk_err *audit_open(const char *path, audit_log **out);
 void audit_close(audit_log *a);
 /* Now as RFC 3339 with microseconds, as audit timestamps are written. */

@@ -189,7 +189,8 @@ char *identity_from_headers(struct MHD_Connection *c, api_identity *id)
 
 gotk_err *audit_open(const char *path, audit_log **out)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int fd = !strcmp(path, "-") ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 0) /* "-": stdout */
+                                : open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0)
         return gotk_err_errno(errno, "opening the audit log %s", path);
     audit_log *a = gotk_xcalloc(1, sizeof *a);

@@ -59,6 +59,13 @@ curl -sk -H 'Authorization: Bearer wrong' "https://127.0.0.1:$PORT/api/v1/namesp
 expect_eq "$(last '.responseStatus.code == 401' | jq -c '[.user, .annotations]')" '[null,null]'
 stop_server
 
+# "-" logs to standard output, after the listening line
+start_server --audit-log-path -
+k get ns default >/dev/null
+for _ in $(seq 1 100); do grep -q '"verb":"get"' "$T/server.out" && break; sleep 0.05; done
+expect_eq "$(grep '^{' "$T/server.out" | jq -r 'select(.verb == "get") | .objectRef.resource + "/" + .objectRef.name' | tail -n 1)" "namespaces/default"
+stop_server
+
 # a log that cannot be opened stops the server at startup
 expect_fail "$SERVER" --data-dir "$T/data2" --listen 127.0.0.1:0 --audit-log-path "$T/no/such/dir/audit.log"
 expect_contains "$OUT" "gotk-apiserver: opening the audit log $T/no/such/dir/audit.log: No such file or directory"
