@@ -11,6 +11,7 @@
  * strings), quoted and block scalars are strings, `yes`/`on` stay strings, anchors
  * and aliases are resolved, duplicate keys are an error. Floats carry the text Go's
  * encoding/json would print, so JSON output matches the Go tools byte for byte.
+ * GOTK_YAML_PARSE_SIGS reads as Helm does instead (sigs.k8s.io/yaml: YAML 1.1).
  *
  * Emitting follows kustomize's output (sigs.k8s.io/yaml: JSON -> go-yaml v2):
  * 2-space indent, sequences at the parent key's column, YAML 1.1 words and other

@@ -17,6 +17,12 @@
  *   template: x:3:12: executing "x" at <.Values.x.y>: nil pointer evaluating interface {}.y
  *   template: x:1: function "foo" not defined
  *
+ * Values of Go named types (Helm's .Files, .Capabilities, .Chart, semver's
+ * *Version) are json objects tagged with gotk_tpl_tag: fields resolve as on Go
+ * structs, methods registered with gotk_template_add_method are called as Go
+ * calls them ({{ .Files.Get "x" }}, {{ "x" | .Files.Get }}), and a String
+ * method prints them.
+ *
  * Functions: the builtins (and, or, not, len, index, slice, print, printf,
  * println, eq, ne, lt, le, gt, ge, html, js, urlquery, call) are always present;
  * callers add their own with gotk_template_add_func, declaring Go parameter types
