@@ -244,6 +244,13 @@ static gotk_err *dir_docs(kctx *c, const char *p, const char *entry, json_object
     return e;
 }
 
+/* Did inline YAML fail only for a repeated key? kustomize reads the entry as
+ * inline YAML (kyaml allows it) and fails later, decoding the configuration. */
+static bool dup_key_err(const gotk_err *e)
+{
+    return e && strstr(gotk_err_msg(e), "already defined");
+}
+
 /* The configuration documents of one entry: inline, a file or a directory;
  * `ins` gets the file each came from (relative to the top). */
 static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_object **out,
@@ -259,6 +266,10 @@ static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_o
         free(in);
         *out = docs;
         return NULL;
+    }
+    if (dup_key_err(pe)) {
+        json_object_put(docs);
+        return gotk_err_wrap(pe, "marshalling yaml from inline configuration");
     }
     gotk_err_free(pe);
     json_object_put(docs);
@@ -288,8 +299,9 @@ static bool is_inline(const char *entry)
 {
     json_object *docs = NULL;
     gotk_err *e = gotk_yaml_parse(entry, strlen(entry), "inline", &docs);
-    bool r = !e && karr_n(docs) > 0 &&
-             json_object_is_type(json_object_array_get_idx(docs, 0), json_type_object);
+    bool r = dup_key_err(e) ||
+             (!e && karr_n(docs) > 0 &&
+              json_object_is_type(json_object_array_get_idx(docs, 0), json_type_object));
     gotk_err_free(e);
     json_object_put(docs);
     return r;
