@@ -139,24 +139,13 @@ static const field_type dependency_fields[] = {
     {"tags", 'S'}, {"enabled", 'b'}, {NULL, 0},
 };
 
-static const char *json_kind(json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_array: return "array";
-    case json_type_object: return "object";
-    case json_type_string: return "string";
-    case json_type_boolean: return "bool";
-    default: return "number";
-    }
-}
-
 /* encoding/json's UnmarshalTypeError, as loader wraps it. */
 static gotk_err *type_error(const char *file, const char *strct, const char *field,
                             json_object *v, const char *want)
 {
     return gotk_err_new(GOTK_E_INVALID,
                         "cannot load %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go struct field %s.%s of type %s",
-                        file, json_kind(v), strct, field, want);
+                        file, helm_json_kind(v), strct, field, want);
 }
 
 static gotk_err *coerce_struct(json_object *obj, const field_type *fields, const char *file,
@@ -268,7 +257,7 @@ static gotk_err *merge_metadata(json_object *meta, json_object *doc, const char 
     if (!json_object_is_type(doc, json_type_object))
         return gotk_err_new(GOTK_E_INVALID,
                             "cannot load %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type chart.Metadata",
-                            file, json_kind(doc));
+                            file, helm_json_kind(doc));
     json_object *typed = NULL;
     gotk_err *e = coerce_struct(doc, meta_fields, file, "Metadata", NULL, &typed);
     if (e)
@@ -493,7 +482,7 @@ static gotk_err *place_file(gotk_helm_chart *c, const helm_file *f, helm_files *
         if (c->values && !json_object_is_type(c->values, json_type_object))
             return gotk_err_new(GOTK_E_INVALID,
                                 "cannot load values.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type map[string]interface {}",
-                                json_object_is_type(c->values, json_type_array) ? "array" : "string");
+                                helm_json_kind(c->values));
         if (!c->values)
             c->values = json_object_new_object();
     } else if (!strcmp(n, "values.schema.json")) {

@@ -18,14 +18,8 @@ static bool is_table(json_object *j)
 /* Values.Table: the map at a dotted path, or NULL. */
 static json_object *values_table(json_object *v, const char *path)
 {
-    char *copy = gotk_xstrdup(path), *save = NULL;
-    json_object *cur = v;
-    for (char *t = strtok_r(copy, ".", &save); t && cur; t = strtok_r(NULL, ".", &save)) {
-        json_object *next = NULL;
-        cur = json_object_object_get_ex(cur, t, &next) && is_table(next) ? next : NULL;
-    }
-    free(copy);
-    return cur;
+    json_object *t = gotk_obj_getp(v, path);
+    return is_table(t) ? t : NULL;
 }
 
 /* Values.PathValue: a non-table value at a dotted path; *found says whether. */

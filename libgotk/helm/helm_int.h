@@ -76,6 +76,8 @@ void helm_docs_free(helm_docs *d);
 void helm_go_quote(gotk_buf *b, const char *s, size_t len);
 /* Go's type name for a json value as Helm's values hold it. */
 const char *helm_go_type(json_object *j);
+/* encoding/json's name for a value's JSON type ("array", "object", "number"...). */
+const char *helm_json_kind(json_object *v);
 /* Go's filepath.Match(pattern, name) without errors (bad pattern: false). */
 bool helm_path_match(const char *pattern, const char *name);
 /* Go's *fs.PathError text: "open x: no such file or directory". */

@@ -126,7 +126,7 @@ static gotk_err *sort_doc(const char *path, char *doc, helm_sorted *out)
         free(doc);
         return gotk_err_new(GOTK_E_INVALID,
                             "YAML parse error on %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type releaseutil.SimpleHead",
-                            path, json_object_is_type(head, json_type_array) ? "array" : "string");
+                            path, helm_json_kind(head));
     }
     helm_manifest m = {.path = path, .content = doc};
     m.kind = gotk_xstrdup(head ? str_or_empty(head, "kind") : "");

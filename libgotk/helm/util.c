@@ -80,6 +80,17 @@ const char *helm_go_type(json_object *j)
     return "interface {}";
 }
 
+const char *helm_json_kind(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_array: return "array";
+    case json_type_object: return "object";
+    case json_type_string: return "string";
+    case json_type_boolean: return "bool";
+    default: return "number";
+    }
+}
+
 bool helm_path_match(const char *pattern, const char *name)
 {
     return fnmatch(pattern, name, FNM_PATHNAME) == 0;

@@ -250,9 +250,7 @@ static gotk_err *values_file(const char *path, json_object **base)
     if (!e && doc && !is_table(doc))
         e = gotk_err_new(GOTK_E_INVALID,
                          "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type map[string]interface {}",
-                         json_object_is_type(doc, json_type_array) ? "array"
-                         : json_object_is_type(doc, json_type_string) ? "string"
-                         : json_object_is_type(doc, json_type_boolean) ? "bool" : "number");
+                         helm_json_kind(doc));
     if (e) {
         json_object_put(doc);
         return gotk_err_wrap(e, "failed to parse %s", path);
