@@ -39,6 +39,15 @@ static bool is_list_field(const char *go)
 /* A Go struct as json: every field present, zero when absent. */
 static json_object *go_struct(json_object *src, const char *const fields[][2], const char *tag);
 
+/* The Go type of a list or map field, for typeOf and error texts. */
+static const char *field_go_type(const char *go)
+{
+    return !strcmp(go, "Maintainers") ? "[]*chart.Maintainer"
+         : !strcmp(go, "Dependencies") ? "[]*chart.Dependency"
+         : !strcmp(go, "Annotations") ? "map[string]string"
+         : !strcmp(go, "ImportValues") ? NULL : "[]string";
+}
+
 static json_object *field_value(const char *go, json_object *v)
 {
     if (!strcmp(go, "Maintainers") || !strcmp(go, "Dependencies")) {
@@ -77,6 +86,10 @@ static json_object *go_struct(json_object *src, const char *const fields[][2], c
             json_object_put(fv);
             fv = json_object_new_array();
         }
+        const char *t = field_go_type(fields[i][1]);
+        if (t && (json_object_is_type(fv, json_type_array) ||
+                  (json_object_is_type(fv, json_type_object) && !strcmp(fields[i][1], "Annotations"))))
+            gotk_tpl_tag(fv, t, false);
         json_object_object_add(o, fields[i][1], fv);
     }
     gotk_tpl_tag(o, tag, true);
@@ -85,8 +98,11 @@ static json_object *go_struct(json_object *src, const char *const fields[][2], c
 
 json_object *helm_chart_object(const gotk_helm_chart *c)
 {
-    json_object *o = go_struct(c->meta, meta_fields, "struct { chart.Metadata; IsRoot bool }");
+    /* engine.go's struct { chart.Metadata; IsRoot bool }: Metadata embedded */
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "Metadata", go_struct(c->meta, meta_fields, "chart.Metadata"));
     json_object_object_add(o, "IsRoot", json_object_new_boolean(c->parent == NULL));
+    gotk_tpl_tag(o, "struct { chart.Metadata; IsRoot bool }", true);
     return o;
 }
 
@@ -126,6 +142,7 @@ static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_ob
     json_object *values = NULL;
     if (!c->parent) {
         values = json_object_get(gotk_obj_get(vals, "Values", NULL));
+        gotk_tpl_tag(values, "chartutil.Values", false);
     } else {
         json_object *pv = gotk_obj_get(vals, "Values", helm_chart_name(c), NULL);
         values = pv && json_object_is_type(pv, json_type_object) ? json_object_get(pv)
