@@ -132,8 +132,10 @@ static size_t alen(json_object *a);
 static bool content_config_changed(gitrepo *x);
 static bool streamable(gitrepo *x);
 static bool work_dir(gitrepo *x);
+typedef enum { FAILED_ARCHIVE, FAILED_IGNORE, FAILED_CHECKOUT } archive_failure;
 static gotk_err *archive_checkout(gitrepo *x, const char *dest, gotk_artifact_info *info,
-                                  bool *ignore_failed);
+                                  archive_failure *failed);
+static void checkout_failed(gitrepo *x, gotk_err *e);
 static bool git_checkout(gitrepo *x, const char *url, bool optimized);
 static char *sparse_dir(json_object *list, size_t i);
 static int sparse_keep(json_object *list, const char *rel);
@@ -657,14 +659,17 @@ static sc_result build_artifact(gitrepo *x)
     free(file);
     sc_result r = SC_RESULT_SUCCESS;
     gotk_artifact_info info;
-    bool ignore_failed = false;
+    archive_failure failed = FAILED_ARCHIVE;
     gotk_err *e = gotk_file_mkdir_all(dir, 0755);
     if (e) {
         r = storage_failed(x, "DirCreationFailed",
                            gotk_xasprintf("failed to create artifact directory: %s", gotk_err_msg(e)));
-    } else if ((e = archive_checkout(x, dest, &info, &ignore_failed)) && ignore_failed) {
+    } else if ((e = archive_checkout(x, dest, &info, &failed)) && failed == FAILED_IGNORE) {
         sc_error_set(&x->err, SC_ERR_GENERIC, "SourceIgnoreError",
                      "failed to load source ignore patterns from repository: %s", gotk_err_msg(e));
+        r = SC_RESULT_EMPTY;
+    } else if (e && failed == FAILED_CHECKOUT) {
+        checkout_failed(x, e);
         r = SC_RESULT_EMPTY;
     } else if (e) {
         r = storage_failed(x, "ArchiveOperationFailed",
@@ -682,25 +687,25 @@ static sc_result build_artifact(gitrepo *x)
 
 /* Archive the checkout into dest: from the fetched commit when it was fetched
  * without a work tree and that gives the same bytes, else from the work tree
- * (written now if it was skipped), filtered by the ignore rules.
- * *ignore_failed tells a failure to load those rules from an archive error. */
+ * (written now if it was skipped), filtered by the ignore rules. *failed
+ * says which of those steps an error comes from. */
 static gotk_err *archive_checkout(gitrepo *x, const char *dest, gotk_artifact_info *info,
-                                  bool *ignore_failed)
+                                  archive_failure *failed)
 {
     const char *spec_ignore = str(x, "spec.ignore");
     bool done = false;
     gotk_err *e = NULL;
     if (x->fetch_only) {
         e = gotk_artifact_archive_git(x->dir, x->commit.commit, spec_ignore, dest, info, &done);
-        if (!e && !done)
-            e = gotk_git_checkout_head(x->dir);
+        if (!e && !done && (e = gotk_git_checkout_head(x->dir)))
+            *failed = FAILED_CHECKOUT;
         x->fetch_only = false;
     }
     if (e || done)
         return e;
     gotk_ignore *ign = NULL;
     if ((e = gotk_ignore_load_dir(x->dir, spec_ignore, &ign))) {
-        *ignore_failed = true;
+        *failed = FAILED_IGNORE;
         return e;
     }
     e = gotk_artifact_archive(x->dir, ign, dest, info);
@@ -1040,6 +1045,14 @@ static bool content_config_changed(gitrepo *x)
 
 /* ---- checkout ---------------------------------------------------------------- */
 
+/* FetchFailed with the checkout's error, as Flux reports a failed checkout. */
+static void checkout_failed(gitrepo *x, gotk_err *e)
+{
+    sc_error_set(&x->err, SC_ERR_GENERIC, "GitOperationFailed",
+                 "failed to checkout and determine revision: %s", gotk_err_msg(e));
+    sc_cond_mark(x->obj, FETCH_FAILED, "True", x->err.reason, "%s", x->err.message);
+}
+
 /* Can the artifact come straight from the fetched commit, with no work tree?
  * Not when something edits the checkout first: includes, a sparse checkout,
  * submodules. */
@@ -1104,10 +1117,8 @@ static bool git_checkout(gitrepo *x, const char *url, bool optimized)
         e = gotk_git_checkout(&o, x->dir, &x->commit);
     }
     if (e) {
-        sc_error_set(&x->err, SC_ERR_GENERIC, "GitOperationFailed",
-                     "failed to checkout and determine revision: %s", gotk_err_msg(e));
+        checkout_failed(x, e);
         gotk_err_free(e);
-        sc_cond_mark(x->obj, FETCH_FAILED, "True", x->err.reason, "%s", x->err.message);
         return false;
     }
     x->have_commit = true;

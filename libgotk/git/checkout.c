@@ -299,12 +299,17 @@ gotk_err *gotk_git_checkout_head(const char *dir)
     git_checkout_options co;
     git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
     co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_RECREATE_MISSING;
+    git_oid head = {{0}};
+    char hex[41];
     int rc = git_repository_open(&repo, dir);
+    if (rc == 0)
+        rc = git_reference_name_to_id(&head, repo, "HEAD");
     if (rc == 0)
         rc = git_checkout_head(repo, &co);
     git_repository_free(repo);
-    if (rc < 0)
-        return gotk_git_error(NULL, rc, "unable to checkout HEAD in %s", dir);
+    git_oid_tostr(hex, sizeof hex, &head);
+    if (rc < 0) /* checkout_commit's words */
+        return gotk_git_error(NULL, rc, "unable to checkout commit '%s'", hex);
     return NULL;
 }
 
