@@ -584,6 +584,33 @@ static void conflict_resp(api_req *q, const pathset *paths, json_object **owners
     gotk_buf_free(&msg);
 }
 
+/* kubectl's first server-side apply of an object it applied client-side:
+ * conflicts on fields the last-applied-configuration annotation set, and
+ * that still hold those values, are no conflicts (the server's
+ * lastAppliedManager, for the manager "kubectl" only). */
+static bool upgrades_client_side(api_req *q, json_object *cur, const pathset *conflicts)
+{
+    const char *text = jx_get_str(jx_get(jx_get(cur, "metadata"), "annotations"),
+                                  "kubectl.kubernetes.io/last-applied-configuration");
+    if (strcmp(q->field_manager, "kubectl") || !text || !*text)
+        return false;
+    char *err = NULL;
+    json_object *last = jx_parse(text, strlen(text), &err);
+    free(err);
+    if (!last || !json_object_is_type(last, json_type_object)) {
+        json_object_put(last);
+        return false;
+    }
+    pathset set = {0};
+    object_fields(q->r, last, &set);
+    bool all = true;
+    for (int i = 0; i < conflicts->n && all; i++)
+        all = ps_has(&set, conflicts->v[i]) && !differs(q->r, last, cur, conflicts->v[i]);
+    ps_free(&set);
+    json_object_put(last);
+    return all;
+}
+
 /* Find conflicts with other managers; with force, take their fields. Returns
  * false (with a 409) on conflicts without force. */
 static bool resolve_conflicts(api_req *q, json_object *cur, json_object *cfg, const pathset *s,
@@ -606,7 +633,7 @@ static bool resolve_conflicts(api_req *q, json_object *cur, json_object *cfg, co
         }
         ps_free(&theirs);
     }
-    bool ok = conflicts.n == 0 || q->force;
+    bool ok = conflicts.n == 0 || q->force || upgrades_client_side(q, cur, &conflicts);
     if (!ok)
         conflict_resp(q, &conflicts, owners, out);
     else if (conflicts.n) {

@@ -88,3 +88,24 @@ out=$(raw PATCH '/api/v1/namespaces/default/configmaps/fresh' \
   -H 'Content-Type: application/apply-patch+yaml' -d '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"fresh"}}')
 expect_contains "$(jq -r .message <<<"$out")" "fieldManager: Required value"
 stop_server
+
+# kubectl's first server-side apply after client-side applies takes over the
+# fields the last-applied configuration set (and still hold its values)
+start_server
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: up}\ndata: {a: "1", b: "1"}\n' > up.yaml
+k apply -f up.yaml >/dev/null
+k patch cm up --type=merge -p '{"data":{"b":"by-hand"}}' >/dev/null
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: up}\ndata: {a: "2"}\n' > up2.yaml
+expect_eq "$(k apply --server-side -f up2.yaml)" "configmap/up serverside-applied"
+expect_eq "$(k get cm up -o jsonpath='{.data.a}')" "2"
+# a field changed since (b, now owned by kubectl-patch) still conflicts
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: up}\ndata: {a: "2", b: "2"}\n' > up3.yaml
+expect_fail k apply --server-side -f up3.yaml
+expect_contains "$OUT" 'conflict with "kubectl-patch" using v1: .data.b'
+# other managers get no such pass
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: up2}\ndata: {a: "1"}\n' > u4.yaml
+k apply -f u4.yaml >/dev/null
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: up2}\ndata: {a: "9"}\n' > u5.yaml
+expect_fail k apply --server-side --field-manager=flux -f u5.yaml
+expect_contains "$OUT" 'conflict with "kubectl-client-side-apply" using v1: .data.a'
+stop_server
