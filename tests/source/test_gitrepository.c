@@ -340,6 +340,9 @@ static int setup(void **state)
     if (apiserver_start(&srv, server_bin) != 0)
         return -1;
     wd = srv.dir;
+    /* the controllers' checkout directories go under wd, so that one killed
+     * mid-reconcile (leader hand-over) leaves nothing behind */
+    setenv("TMPDIR", wd, 1);
     log_path = gotk_xasprintf("%s/controller.log", wd);
     storage = gotk_xasprintf("%s/storage", wd);
     const char *root = getenv("GOTK_SOURCE_ROOT");
