@@ -5,8 +5,9 @@
 #   - large: an umbrella chart made here of COPIES (default 15) aliased
 #     ingress-nginx and prometheus charts (prometheus with three subcharts of
 #     its own), several hundred templates and ~800 KB of output.
-# Each is run ROUNDS times (default 10); prints the median time of each tool,
-# the ratio, peak RSS and whether the outputs are identical. Asserts nothing.
+# Each is run ROUNDS times (default 10); prints the mean CPU time (user +
+# system: wall time means little on a shared machine) of each tool, the ratio,
+# peak RSS and whether the outputs are identical. Asserts nothing.
 #   bench/helm/run.sh BUILD_DIR
 set -u
 build=${1:?usage: run.sh BUILD_DIR}
@@ -40,14 +41,15 @@ make_large() { # dir
     >"$d/templates/cm.yaml"
 }
 
-# median seconds and max peak RSS (MB) of ROUNDS runs; stdout of the last to a file
+# mean CPU seconds (user + system) of ROUNDS runs in a row, and peak RSS (MB)
+# of the largest; stdout of the last to a file
 measure() { # out cmd...
-  local out=$1 r
+  local out=$1
   shift
-  for ((r = 0; r < rounds; r++)); do
-    /usr/bin/time -f '%e %M' -o "$T/time" "$@" >"$out" 2>/dev/null
-    cat "$T/time"
-  done | sort -n | awk '{ t[NR] = $1; if ($2 > m) m = $2 } END { printf "%s %d\n", t[int((NR + 1) / 2)], m / 1024 }'
+  /usr/bin/time -f '%U %S %M' -o "$T/time" \
+    sh -c 'n=$1; o=$2; shift 2; i=0; while [ $i -lt $n ]; do "$@" >"$o" 2>/dev/null; i=$((i + 1)); done' \
+    sh "$rounds" "$out" "$@"
+  awk -v n="$rounds" '{ printf "%.4f %d\n", ($1 + $2) / n, $3 / 1024 }' "$T/time"
 }
 
 run() { # name args...
@@ -62,6 +64,6 @@ run() { # name args...
 }
 
 make_large "$T/umbrella"
-printf '%-7s %9s %8s %8s %8s %8s %9s %s\n' chart out_B gotk_s gotk_MB helm_s helm_MB ratio output
+printf '%-7s %9s %8s %8s %8s %8s %9s %s\n' chart out_B gotk_cpu gotk_MB helm_cpu helm_MB ratio output
 run small "$charts/podinfo" --skip-tests
 run large "$T/umbrella"
