@@ -66,7 +66,7 @@ FN(fn_tpl)
     const char *name = clone->name ? clone->name : "gotpl";
     gotk_buf b = {0}, q = {0};
     tpl_quote(&q, SV(argv[0]), SL(argv[0]));
-    gotk_err *e = gotk_template_parse(clone, name, SV(argv[0]), SL(argv[0]));
+    gotk_err *e = tpl_parse_new(clone, name, SV(argv[0]), SL(argv[0]), true);
     if (e) {
         e = gotk_err_wrap(e, "cannot parse template %s", q.data);
     } else {

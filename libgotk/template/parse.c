@@ -869,11 +869,11 @@ bool tpl_tree_empty(const tpl_node *n)
 }
 
 /* Put a parsed tree into the set (replacing, unless the new one is empty). */
-static void associate(gotk_tpl_set *set, const char *name, tpl_node *root)
+static void associate(gotk_tpl_set *set, const char *name, tpl_node *root, bool force)
 {
     tpl_tree *old = tpl_find_tree(set, name);
     if (old) {
-        if (!(tpl_tree_empty(root) && old->root))
+        if (force || !(tpl_tree_empty(root) && old->root))
             old->root = root;
         return;
     }
@@ -888,6 +888,13 @@ static void associate(gotk_tpl_set *set, const char *name, tpl_node *root)
 
 /* Parse text into the set, adding its trees only when all of it parsed. */
 gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_t len)
+{
+    return tpl_parse_new(set, name, text, len, false);
+}
+
+/* Parse; with `fresh` the template `name` gets the new tree even when empty. */
+gotk_err *tpl_parse_new(gotk_tpl_set *set, const char *name, const char *text, size_t len,
+                        bool fresh)
 {
     tpl_src *src = tpl_alloc(&set->arena, sizeof *src);
     src->name = tpl_strndup(&set->arena, name, strlen(name));
@@ -905,7 +912,8 @@ gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_
         tpl_node *root = parse_top(&p);
         add_tree(&p, src->name, root);
         for (int i = 0; i < p.ntrees; i++)
-            associate(set, p.trees[i].name, p.trees[i].root);
+            associate(set, p.trees[i].name, p.trees[i].root,
+                      fresh && !strcmp(p.trees[i].name, src->name));
     } else {
         err = gotk_err_new(GOTK_E_INVALID, "%s", p.err.data ? p.err.data : "parse error");
     }

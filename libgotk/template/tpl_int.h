@@ -207,6 +207,11 @@ enum { BI_AND = 1, BI_OR, BI_CALL };
 
 /* Parse into the set (parse.c). */
 gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_t len);
+/* The same as Go's t.New(name).Parse(text) followed by executing that new t:
+ * with `fresh`, template `name` takes the new tree even when it is empty (Go
+ * keeps an older non-empty one in the set but runs the new one). */
+gotk_err *tpl_parse_new(gotk_tpl_set *set, const char *name, const char *text, size_t len,
+                        bool fresh);
 bool tpl_tree_empty(const tpl_node *n);
 
 /* ---- values ------------------------------------------------------------ */

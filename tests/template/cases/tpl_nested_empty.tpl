@@ -1,0 +1,1 @@
+[{{ tpl .Values.wrapper . }}] [{{ tpl "" . }}] [{{ tpl .Values.ws . }}] [{{ tpl .Values.defonly . }}] [{{ tpl .Values.wrap2 . }}]
