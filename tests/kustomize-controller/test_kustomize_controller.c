@@ -395,6 +395,12 @@ static void test_apply_labels_inventory(void **state)
     assert_true(event_has("t-apply", "Deployment/t-apply/web created"));
 }
 
+static bool role_gone(void *ud)
+{
+    (void)ud;
+    return !exists("rbac.authorization.k8s.io/v1", "ClusterRole", NULL, "e2e:reader");
+}
+
 /* A changed field changes the object; a removed file prunes it (not when
  * annotated prune: disabled); the Event lists what changed. */
 static void test_change_and_prune(void **state)
@@ -421,7 +427,8 @@ static void test_change_and_prune(void **state)
     expect_cm("t-prune", "a", "v", "two");
     expect_cm("t-prune", "b", "v", NULL);
     assert_true(exists("v1", "ConfigMap", "t-prune", "keep"));
-    assert_false(exists("rbac.authorization.k8s.io/v1", "ClusterRole", NULL, "e2e:reader"));
+    /* Cluster-scoped objects are pruned after namespaced ones: wait for it too. */
+    expect_eventually(role_gone, NULL, "ClusterRole e2e:reader pruned");
     expect_ready("t-prune", "ks", "True", "Applied revision");
     assert_true(event_has("t-prune", "ConfigMap/t-prune/a configured"));
     assert_true(event_has("t-prune", "ConfigMap/t-prune/b deleted"));
