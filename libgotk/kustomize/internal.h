@@ -255,6 +255,7 @@ typedef struct {
     json_object *vars;  /* every var declared so far (array) */
     kschema *schema;    /* the custom OpenAPI schema in use, NULL: built in */
     bool schema_set;    /* a level chose the schema (kustomize sets it once) */
+    char *bare_err;     /* an error kustomize reports without its wrapping */
     /* set while a `generators:` entry runs: its file (NULL inline) and name */
     const char *plugin_file, *plugin_name, *plugin_ns;
 } kctx;

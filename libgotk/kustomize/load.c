@@ -288,6 +288,14 @@ static gotk_err *malformed(gotk_err *e, const char *rel)
     if (strncmp(msg, rel, rl) || msg[rl] != ':' ||
         sscanf(msg + rl + 1, "%u:%u: %n", &line, &col, &used) < 2 || !used)
         return e;
+    if (strstr(msg + rl + 1 + used, "already defined")) {
+        /* kustomize fails decoding the parsed node and reports it unwrapped */
+        gotk_err *n = gotk_err_new(GOTK_E_INVALID, "map[string]interface {}(nil): yaml: "
+                                                   "unmarshal errors:\n  line %u: %s",
+                                   line, msg + rl + 1 + used);
+        gotk_err_free(e);
+        return n;
+    }
     char *problem = gotk_xstrdup(msg + rl + 1 + used);
     char *paren = strstr(problem, " (while ");
     bool scanner = strstr(problem, "mapping values are not allowed") ||
@@ -327,8 +335,12 @@ static gotk_err *accumulate_file(kctx *c, const char *root, const char *rel, kma
     free(abs);
     if (e && gotk_err_code_of(e) == GOTK_E_NOTFOUND)
         return gotk_err_wrap(e, "accumulating resources from '%s'", rel);
-    if (e)
-        return malformed(e, rel);
+    if (e) {
+        e = malformed(e, rel);
+        if (!c->bare_err && !strncmp(gotk_err_msg(e), "map[string]", 11))
+            c->bare_err = gotk_xstrdup(gotk_err_msg(e));
+        return e;
+    }
     char *origin = NULL;
     if (c->origin_on) {
         char *p = krel_join(c->origin, rel);
@@ -1127,6 +1139,10 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
         drop_local(&m);
         e = finish(&c, &m);
     }
+    if (e && c.bare_err) {
+        gotk_err_free(e);
+        e = gotk_err_new(GOTK_E_INVALID, "%s", c.bare_err);
+    }
     if (!e) {
         json_object *out = json_object_new_array();
         for (size_t i = 0; i < m.n; i++)
@@ -1140,6 +1156,7 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     json_object_put(c.vars);
     kschema_free(c.schema);
     free(c.schema);
+    free(c.bare_err);
     free(c.origin);
     free(c.secure_root);
     free(abs);
