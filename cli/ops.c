@@ -39,7 +39,7 @@ static void now_rfc3339nano(char out[64])
         char frac[16];
         snprintf(frac, sizeof frac, ".%09ld", ts.tv_nsec);
         size_t l = strlen(frac);
-        while (frac[l - 1] == '0')
+        while (l > 1 && frac[l - 1] == '0')
             frac[--l] = '\0';
         n += (size_t)snprintf(out + n, 64 - n, "%s", frac);
     }

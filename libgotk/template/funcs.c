@@ -228,7 +228,7 @@ static gotk_err *index_step(gotk_tpl_exec *ex, gotk_tpl_val *item, gotk_tpl_val 
 {
     if (item->kind == GOTK_TPL_NIL)
         return gotk_err_new(GOTK_E_INVALID, "index of nil pointer");
-    size_t x, n = tpl_len(*item);
+    size_t x = 0, n = tpl_len(*item);
     gotk_err *e;
     switch (item->kind) {
     case GOTK_TPL_SLICE:
