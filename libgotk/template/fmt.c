@@ -351,10 +351,7 @@ static void fmt_float(pp *p, double v, int verb, int prec)
     if (isnan(v) || isinf(v)) {
         bool z = p->zero;
         p->zero = false;
-        if (isinf(v) && !p->plus && num.data[0] == '+')
-            pad(p, num.data + 1, num.len - 1);
-        else
-            pad(p, num.data, num.len);
+        pad(p, num.data, num.len); /* Go keeps Inf's sign: "+Inf" */
         p->zero = z;
     } else if (p->plus || num.data[0] != '+') {
         if (p->zero && !p->minus && p->wid_present && p->wid > (int)num.len) {

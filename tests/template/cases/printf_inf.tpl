@@ -1,0 +1,1 @@
+{{- $inf := float64 "+Inf" }}{{- $ninf := float64 "-Inf" }}{{ $inf }} {{ print $inf }} {{ printf "%v|%f|%5.1f|% f|%+v|%05v" $inf $inf $inf $inf $inf $inf }} {{ $ninf }} {{ printf "%v|%+v|% v" $ninf $ninf $ninf }} {{ list $inf $ninf }}
