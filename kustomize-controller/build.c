@@ -5,10 +5,11 @@
  * ours is shared read-only between Kustomizations, so each reconcile gets a small
  * tree of its own: the directories on the way down to spec.path are real, their
  * other entries are symlinks into the shared tree (bases and components such as
- * `../base` resolve there), and spec.path itself is a tree of hard links (files
- * cost no copy; a copy only when links are refused). The kustomization file is
- * then replaced by a new file (never written through a link), so the shared tree
- * is never modified. The kustomize engine's root-only load restrictor sees the
+ * `../base` resolve there; left out when no file below spec.path holds ".." nor
+ * a symlink, so the build cannot reach them), and spec.path itself is a tree of
+ * hard links (files cost no copy; a copy only when links are refused). The
+ * kustomization file is then replaced by a new file (never written through a
+ * link), so the shared tree is never modified. The kustomize engine's root-only load restrictor sees the
  * files of spec.path inside its root because hard links resolve to themselves.
  *
  * Build, as Flux's generator and build do: a directory without a kustomization
@@ -102,6 +103,53 @@ static gotk_err *link_siblings(const char *src, const char *dst, const char *ski
     return e;
 }
 
+/* Can a build of the tree `dir` reach outside it? Only through a path with
+ * "..", or a symlink: a tree with neither anywhere (a conservative byte search
+ * of every file) never reads its siblings, so they need no links. */
+static bool reaches_out(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return true;
+    bool out = false;
+    for (struct dirent *de; !out && (de = readdir(d));) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *p = gotk_xasprintf("%s/%s", dir, de->d_name);
+        struct stat st;
+        char *data = NULL;
+        size_t len = 0;
+        if (lstat(p, &st) != 0 || S_ISLNK(st.st_mode))
+            out = true;
+        else if (S_ISDIR(st.st_mode))
+            out = reaches_out(p);
+        else if (S_ISREG(st.st_mode)) {
+            gotk_err *e = gotk_file_read(p, &data, &len);
+            out = e || memmem(data, len, "..", 2) != NULL;
+            gotk_err_free(e);
+            free(data);
+        }
+        free(p);
+    }
+    closedir(d);
+    return out;
+}
+
+/* Does the build at `src` (spec.path in the shared tree) need the entries
+ * beside the directories on its way down? Linking them costs one symlink per
+ * entry per reconcile: with a thousand Kustomizations at apps/<name>, a million
+ * per round. spec.components is joined to spec.path, so ".." there reaches out. */
+static bool needs_siblings(kc_ctx *x, const char *src)
+{
+    json_object *comps = gotk_obj_getp(x->obj, "spec.components");
+    for (size_t i = 0; comps && i < json_object_array_length(comps); i++) {
+        const char *c = json_object_get_string(json_object_array_get_idx(comps, i));
+        if (!c || strstr(c, ".."))
+            return true;
+    }
+    return reaches_out(src);
+}
+
 /* spec.path cleaned as securejoin does: "." and "" dropped, ".." never above the
  * root. Returns the components joined with '/', "" for the root. */
 static char *clean_path(const char *p)
@@ -140,6 +188,10 @@ gotk_err *kc_prepare_tree(kc_ctx *x)
     x->workdir = tmpl;
     char *rel = clean_path(gotk_obj_get_str(x->obj, "spec.path"));
     char *src = gotk_xstrdup(root), *dst = gotk_xstrdup(x->workdir);
+    char *leaf = *rel ? gotk_xasprintf("%s/%s", root, rel) : gotk_xstrdup(root);
+    struct stat lst;
+    bool siblings = stat(leaf, &lst) != 0 || needs_siblings(x, leaf);
+    free(leaf);
     gotk_err *e = NULL;
     char *save = NULL;
     for (char *c = strtok_r(rel, "/", &save); c && !e; c = strtok_r(NULL, "/", &save)) {
@@ -149,7 +201,7 @@ gotk_err *kc_prepare_tree(kc_ctx *x)
             e = gotk_err_new(GOTK_E_NOTFOUND,
                              "kustomization path not found: stat %s: no such file or directory",
                              gotk_obj_get_str(x->obj, "spec.path"));
-        else if (!(e = link_siblings(src, dst, c)) && mkdir(d, 0750) != 0)
+        else if (!(siblings && (e = link_siblings(src, dst, c))) && mkdir(d, 0750) != 0)
             e = gotk_err_errno(errno, "mkdir %s", d);
         free(src);
         free(dst);
@@ -569,7 +621,11 @@ gotk_err *kc_build(kc_ctx *x)
         e = write_kustomization(x, created);
     if (e)
         return e;
-    gotk_kustomize_opts ko = {.reorder = GOTK_KUSTOMIZE_REORDER_LEGACY};
+    /* As Flux: no load restrictor, but nothing outside the artifact. */
+    gotk_kustomize_opts ko = {.reorder = GOTK_KUSTOMIZE_REORDER_LEGACY,
+                              .load_restrictor_none = true,
+                              .fs_root = kc_artifact_dir(x->artifact),
+                              .fs_view = x->workdir};
     if ((e = gotk_kustomize_build(x->build_dir, &ko, &x->objects)))
         return gotk_err_wrap(e, "kustomize build failed");
     if ((e = check_objects(x->objects)) || (e = post_build(x)))

@@ -246,6 +246,7 @@ const char *ksch_list_keys(ksnode n);
 typedef struct {
     gotk_kustomize_opts opts;
     char *secure_root;  /* opts.fs_root resolved, or NULL */
+    char *secure_view;  /* opts.fs_view resolved, or NULL */
     kstrv stack;        /* directories being loaded (cycle detection) */
     json_object *top_k; /* the top kustomization (sortOptions, buildMetadata) */
     bool origin_on;     /* buildMetadata asks for origin annotations */

@@ -1115,6 +1115,8 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     struct stat st;
     if (c.opts.fs_root)
         c.secure_root = real_or_copy(c.opts.fs_root);
+    if (c.opts.fs_root && c.opts.fs_view)
+        c.secure_view = real_or_copy(c.opts.fs_view);
     gotk_err *e = ksecure_check(&c, abs, "abs");
     if (e)
         e = gotk_err_wrap(e, "must build at directory: not a valid directory");
@@ -1159,6 +1161,7 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
     free(c.bare_err);
     free(c.origin);
     free(c.secure_root);
+    free(c.secure_view);
     free(abs);
     return e;
 }

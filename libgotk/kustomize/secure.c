@@ -4,7 +4,9 @@
  * confinement root once symlinks are resolved, whatever the load restrictor
  * says inside it. kustomize-controller builds an artifact so, with
  * LoadRestrictionsNone, so a kustomization may reach a sibling directory of
- * the artifact but nothing outside it, and a symlink cannot escape it.
+ * the artifact but nothing outside it, and a symlink cannot escape it. Its
+ * work tree over the shared artifact (a view: directories and symlinks into
+ * the root) counts as inside too.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -44,10 +46,12 @@ gotk_err *ksecure_check(const kctx *c, const char *abs, const char *op)
     if (!c->secure_root)
         return NULL;
     char *d = confirmed_dir(abs);
-    bool ok = kpath_within(d, c->secure_root);
+    bool ok = kpath_within(d, c->secure_root) ||
+              (c->secure_view && kpath_within(d, c->secure_view));
     free(d);
     if (ok)
         return NULL;
     return gotk_err_new(GOTK_E_INVALID, "fs-security-constraint %s %s: path '%s' is not in or "
-                                        "below '%s'", op, abs, abs, c->secure_root);
+                                        "below '%s'", op, abs, abs,
+                        c->secure_view ? c->secure_view : c->secure_root);
 }

@@ -884,6 +884,27 @@ static void test_impersonation(void **state)
                             "system:serviceaccount:t-sa:deployer"));
 }
 
+/* As Flux, files anywhere in the artifact load (no load restrictor), but
+ * nothing outside it. */
+static void test_load_within_artifact(void **state)
+{
+    (void)state;
+    make_ns("t-load");
+    publish("t-load", "repo", "patches/color.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {color: green}\n",
+            "apps/overlay/kustomization.yaml",
+            "resources: [cm.yaml]\npatches: [{path: ../../patches/color.yaml}]\n",
+            "apps/overlay/cm.yaml", CM("cfg", "color", "blue"));
+    kustomization("t-load", "ks", "repo", "  path: ./apps/overlay\n  targetNamespace: t-load\n");
+    expect_cm("t-load", "cfg", "color", "green");
+    expect_ready("t-load", "ks", "True", "Applied revision");
+    publish("t-load", "repo", "apps/overlay/kustomization.yaml",
+            "resources: [cm.yaml, ../../../../../../../../../../etc/hostname]\n",
+            "apps/overlay/cm.yaml", CM("cfg", "color", "blue"));
+    expect_ready("t-load", "ks", "False", "/etc/hostname' is not in or below '");
+    expect_cm("t-load", "cfg", "color", "green");
+}
+
 /* ---- bad input: Ready False with the reason, and nothing applied ---------------- */
 
 /* Publish `files`, make a Kustomization and expect Ready False with `want`; the
@@ -1017,6 +1038,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_ssa_annotations),
         cmocka_unit_test(test_force_recreate),
         cmocka_unit_test(test_impersonation),
+        cmocka_unit_test(test_load_within_artifact),
         cmocka_unit_test(test_bad_yaml),
         cmocka_unit_test(test_kustomize_error),
         cmocka_unit_test(test_unknown_kind),

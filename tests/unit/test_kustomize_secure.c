@@ -191,6 +191,45 @@ static void test_dir_outside_root(void **state)
     free(dir);
 }
 
+/* A view of the root (kustomize-controller's work tree: real directories and
+ * symlinks into the root, with its own kustomization file) builds as the root
+ * does; a symlink escaping the root is still refused, named against the view. */
+static void test_view_of_root(void **state)
+{
+    tree *t = *state;
+    put(t, "root/app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n");
+    put(t, "view/app/kustomization.yaml", "resources: [cm.yaml, ../shared/cm.yaml]\n");
+    link_to(t, "../../root/app/cm.yaml", "view/app/cm.yaml");
+    link_to(t, "../root/shared", "view/shared");
+    char *dir = gotk_xasprintf("%s/view/app", t->tmp), *root = gotk_xasprintf("%s/root", t->tmp),
+         *view = gotk_xasprintf("%s/view", t->tmp);
+    gotk_kustomize_opts o = {.load_restrictor_none = true, .fs_root = root, .fs_view = view};
+    gotk_buf b = {0};
+    gotk_err *e = gotk_kustomize_build_yaml(dir, &o, &b);
+    if (e)
+        fprintf(stderr, "%s\n", gotk_err_msg(e));
+    assert_null(e);
+    assert_non_null(strstr(b.data, "name: app"));
+    assert_non_null(strstr(b.data, "name: shared"));
+    gotk_buf_free(&b);
+    put(t, "view/app/kustomization.yaml", "resources: [../shared/link.yaml]\n");
+    e = gotk_kustomize_build_yaml(dir, &o, &b);
+    assert_non_null(e);
+    char *want = gotk_xasprintf("/view/shared/link.yaml' is not in or below '%s/view'", t->tmp);
+    char real_tmp[PATH_MAX];
+    assert_non_null(realpath(t->tmp, real_tmp));
+    char *want_real = gotk_xasprintf("/view/shared/link.yaml' is not in or below '%s/view'",
+                                     real_tmp);
+    assert_true(strstr(gotk_err_msg(e), want) || strstr(gotk_err_msg(e), want_real));
+    gotk_err_free(e);
+    gotk_buf_free(&b);
+    free(want_real);
+    free(want);
+    free(view);
+    free(root);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +239,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_symlink_escape, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_inputs_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dir_outside_root, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_view_of_root, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,11 @@ typedef struct {
      * "fs-security-constraint read PATH: path 'PATH' is not in or below 'ROOT'".
      * NULL: no confinement. */
     const char *fs_root;
+    /* With fs_root: a directory that stands for the root, made of real
+     * directories and symlinks into fs_root (kustomize-controller's work tree,
+     * where it writes the kustomization file it generates without touching the
+     * shared artifact). Paths in it count as inside the root; errors name it. */
+    const char *fs_view;
 } gotk_kustomize_opts;
 
 /* Build the kustomization in `dir`. `*docs` is a new json array of objects the
