@@ -749,7 +749,8 @@ static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_obj
         return gotk_err_new(GOTK_E_INVALID, "must specify one of patch and path");
     }
     json_object *raw = NULL;
-    e = gotk_yaml_parse(data, len, path && *path ? path : "patch", &raw);
+    e = gotk_yaml_parse_flags(data, len, path && *path ? path : "patch", GOTK_YAML_PARSE_FIRST_KEY,
+                              &raw);
     free(data);
     if (e)
         return e;
@@ -862,7 +863,7 @@ gotk_err *kpatch_psm(kctx *c, const char *root, json_object *a, kmap *m)
         }
         json_object *docs = NULL;
         if (!e)
-            e = gotk_yaml_parse(data, len, s, &docs);
+            e = gotk_yaml_parse_flags(data, len, s, GOTK_YAML_PARSE_FIRST_KEY, &docs);
         free(data);
         if (!e)
             e = apply_patch(m, docs, false, NULL, NULL, s, true, c->schema);

@@ -44,6 +44,7 @@ typedef struct {
     size_t cur_char, cur_byte; /* libyaml counts characters; where that is in bytes */
     bool literal_folds; /* read folded scalars as written (no kustomize refold) */
     bool sigs;          /* GOTK_YAML_PARSE_SIGS: go-yaml v2 then JSON */
+    bool first_key;     /* GOTK_YAML_PARSE_FIRST_KEY: a repeated key is ignored */
     char *bad_key;      /* SIGS: the first key JSON cannot have, as its message */
     anchor *anchors;
     size_t n_anchors, cap_anchors;
@@ -601,6 +602,10 @@ static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const
         json_object_object_add(obj, key, val); /* go-yaml v2: the last one wins */
         return NULL;
     }
+    if (json_object_object_get_ex(obj, key, NULL) && c->first_key) {
+        json_object_put(val); /* kyaml's lookups find the first one */
+        return NULL;
+    }
     if (json_object_object_get_ex(obj, key, NULL)) {
         json_object_put(val);
         char *msg = gotk_xasprintf("mapping key \"%s\" already defined at line %zu", key,
@@ -845,7 +850,10 @@ static gotk_err *parse_pieces(parse_ctx *c, const char *data, size_t len, json_o
     return parse_piece(c, data + start, len - start, docs);
 }
 
-gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json_object **docs)
+/* kyaml's reading of a stream (see gotk_yaml_parse), optionally keeping the
+ * first of repeated keys. */
+static gotk_err *parse_kyaml(const char *data, size_t len, const char *source, bool first_key,
+                             json_object **docs)
 {
     char *copy = NULL;
     if (memmem(data, len, "\r\n", 2)) { /* kyaml turns CRLF into LF first */
@@ -857,7 +865,7 @@ gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json
         data = copy;
         len = n;
     }
-    parse_ctx c = {.source = source};
+    parse_ctx c = {.source = source, .first_key = first_key};
     json_object *arr = json_object_new_array();
     gotk_err *e = parse_pieces(&c, data, len, arr);
     free(c.anchors);
@@ -870,6 +878,11 @@ gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json
     return NULL;
 }
 
+gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json_object **docs)
+{
+    return parse_kyaml(data, len, source, false, docs);
+}
+
 gotk_err *obj_yaml_parse_plain(const char *data, size_t len, json_object **docs)
 {
     return parse_all(data, len, NULL, true, false, docs);
@@ -880,7 +893,7 @@ gotk_err *gotk_yaml_parse_flags(const char *data, size_t len, const char *source
 {
     if (flags & GOTK_YAML_PARSE_SIGS)
         return parse_all(data, len, source, true, true, docs);
-    return gotk_yaml_parse(data, len, source, docs);
+    return parse_kyaml(data, len, source, (flags & GOTK_YAML_PARSE_FIRST_KEY) != 0, docs);
 }
 
 gotk_err *gotk_yaml_parse_one(const char *data, size_t len, const char *source, json_object **doc)

@@ -305,6 +305,25 @@ static void test_parse_file_missing(void **state)
     gotk_err_free(e);
 }
 
+/* GOTK_YAML_PARSE_FIRST_KEY: a repeated key keeps its first value (kustomize's
+ * patches), nested too; other errors stay errors. */
+static void test_parse_first_key(void **state)
+{
+    (void)state;
+    const char *in = "a: 1\nb: {x: first, x: second}\na: 2\n---\nc: [1]\nc: [2]\n";
+    json_object *docs = NULL;
+    assert_null(gotk_yaml_parse_flags(in, strlen(in), "p.yaml", GOTK_YAML_PARSE_FIRST_KEY, &docs));
+    char *s = gotk_json_to_string(docs);
+    assert_string_equal(s, "[{\"a\":1,\"b\":{\"x\":\"first\"}},{\"c\":[1]}]");
+    free(s);
+    json_object_put(docs);
+    docs = NULL;
+    gotk_err *e = gotk_yaml_parse_flags("a: [1\n", 6, "p.yaml", GOTK_YAML_PARSE_FIRST_KEY, &docs);
+    assert_non_null(e);
+    assert_null(docs);
+    gotk_err_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_emit_stream_separators),
         cmocka_unit_test(test_emit_rejects_invalid_utf8),
         cmocka_unit_test(test_parse_file_missing),
+        cmocka_unit_test(test_parse_first_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,6 +50,9 @@ enum {
      * YAML to JSON: yaml: line 3: mapping values are not allowed in this
      * context" (no "SOURCE: " without a source). */
     GOTK_YAML_PARSE_SIGS = 1 << 0,
+    /* Without SIGS: a repeated mapping key is no error and its first value
+     * counts, as kustomize reads patches (kyaml nodes, looked up first-match). */
+    GOTK_YAML_PARSE_FIRST_KEY = 1 << 1,
 };
 /* gotk_yaml_parse with flags (0: the same as gotk_yaml_parse). */
 gotk_err *gotk_yaml_parse_flags(const char *data, size_t len, const char *source,
