@@ -159,6 +159,12 @@ gotk_err *store_del(store *st, const char *group, const char *res, const char *n
 typedef bool (*store_visit)(json_object *obj, const char *ns, const char *name, void *ud);
 gotk_err *store_list(store *st, const char *group, const char *res, const char *ns,
                      const char *after_ns, const char *after_name, store_visit fn, void *ud);
+/* store_list visiting only rows whose JSON text passes `pre` (rows it refuses
+ * are never parsed). */
+typedef bool (*store_prefilter)(const char *txt, size_t len, void *ud);
+gotk_err *store_list_pre(store *st, const char *group, const char *res, const char *ns,
+                         const char *after_ns, const char *after_name, store_prefilter pre,
+                         store_visit fn, void *ud);
 /* Visit every namespaced object in namespace `ns`, any resource. */
 typedef bool (*store_visit_any)(const char *group, const char *res, json_object *obj, void *ud);
 gotk_err *store_list_ns(store *st, const char *ns, store_visit_any fn, void *ud);
@@ -385,6 +391,8 @@ sel *sel_parse_labels(const char *s, char **err);
 /* Parse a field selector (key=value, key==value, key!=value, comma-separated). */
 sel *sel_parse_fields(const char *s, char **err);
 bool sel_match_labels(const sel *l, json_object *obj);
+/* False when the object stored as JSON text cannot match (a cheap pre-check). */
+bool sel_may_match_raw(const sel *l, const char *txt, size_t len);
 bool sel_match_fields(const sel *f, json_object *obj);
 void sel_free(sel *l);
 

@@ -442,6 +442,12 @@ static bool list_visit(json_object *obj, const char *ns, const char *name, void 
     return true;
 }
 
+/* Prefilter: skip rows the label selector cannot match without parsing them. */
+static bool list_pre(const char *txt, size_t len, void *ud)
+{
+    return sel_may_match_raw(((list_ctx *)ud)->labels, txt, len);
+}
+
 /* A continue token: unpadded URL-safe base64 of "ns/name". Caller frees. */
 static char *encode_continue(const char *ns, const char *name)
 {
@@ -508,8 +514,9 @@ static void do_list(api_req *q, api_resp *out)
         goto done;
     }
     c.items = json_object_new_array();
-    gotk_err_free(store_list(q->s->st, q->r->group, q->r->plural, q->r->namespaced ? q->ns : NULL,
-                             after_ns, after_name, list_visit, &c));
+    gotk_err_free(store_list_pre(q->s->st, q->r->group, q->r->plural,
+                                 q->r->namespaced ? q->ns : NULL, after_ns, after_name, list_pre,
+                                 list_visit, &c));
     json_object *list = json_object_new_object();
     obj_set_gvk(list, q->r);
     jx_set_str(list, "kind", q->r->list_kind);

@@ -277,6 +277,13 @@ gotk_err *store_del(store *st, const char *group, const char *res, const char *n
 gotk_err *store_list(store *st, const char *group, const char *res, const char *ns,
                      const char *after_ns, const char *after_name, store_visit fn, void *ud)
 {
+    return store_list_pre(st, group, res, ns, after_ns, after_name, NULL, fn, ud);
+}
+
+gotk_err *store_list_pre(store *st, const char *group, const char *res, const char *ns,
+                         const char *after_ns, const char *after_name, store_prefilter pre,
+                         store_visit fn, void *ud)
+{
     sqlite3_stmt *q;
     const char *sql =
         "SELECT ns, name, data FROM objects WHERE grp=?1 AND res=?2 "
@@ -293,6 +300,9 @@ gotk_err *store_list(store *st, const char *group, const char *res, const char *
         sqlite3_bind_text(q, 5, after_name ? after_name : "", -1, SQLITE_STATIC);
     }
     while (sqlite3_step(q) == SQLITE_ROW) {
+        if (pre && !pre((const char *)sqlite3_column_text(q, 2),
+                        (size_t)sqlite3_column_bytes(q, 2), ud))
+            continue;
         json_object *o = row_obj(q, 2);
         if (o && !fn(o, (const char *)sqlite3_column_text(q, 0),
                      (const char *)sqlite3_column_text(q, 1), ud))
