@@ -367,6 +367,8 @@ void defaults_job_selector(const api_resource *r, json_object *o);
 void do_scale(api_req *q, api_resp *out);
 /* review.c: SelfSubjectAccessReview and SelfSubjectReview (create only). */
 void do_review(api_req *q, api_resp *out);
+/* token.c: serviceaccounts/{name}/token (TokenRequest, create only). */
+void do_token_request(api_req *q, api_resp *out);
 /* delete.c */
 void do_delete(api_req *q, api_resp *out);
 void do_delete_collection(api_req *q, api_resp *out);

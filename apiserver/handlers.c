@@ -565,6 +565,9 @@ void handle_resource(api_req *q, api_resp *out)
             not_allowed(out);
     } else if (q->sub && !strcmp(q->sub, "scale") && q->r->scale_spec && q->name) {
         do_scale(q, out);
+    } else if (q->sub && !strcmp(q->sub, "token") && q->name && !q->r->crd &&
+               !strcmp(q->r->plural, "serviceaccounts")) {
+        do_token_request(q, out);
     } else if (q->sub && strcmp(q->sub, "status")) {
         api_status(out, 404, "NotFound", NULL, NULL, NULL,
                    "the server could not find the requested resource");

@@ -10,9 +10,11 @@
  * field numbers of k8s.io/api's generated.proto), which gives JSON exactly as
  * the JSON encoding would: empty strings and unset fields omitted, bytes as
  * base64, meta Time as RFC 3339, maps as objects. Kinds without a table are
- * refused with 415, so a client learns to send JSON. Deployment, Pod and Service have
- * partial, strict tables (what kubectl's generators fill): any other field in
- * them also makes the body unsupported rather than silently dropped.
+ * refused with 415, so a client learns to send JSON. Workloads (Deployment, Pod,
+ * Job, CronJob), Service, ResourceQuota, Ingress, PodDisruptionBudget and
+ * TokenRequest have partial, strict tables (what kubectl's generators fill):
+ * any other field in them also makes the body unsupported rather than
+ * silently dropped.
  *
  * The protobuf wire format itself (varints, length-delimited fields, fixed
  * 32/64-bit fields) is a handful of lines below; Debian's protobuf-c needs
@@ -29,7 +31,8 @@
  * and F_BOOLP keep them (pointer fields, present only when set). */
 typedef enum {
     F_STR, F_BYTES, F_INT, F_INTP, F_BOOL, F_BOOLP, F_MSG, F_MAP_STR, F_MAP_BYTES, F_TIME,
-    F_QUANTITY_MAP, F_INT_OR_STRING
+    F_QUANTITY_MAP, F_INT_OR_STRING,
+    F_INLINE /* an embedded message whose fields JSON puts in the parent */
 } fkind;
 
 typedef struct pb_msg pb_msg;
@@ -108,6 +111,14 @@ static const pb_field POLICY_RULE_F[] = {
 static const pb_msg POLICY_RULE = {POLICY_RULE_F};
 static const pb_field ROLE_F[] = {
     {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "rules", F_MSG, true, &POLICY_RULE}, {0}};
+static const pb_field SELECTOR_F[] = {{1, "matchLabels", F_MAP_STR, false, NULL}, {0}};
+static const pb_msg SELECTOR = {SELECTOR_F, true};
+static const pb_field AGGREGATION_F[] = {
+    {1, "clusterRoleSelectors", F_MSG, true, &SELECTOR}, {0}};
+static const pb_msg AGGREGATION = {AGGREGATION_F, true};
+static const pb_field CLUSTER_ROLE_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "rules", F_MSG, true, &POLICY_RULE},
+    {3, "aggregationRule", F_MSG, false, &AGGREGATION}, {0}};
 static const pb_field SUBJECT_F[] = {
     {1, "kind", F_STR, false, NULL}, {2, "apiGroup", F_STR, false, NULL},
     {3, "name", F_STR, false, NULL}, {4, "namespace", F_STR, false, NULL}, {0}};
@@ -128,8 +139,9 @@ static const pb_field PRIORITY_CLASS_F[] = {
 /* Workloads: the parts of apps/v1 Deployment and core/v1 Pod that kubectl's
  * generators (`create deployment`, `run`) fill. These tables are partial and
  * strict: a field they do not list makes the body unsupported (415). */
-static const pb_field SELECTOR_F[] = {{1, "matchLabels", F_MAP_STR, false, NULL}, {0}};
-static const pb_msg SELECTOR = {SELECTOR_F, true};
+/* A message kept only when empty (a defaulted securityContext, a status). */
+static const pb_field EMPTY_F[] = {{0}};
+static const pb_msg EMPTY_STRICT = {EMPTY_F, true};
 static const pb_field PORT_F[] = {
     {1, "name", F_STR, false, NULL},         {2, "hostPort", F_INT, false, NULL},
     {3, "containerPort", F_INTP, false, NULL}, {4, "protocol", F_STR, false, NULL},
@@ -157,18 +169,20 @@ static const pb_msg CONTAINER = {CONTAINER_F, true};
 static const pb_field POD_SPEC_F[] = {
     {2, "containers", F_MSG, true, &CONTAINER},
     {3, "restartPolicy", F_STR, false, NULL},
+    {4, "terminationGracePeriodSeconds", F_INTP, false, NULL},
     {6, "dnsPolicy", F_STR, false, NULL},
     {7, "nodeSelector", F_MAP_STR, false, NULL},
     {8, "serviceAccountName", F_STR, false, NULL},
+    {14, "securityContext", F_MSG, false, &EMPTY_STRICT},
     {15, "imagePullSecrets", F_MSG, true, &LOCAL_REF},
+    {19, "schedulerName", F_STR, false, NULL},
     {20, "initContainers", F_MSG, true, &CONTAINER},
+    {30, "enableServiceLinks", F_BOOLP, false, NULL},
     {0}};
 static const pb_msg POD_SPEC = {POD_SPEC_F, true};
 static const pb_field POD_TEMPLATE_F[] = {
     {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &POD_SPEC}, {0}};
 static const pb_msg POD_TEMPLATE = {POD_TEMPLATE_F, true};
-static const pb_field EMPTY_F[] = {{0}};
-static const pb_msg EMPTY_STRICT = {EMPTY_F, true};
 static const pb_field STRATEGY_F[] = {{1, "type", F_STR, false, NULL}, {0}};
 static const pb_msg STRATEGY = {STRATEGY_F, true};
 static const pb_field DEPLOYMENT_SPEC_F[] = {
@@ -199,6 +213,126 @@ static const pb_field SERVICE_F[] = {
     {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &SERVICE_SPEC},
     {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
 
+/* batch/v1 Job and CronJob, as `kubectl create job` / `create cronjob` fill
+ * them (partial, strict: no podFailurePolicy, successPolicy). */
+static const pb_field JOB_SPEC_F[] = {
+    {1, "parallelism", F_INTP, false, NULL},
+    {2, "completions", F_INTP, false, NULL},
+    {3, "activeDeadlineSeconds", F_INTP, false, NULL},
+    {4, "selector", F_MSG, false, &SELECTOR},
+    {5, "manualSelector", F_BOOLP, false, NULL},
+    {6, "template", F_MSG, false, &POD_TEMPLATE},
+    {7, "backoffLimit", F_INTP, false, NULL},
+    {8, "ttlSecondsAfterFinished", F_INTP, false, NULL},
+    {9, "completionMode", F_STR, false, NULL},
+    {10, "suspend", F_BOOLP, false, NULL},
+    {12, "backoffLimitPerIndex", F_INTP, false, NULL},
+    {13, "maxFailedIndexes", F_INTP, false, NULL},
+    {14, "podReplacementPolicy", F_STR, false, NULL},
+    {15, "managedBy", F_STR, false, NULL},
+    {0}};
+static const pb_msg JOB_SPEC = {JOB_SPEC_F, true};
+static const pb_field JOB_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &JOB_SPEC},
+    {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
+static const pb_field JOB_TEMPLATE_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &JOB_SPEC}, {0}};
+static const pb_msg JOB_TEMPLATE = {JOB_TEMPLATE_F, true};
+static const pb_field CRONJOB_SPEC_F[] = {
+    {1, "schedule", F_STR, false, NULL},
+    {2, "startingDeadlineSeconds", F_INTP, false, NULL},
+    {3, "concurrencyPolicy", F_STR, false, NULL},
+    {4, "suspend", F_BOOLP, false, NULL},
+    {5, "jobTemplate", F_MSG, false, &JOB_TEMPLATE},
+    {6, "successfulJobsHistoryLimit", F_INTP, false, NULL},
+    {7, "failedJobsHistoryLimit", F_INTP, false, NULL},
+    {8, "timeZone", F_STR, false, NULL},
+    {0}};
+static const pb_msg CRONJOB_SPEC = {CRONJOB_SPEC_F, true};
+static const pb_field CRONJOB_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &CRONJOB_SPEC},
+    {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
+
+/* core/v1 ResourceQuota (`kubectl create quota`). */
+static const pb_field SCOPED_REQ_F[] = {
+    {1, "scopeName", F_STR, false, NULL}, {2, "operator", F_STR, false, NULL},
+    {3, "values", F_STR, true, NULL}, {0}};
+static const pb_msg SCOPED_REQ = {SCOPED_REQ_F, true};
+static const pb_field SCOPE_SELECTOR_F[] = {
+    {1, "matchExpressions", F_MSG, true, &SCOPED_REQ}, {0}};
+static const pb_msg SCOPE_SELECTOR = {SCOPE_SELECTOR_F, true};
+static const pb_field QUOTA_SPEC_F[] = {
+    {1, "hard", F_QUANTITY_MAP, false, NULL}, {2, "scopes", F_STR, true, NULL},
+    {3, "scopeSelector", F_MSG, false, &SCOPE_SELECTOR}, {0}};
+static const pb_msg QUOTA_SPEC = {QUOTA_SPEC_F, true};
+static const pb_field QUOTA_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &QUOTA_SPEC},
+    {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
+
+/* networking/v1 Ingress (`kubectl create ingress`; no resource backends).
+ * IngressRuleValue is inlined into its rule in JSON. */
+static const pb_field BACKEND_PORT_F[] = {
+    {1, "name", F_STR, false, NULL}, {2, "number", F_INT, false, NULL}, {0}};
+static const pb_msg BACKEND_PORT = {BACKEND_PORT_F, true};
+static const pb_field SERVICE_BACKEND_F[] = {
+    {1, "name", F_STR, false, NULL}, {2, "port", F_MSG, false, &BACKEND_PORT}, {0}};
+static const pb_msg SERVICE_BACKEND = {SERVICE_BACKEND_F, true};
+static const pb_field INGRESS_BACKEND_F[] = {
+    {4, "service", F_MSG, false, &SERVICE_BACKEND}, {0}};
+static const pb_msg INGRESS_BACKEND = {INGRESS_BACKEND_F, true};
+static const pb_field HTTP_PATH_F[] = {
+    {1, "path", F_STR, false, NULL}, {2, "backend", F_MSG, false, &INGRESS_BACKEND},
+    {3, "pathType", F_STR, false, NULL}, {0}};
+static const pb_msg HTTP_PATH = {HTTP_PATH_F, true};
+static const pb_field HTTP_RULE_F[] = {{1, "paths", F_MSG, true, &HTTP_PATH}, {0}};
+static const pb_msg HTTP_RULE = {HTTP_RULE_F, true};
+static const pb_field RULE_VALUE_F[] = {{1, "http", F_MSG, false, &HTTP_RULE}, {0}};
+static const pb_msg RULE_VALUE = {RULE_VALUE_F, true};
+static const pb_field INGRESS_RULE_F[] = {
+    {1, "host", F_STR, false, NULL}, {2, "", F_INLINE, false, &RULE_VALUE}, {0}};
+static const pb_msg INGRESS_RULE = {INGRESS_RULE_F, true};
+static const pb_field INGRESS_TLS_F[] = {
+    {1, "hosts", F_STR, true, NULL}, {2, "secretName", F_STR, false, NULL}, {0}};
+static const pb_msg INGRESS_TLS = {INGRESS_TLS_F, true};
+static const pb_field INGRESS_SPEC_F[] = {
+    {1, "defaultBackend", F_MSG, false, &INGRESS_BACKEND},
+    {2, "tls", F_MSG, true, &INGRESS_TLS},
+    {3, "rules", F_MSG, true, &INGRESS_RULE},
+    {4, "ingressClassName", F_STR, false, NULL},
+    {0}};
+static const pb_msg INGRESS_SPEC = {INGRESS_SPEC_F, true};
+static const pb_field INGRESS_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &INGRESS_SPEC},
+    {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
+
+/* policy/v1 PodDisruptionBudget (`kubectl create poddisruptionbudget`). */
+static const pb_field PDB_SPEC_F[] = {
+    {1, "minAvailable", F_INT_OR_STRING, false, NULL},
+    {2, "selector", F_MSG, false, &SELECTOR},
+    {3, "maxUnavailable", F_INT_OR_STRING, false, NULL},
+    {4, "unhealthyPodEvictionPolicy", F_STR, false, NULL},
+    {0}};
+static const pb_msg PDB_SPEC = {PDB_SPEC_F, true};
+static const pb_field PDB_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &PDB_SPEC},
+    {3, "status", F_MSG, false, &EMPTY_STRICT}, {0}};
+
+/* authentication/v1 TokenRequest (`kubectl create token`). */
+static const pb_field BOUND_REF_F[] = {
+    {1, "kind", F_STR, false, NULL}, {2, "apiVersion", F_STR, false, NULL},
+    {3, "name", F_STR, false, NULL}, {4, "uid", F_STR, false, NULL}, {0}};
+static const pb_msg BOUND_REF = {BOUND_REF_F, true};
+static const pb_field TOKEN_SPEC_F[] = {
+    {1, "audiences", F_STR, true, NULL}, {3, "boundObjectRef", F_MSG, false, &BOUND_REF},
+    {4, "expirationSeconds", F_INTP, false, NULL}, {0}};
+static const pb_msg TOKEN_SPEC = {TOKEN_SPEC_F, true};
+static const pb_field TOKEN_STATUS_F[] = {
+    {1, "token", F_STR, false, NULL}, {2, "expirationTimestamp", F_TIME, false, NULL}, {0}};
+static const pb_msg TOKEN_STATUS = {TOKEN_STATUS_F, true};
+static const pb_field TOKEN_REQUEST_F[] = {
+    {1, "metadata", F_MSG, false, &OBJECT_META}, {2, "spec", F_MSG, false, &TOKEN_SPEC},
+    {3, "status", F_MSG, false, &TOKEN_STATUS}, {0}};
+
 /* Access reviews (kubectl auth can-i / whoami). */
 static const pb_field RES_ATTR_F[] = {
     {1, "namespace", F_STR, false, NULL}, {2, "verb", F_STR, false, NULL},
@@ -228,13 +362,19 @@ static const pb_type TYPES[] = {
     {"v1", "Secret", {SECRET_F}},
     {"v1", "ServiceAccount", {SERVICE_ACCOUNT_F}},
     {"rbac.authorization.k8s.io/v1", "Role", {ROLE_F}},
-    {"rbac.authorization.k8s.io/v1", "ClusterRole", {ROLE_F}},
+    {"rbac.authorization.k8s.io/v1", "ClusterRole", {CLUSTER_ROLE_F}},
     {"rbac.authorization.k8s.io/v1", "RoleBinding", {BINDING_F}},
     {"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", {BINDING_F}},
     {"scheduling.k8s.io/v1", "PriorityClass", {PRIORITY_CLASS_F}},
     {"apps/v1", "Deployment", {DEPLOYMENT_F, true}},
     {"v1", "Pod", {POD_F, true}},
     {"v1", "Service", {SERVICE_F, true}},
+    {"batch/v1", "Job", {JOB_F, true}},
+    {"batch/v1", "CronJob", {CRONJOB_F, true}},
+    {"v1", "ResourceQuota", {QUOTA_F, true}},
+    {"networking.k8s.io/v1", "Ingress", {INGRESS_F, true}},
+    {"policy/v1", "PodDisruptionBudget", {PDB_F, true}},
+    {"authentication.k8s.io/v1", "TokenRequest", {TOKEN_REQUEST_F, true}},
     {"authorization.k8s.io/v1", "SelfSubjectAccessReview", {SSAR_F}},
     {"authentication.k8s.io/v1", "SelfSubjectReview", {SSR_F}},
 };
@@ -430,6 +570,13 @@ static const pb_field *find_field(const pb_msg *m, int num)
     return NULL;
 }
 
+/* Move the members of an inlined message into its parent; consumes `in`. */
+static void merge_inline(json_object *parent, json_object *in)
+{
+    json_object_object_foreach(in, k, v) json_object_object_add(parent, k, json_object_get(v));
+    json_object_put(in);
+}
+
 /* Decode one message; unknown field numbers are skipped. */
 static json_object *decode_msg(const pb_msg *m, const unsigned char *data, size_t len, bool *bad)
 {
@@ -447,6 +594,11 @@ static json_object *decode_msg(const pb_msg *m, const unsigned char *data, size_
         if (fd->kind == F_MAP_STR || fd->kind == F_MAP_BYTES || fd->kind == F_QUANTITY_MAP) {
             if (f.wire == 2)
                 decode_map_entry(jx_ensure_obj(o, fd->name), f.data, f.len, fd->kind, bad);
+            continue;
+        }
+        if (fd->kind == F_INLINE) {
+            if (f.wire == 2)
+                merge_inline(o, decode_msg(fd->sub, f.data, f.len, bad));
             continue;
         }
         json_object *v = decode_value(fd, &f, bad);
@@ -520,7 +672,9 @@ json_object *pb_decode(const char *body, size_t len, char **err)
             if (bad) {
                 json_object_put(o);
                 o = NULL;
-                *err = gotk_xasprintf("malformed protobuf %s", kind);
+                *err = gotk_xasprintf("protobuf %s is malformed or has fields this server "
+                                      "does not decode; send application/json",
+                                      kind);
                 break;
             }
             json_object *typed = json_object_new_object();

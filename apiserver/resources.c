@@ -42,6 +42,8 @@ static const builtin BUILTINS[] = {
     {"networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, true, "ing", NULL},
     {"networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true, false,
      "netpol", NULL},
+    {"policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true,
+     true, "pdb", NULL},
     {"scheduling.k8s.io", "v1", "priorityclasses", "priorityclass", "PriorityClass", false, false,
      "pc", NULL},
     {"rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, false, NULL, NULL},

@@ -34,7 +34,7 @@ for line in "configmaps cm v1 true ConfigMap" "namespaces ns v1 false Namespace"
 done
 expect_eq "$(k api-resources --api-group=apps -o name | sort | tr '\n' ' ')" \
   "daemonsets.apps deployments.apps replicasets.apps statefulsets.apps " "apps resources"
-expect_eq "$(k api-versions | grep -c .)" "11" "api-versions count"
+expect_eq "$(k api-versions | grep -c .)" "12" "api-versions count"
 
 # one administrator who may do everything
 expect_eq "$(k auth can-i create deployments -n kube-system)" "yes"

@@ -37,7 +37,5 @@ expect_eq "$(k get pod pod2 -o jsonpath='{.spec.containers[0].args}')" '["sleep"
 expect_eq "$(k get ns team -o jsonpath='{.metadata.labels.kubernetes\.io/metadata\.name}')" "team"
 expect_eq "$(k get secret sec -o jsonpath='{.data.user}' | base64 -d)" "admin"
 
-# kinds without protobuf support are refused with 415, not stored wrongly
-expect_fail k create job j --image=busybox
-expect_contains "$OUT" "protobuf is not supported for batch/v1 Job; send application/json"
+# kinds without protobuf support are refused with 415: test_create_typed.sh
 stop_server
