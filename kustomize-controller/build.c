@@ -9,8 +9,9 @@
  * a symlink, so the build cannot reach them), and spec.path itself is a tree of
  * hard links (files cost no copy; a copy only when links are refused). The
  * kustomization file is then replaced by a new file (never written through a
- * link), so the shared tree is never modified. The kustomize engine's root-only load restrictor sees the
- * files of spec.path inside its root because hard links resolve to themselves.
+ * link), so the shared tree is never modified. The kustomize engine's root-only
+ * load restrictor sees the files of spec.path inside its root because hard links
+ * resolve to themselves.
  *
  * Build, as Flux's generator and build do: a directory without a kustomization
  * file gets one listing its manifests; the Kustomization's targetNamespace,

@@ -905,6 +905,34 @@ static void test_load_within_artifact(void **state)
     expect_cm("t-load", "cfg", "color", "green");
 }
 
+/* The work tree links the entries beside spec.path only when the build can
+ * reach them: a base and a component named with "../" still resolve, and a
+ * path whose files never leave it builds alone beside many siblings. */
+static void test_siblings_when_reached(void **state)
+{
+    (void)state;
+    make_ns("t-sib");
+    publish("t-sib", "repo", "apps/base/kustomization.yaml", "resources: [cm.yaml]\n",
+            "apps/base/cm.yaml", CM("base", "from", "base"),
+            "apps/comp/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n"
+            "resources: [extra.yaml]\n",
+            "apps/comp/extra.yaml", CM("extra", "from", "comp"),
+            "apps/overlay/kustomization.yaml", "resources: [../base]\n",
+            "apps/alone/cm.yaml", CM("alone", "from", "alone"),
+            "apps/other/cm.yaml", CM("other", "from", "other"));
+    kustomization("t-sib", "overlay", "repo",
+                  "  path: apps/overlay\n  targetNamespace: t-sib\n  namePrefix: ov-\n"
+                  "  components: [../comp]\n");
+    kustomization("t-sib", "alone", "repo", "  path: apps/alone\n  targetNamespace: t-sib\n");
+    expect_ready("t-sib", "overlay", "True", "Applied revision");
+    expect_ready("t-sib", "alone", "True", "Applied revision");
+    expect_cm("t-sib", "ov-base", "from", "base");
+    expect_cm("t-sib", "ov-extra", "from", "comp");
+    expect_cm("t-sib", "alone", "from", "alone");
+    assert_false(exists("v1", "ConfigMap", "t-sib", "other"));
+}
+
 /* ---- bad input: Ready False with the reason, and nothing applied ---------------- */
 
 /* Publish `files`, make a Kustomization and expect Ready False with `want`; the
@@ -1039,6 +1067,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_force_recreate),
         cmocka_unit_test(test_impersonation),
         cmocka_unit_test(test_load_within_artifact),
+        cmocka_unit_test(test_siblings_when_reached),
         cmocka_unit_test(test_bad_yaml),
         cmocka_unit_test(test_kustomize_error),
         cmocka_unit_test(test_unknown_kind),
