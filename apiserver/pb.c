@@ -31,7 +31,7 @@
  * and F_BOOLP keep them (pointer fields, present only when set). */
 typedef enum {
     F_STR, F_BYTES, F_INT, F_INTP, F_BOOL, F_BOOLP, F_MSG, F_MAP_STR, F_MAP_BYTES, F_TIME,
-    F_QUANTITY_MAP, F_INT_OR_STRING,
+    F_QUANTITY, F_QUANTITY_MAP, F_INT_OR_STRING,
     F_INLINE /* an embedded message whose fields JSON puts in the parent */
 } fkind;
 
@@ -147,9 +147,68 @@ static const pb_field PORT_F[] = {
     {3, "containerPort", F_INTP, false, NULL}, {4, "protocol", F_STR, false, NULL},
     {5, "hostIP", F_STR, false, NULL},       {0}};
 static const pb_msg PORT = {PORT_F, true};
+static const pb_field OPTIONAL_REF_F[] = { /* {ConfigMap,Secret}KeySelector */
+    {1, "", F_INLINE, false, &LOCAL_REF}, {2, "key", F_STR, false, NULL},
+    {3, "optional", F_BOOLP, false, NULL}, {0}};
+static const pb_msg OPTIONAL_REF = {OPTIONAL_REF_F, true};
+static const pb_field ENV_SOURCE_F[] = {
+    {1, "", F_INLINE, false, &LOCAL_REF}, {2, "optional", F_BOOLP, false, NULL}, {0}};
+static const pb_msg ENV_SOURCE = {ENV_SOURCE_F, true};
+static const pb_field FIELD_REF_F[] = {
+    {1, "apiVersion", F_STR, false, NULL}, {2, "fieldPath", F_STR, false, NULL}, {0}};
+static const pb_msg FIELD_REF = {FIELD_REF_F, true};
+static const pb_field ENV_VALUE_FROM_F[] = {
+    {1, "fieldRef", F_MSG, false, &FIELD_REF}, {3, "configMapKeyRef", F_MSG, false, &OPTIONAL_REF},
+    {4, "secretKeyRef", F_MSG, false, &OPTIONAL_REF}, {0}};
+static const pb_msg ENV_VALUE_FROM = {ENV_VALUE_FROM_F, true};
 static const pb_field ENV_F[] = {
-    {1, "name", F_STR, false, NULL}, {2, "value", F_STR, false, NULL}, {0}};
+    {1, "name", F_STR, false, NULL}, {2, "value", F_STR, false, NULL},
+    {3, "valueFrom", F_MSG, false, &ENV_VALUE_FROM}, {0}};
 static const pb_msg ENV = {ENV_F, true};
+static const pb_field ENV_FROM_F[] = {
+    {1, "prefix", F_STR, false, NULL}, {2, "configMapRef", F_MSG, false, &ENV_SOURCE},
+    {3, "secretRef", F_MSG, false, &ENV_SOURCE}, {0}};
+static const pb_msg ENV_FROM = {ENV_FROM_F, true};
+static const pb_field VOLUME_MOUNT_F[] = {
+    {1, "name", F_STR, false, NULL},      {2, "readOnly", F_BOOL, false, NULL},
+    {3, "mountPath", F_STR, false, NULL}, {4, "subPath", F_STR, false, NULL},
+    {5, "mountPropagation", F_STR, false, NULL}, {6, "subPathExpr", F_STR, false, NULL},
+    {7, "recursiveReadOnly", F_STR, false, NULL}, {0}};
+static const pb_msg VOLUME_MOUNT = {VOLUME_MOUNT_F, true};
+
+/* Volumes: emptyDir, configMap, secret and persistentVolumeClaim sources (the
+ * VolumeSource is inlined into its Volume in JSON). */
+static const pb_field KEY_TO_PATH_F[] = {
+    {1, "key", F_STR, false, NULL}, {2, "path", F_STR, false, NULL},
+    {3, "mode", F_INTP, false, NULL}, {0}};
+static const pb_msg KEY_TO_PATH = {KEY_TO_PATH_F, true};
+static const pb_field EMPTY_DIR_F[] = {
+    {1, "medium", F_STR, false, NULL}, {2, "sizeLimit", F_QUANTITY, false, NULL}, {0}};
+static const pb_msg EMPTY_DIR = {EMPTY_DIR_F, true};
+static const pb_field CONFIGMAP_VOL_F[] = {
+    {1, "", F_INLINE, false, &LOCAL_REF}, {2, "items", F_MSG, true, &KEY_TO_PATH},
+    {3, "defaultMode", F_INTP, false, NULL}, {4, "optional", F_BOOLP, false, NULL}, {0}};
+static const pb_msg CONFIGMAP_VOL = {CONFIGMAP_VOL_F, true};
+static const pb_field SECRET_VOL_F[] = {
+    {1, "secretName", F_STR, false, NULL}, {2, "items", F_MSG, true, &KEY_TO_PATH},
+    {3, "defaultMode", F_INTP, false, NULL}, {4, "optional", F_BOOLP, false, NULL}, {0}};
+static const pb_msg SECRET_VOL = {SECRET_VOL_F, true};
+static const pb_field PVC_VOL_F[] = {
+    {1, "claimName", F_STR, false, NULL}, {2, "readOnly", F_BOOL, false, NULL}, {0}};
+static const pb_msg PVC_VOL = {PVC_VOL_F, true};
+static const pb_field VOLUME_SOURCE_F[] = {
+    {2, "emptyDir", F_MSG, false, &EMPTY_DIR},  {6, "secret", F_MSG, false, &SECRET_VOL},
+    {10, "persistentVolumeClaim", F_MSG, false, &PVC_VOL},
+    {19, "configMap", F_MSG, false, &CONFIGMAP_VOL}, {0}};
+static const pb_msg VOLUME_SOURCE = {VOLUME_SOURCE_F, true};
+static const pb_field VOLUME_F[] = {
+    {1, "name", F_STR, false, NULL}, {2, "", F_INLINE, false, &VOLUME_SOURCE}, {0}};
+static const pb_msg VOLUME = {VOLUME_F, true};
+static const pb_field TOLERATION_F[] = {
+    {1, "key", F_STR, false, NULL},   {2, "operator", F_STR, false, NULL},
+    {3, "value", F_STR, false, NULL}, {4, "effect", F_STR, false, NULL},
+    {5, "tolerationSeconds", F_INTP, false, NULL}, {0}};
+static const pb_msg TOLERATION = {TOLERATION_F, true};
 static const pb_field RESOURCES_F[] = {
     {1, "limits", F_QUANTITY_MAP, false, NULL}, {2, "requests", F_QUANTITY_MAP, false, NULL},
     {0}};
@@ -159,14 +218,17 @@ static const pb_field CONTAINER_F[] = {
     {3, "command", F_STR, true, NULL},       {4, "args", F_STR, true, NULL},
     {5, "workingDir", F_STR, false, NULL},   {6, "ports", F_MSG, true, &PORT},
     {7, "env", F_MSG, true, &ENV},           {8, "resources", F_MSG, false, &RESOURCES},
+    {9, "volumeMounts", F_MSG, true, &VOLUME_MOUNT},
     {13, "terminationMessagePath", F_STR, false, NULL},
     {14, "imagePullPolicy", F_STR, false, NULL},
     {16, "stdin", F_BOOL, false, NULL},      {17, "stdinOnce", F_BOOL, false, NULL},
     {18, "tty", F_BOOL, false, NULL},
+    {19, "envFrom", F_MSG, true, &ENV_FROM},
     {20, "terminationMessagePolicy", F_STR, false, NULL},
     {0}};
 static const pb_msg CONTAINER = {CONTAINER_F, true};
 static const pb_field POD_SPEC_F[] = {
+    {1, "volumes", F_MSG, true, &VOLUME},
     {2, "containers", F_MSG, true, &CONTAINER},
     {3, "restartPolicy", F_STR, false, NULL},
     {4, "terminationGracePeriodSeconds", F_INTP, false, NULL},
@@ -177,6 +239,7 @@ static const pb_field POD_SPEC_F[] = {
     {15, "imagePullSecrets", F_MSG, true, &LOCAL_REF},
     {19, "schedulerName", F_STR, false, NULL},
     {20, "initContainers", F_MSG, true, &CONTAINER},
+    {22, "tolerations", F_MSG, true, &TOLERATION},
     {30, "enableServiceLinks", F_BOOLP, false, NULL},
     {0}};
 static const pb_msg POD_SPEC = {POD_SPEC_F, true};
@@ -552,6 +615,14 @@ static json_object *decode_value(const pb_field *fd, const pb_val *f, bool *bad)
         return json_object_new_boolean(f->v != 0);
     case F_TIME:
         return f->wire == 2 ? decode_time(f->data, f->len, bad) : NULL;
+    case F_QUANTITY: {
+        if (f->wire != 2)
+            return NULL;
+        char *q = quantity_text(f->data, f->len, bad);
+        json_object *o = json_object_new_string(q);
+        free(q);
+        return o;
+    }
     case F_INT_OR_STRING:
         return f->wire == 2 ? decode_int_or_string(f->data, f->len, bad) : NULL;
     case F_MSG:

@@ -38,6 +38,49 @@ expect_eq "$(jp job/j2 '{.metadata.ownerReferences[0].kind}/{.metadata.ownerRefe
   "CronJob/c1 $(jp cronjob/c1 '{.metadata.uid}')" "job owner"
 expect_eq "$(jp job/j2 '{.spec.template.spec.containers[0].command}')" '["date"]'
 
+# a job made from a cronjob carries its whole pod template: volumes, mounts,
+# env sources and tolerations come through
+cat > "$T/cj.yaml" <<'Y'
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: rich}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          tolerations: [{key: k, operator: Exists, effect: NoSchedule, tolerationSeconds: 30}]
+          volumes:
+          - {name: scratch, emptyDir: {sizeLimit: 1Gi}}
+          - {name: cfg, configMap: {name: app-cfg, items: [{key: a, path: a.txt, mode: 256}], optional: true}}
+          - {name: sec, secret: {secretName: app-sec}}
+          - {name: data, persistentVolumeClaim: {claimName: pvc1, readOnly: true}}
+          containers:
+          - name: main
+            image: busybox
+            envFrom: [{prefix: P_, configMapRef: {name: app-cfg}}, {secretRef: {name: app-sec, optional: false}}]
+            env:
+            - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+            - {name: K, valueFrom: {configMapKeyRef: {name: app-cfg, key: a}}}
+            - {name: S, valueFrom: {secretKeyRef: {name: app-sec, key: b, optional: true}}}
+            volumeMounts:
+            - {name: scratch, mountPath: /tmp}
+            - {name: cfg, mountPath: /etc/cfg, readOnly: true, subPath: a.txt}
+Y
+k apply -f "$T/cj.yaml" >/dev/null
+expect_eq "$(k create job fromrich --from=cronjob/rich)" "job.batch/fromrich created"
+expect_eq "$(k get job fromrich -o json | jq -S .spec.template.spec)" \
+  "$(k get cronjob rich -o json | jq -S .spec.jobTemplate.spec.template.spec)" "job from a rich cronjob"
+expect_eq "$(jp job/fromrich '{.spec.template.spec.volumes[1].configMap.name} {.spec.template.spec.containers[0].env[2].valueFrom.secretKeyRef.optional}')" \
+  "app-cfg true"
+# a template field the decoder does not know (a probe) is refused, not dropped
+k patch cronjob rich --type=json -p '[{"op":"add","path":"/spec/jobTemplate/spec/template/spec/containers/0/livenessProbe","value":{"exec":{"command":["true"]}}}]' >/dev/null
+expect_fail k create job fromprobe --from=cronjob/rich
+expect_contains "$OUT" "protobuf Job is malformed or has fields this server does not decode"
+expect_fail k get job fromprobe
+
 # quota, ingress, poddisruptionbudget
 same '.spec' create quota q --hard=pods=2,requests.cpu=1
 expect_eq "$(jp quota/q '{.spec.hard.pods} {.spec.hard.requests\.cpu}')" "2 1"
