@@ -33,6 +33,7 @@ struct gotk_tpl_exec {
     gotk_tpl_set *set;
     gotk_buf *out;
     const char *tmpl_name;
+    const tpl_src *src; /* of the tree running, for error locations */
     const tpl_node *node;
     tpl_var *vars;
     int nvars, capvars, var_base;
@@ -133,7 +134,7 @@ static _Noreturn void exec_errorf(gotk_tpl_exec *ex, const char *fmt, ...)
     va_list ap;
     gotk_buf_puts(&ex->err, "template: ");
     if (ex->node) {
-        tpl_node_location(ex->node, &ex->err);
+        tpl_node_location(ex->node, ex->src, &ex->err);
         gotk_buf_puts(&ex->err, ": executing ");
         tpl_quote(&ex->err, ex->tmpl_name, strlen(ex->tmpl_name));
         gotk_buf_puts(&ex->err, " at <");
@@ -738,23 +739,27 @@ static int walk_range(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *r)
 static void walk_template(gotk_tpl_exec *ex, gotk_tpl_val dot, const tpl_node *t)
 {
     at(ex, t);
-    tpl_tree *tree = tpl_find_tree(ex->set, t->text);
+    const tpl_tree *tree = tpl_find_tree(ex->set, t->text);
     if (!tree || !tree->root)
         exec_errorf(ex, "template %s not defined", quoted(ex, t->text));
     if (ex->depth >= MAX_EXEC_DEPTH)
         exec_errorf(ex, "exceeded maximum template depth (100000)");
     dot = eval_pipeline(ex, dot, t->pipe);
     const char *saved_name = ex->tmpl_name;
+    const tpl_src *saved_src = ex->src;
     int saved_base = ex->var_base, mark = ex->nvars;
     ex->depth++;
     ex->tmpl_name = tree->name;
+    ex->src = tree->src;
     ex->var_base = ex->nvars;
     push_var(ex, "$", dot);
     walk(ex, dot, tree->root);
     ex->nvars = mark;
     ex->var_base = saved_base;
     ex->tmpl_name = saved_name;
+    ex->src = saved_src;
     ex->depth--;
+    at(ex, t); /* as Go's state, whose node the nested one did not move */
 }
 
 /* Execute a node; returns WALK_BREAK/WALK_CONTINUE from inside loops. */
@@ -803,13 +808,13 @@ static void exec_cleanup(gotk_tpl_exec *ex)
 static gotk_err *run_template(gotk_tpl_set *set, const char *name, gotk_tpl_val dot,
                               gotk_buf *out, const gotk_tpl_exec *parent)
 {
-    tpl_tree *tree = tpl_find_tree(set, name);
+    const tpl_tree *tree = tpl_find_tree(set, name);
     if (!tree)
         return gotk_err_new(GOTK_E_NOTFOUND,
                             "template: no template \"%s\" associated with template \"%s\"",
                             name, set->name ? set->name : name);
     jmp_buf jb;
-    gotk_tpl_exec ex = {.set = set, .out = out, .tmpl_name = tree->name, .jb = &jb,
+    gotk_tpl_exec ex = {.set = set, .out = out, .tmpl_name = tree->name, .src = tree->src, .jb = &jb,
                         .parent = parent, .root_name = tree->name,
                         .depth = parent ? parent->depth + 1 : 0};
     gotk_err *volatile err = NULL;

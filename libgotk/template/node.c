@@ -117,9 +117,9 @@ void tpl_node_string(const tpl_node *n, gotk_buf *out)
 }
 
 /* Go's ErrorContext location: name:line:column (byte column from 0). */
-void tpl_node_location(const tpl_node *n, gotk_buf *out)
+void tpl_node_location(const tpl_node *n, const tpl_src *src, gotk_buf *out)
 {
-    const char *text = n->src->text;
+    const char *text = src->text;
     size_t pos = n->pos, line = 1, col = pos;
     for (size_t i = 0; i < pos; i++) {
         if (text[i] == '\n') {
@@ -127,5 +127,5 @@ void tpl_node_location(const tpl_node *n, gotk_buf *out)
             col = pos - i - 1;
         }
     }
-    gotk_buf_printf(out, "%s:%zu:%zu", n->src->name, line, col);
+    gotk_buf_printf(out, "%s:%zu:%zu", src->name, line, col);
 }

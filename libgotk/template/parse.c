@@ -36,6 +36,7 @@ typedef struct {
     int action_line, range_depth, stack_depth, control_depth;
     tpl_tree *trees; /* trees of this parse, added to the set at the end */
     int ntrees, captrees;
+    bool own_name_defined; /* a {{define}} has the top-level template's name */
     jmp_buf *jb;
     gotk_buf err;
 } parser;
@@ -178,7 +179,6 @@ static tpl_node *new_node(parser *p, tpl_ntype type, size_t pos)
     tpl_node *n = tpl_alloc(p->a, sizeof *n);
     n->type = type;
     n->pos = pos;
-    n->src = p->src;
     return n;
 }
 
@@ -803,18 +803,19 @@ static void add_tree(parser *p, const char *name, tpl_node *root)
             continue;
         if (tpl_tree_empty(p->trees[i].root)) {
             p->trees[i].root = root;
+            p->own_name_defined |= !strcmp(name, p->src->name);
             return;
         }
         if (!tpl_tree_empty(root))
             perrorf(p, "template: multiple definition of template \"%s\"", name);
+        p->own_name_defined |= !strcmp(name, p->src->name);
         return;
     }
     if (p->ntrees == p->captrees) {
         p->captrees = p->captrees ? p->captrees * 2 : 4;
         p->trees = gotk_xrealloc(p->trees, sizeof *p->trees * (size_t)p->captrees);
     }
-    p->trees[p->ntrees].name = name;
-    p->trees[p->ntrees++].root = root;
+    p->trees[p->ntrees++] = (tpl_tree){name, root, p->src};
 }
 
 /* The top level: like item_list, but also takes {{define}}. */
@@ -869,20 +870,23 @@ bool tpl_tree_empty(const tpl_node *n)
 }
 
 /* Put a parsed tree into the set (replacing, unless the new one is empty). */
-static void associate(gotk_tpl_set *set, const char *name, tpl_node *root, bool force)
+static void associate(gotk_tpl_set *set, const tpl_tree *t, bool force)
 {
-    tpl_tree *old = tpl_find_tree(set, name);
-    if (old) {
-        if (force || !(tpl_tree_empty(root) && old->root))
-            old->root = root;
+    const tpl_tree *old = tpl_find_tree(set, t->name); /* a clone's base's too */
+    if (old && !force && tpl_tree_empty(t->root) && old->root)
+        return;
+    tpl_tree *own = tpl_own_tree(set, t->name);
+    if (own) {
+        own->root = t->root;
+        own->src = t->src;
         return;
     }
     if (set->ntrees == set->captrees) {
         set->captrees = set->captrees ? set->captrees * 2 : 8;
         set->trees = gotk_xrealloc(set->trees, sizeof *set->trees * (size_t)set->captrees);
     }
-    set->trees[set->ntrees].name = tpl_strndup(&set->arena, name, strlen(name));
-    set->trees[set->ntrees++].root = root;
+    set->trees[set->ntrees++] = (tpl_tree){tpl_strndup(&set->arena, t->name, strlen(t->name)),
+                                           t->root, t->src};
     tpl_index_add(&set->tree_index, set->trees, sizeof *set->trees, set->ntrees, set->ntrees - 1);
 }
 
@@ -892,18 +896,37 @@ gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_
     return tpl_parse_new(set, name, text, len, false);
 }
 
-/* Parse; with `fresh` the template `name` gets the new tree even when empty. */
+/* Add a parse's trees to the set. */
+static void associate_all(gotk_tpl_set *set, const tpl_tree *trees, int ntrees,
+                          const char *name, bool fresh)
+{
+    for (int i = 0; i < ntrees; i++)
+        associate(set, &trees[i], fresh && !strcmp(trees[i].name, name));
+}
+
+/* Parse; with `fresh` the template `name` gets the new tree even when empty.
+ * Without it (a plain parse, not tpl's), a text parsed before is not parsed
+ * again: its trees are shared under the new name. */
 gotk_err *tpl_parse_new(gotk_tpl_set *set, const char *name, const char *text, size_t len,
                         bool fresh)
 {
+    tpl_parse_mode mode = {set->ldelim, set->rdelim, !tpl_find_func(set, "break", 5),
+                           !tpl_find_func(set, "continue", 8)};
+    tpl_tree *shared;
+    int nshared;
+    if (!fresh && tpl_parsed_reuse(set, name, text, len, &mode, &shared, &nshared)) {
+        associate_all(set, shared, nshared, name, false);
+        free(shared);
+        return NULL;
+    }
     tpl_src *src = tpl_alloc(&set->arena, sizeof *src);
     src->name = tpl_strndup(&set->arena, name, strlen(name));
     src->text = tpl_strndup(&set->arena, text, len);
     src->len = len;
     tpl_lexer lex;
     tpl_lex_init(&lex, src->text, len, set->ldelim, set->rdelim);
-    lex.break_ok = !tpl_find_func(set, "break", 5);
-    lex.continue_ok = !tpl_find_func(set, "continue", 8);
+    lex.break_ok = mode.break_ok;
+    lex.continue_ok = mode.continue_ok;
     jmp_buf jb;
     parser p = {.set = set, .a = &set->arena, .lex = &lex, .src = src, .jb = &jb};
     gotk_err *err = NULL;
@@ -911,9 +934,9 @@ gotk_err *tpl_parse_new(gotk_tpl_set *set, const char *name, const char *text, s
         push_var(&p, "$");
         tpl_node *root = parse_top(&p);
         add_tree(&p, src->name, root);
-        for (int i = 0; i < p.ntrees; i++)
-            associate(set, p.trees[i].name, p.trees[i].root,
-                      fresh && !strcmp(p.trees[i].name, src->name));
+        associate_all(set, p.trees, p.ntrees, src->name, fresh);
+        if (!fresh && !p.own_name_defined)
+            tpl_parsed_add(set, src, &mode, p.trees, p.ntrees);
     } else {
         err = gotk_err_new(GOTK_E_INVALID, "%s", p.err.data ? p.err.data : "parse error");
     }

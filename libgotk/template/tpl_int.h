@@ -83,7 +83,6 @@ struct tpl_node {
     tpl_ntype type;
     size_t pos;
     int line;
-    const tpl_src *src;
     tpl_node **kids; /* list: nodes; command: args; pipe: commands */
     int nkids, capkids;
     const char *text; /* text, string value, identifier, number text, template name */
@@ -104,8 +103,8 @@ struct tpl_node {
 
 /* Go's Node.String(), appended to out. */
 void tpl_node_string(const tpl_node *n, gotk_buf *out);
-/* "name:line:col" of a node, appended. */
-void tpl_node_location(const tpl_node *n, gotk_buf *out);
+/* "name:line:col" of a node of a tree parsed from src, appended. */
+void tpl_node_location(const tpl_node *n, const tpl_src *src, gotk_buf *out);
 
 /* ---- the set ----------------------------------------------------------- */
 
@@ -119,10 +118,16 @@ typedef struct {
     char *recv;  /* methods: the receiver's Go type */
 } tpl_func;
 
+/* Nodes do not know their source: a tree does, so that files of identical
+ * text (a subchart used under several aliases) share one parse. */
 typedef struct {
     const char *name;
     tpl_node *root; /* a list */
+    const tpl_src *src;
 } tpl_tree;
+
+/* A successful parse remembered by its text (parse.c). */
+typedef struct tpl_parsed tpl_parsed;
 
 typedef enum { MISSING_INVALID, MISSING_ZERO, MISSING_ERROR } tpl_missing;
 
@@ -146,6 +151,8 @@ struct gotk_tpl_set {
     char *name; /* the set's own name, for "associated with template" errors */
     tpl_func *methods; /* of named types, see typed.c */
     int nmethods, capmethods;
+    tpl_parsed **parsed; /* hash buckets of earlier parses, or NULL */
+    const gotk_tpl_set *base; /* a clone's original: what the clone lacks */
 };
 
 /* Set a function's parameters (letters as gotk_template_add_func's), fn and ud. */
@@ -188,7 +195,6 @@ const tpl_tag *tpl_tag_of(json_object *j);
  * methods declared on "*type". NULL when there is none. */
 const tpl_func *tpl_find_method(const gotk_tpl_set *set, const char *type, const char *name,
                                 bool addressable);
-void tpl_copy_methods(gotk_tpl_set *dst, const gotk_tpl_set *src);
 void tpl_free_methods(gotk_tpl_set *set);
 /* Append the result of v's String method when fmt would call it (v's type, or
  * also "*T" methods when addressable); false when it has none. Uses the
@@ -198,7 +204,10 @@ bool tpl_stringer(gotk_tpl_val v, bool addressable, gotk_buf *out);
 bool tpl_marshal_json(gotk_tpl_val v, gotk_buf *out);
 
 const tpl_func *tpl_find_func(const gotk_tpl_set *set, const char *name, size_t len);
-tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name);
+/* The template of that name, the set's own or else its base's. */
+const tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name);
+/* The template of that name the set itself holds (to change it). */
+tpl_tree *tpl_own_tree(gotk_tpl_set *set, const char *name);
 /* Index item `item` (count items in all, each `stride` bytes from base). */
 void tpl_index_add(tpl_index *ix, const void *base, size_t stride, int count, int item);
 /* Install the builtin functions (funcs.c). */
@@ -213,6 +222,23 @@ gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_
 gotk_err *tpl_parse_new(gotk_tpl_set *set, const char *name, const char *text, size_t len,
                         bool fresh);
 bool tpl_tree_empty(const tpl_node *n);
+
+/* Earlier parses of the same text (parsed.c). What a text parses into depends
+ * on the delimiters and on whether break/continue are keywords, not on the
+ * name it is parsed as, except when one of its {{define}}s takes that name. */
+typedef struct {
+    const char *ldelim, *rdelim; /* NULL: the defaults */
+    bool break_ok, continue_ok;
+} tpl_parse_mode;
+/* Remember a successful parse of src into trees (arena-held), the last of
+ * which is the top-level tree and the others {{define}}s of other names. */
+void tpl_parsed_add(gotk_tpl_set *set, const tpl_src *src, const tpl_parse_mode *mode,
+                    const tpl_tree *trees, int ntrees);
+/* The trees an earlier parse of text gives when parsed as `name`: a new
+ * source of that name over the remembered text, and *trees (free it) in the
+ * set's arena; false when there is none to reuse. */
+bool tpl_parsed_reuse(gotk_tpl_set *set, const char *name, const char *text, size_t len,
+                      const tpl_parse_mode *mode, tpl_tree **trees, int *ntrees);
 
 /* ---- values ------------------------------------------------------------ */
 

@@ -121,15 +121,18 @@ void gotk_template_add_method(gotk_tpl_set *set, const char *go_type, const char
     tpl_func_define(f, params, fn, ud);
 }
 
-/* The method declared exactly on type `type` (skip leading '*' chars first). */
+/* The method declared exactly on type `type` (skip leading '*' chars first),
+ * the set's own or else its base's. */
 static const tpl_func *method_on(const gotk_tpl_set *set, const char *type, size_t stars,
                                  const char *name)
 {
-    for (int i = 0; i < set->nmethods; i++) {
-        const tpl_func *f = &set->methods[i];
-        if (strspn(f->recv, "*") == stars && !strcmp(f->recv + stars, type) && !strcmp(f->name, name))
-            return f;
-    }
+    for (; set; set = set->base)
+        for (int i = 0; i < set->nmethods; i++) {
+            const tpl_func *f = &set->methods[i];
+            if (strspn(f->recv, "*") == stars && !strcmp(f->recv + stars, type) &&
+                !strcmp(f->name, name))
+                return f;
+        }
     return NULL;
 }
 
@@ -146,19 +149,6 @@ const tpl_func *tpl_find_method(const gotk_tpl_set *set, const char *type, const
     if (!f && (ptr || addressable))
         f = method_on(set, base, 1, name);
     return f;
-}
-
-/* Copy the methods of one set into another (clones). */
-void tpl_copy_methods(gotk_tpl_set *dst, const gotk_tpl_set *src)
-{
-    for (int i = 0; i < src->nmethods; i++) {
-        const tpl_func *f = &src->methods[i];
-        gotk_template_add_method(dst, f->recv, f->name, "", f->fn, f->ud);
-        tpl_func *d = &dst->methods[dst->nmethods - 1];
-        free(d->params);
-        d->params = gotk_xstrdup(f->params);
-        d->variadic = f->variadic;
-    }
 }
 
 /* Free the method table. */

@@ -61,6 +61,8 @@ void tpl_arena_free(tpl_arena *a)
 
 /* ---- the set --------------------------------------------------------------- */
 
+static tpl_func *own_func(const gotk_tpl_set *set, const char *name, size_t len);
+
 /* A new set holding only the builtins. */
 gotk_tpl_set *gotk_template_new(void)
 {
@@ -86,6 +88,7 @@ void gotk_template_free(gotk_tpl_set *set)
     free(set->ldelim);
     free(set->rdelim);
     free(set->name);
+    free(set->parsed);
     tpl_arena_free(&set->arena);
     free(set);
 }
@@ -94,7 +97,7 @@ void gotk_template_free(gotk_tpl_set *set)
 void gotk_template_add_func(gotk_tpl_set *set, const char *name, const char *params,
                             gotk_tpl_fn fn, void *ud)
 {
-    tpl_func *f = (tpl_func *)tpl_find_func(set, name, strlen(name));
+    tpl_func *f = own_func(set, name, strlen(name));
     if (!f) {
         if (set->nfuncs == set->capfuncs) {
             set->capfuncs = set->capfuncs ? set->capfuncs * 2 : 64;
@@ -181,18 +184,40 @@ static int index_find(const tpl_index *ix, const void *base, size_t stride, cons
     return -1;
 }
 
-/* The function of that name, or NULL. */
-const tpl_func *tpl_find_func(const gotk_tpl_set *set, const char *name, size_t len)
+/* The function of that name the set itself holds (not its base's), or NULL. */
+static tpl_func *own_func(const gotk_tpl_set *set, const char *name, size_t len)
 {
     int i = index_find(&set->func_index, set->funcs, sizeof *set->funcs, name, len);
     return i < 0 ? NULL : &set->funcs[i];
 }
 
-/* The template of that name, or NULL. */
-tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name)
+/* The function of that name, or NULL. */
+const tpl_func *tpl_find_func(const gotk_tpl_set *set, const char *name, size_t len)
+{
+    for (; set; set = set->base) {
+        const tpl_func *f = own_func(set, name, len);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* The template of that name the set itself holds, or NULL. */
+tpl_tree *tpl_own_tree(gotk_tpl_set *set, const char *name)
 {
     int i = index_find(&set->tree_index, set->trees, sizeof *set->trees, name, strlen(name));
     return i < 0 ? NULL : &set->trees[i];
+}
+
+/* The template of that name, or NULL. */
+const tpl_tree *tpl_find_tree(const gotk_tpl_set *set, const char *name)
+{
+    for (; set; set = set->base) {
+        int i = index_find(&set->tree_index, set->trees, sizeof *set->trees, name, strlen(name));
+        if (i >= 0)
+            return &set->trees[i];
+    }
+    return NULL;
 }
 
 /* Name the set (Go's root template name), for error messages. */
@@ -202,28 +227,14 @@ void gotk_template_set_name(gotk_tpl_set *set, const char *name)
     set->name = name ? gotk_xstrdup(name) : NULL;
 }
 
-/* A copy of the set: the same templates (nodes shared with the original, which
- * must outlive the copy), functions and options. */
+/* A copy of the set: an empty overlay on the original, which must outlive it.
+ * Lookups that miss in the copy go on to the original, so cloning costs the
+ * same however many templates and functions it has (Helm's tpl clones the set
+ * at every call). */
 gotk_tpl_set *gotk_template_clone(const gotk_tpl_set *orig)
 {
     gotk_tpl_set *set = gotk_xcalloc(1, sizeof *set);
-    for (int i = 0; i < orig->nfuncs; i++) {
-        const tpl_func *f = &orig->funcs[i];
-        gotk_template_add_func(set, f->name, f->params, f->fn, f->ud);
-        set->funcs[i].variadic = f->variadic;
-        set->funcs[i].builtin = f->builtin;
-    }
-    for (int i = 0; i < orig->ntrees; i++) {
-        if (set->ntrees == set->captrees) {
-            set->captrees = set->captrees ? set->captrees * 2 : 8;
-            set->trees = gotk_xrealloc(set->trees, sizeof *set->trees * (size_t)set->captrees);
-        }
-        set->trees[set->ntrees].name = tpl_strndup(&set->arena, orig->trees[i].name,
-                                                   strlen(orig->trees[i].name));
-        set->trees[set->ntrees++].root = orig->trees[i].root;
-        tpl_index_add(&set->tree_index, set->trees, sizeof *set->trees, set->ntrees, set->ntrees - 1);
-    }
-    tpl_copy_methods(set, orig);
+    set->base = orig;
     set->missing = orig->missing;
     gotk_template_delims(set, orig->ldelim, orig->rdelim);
     gotk_template_set_name(set, orig->name);
@@ -265,7 +276,7 @@ gotk_err *gotk_template_parse(gotk_tpl_set *set, const char *name, const char *t
 /* Whether a non-empty template of that name exists. */
 bool gotk_template_has(const gotk_tpl_set *set, const char *name)
 {
-    tpl_tree *t = tpl_find_tree(set, name);
+    const tpl_tree *t = tpl_find_tree(set, name);
     return t && t->root;
 }
 
