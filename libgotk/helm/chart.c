@@ -418,7 +418,7 @@ static gotk_err *load_subchart(gotk_helm_chart *c, const char *n, helm_files *al
         for (size_t i = 0; i < all->n; i++) {
             const char *fn = all->v[i].name + 7;
             if (!strncmp(fn, n, nlen) && fn[nlen] == '/')
-                helm_files_add(&sub, fn + nlen + 1, all->v[i].data, all->v[i].len);
+                helm_files_share(&sub, fn + nlen + 1, &all->v[i]);
         }
         e = helm_load_files(&sub, &sc);
         helm_files_free(&sub);
@@ -494,19 +494,19 @@ static gotk_err *place_file(gotk_helm_chart *c, const helm_file *f, helm_files *
         if (e)
             return e;
         if (v1)
-            helm_files_add(&c->files, n, f->data, f->len);
+            helm_files_share(&c->files, n, f);
     } else if (!strcmp(n, "requirements.lock")) {
         if (v1)
-            helm_files_add(&c->files, n, f->data, f->len);
+            helm_files_share(&c->files, n, f);
     } else if (!strncmp(n, "templates/", 10)) {
-        helm_files_add(&c->templates, n, f->data, f->len);
+        helm_files_share(&c->templates, n, f);
     } else if (!strncmp(n, "charts/", 7)) {
         if (has_ext(n, ".prov"))
-            helm_files_add(&c->files, n, f->data, f->len);
+            helm_files_share(&c->files, n, f);
         else
-            helm_files_add(charts, n, f->data, f->len);
+            helm_files_share(charts, n, f);
     } else {
-        helm_files_add(&c->files, n, f->data, f->len);
+        helm_files_share(&c->files, n, f);
     }
     return NULL;
 }
@@ -561,10 +561,9 @@ gotk_helm_chart *helm_chart_alias(const gotk_helm_chart *c, const char *alias)
         a->schema_len = c->schema_len;
     }
     for (size_t i = 0; i < c->templates.n; i++)
-        helm_files_add(&a->templates, c->templates.v[i].name, c->templates.v[i].data,
-                       c->templates.v[i].len);
+        helm_files_share(&a->templates, c->templates.v[i].name, &c->templates.v[i]);
     for (size_t i = 0; i < c->files.n; i++)
-        helm_files_add(&a->files, c->files.v[i].name, c->files.v[i].data, c->files.v[i].len);
+        helm_files_share(&a->files, c->files.v[i].name, &c->files.v[i]);
     for (size_t i = 0; i < c->ndeps; i++)
         add_dep(a, helm_chart_alias(c->deps[i], NULL));
     return a;

@@ -24,6 +24,8 @@ typedef struct {
 } helm_files;
 
 void helm_files_add(helm_files *fs, const char *name, const char *data, size_t len);
+/* Add src's bytes under `name` without copying them (they are reference-counted). */
+void helm_files_share(helm_files *fs, const char *name, const helm_file *src);
 void helm_files_free(helm_files *fs);
 
 struct gotk_helm_chart {
@@ -97,6 +99,7 @@ typedef struct {
     const char *path; /* the file's name (borrowed) */
     char *content;
     char *kind;
+    int rank; /* the kind's place in InstallOrder, -1 when not there */
     bool test; /* a hook for the "test" event */
 } helm_manifest;
 

@@ -36,31 +36,43 @@ static int kind_rank(const char *kind)
     return -1;
 }
 
-/* lessByKind */
+/* lessByKind (ranks read once per document, not per comparison) */
 static bool less_by_kind(const helm_manifest *a, const helm_manifest *b)
 {
-    int ra = kind_rank(a->kind), rb = kind_rank(b->kind);
-    if (ra < 0 && rb < 0)
+    if (a->rank < 0 && b->rank < 0)
         return strcmp(a->kind, b->kind) < 0;
-    if (ra < 0)
+    if (a->rank < 0)
         return false;
-    if (rb < 0)
+    if (b->rank < 0)
         return true;
-    return ra < rb;
+    return a->rank < b->rank;
 }
 
-/* sort.SliceStable by lessByKind: insertion sort keeps equal elements in order. */
+/* Merge the sorted runs v[0..mid) and v[mid..n) through tmp, equal elements
+ * of the first run first. */
+static void merge_runs(helm_manifest *v, size_t mid, size_t n, helm_manifest *tmp)
+{
+    size_t i = 0, j = mid, k = 0;
+    while (i < mid && j < n)
+        tmp[k++] = less_by_kind(&v[j], &v[i]) ? v[j++] : v[i++];
+    while (i < mid)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof *v);
+}
+
+/* sort.SliceStable by lessByKind: a stable merge sort (charts render
+ * thousands of documents). */
 static void stable_sort(helm_manifest *v, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
-        helm_manifest x = v[i];
-        size_t j = i;
-        while (j > 0 && less_by_kind(&x, &v[j - 1])) {
-            v[j] = v[j - 1];
-            j--;
-        }
-        v[j] = x;
-    }
+    if (n < 2)
+        return;
+    helm_manifest *tmp = gotk_xcalloc(n, sizeof *tmp);
+    for (size_t w = 1; w < n; w *= 2)
+        for (size_t lo = 0; lo + w < n; lo += 2 * w)
+            merge_runs(v + lo, w, (lo + 2 * w < n ? 2 * w : n - lo), tmp);
+    free(tmp);
 }
 
 static void push(helm_manifest_list *l, helm_manifest m)
@@ -130,6 +142,7 @@ static gotk_err *sort_doc(const char *path, char *doc, helm_sorted *out)
     }
     helm_manifest m = {.path = path, .content = doc};
     m.kind = gotk_xstrdup(head ? str_or_empty(head, "kind") : "");
+    m.rank = kind_rank(m.kind);
     json_object *md = NULL, *ann = NULL, *hook = NULL;
     if (head)
         json_object_object_get_ex(head, "metadata", &md);

@@ -13,7 +13,15 @@
 #include "gotk/template.h"
 #include "helm_int.h"
 
-void helm_files_add(helm_files *fs, const char *name, const char *data, size_t len)
+/* File bytes are shared between charts (a subchart under several aliases,
+ * a chart and the files it was loaded from): a reference count sits just
+ * before the bytes. */
+static size_t *refcount(const char *data)
+{
+    return (size_t *)(void *)(data - sizeof(size_t));
+}
+
+static helm_file *files_push(helm_files *fs, const char *name)
 {
     if (fs->n == fs->cap) {
         fs->cap = fs->cap ? fs->cap * 2 : 16;
@@ -21,17 +29,34 @@ void helm_files_add(helm_files *fs, const char *name, const char *data, size_t l
     }
     helm_file *f = &fs->v[fs->n++];
     f->name = gotk_xstrdup(name);
-    f->data = gotk_xmalloc(len + 1);
+    return f;
+}
+
+void helm_files_add(helm_files *fs, const char *name, const char *data, size_t len)
+{
+    helm_file *f = files_push(fs, name);
+    size_t *block = gotk_xmalloc(sizeof(size_t) + len + 1);
+    *block = 1;
+    f->data = (char *)(block + 1);
     memcpy(f->data, data, len);
     f->data[len] = 0;
     f->len = len;
+}
+
+void helm_files_share(helm_files *fs, const char *name, const helm_file *src)
+{
+    helm_file *f = files_push(fs, name);
+    f->data = src->data;
+    f->len = src->len;
+    (*refcount(f->data))++;
 }
 
 void helm_files_free(helm_files *fs)
 {
     for (size_t i = 0; i < fs->n; i++) {
         free(fs->v[i].name);
-        free(fs->v[i].data);
+        if (--*refcount(fs->v[i].data) == 0)
+            free(refcount(fs->v[i].data));
     }
     free(fs->v);
     memset(fs, 0, sizeof *fs);
