@@ -139,7 +139,7 @@ static const pb_field PRIORITY_CLASS_F[] = {
 /* Workloads: the parts of apps/v1 Deployment and core/v1 Pod that kubectl's
  * generators (`create deployment`, `run`) fill. These tables are partial and
  * strict: a field they do not list makes the body unsupported (415). */
-/* A message kept only when empty (a defaulted securityContext, a status). */
+/* A message kept only when empty (a status). */
 static const pb_field EMPTY_F[] = {{0}};
 static const pb_msg EMPTY_STRICT = {EMPTY_F, true};
 static const pb_field PORT_F[] = {
@@ -175,6 +175,66 @@ static const pb_field VOLUME_MOUNT_F[] = {
     {5, "mountPropagation", F_STR, false, NULL}, {6, "subPathExpr", F_STR, false, NULL},
     {7, "recursiveReadOnly", F_STR, false, NULL}, {0}};
 static const pb_msg VOLUME_MOUNT = {VOLUME_MOUNT_F, true};
+
+/* Probes (the ProbeHandler is inlined into its Probe in JSON) and security
+ * contexts, without SELinux, Windows and AppArmor options. */
+static const pb_field EXEC_F[] = {{1, "command", F_STR, true, NULL}, {0}};
+static const pb_msg EXEC = {EXEC_F, true};
+static const pb_field HTTP_HEADER_F[] = {
+    {1, "name", F_STR, false, NULL}, {2, "value", F_STR, false, NULL}, {0}};
+static const pb_msg HTTP_HEADER = {HTTP_HEADER_F, true};
+static const pb_field HTTP_GET_F[] = {
+    {1, "path", F_STR, false, NULL},   {2, "port", F_INT_OR_STRING, false, NULL},
+    {3, "host", F_STR, false, NULL},   {4, "scheme", F_STR, false, NULL},
+    {5, "httpHeaders", F_MSG, true, &HTTP_HEADER}, {0}};
+static const pb_msg HTTP_GET = {HTTP_GET_F, true};
+static const pb_field TCP_SOCKET_F[] = {
+    {1, "port", F_INT_OR_STRING, false, NULL}, {2, "host", F_STR, false, NULL}, {0}};
+static const pb_msg TCP_SOCKET = {TCP_SOCKET_F, true};
+static const pb_field GRPC_F[] = {
+    {1, "port", F_INTP, false, NULL}, {2, "service", F_STR, false, NULL}, {0}};
+static const pb_msg GRPC = {GRPC_F, true};
+static const pb_field PROBE_HANDLER_F[] = {
+    {1, "exec", F_MSG, false, &EXEC},          {2, "httpGet", F_MSG, false, &HTTP_GET},
+    {3, "tcpSocket", F_MSG, false, &TCP_SOCKET}, {4, "grpc", F_MSG, false, &GRPC}, {0}};
+static const pb_msg PROBE_HANDLER = {PROBE_HANDLER_F, true};
+static const pb_field PROBE_F[] = {
+    {1, "", F_INLINE, false, &PROBE_HANDLER},
+    {2, "initialDelaySeconds", F_INT, false, NULL},
+    {3, "timeoutSeconds", F_INT, false, NULL},
+    {4, "periodSeconds", F_INT, false, NULL},
+    {5, "successThreshold", F_INT, false, NULL},
+    {6, "failureThreshold", F_INT, false, NULL},
+    {7, "terminationGracePeriodSeconds", F_INTP, false, NULL},
+    {0}};
+static const pb_msg PROBE = {PROBE_F, true};
+static const pb_field SECCOMP_F[] = {
+    {1, "type", F_STR, false, NULL}, {2, "localhostProfile", F_STR, false, NULL}, {0}};
+static const pb_msg SECCOMP = {SECCOMP_F, true};
+static const pb_field CAPABILITIES_F[] = {
+    {1, "add", F_STR, true, NULL}, {2, "drop", F_STR, true, NULL}, {0}};
+static const pb_msg CAPABILITIES = {CAPABILITIES_F, true};
+static const pb_field SECURITY_CONTEXT_F[] = {
+    {1, "capabilities", F_MSG, false, &CAPABILITIES},
+    {2, "privileged", F_BOOLP, false, NULL},
+    {4, "runAsUser", F_INTP, false, NULL},
+    {5, "runAsNonRoot", F_BOOLP, false, NULL},
+    {6, "readOnlyRootFilesystem", F_BOOLP, false, NULL},
+    {7, "allowPrivilegeEscalation", F_BOOLP, false, NULL},
+    {8, "runAsGroup", F_INTP, false, NULL},
+    {9, "procMount", F_STR, false, NULL},
+    {11, "seccompProfile", F_MSG, false, &SECCOMP},
+    {0}};
+static const pb_msg SECURITY_CONTEXT = {SECURITY_CONTEXT_F, true};
+static const pb_field POD_SECURITY_CONTEXT_F[] = {
+    {2, "runAsUser", F_INTP, false, NULL},
+    {3, "runAsNonRoot", F_BOOLP, false, NULL},
+    {5, "fsGroup", F_INTP, false, NULL},
+    {6, "runAsGroup", F_INTP, false, NULL},
+    {9, "fsGroupChangePolicy", F_STR, false, NULL},
+    {10, "seccompProfile", F_MSG, false, &SECCOMP},
+    {0}};
+static const pb_msg POD_SECURITY_CONTEXT = {POD_SECURITY_CONTEXT_F, true};
 
 /* Volumes: emptyDir, configMap, secret and persistentVolumeClaim sources (the
  * VolumeSource is inlined into its Volume in JSON). */
@@ -219,12 +279,16 @@ static const pb_field CONTAINER_F[] = {
     {5, "workingDir", F_STR, false, NULL},   {6, "ports", F_MSG, true, &PORT},
     {7, "env", F_MSG, true, &ENV},           {8, "resources", F_MSG, false, &RESOURCES},
     {9, "volumeMounts", F_MSG, true, &VOLUME_MOUNT},
+    {10, "livenessProbe", F_MSG, false, &PROBE},
+    {11, "readinessProbe", F_MSG, false, &PROBE},
     {13, "terminationMessagePath", F_STR, false, NULL},
     {14, "imagePullPolicy", F_STR, false, NULL},
+    {15, "securityContext", F_MSG, false, &SECURITY_CONTEXT},
     {16, "stdin", F_BOOL, false, NULL},      {17, "stdinOnce", F_BOOL, false, NULL},
     {18, "tty", F_BOOL, false, NULL},
     {19, "envFrom", F_MSG, true, &ENV_FROM},
     {20, "terminationMessagePolicy", F_STR, false, NULL},
+    {22, "startupProbe", F_MSG, false, &PROBE},
     {0}};
 static const pb_msg CONTAINER = {CONTAINER_F, true};
 static const pb_field POD_SPEC_F[] = {
@@ -235,7 +299,7 @@ static const pb_field POD_SPEC_F[] = {
     {6, "dnsPolicy", F_STR, false, NULL},
     {7, "nodeSelector", F_MAP_STR, false, NULL},
     {8, "serviceAccountName", F_STR, false, NULL},
-    {14, "securityContext", F_MSG, false, &EMPTY_STRICT},
+    {14, "securityContext", F_MSG, false, &POD_SECURITY_CONTEXT},
     {15, "imagePullSecrets", F_MSG, true, &LOCAL_REF},
     {19, "schedulerName", F_STR, false, NULL},
     {20, "initContainers", F_MSG, true, &CONTAINER},

@@ -51,6 +51,7 @@ spec:
       template:
         spec:
           restartPolicy: OnFailure
+          securityContext: {runAsNonRoot: true, fsGroup: 2000, seccompProfile: {type: RuntimeDefault}}
           tolerations: [{key: k, operator: Exists, effect: NoSchedule, tolerationSeconds: 30}]
           volumes:
           - {name: scratch, emptyDir: {sizeLimit: 1Gi}}
@@ -65,6 +66,10 @@ spec:
             - {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
             - {name: K, valueFrom: {configMapKeyRef: {name: app-cfg, key: a}}}
             - {name: S, valueFrom: {secretKeyRef: {name: app-sec, key: b, optional: true}}}
+            livenessProbe: {httpGet: {path: /healthz, port: http, httpHeaders: [{name: X, value: "z"}]}, periodSeconds: 5}
+            readinessProbe: {tcpSocket: {port: 8080}, initialDelaySeconds: 3}
+            startupProbe: {exec: {command: ["true"]}, failureThreshold: 30}
+            securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, runAsUser: 1000}
             volumeMounts:
             - {name: scratch, mountPath: /tmp}
             - {name: cfg, mountPath: /etc/cfg, readOnly: true, subPath: a.txt}
@@ -75,8 +80,10 @@ expect_eq "$(k get job fromrich -o json | jq -S .spec.template.spec)" \
   "$(k get cronjob rich -o json | jq -S .spec.jobTemplate.spec.template.spec)" "job from a rich cronjob"
 expect_eq "$(jp job/fromrich '{.spec.template.spec.volumes[1].configMap.name} {.spec.template.spec.containers[0].env[2].valueFrom.secretKeyRef.optional}')" \
   "app-cfg true"
-# a template field the decoder does not know (a probe) is refused, not dropped
-k patch cronjob rich --type=json -p '[{"op":"add","path":"/spec/jobTemplate/spec/template/spec/containers/0/livenessProbe","value":{"exec":{"command":["true"]}}}]' >/dev/null
+expect_eq "$(jp job/fromrich '{.spec.template.spec.containers[0].livenessProbe.httpGet.port} {.spec.template.spec.containers[0].readinessProbe.tcpSocket.port} {.spec.template.spec.containers[0].securityContext.capabilities.drop[0]}')" \
+  "http 8080 ALL"
+# a template field the decoder does not know (a lifecycle hook) is refused, not dropped
+k patch cronjob rich --type=json -p '[{"op":"add","path":"/spec/jobTemplate/spec/template/spec/containers/0/lifecycle","value":{"preStop":{"exec":{"command":["true"]}}}}]' >/dev/null
 expect_fail k create job fromprobe --from=cronjob/rich
 expect_contains "$OUT" "protobuf Job is malformed or has fields this server does not decode"
 expect_fail k get job fromprobe
