@@ -4,13 +4,13 @@
 start_server
 dry() { # output (json, name or -), kubectl args...: the client-side dry run,
   # its flags put before any "--" (what follows is the container's command)
-  local out=() args=() rest=() seen=""
-  [ "$1" == "-" ] || out=(-o "$1")
+  local oflags=() args=() rest=() seen=""
+  [ "$1" == "-" ] || oflags=(-o "$1")
   shift
   for a in "$@"; do
     if [ -n "$seen" ] || [ "$a" == "--" ]; then seen=1; rest+=("$a"); else args+=("$a"); fi
   done
-  k "${args[@]}" --dry-run=client "${out[@]}" "${rest[@]}"
+  k "${args[@]}" --dry-run=client "${oflags[@]}" "${rest[@]}"
 }
 same() { # jq filter, kubectl args...: compare the stored object with the client's
   local what=$1; shift
@@ -118,6 +118,8 @@ expect_eq "$(claims "$tok" | jq -r '.sub, .aud[0], .["kubernetes.io"].serviceacc
 https://kubernetes.default.svc.cluster.local
 sa1
 3600"
+expect_eq "$(printf %s "${tok%.*}" | openssl dgst -sha256 -mac HMAC -macopt "key:$(cat "$T/data/token")" -binary |
+  base64 -w0 | tr '+/' '-_' | tr -d =)" "${tok##*.}" "HS256 signature keyed by the admin token"
 expect_eq "$(claims "$(k create token sa1 --duration=2h --audience=vault)" | jq -r '.aud[0], (.exp - .iat)')" \
   "vault
 7200"
@@ -131,15 +133,26 @@ expect_contains "$OUT" 'TokenRequest.authentication.k8s.io "sa1" is invalid: spe
 expect_fail k create token nosuch
 expect_contains "$OUT" 'serviceaccounts "nosuch" not found'
 expect_eq "$(raw GET /api/v1/namespaces/default/serviceaccounts/sa1/token -o /dev/null -w '%{http_code}')" "405"
+out=$(raw POST /api/v1/namespaces/default/serviceaccounts/sa1/token -H 'Content-Type: application/json' \
+  -d '{"apiVersion":"v1","kind":"ConfigMap"}' -w ' %{http_code}')
+expect_eq "$(jq -r .message <<<"${out% *}") ${out##* }" \
+  "the body of a token request must be an authentication.k8s.io/v1 TokenRequest, not v1 ConfigMap 400"
+out=$(raw POST /api/v1/namespaces/default/serviceaccounts/sa1/token -H 'Content-Type: application/json' \
+  -d '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{"audiences":["x","y"]}}')
+expect_eq "$(jq -c '[.metadata.name, .metadata.namespace, .spec.audiences, .spec.expirationSeconds]' <<<"$out")" \
+  '["sa1","default",["x","y"],3600]' "a JSON token request"
 # tokens are never stored: the service accounts are all that exist
 expect_eq "$(k get sa -o name)" "serviceaccount/sa1"
 
 # protobuf bodies: a kind without a table, and a field a strict table lacks,
 # are refused with 415 rather than stored wrongly
+hex() { printf %s "$1" | od -An -tx1 | tr -d ' \n'; }
 pb() { # apiVersion kind rawhex: a runtime.Unknown envelope as a file
-  local av=$1 kind=$2 raw=$3 tm
-  tm=$(printf '0a%02x%s12%02x%s' ${#av} "$(printf %s "$av" | xxd -p)" ${#kind} "$(printf %s "$kind" | xxd -p)")
-  printf '6b387300%s0a%02x%s12%02x%s' "" $(( ${#tm} / 2 )) "$tm" $(( ${#raw} / 2 )) "$raw" | xxd -r -p > "$T/body.pb"
+  local av=$1 kind=$2 raw=$3 tm all
+  tm=$(printf '0a%02x%s12%02x%s' ${#av} "$(hex "$av")" ${#kind} "$(hex "$kind")")
+  all=$(printf '6b3873000a%02x%s12%02x%s' $(( ${#tm} / 2 )) "$tm" $(( ${#raw} / 2 )) "$raw")
+  # shellcheck disable=SC2001 # every two hex digits become one \xHH escape
+  printf %b "$(sed 's/../\\x&/g' <<<"$all")" > "$T/body.pb"
 }
 post_pb() { raw POST "$1" -H 'Content-Type: application/vnd.kubernetes.protobuf' --data-binary @"$T/body.pb" -w ' %{http_code}'; }
 pb v1 LimitRange 0a030a016c
