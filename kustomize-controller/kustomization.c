@@ -57,7 +57,9 @@ void kc_event(kc_ctx *x, bool warning, const char *msg)
     json_object_put(ann);
 }
 
-/* Merge-patch the status subresource when it differs from the last write. */
+/* Merge-patch the status subresource when it differs from the last write:
+ * only the fields that changed since (as Flux's patch helper diffs against the
+ * object it read), so a progress message does not resend inventory and history. */
 gotk_err *kc_patch_status(kc_ctx *x)
 {
     json_object *status = gotk_obj_get(x->obj, "status", NULL);
@@ -65,7 +67,14 @@ gotk_err *kc_patch_status(kc_ctx *x)
         return NULL;
     if (x->before && gotk_obj_equal(x->before, status))
         return NULL;
-    json_object *st = gotk_obj_copy(status);
+    json_object *st = json_object_new_object();
+    json_object_object_foreach(status, key, val)
+    {
+        json_object *was = NULL;
+        if (!x->before || !json_object_object_get_ex(x->before, key, &was) ||
+            !gotk_obj_equal(was, val))
+            json_object_object_add(st, key, gotk_obj_copy(val));
+    }
     json_object_object_foreach(x->before ? x->before : status, k, v)
     {
         (void)v;
