@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "sprig.h"
 
@@ -187,6 +188,24 @@ gotk_tpl_val sprig_take(gotk_tpl_exec *ex, gotk_buf *b)
     gotk_tpl_val v = gotk_tpl_string(ex, b->data ? b->data : "", b->len);
     gotk_buf_free(b);
     return v;
+}
+
+/* Fill buf from getrandom(2). It returns short or fails only on a signal
+ * (or on kernels older than 3.17, where nothing random is to be had: abort,
+ * as on out-of-memory). */
+void sprig_random(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t got = getrandom(p, n, 0);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            abort();
+        }
+        p += got;
+        n -= (size_t)got;
+    }
 }
 
 /* Add Sprig's functions as Helm has them (no env, no expandenv). */

@@ -10,7 +10,6 @@
  */
 #include <netdb.h>
 #include <arpa/inet.h>
-#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,7 +342,7 @@ static uint64_t rand_below(uint64_t n)
 {
     uint64_t r, lim = UINT64_MAX - UINT64_MAX % n;
     do
-        RAND_bytes((unsigned char *)&r, sizeof r);
+        sprig_random(&r, sizeof r);
     while (r >= lim);
     return r % n;
 }
@@ -497,7 +496,7 @@ FN(fn_rand_bytes)
     if (n < 0)
         return gotk_err_new(GOTK_E_INVALID, "runtime error: makeslice: len out of range");
     unsigned char *raw = gotk_xmalloc((size_t)n + 1);
-    RAND_bytes(raw, (int)n);
+    sprig_random(raw, (size_t)n);
     char *enc = gotk_base64_encode(raw, (size_t)n);
     *res = gotk_tpl_string(ex, enc, strlen(enc));
     free(enc);

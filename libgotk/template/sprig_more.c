@@ -9,7 +9,6 @@
  * variants are here too).
  */
 #include <math.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -722,11 +721,17 @@ FN(fn_rand)
     size_t an = strlen(alpha);
     int64_t count = json_object_get_int64(argv[0].j);
     gotk_buf b = {0};
+    unsigned char pool[64];
+    size_t used = sizeof pool;
     for (int64_t i = 0; i < count; i++) {
         unsigned char r;
-        do
-            RAND_bytes(&r, 1);
-        while (r >= 256 - 256 % an);
+        do {
+            if (used == sizeof pool) {
+                sprig_random(pool, sizeof pool);
+                used = 0;
+            }
+            r = pool[used++];
+        } while (r >= 256 - 256 % an);
         gotk_buf_putc(&b, alpha[r % an]);
     }
     *res = sprig_take(ex, &b);
@@ -738,7 +743,7 @@ FN(fn_uuid)
 {
     UNUSED;
     unsigned char u[16];
-    RAND_bytes(u, sizeof u);
+    sprig_random(u, sizeof u);
     u[6] = (u[6] & 0x0F) | 0x40;
     u[8] = (u[8] & 0x3F) | 0x80;
     gotk_buf b = {0};
