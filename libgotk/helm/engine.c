@@ -250,22 +250,6 @@ static gotk_err *exec_error(const char *filename, gotk_err *e)
     return n;
 }
 
-static void strip_no_value(gotk_buf *b)
-{
-    static const char nv[] = "<no value>";
-    size_t w = 0, n = sizeof nv - 1;
-    for (size_t r = 0; r < b->len;) {
-        if (r + n <= b->len && memcmp(b->data + r, nv, n) == 0) {
-            r += n;
-            continue;
-        }
-        b->data[w++] = b->data[r++];
-    }
-    b->len = w;
-    if (b->data)
-        b->data[w] = 0;
-}
-
 gotk_err *helm_render(helm_tpls *t, helm_rendered **out, size_t *nout)
 {
     *out = NULL;
@@ -298,7 +282,7 @@ gotk_err *helm_render(helm_tpls *t, helm_rendered **out, size_t *nout)
             gotk_buf_free(&buf);
             break;
         }
-        strip_no_value(&buf);
+        gotk_template_strip_no_value(&buf);
         r[nr].name = gotk_xstrdup(t->v[i].name);
         r[nr].len = buf.len;
         r[nr].text = buf.data ? gotk_buf_steal(&buf) : gotk_xstrdup("");
