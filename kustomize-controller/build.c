@@ -9,9 +9,10 @@
  * a symlink, so the build cannot reach them), and spec.path itself is a tree of
  * hard links (files cost no copy; a copy only when links are refused). The
  * kustomization file is then replaced by a new file (never written through a
- * link), so the shared tree is never modified. The kustomize engine's root-only
- * load restrictor sees the files of spec.path inside its root because hard links
- * resolve to themselves.
+ * link), so the shared tree is never modified. kustomize builds as Flux's does:
+ * no load restrictor, but confined to the artifact (fs_root) and this work tree
+ * standing for it (fs_view); hard links resolve to themselves, symlinks into the
+ * shared tree, and one that escapes the artifact is refused.
  *
  * Build, as Flux's generator and build do: a directory without a kustomization
  * file gets one listing its manifests; the Kustomization's targetNamespace,
