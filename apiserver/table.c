@@ -5,32 +5,20 @@
  * answers with column definitions and one row of cells per object. Custom
  * resources get Name, their additionalPrinterColumns (evaluated with a small
  * JSONPath subset: .a.b, [n], [*], [?(@.k=="v")]), and Age when they define no
- * columns; built-ins get Name, a few kind-specific columns kubectl users expect,
- * and Age. Dates print as kubectl's human durations ("5m", "2d3h"). Each row
- * carries the object (includeObject=Object) or its metadata (the default).
+ * columns; built-ins get Name and the columns Kubernetes' printers give their
+ * kind (table_builtins.c). Dates print as kubectl's human durations ("5m",
+ * "2d3h"). Each row carries the object (includeObject=Object) or its metadata
+ * (the default).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "apiserver.h"
+#include "table_builtins.h"
 
 /* Whether the Accept header prefers a Table. */
 bool table_wanted(const char *accept)
 {
     return accept && strstr(accept, "as=Table");
-}
-
-/* Age of an RFC 3339 timestamp as a human duration, or "<unknown>". */
-static json_object *age_cell(const char *ts)
-{
-    struct tm tm = {0};
-    char buf[32];
-    if (!ts || !strptime(ts, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        return json_object_new_string("<unknown>");
-    gotk_duration_human((long long)(time(NULL) - timegm(&tm)), buf);
-    return json_object_new_string(buf);
 }
 
 /* ---- a small JSONPath ----------------------------------------------------- */
@@ -134,153 +122,13 @@ static json_object *column_cell(json_object *obj, const api_printer_col *c)
     if (!v)
         cell = NULL;
     else if (!strcmp(c->type, "date") && json_object_is_type(v, json_type_string))
-        cell = age_cell(json_object_get_string(v));
+        cell = table_age_cell(json_object_get_string(v));
     else if (json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array))
         cell = json_object_new_string(jx_str(v));
     else
         cell = json_object_get(v);
     json_object_put(res);
     return cell;
-}
-
-/* ---- columns ---------------------------------------------------------------- */
-
-/* One column definition. */
-static json_object *coldef(const char *name, const char *type, const char *format,
-                           const char *desc, int priority)
-{
-    json_object *c = json_object_new_object();
-    jx_set_str(c, "name", name);
-    jx_set_str(c, "type", type);
-    jx_set_str(c, "format", format);
-    jx_set_str(c, "description", desc);
-    json_object_object_add(c, "priority", json_object_new_int(priority));
-    return c;
-}
-
-/* Number of keys in a map member (for DATA columns). */
-static int count_keys(json_object *o, const char *a, const char *b)
-{
-    int n = 0;
-    json_object *x = jx_get(o, a), *y = b ? jx_get(o, b) : NULL;
-    n += x && json_object_is_type(x, json_type_object) ? json_object_object_length(x) : 0;
-    n += y && json_object_is_type(y, json_type_object) ? json_object_object_length(y) : 0;
-    return n;
-}
-
-/* Integer field as "n" (0 when absent). */
-static long long int_at(json_object *o, const char *a, const char *b)
-{
-    json_object *v = jx_get(jx_get(o, a), b);
-    return v ? json_object_get_int64(v) : 0;
-}
-
-/* Pod columns: Ready (ready/total containers), Status, Restarts. */
-static void pod_columns(json_object *obj, json_object *out)
-{
-    char buf[32];
-    if (!obj) {
-        json_object_array_add(out, coldef("Ready", "string", "", "Ready containers", 0));
-        json_object_array_add(out, coldef("Status", "string", "", "Phase or reason", 0));
-        json_object_array_add(out, coldef("Restarts", "string", "", "Container restarts", 0));
-        return;
-    }
-    json_object *cs = jx_get(jx_get(obj, "status"), "containerStatuses");
-    json_object *containers = jx_get(jx_get(obj, "spec"), "containers");
-    long ready = 0, restarts = 0;
-    for (size_t i = 0; cs && json_object_is_type(cs, json_type_array) &&
-                       i < json_object_array_length(cs);
-         i++) {
-        json_object *c = json_object_array_get_idx(cs, i), *rd = jx_get(c, "ready");
-        ready += rd && json_object_get_boolean(rd);
-        restarts += json_object_get_int(jx_get(c, "restartCount"));
-    }
-    size_t total = containers && json_object_is_type(containers, json_type_array)
-                       ? json_object_array_length(containers)
-                       : 0;
-    snprintf(buf, sizeof buf, "%ld/%zu", ready, total);
-    json_object_array_add(out, json_object_new_string(buf));
-    const char *phase = jx_get_str(jx_get(obj, "status"), "phase");
-    json_object_array_add(out, json_object_new_string(phase ? phase : ""));
-    json_object_array_add(out, json_object_new_int64(restarts));
-}
-
-/* Service columns: Type, Cluster-IP, External-IP, Port(s). */
-static void service_columns(json_object *obj, json_object *out)
-{
-    if (!obj) {
-        json_object_array_add(out, coldef("Type", "string", "", "Service type", 0));
-        json_object_array_add(out, coldef("Cluster-IP", "string", "", "Cluster IP", 0));
-        json_object_array_add(out, coldef("External-IP", "string", "", "External IPs", 0));
-        json_object_array_add(out, coldef("Port(s)", "string", "", "Ports", 0));
-        return;
-    }
-    json_object *spec = jx_get(obj, "spec"), *ports = jx_get(spec, "ports");
-    const char *type = jx_get_str(spec, "type"), *ip = jx_get_str(spec, "clusterIP");
-    json_object_array_add(out, json_object_new_string(type ? type : "ClusterIP"));
-    json_object_array_add(out, json_object_new_string(ip && *ip ? ip : "<none>"));
-    json_object_array_add(out, json_object_new_string("<none>"));
-    gotk_buf b = {0};
-    for (size_t i = 0; ports && json_object_is_type(ports, json_type_array) &&
-                       i < json_object_array_length(ports);
-         i++) {
-        json_object *p = json_object_array_get_idx(ports, i);
-        const char *proto = jx_get_str(p, "protocol");
-        json_object *np = jx_get(p, "nodePort");
-        gotk_buf_printf(&b, "%s%d", i ? "," : "", json_object_get_int(jx_get(p, "port")));
-        if (np)
-            gotk_buf_printf(&b, ":%d", json_object_get_int(np));
-        gotk_buf_printf(&b, "/%s", proto ? proto : "TCP");
-    }
-    json_object_array_add(out, json_object_new_string(b.data ? b.data : "<none>"));
-    gotk_buf_free(&b);
-}
-
-/* Kind-specific columns of built-ins: definitions (obj NULL) or cells. */
-static void builtin_columns(const api_resource *r, json_object *obj, json_object *out)
-{
-    char buf[64];
-    if (!*r->group && !strcmp(r->kind, "Pod")) {
-        pod_columns(obj, out);
-    } else if (!*r->group && !strcmp(r->kind, "Service")) {
-        service_columns(obj, out);
-    } else if (!strcmp(r->kind, "ConfigMap")) {
-        if (!obj)
-            json_object_array_add(out, coldef("Data", "string", "", "Number of data keys", 0));
-        else
-            json_object_array_add(out, json_object_new_int(count_keys(obj, "data", "binaryData")));
-    } else if (!strcmp(r->kind, "Secret")) {
-        if (!obj) {
-            json_object_array_add(out, coldef("Type", "string", "", "Secret type", 0));
-            json_object_array_add(out, coldef("Data", "string", "", "Number of data keys", 0));
-        } else {
-            const char *t = jx_get_str(obj, "type");
-            json_object_array_add(out, json_object_new_string(t ? t : "Opaque"));
-            json_object_array_add(out, json_object_new_int(count_keys(obj, "data", "stringData")));
-        }
-    } else if (!strcmp(r->kind, "Namespace")) {
-        if (!obj)
-            json_object_array_add(out, coldef("Status", "string", "", "Namespace phase", 0));
-        else {
-            const char *ph = jx_get_str(jx_get(obj, "status"), "phase");
-            json_object_array_add(out, json_object_new_string(ph ? ph : ""));
-        }
-    } else if (!strcmp(r->kind, "Deployment")) {
-        if (!obj) {
-            json_object_array_add(out, coldef("Ready", "string", "", "Ready replicas", 0));
-            json_object_array_add(out, coldef("Up-to-date", "string", "", "Updated", 0));
-            json_object_array_add(out, coldef("Available", "string", "", "Available", 0));
-        } else {
-            json_object *spec_r = jx_get(jx_get(obj, "spec"), "replicas");
-            snprintf(buf, sizeof buf, "%lld/%lld", int_at(obj, "status", "readyReplicas"),
-                     spec_r ? (long long)json_object_get_int64(spec_r) : 1LL);
-            json_object_array_add(out, json_object_new_string(buf));
-            json_object_array_add(out,
-                                  json_object_new_int64(int_at(obj, "status", "updatedReplicas")));
-            json_object_array_add(out,
-                                  json_object_new_int64(int_at(obj, "status", "availableReplicas")));
-        }
-    }
 }
 
 /* The row's object as includeObject asks: Object, Metadata (default) or None. */
@@ -299,12 +147,6 @@ static json_object *row_object(api_req *q, json_object *obj)
     return p;
 }
 
-/* CustomResourceDefinitions print their creation time instead of an age. */
-static bool created_at(const api_resource *r)
-{
-    return !strcmp(r->kind, "CustomResourceDefinition") && !strcmp(r->group, "apiextensions.k8s.io");
-}
-
 /* Whether a CRD resource uses its own columns. */
 static bool custom_columns(const api_resource *r)
 {
@@ -315,23 +157,16 @@ static bool custom_columns(const api_resource *r)
 static json_object *column_defs(const api_resource *r)
 {
     json_object *defs = json_object_new_array();
-    json_object_array_add(defs, coldef("Name", "string", "name",
-                                       "Name must be unique within a namespace.", 0));
+    json_object_array_add(
+        defs, table_coldef("Name", "string", "name", "Name must be unique within a namespace.", 0));
     if (custom_columns(r)) {
         for (int i = 0; i < r->ncols; i++)
-            json_object_array_add(defs, coldef(r->cols[i].name, r->cols[i].type, r->cols[i].format,
-                                               r->cols[i].description, r->cols[i].priority));
+            json_object_array_add(defs, table_coldef(r->cols[i].name, r->cols[i].type,
+                                                     r->cols[i].format, r->cols[i].description,
+                                                     r->cols[i].priority));
         return defs;
     }
-    builtin_columns(r, NULL, defs);
-    if (created_at(r)) {
-        json_object_array_add(defs, coldef("Created At", "date", "", "Creation time", 0));
-        return defs;
-    }
-    json_object_array_add(defs, coldef("Age", "string", "",
-                                       "CreationTimestamp is a timestamp representing the server "
-                                       "time when this object was created.",
-                                       0));
+    table_builtin_defs(r, defs);
     return defs;
 }
 
@@ -345,10 +180,7 @@ static json_object *row(api_req *q, json_object *obj)
         for (int i = 0; i < q->r->ncols; i++)
             json_object_array_add(cells, column_cell(obj, &q->r->cols[i]));
     } else {
-        builtin_columns(q->r, obj, cells);
-        const char *ts = jx_meta_str(obj, "creationTimestamp");
-        json_object_array_add(cells, created_at(q->r) ? json_object_new_string(ts ? ts : "")
-                                                      : age_cell(ts));
+        table_builtin_cells(q->r, obj, cells);
     }
     json_object_object_add(row, "cells", cells);
     json_object *o = row_object(q, obj);
