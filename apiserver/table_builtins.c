@@ -11,79 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "table_builtins.h"
-
-json_object *table_coldef(const char *name, const char *type, const char *format,
-                          const char *desc, int priority)
-{
-    json_object *c = json_object_new_object();
-    jx_set_str(c, "name", name);
-    jx_set_str(c, "type", type);
-    jx_set_str(c, "format", format);
-    jx_set_str(c, "description", desc);
-    json_object_object_add(c, "priority", json_object_new_int(priority));
-    return c;
-}
-
-/* Seconds from one RFC 3339 timestamp to another (or to now); false if unparsable. */
-static bool seconds_between(const char *from, const char *to, long long *secs)
-{
-    struct tm a = {0}, b = {0};
-    if (!from || !strptime(from, "%Y-%m-%dT%H:%M:%SZ", &a))
-        return false;
-    if (to && !strptime(to, "%Y-%m-%dT%H:%M:%SZ", &b))
-        return false;
-    *secs = (long long)((to ? timegm(&b) : time(NULL)) - timegm(&a));
-    return true;
-}
-
-/* A human duration ("5m") of a span, or "<unknown>". */
-static json_object *span_cell(const char *from, const char *to)
-{
-    char buf[32];
-    long long s;
-    if (!seconds_between(from, to, &s))
-        return json_object_new_string("<unknown>");
-    gotk_duration_human(s < 0 ? 0 : s, buf);
-    return json_object_new_string(buf);
-}
-
-json_object *table_age_cell(const char *ts)
-{
-    return span_cell(ts, NULL);
-}
-
-/* ---- helpers ------------------------------------------------------------------ */
-
-static json_object *at(json_object *o, const char *a, const char *b)
-{
-    return b ? jx_get(jx_get(o, a), b) : jx_get(o, a);
-}
-
-static json_object *str_or(const char *s, const char *dflt)
-{
-    return json_object_new_string(s ? s : dflt);
-}
-
-static long long int_of(json_object *v, long long dflt)
-{
-    return v ? json_object_get_int64(v) : dflt;
-}
-
-static size_t arr_len(json_object *a)
-{
-    return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-}
-
-/* The buffer's text as a cell ("" when empty), freeing the buffer. */
-static json_object *buf_cell(gotk_buf *b, const char *empty)
-{
-    json_object *c = json_object_new_string(b->len ? b->data : empty);
-    gotk_buf_free(b);
-    return c;
-}
+#include "table_format.h"
 
 /* Number of keys in one or two map members (ConfigMap/Secret DATA). */
 static int count_keys(json_object *o, const char *a, const char *b)
@@ -93,112 +23,10 @@ static int count_keys(json_object *o, const char *a, const char *b)
     return n + (y && json_object_is_type(y, json_type_object) ? json_object_object_length(y) : 0);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A map's keys, sorted (caller frees the array, not the keys). */
-static const char **sorted_keys(json_object *m, size_t *n)
-{
-    *n = m && json_object_is_type(m, json_type_object) ? (size_t)json_object_object_length(m) : 0;
-    const char **keys = gotk_xcalloc(*n + 1, sizeof *keys);
-    size_t i = 0;
-    if (*n) {
-        json_object_object_foreach(m, k, v) {
-            (void)v;
-            keys[i++] = k;
-        }
-    }
-    qsort(keys, *n, sizeof *keys, cmp_str);
-    return keys;
-}
-
-/* A label map as labels.FormatLabels prints it: sorted "k=v,...", or "<none>". */
-static json_object *labels_cell(json_object *m)
-{
-    size_t n;
-    const char **keys = sorted_keys(m, &n);
-    gotk_buf b = {0};
-    for (size_t i = 0; i < n; i++)
-        gotk_buf_printf(&b, "%s%s=%s", i ? "," : "", keys[i], jx_get_str(m, keys[i]));
-    free(keys);
-    return buf_cell(&b, "<none>");
-}
-
-/* One matchExpressions requirement as the label selector grammar writes it. */
-static char *requirement_text(json_object *e)
-{
-    const char *key = jx_get_str(e, "key"), *op = jx_get_str(e, "operator");
-    json_object *vals = jx_get(e, "values");
-    key = key ? key : "";
-    op = op ? op : "";
-    if (!strcmp(op, "Exists"))
-        return gotk_xstrdup(key);
-    if (!strcmp(op, "DoesNotExist"))
-        return gotk_xasprintf("!%s", key);
-    size_t n = arr_len(vals);
-    char **v = gotk_xcalloc(n + 1, sizeof *v);
-    for (size_t i = 0; i < n; i++)
-        v[i] = (char *)json_object_get_string(json_object_array_get_idx(vals, i));
-    qsort(v, n, sizeof *v, cmp_str);
-    gotk_buf b = {0};
-    gotk_buf_printf(&b, "%s %s (", key, !strcmp(op, "NotIn") ? "notin" : "in");
-    for (size_t i = 0; i < n; i++)
-        gotk_buf_printf(&b, "%s%s", i ? "," : "", v[i]);
-    gotk_buf_putc(&b, ')');
-    free(v);
-    return gotk_buf_steal(&b);
-}
-
-/* Requirements sort by key, as the label selector keeps them. */
-static int cmp_requirement(const void *a, const void *b)
-{
-    const char *x = *(char *const *)a, *y = *(char *const *)b;
-    x += *x == '!';
-    y += *y == '!';
-    size_t nx = strcspn(x, "= "), ny = strcspn(y, "= ");
-    int c = strncmp(x, y, nx < ny ? nx : ny);
-    return c ? c : (nx > ny) - (nx < ny);
-}
-
-/* A LabelSelector as metav1.FormatLabelSelector prints it, "<none>" if empty. */
-static json_object *selector_cell(json_object *ls)
-{
-    json_object *ml = jx_get(ls, "matchLabels"), *me = jx_get(ls, "matchExpressions");
-    size_t nl, ne = arr_len(me), n = 0;
-    const char **keys = sorted_keys(ml, &nl);
-    char **reqs = gotk_xcalloc(nl + ne + 1, sizeof *reqs);
-    for (size_t i = 0; i < nl; i++)
-        reqs[n++] = gotk_xasprintf("%s=%s", keys[i], jx_get_str(ml, keys[i]));
-    for (size_t i = 0; i < ne; i++)
-        reqs[n++] = requirement_text(json_object_array_get_idx(me, i));
-    qsort(reqs, n, sizeof *reqs, cmp_requirement);
-    gotk_buf b = {0};
-    for (size_t i = 0; i < n; i++) {
-        gotk_buf_printf(&b, "%s%s", i ? "," : "", reqs[i]);
-        free(reqs[i]);
-    }
-    free(reqs);
-    free(keys);
-    return buf_cell(&b, "<none>");
-}
-
-/* A member of each array element joined with ",". */
-static json_object *joined_cell(json_object *arr, const char *member)
-{
-    gotk_buf b = {0};
-    for (size_t i = 0; i < arr_len(arr); i++) {
-        const char *s = jx_get_str(json_object_array_get_idx(arr, i), member);
-        gotk_buf_printf(&b, "%s%s", i ? "," : "", s ? s : "");
-    }
-    return buf_cell(&b, "");
-}
-
 /* A pod template's containers (pod spec under `tmpl`). */
 static json_object *template_containers(json_object *tmpl)
 {
-    return at(jx_get(tmpl, "spec"), "containers", NULL);
+    return table_at(jx_get(tmpl, "spec"), "containers", NULL);
 }
 
 /* ---- common cells ------------------------------------------------------------- */
@@ -210,42 +38,42 @@ static json_object *c_age(json_object *o)
 
 static json_object *c_created_at(json_object *o)
 {
-    return str_or(jx_meta_str(o, "creationTimestamp"), "");
+    return table_str_or(jx_meta_str(o, "creationTimestamp"), "");
 }
 
 static json_object *spec_template(json_object *o)
 {
-    return at(o, "spec", "template");
+    return table_at(o, "spec", "template");
 }
 
 static json_object *c_containers(json_object *o)
 {
-    return joined_cell(template_containers(spec_template(o)), "name");
+    return table_joined_cell(template_containers(spec_template(o)), "name");
 }
 
 static json_object *c_images(json_object *o)
 {
-    return joined_cell(template_containers(spec_template(o)), "image");
+    return table_joined_cell(template_containers(spec_template(o)), "image");
 }
 
 static json_object *c_selector(json_object *o)
 {
-    return selector_cell(at(o, "spec", "selector"));
+    return table_selector_cell(table_at(o, "spec", "selector"));
 }
 
 /* "ready/desired" of a workload whose spec.replicas defaults to 1. */
 static json_object *c_ready_of_replicas(json_object *o)
 {
     char buf[64];
-    snprintf(buf, sizeof buf, "%lld/%lld", int_of(at(o, "status", "readyReplicas"), 0),
-             int_of(at(o, "spec", "replicas"), 1));
+    snprintf(buf, sizeof buf, "%lld/%lld", table_int_of(table_at(o, "status", "readyReplicas"), 0),
+             table_int_of(table_at(o, "spec", "replicas"), 1));
     return json_object_new_string(buf);
 }
 
 #define STATUS_INT(fn, field)                                                                      \
     static json_object *fn(json_object *o)                                                         \
     {                                                                                              \
-        return json_object_new_int64(int_of(at(o, "status", field), 0));                           \
+        return json_object_new_int64(table_int_of(table_at(o, "status", field), 0));               \
     }
 STATUS_INT(c_status_replicas, "replicas")
 STATUS_INT(c_ready_replicas, "readyReplicas")
@@ -260,47 +88,47 @@ STATUS_INT(c_pdb_allowed, "disruptionsAllowed")
 
 static json_object *c_spec_replicas(json_object *o)
 {
-    return json_object_new_int64(int_of(at(o, "spec", "replicas"), 1));
+    return json_object_new_int64(table_int_of(table_at(o, "spec", "replicas"), 1));
 }
 
 static json_object *c_status_phase(json_object *o)
 {
-    return str_or(jx_get_str(jx_get(o, "status"), "phase"), "");
+    return table_str_or(jx_get_str(jx_get(o, "status"), "phase"), "");
 }
 
 /* ---- core kinds ----------------------------------------------------------------- */
 
 static json_object *c_pod_ready(json_object *o)
 {
-    json_object *cs = at(o, "status", "containerStatuses");
+    json_object *cs = table_at(o, "status", "containerStatuses");
     long ready = 0;
     char buf[48];
-    for (size_t i = 0; i < arr_len(cs); i++) {
+    for (size_t i = 0; i < table_arr_len(cs); i++) {
         json_object *rd = jx_get(json_object_array_get_idx(cs, i), "ready");
         ready += rd && json_object_get_boolean(rd);
     }
-    snprintf(buf, sizeof buf, "%ld/%zu", ready, arr_len(at(o, "spec", "containers")));
+    snprintf(buf, sizeof buf, "%ld/%zu", ready, table_arr_len(table_at(o, "spec", "containers")));
     return json_object_new_string(buf);
 }
 
 static json_object *c_pod_restarts(json_object *o)
 {
-    json_object *cs = at(o, "status", "containerStatuses");
+    json_object *cs = table_at(o, "status", "containerStatuses");
     long long n = 0;
-    for (size_t i = 0; i < arr_len(cs); i++)
-        n += int_of(jx_get(json_object_array_get_idx(cs, i), "restartCount"), 0);
+    for (size_t i = 0; i < table_arr_len(cs); i++)
+        n += table_int_of(jx_get(json_object_array_get_idx(cs, i), "restartCount"), 0);
     return json_object_new_int64(n);
 }
 
 static json_object *c_svc_type(json_object *o)
 {
-    return str_or(jx_get_str(jx_get(o, "spec"), "type"), "ClusterIP");
+    return table_str_or(jx_get_str(jx_get(o, "spec"), "type"), "ClusterIP");
 }
 
 static json_object *c_svc_cluster_ip(json_object *o)
 {
     const char *ip = jx_get_str(jx_get(o, "spec"), "clusterIP");
-    return str_or(ip && *ip ? ip : NULL, "<none>");
+    return table_str_or(ip && *ip ? ip : NULL, "<none>");
 }
 
 static json_object *c_none(json_object *o)
@@ -311,17 +139,17 @@ static json_object *c_none(json_object *o)
 
 static json_object *c_svc_ports(json_object *o)
 {
-    json_object *ports = at(o, "spec", "ports");
+    json_object *ports = table_at(o, "spec", "ports");
     gotk_buf b = {0};
-    for (size_t i = 0; i < arr_len(ports); i++) {
+    for (size_t i = 0; i < table_arr_len(ports); i++) {
         json_object *p = json_object_array_get_idx(ports, i), *np = jx_get(p, "nodePort");
         const char *proto = jx_get_str(p, "protocol");
-        gotk_buf_printf(&b, "%s%lld", i ? "," : "", int_of(jx_get(p, "port"), 0));
+        gotk_buf_printf(&b, "%s%lld", i ? "," : "", table_int_of(jx_get(p, "port"), 0));
         if (np)
-            gotk_buf_printf(&b, ":%lld", int_of(np, 0));
+            gotk_buf_printf(&b, ":%lld", table_int_of(np, 0));
         gotk_buf_printf(&b, "/%s", proto ? proto : "TCP");
     }
-    return buf_cell(&b, "<none>");
+    return table_buf_cell(&b, "<none>");
 }
 
 static json_object *c_cm_data(json_object *o)
@@ -331,7 +159,7 @@ static json_object *c_cm_data(json_object *o)
 
 static json_object *c_secret_type(json_object *o)
 {
-    return str_or(jx_get_str(o, "type"), "Opaque");
+    return table_str_or(jx_get_str(o, "type"), "Opaque");
 }
 
 static json_object *c_secret_data(json_object *o)
@@ -341,7 +169,7 @@ static json_object *c_secret_data(json_object *o)
 
 static json_object *c_sa_secrets(json_object *o)
 {
-    return json_object_new_int64((long long)arr_len(jx_get(o, "secrets")));
+    return json_object_new_int64((long long)table_arr_len(jx_get(o, "secrets")));
 }
 
 /* One endpoint address, bracketing IPv6 as net.JoinHostPort does. */
@@ -350,38 +178,38 @@ static void endpoint_text(gotk_buf *b, const char *ip, json_object *port)
     bool v6 = ip && strchr(ip, ':');
     gotk_buf_printf(b, "%s%s%s%s", b->len ? "," : "", v6 ? "[" : "", ip ? ip : "", v6 ? "]" : "");
     if (port)
-        gotk_buf_printf(b, ":%lld", int_of(jx_get(port, "port"), 0));
+        gotk_buf_printf(b, ":%lld", table_int_of(jx_get(port, "port"), 0));
 }
 
 /* Endpoints: up to three "ip:port", then " + N more...". */
 static json_object *c_endpoints(json_object *o)
 {
     json_object *subsets = jx_get(o, "subsets");
-    if (!arr_len(subsets))
+    if (!table_arr_len(subsets))
         return json_object_new_string("<none>");
     gotk_buf b = {0};
     size_t shown = 0, count = 0;
-    for (size_t s = 0; s < arr_len(subsets); s++) {
+    for (size_t s = 0; s < table_arr_len(subsets); s++) {
         json_object *ss = json_object_array_get_idx(subsets, s);
         json_object *addrs = jx_get(ss, "addresses"), *ports = jx_get(ss, "ports");
-        size_t np = arr_len(ports) ? arr_len(ports) : 1;
+        size_t np = table_arr_len(ports) ? table_arr_len(ports) : 1;
         for (size_t p = 0; p < np; p++) {
-            count += arr_len(addrs);
-            for (size_t a = 0; a < arr_len(addrs) && shown < 3; a++, shown++)
+            count += table_arr_len(addrs);
+            for (size_t a = 0; a < table_arr_len(addrs) && shown < 3; a++, shown++)
                 endpoint_text(&b, jx_get_str(json_object_array_get_idx(addrs, a), "ip"),
-                              arr_len(ports) ? json_object_array_get_idx(ports, p) : NULL);
+                              table_arr_len(ports) ? json_object_array_get_idx(ports, p) : NULL);
         }
     }
     if (count > 3)
         gotk_buf_printf(&b, " + %zu more...", count - 3);
-    return buf_cell(&b, "<none>");
+    return table_buf_cell(&b, "<none>");
 }
 
 static json_object *c_rq_column(json_object *o, bool limits)
 {
-    json_object *hard = at(o, "status", "hard"), *used = at(o, "status", "used");
+    json_object *hard = table_at(o, "status", "hard"), *used = table_at(o, "status", "used");
     size_t n;
-    const char **keys = sorted_keys(hard, &n);
+    const char **keys = table_sorted_keys(hard, &n);
     gotk_buf b = {0};
     for (size_t i = 0; i < n; i++) {
         if ((strncmp(keys[i], "limits.", 7) == 0) != limits)
@@ -391,7 +219,7 @@ static json_object *c_rq_column(json_object *o, bool limits)
                         jx_get_str(hard, keys[i]));
     }
     free(keys);
-    return buf_cell(&b, "");
+    return table_buf_cell(&b, "");
 }
 
 static json_object *c_rq_request(json_object *o)
@@ -414,7 +242,7 @@ static json_object *c_pvc_status(json_object *o)
 
 static json_object *c_pvc_volume(json_object *o)
 {
-    return str_or(jx_get_str(jx_get(o, "spec"), "volumeName"), "");
+    return table_str_or(jx_get_str(jx_get(o, "spec"), "volumeName"), "");
 }
 
 static bool pvc_bound(json_object *o)
@@ -425,8 +253,8 @@ static bool pvc_bound(json_object *o)
 
 static json_object *c_pvc_capacity(json_object *o)
 {
-    const char *c = pvc_bound(o) ? jx_get_str(at(o, "status", "capacity"), "storage") : NULL;
-    return str_or(pvc_bound(o) && !c ? "0" : c, "");
+    const char *c = pvc_bound(o) ? jx_get_str(table_at(o, "status", "capacity"), "storage") : NULL;
+    return table_str_or(pvc_bound(o) && !c ? "0" : c, "");
 }
 
 /* Access modes in the short form, in Kubernetes' fixed order. */
@@ -436,46 +264,46 @@ static json_object *c_pvc_access(json_object *o)
                                            {"ReadOnlyMany", "ROX"},
                                            {"ReadWriteMany", "RWX"},
                                            {"ReadWriteOncePod", "RWOP"}};
-    json_object *am = at(o, "status", "accessModes");
+    json_object *am = table_at(o, "status", "accessModes");
     gotk_buf b = {0};
     for (size_t m = 0; pvc_bound(o) && m < 4; m++)
-        for (size_t i = 0; i < arr_len(am); i++)
+        for (size_t i = 0; i < table_arr_len(am); i++)
             if (!strcmp(json_object_get_string(json_object_array_get_idx(am, i)), modes[m][0])) {
                 gotk_buf_printf(&b, "%s%s", b.len ? "," : "", modes[m][1]);
                 break;
             }
-    return buf_cell(&b, "");
+    return table_buf_cell(&b, "");
 }
 
 static json_object *c_pvc_class(json_object *o)
 {
-    const char *a = jx_get_str(at(o, "metadata", "annotations"),
+    const char *a = jx_get_str(table_at(o, "metadata", "annotations"),
                                "volume.beta.kubernetes.io/storage-class");
-    return str_or(a ? a : jx_get_str(jx_get(o, "spec"), "storageClassName"), "");
+    return table_str_or(a ? a : jx_get_str(jx_get(o, "spec"), "storageClassName"), "");
 }
 
 static json_object *c_pvc_vac(json_object *o)
 {
     const char *v = jx_get_str(jx_get(o, "spec"), "volumeAttributesClassName");
-    return str_or(v && *v ? v : NULL, "<unset>");
+    return table_str_or(v && *v ? v : NULL, "<unset>");
 }
 
 static json_object *c_pvc_mode(json_object *o)
 {
-    return str_or(jx_get_str(jx_get(o, "spec"), "volumeMode"), "<unset>");
+    return table_str_or(jx_get_str(jx_get(o, "spec"), "volumeMode"), "<unset>");
 }
 
 /* ---- apps, batch ---------------------------------------------------------------- */
 
 static json_object *c_ds_node_selector(json_object *o)
 {
-    return labels_cell(at(jx_get(spec_template(o), "spec"), "nodeSelector", NULL));
+    return table_labels_cell(table_at(jx_get(spec_template(o), "spec"), "nodeSelector", NULL));
 }
 
 static bool has_condition(json_object *o, const char *type)
 {
-    json_object *conds = at(o, "status", "conditions");
-    for (size_t i = 0; i < arr_len(conds); i++) {
+    json_object *conds = table_at(o, "status", "conditions");
+    for (size_t i = 0; i < table_arr_len(conds); i++) {
         json_object *c = json_object_array_get_idx(conds, i);
         const char *t = jx_get_str(c, "type"), *s = jx_get_str(c, "status");
         if (t && s && !strcmp(t, type) && !strcmp(s, "True"))
@@ -498,11 +326,11 @@ static json_object *c_job_status(json_object *o)
 static json_object *c_job_completions(json_object *o)
 {
     json_object *spec = jx_get(o, "spec"), *comp = jx_get(spec, "completions");
-    long long done = int_of(at(o, "status", "succeeded"), 0);
-    long long par = int_of(jx_get(spec, "parallelism"), 0);
+    long long done = table_int_of(table_at(o, "status", "succeeded"), 0);
+    long long par = table_int_of(jx_get(spec, "parallelism"), 0);
     char buf[96];
     if (comp)
-        snprintf(buf, sizeof buf, "%lld/%lld", done, int_of(comp, 0));
+        snprintf(buf, sizeof buf, "%lld/%lld", done, table_int_of(comp, 0));
     else if (par > 1)
         snprintf(buf, sizeof buf, "%lld/1 of %lld", done, par);
     else
@@ -516,34 +344,34 @@ static json_object *c_job_duration(json_object *o)
     const char *start = jx_get_str(st, "startTime");
     if (!start)
         return json_object_new_string("");
-    return span_cell(start, jx_get_str(st, "completionTime"));
+    return table_span_cell(start, jx_get_str(st, "completionTime"));
 }
 
 static json_object *cj_job_template(json_object *o)
 {
-    return at(at(o, "spec", "jobTemplate"), "spec", "template");
+    return table_at(table_at(o, "spec", "jobTemplate"), "spec", "template");
 }
 
 static json_object *c_cj_schedule(json_object *o)
 {
-    return str_or(jx_get_str(jx_get(o, "spec"), "schedule"), "");
+    return table_str_or(jx_get_str(jx_get(o, "spec"), "schedule"), "");
 }
 
 static json_object *c_cj_timezone(json_object *o)
 {
-    return str_or(jx_get_str(jx_get(o, "spec"), "timeZone"), "<none>");
+    return table_str_or(jx_get_str(jx_get(o, "spec"), "timeZone"), "<none>");
 }
 
 /* printBoolPtr: "<unset>" when absent. */
 static json_object *c_cj_suspend(json_object *o)
 {
-    json_object *s = at(o, "spec", "suspend");
+    json_object *s = table_at(o, "spec", "suspend");
     return json_object_new_string(!s ? "<unset>" : json_object_get_boolean(s) ? "true" : "false");
 }
 
 static json_object *c_cj_active(json_object *o)
 {
-    return json_object_new_int64((long long)arr_len(at(o, "status", "active")));
+    return json_object_new_int64((long long)table_arr_len(table_at(o, "status", "active")));
 }
 
 static json_object *c_cj_last(json_object *o)
@@ -554,34 +382,34 @@ static json_object *c_cj_last(json_object *o)
 
 static json_object *c_cj_containers(json_object *o)
 {
-    return joined_cell(template_containers(cj_job_template(o)), "name");
+    return table_joined_cell(template_containers(cj_job_template(o)), "name");
 }
 
 static json_object *c_cj_images(json_object *o)
 {
-    return joined_cell(template_containers(cj_job_template(o)), "image");
+    return table_joined_cell(template_containers(cj_job_template(o)), "image");
 }
 
 static json_object *c_cj_selector(json_object *o)
 {
-    return selector_cell(at(at(o, "spec", "jobTemplate"), "spec", "selector"));
+    return table_selector_cell(table_at(table_at(o, "spec", "jobTemplate"), "spec", "selector"));
 }
 
 /* ---- networking, rbac, policy, scheduling, coordination ------------------------- */
 
 static json_object *c_ing_class(json_object *o)
 {
-    return str_or(jx_get_str(jx_get(o, "spec"), "ingressClassName"), "<none>");
+    return table_str_or(jx_get_str(jx_get(o, "spec"), "ingressClassName"), "<none>");
 }
 
 /* Up to three rule hosts, "*" when none names one. */
 static json_object *c_ing_hosts(json_object *o)
 {
-    json_object *rules = at(o, "spec", "rules");
+    json_object *rules = table_at(o, "spec", "rules");
     size_t listed = 0;
     bool more = false;
     gotk_buf b = {0};
-    for (size_t i = 0; i < arr_len(rules); i++) {
+    for (size_t i = 0; i < table_arr_len(rules); i++) {
         const char *h = jx_get_str(json_object_array_get_idx(rules, i), "host");
         if (listed == 3)
             more = true;
@@ -591,15 +419,15 @@ static json_object *c_ing_hosts(json_object *o)
         }
     }
     if (more)
-        gotk_buf_printf(&b, " + %zu more...", arr_len(rules) - 3);
-    return buf_cell(&b, "*");
+        gotk_buf_printf(&b, " + %zu more...", table_arr_len(rules) - 3);
+    return table_buf_cell(&b, "*");
 }
 
 static json_object *c_ing_address(json_object *o)
 {
-    json_object *lb = at(at(o, "status", "loadBalancer"), "ingress", NULL);
+    json_object *lb = table_at(table_at(o, "status", "loadBalancer"), "ingress", NULL);
     gotk_buf b = {0};
-    for (size_t i = 0; i < arr_len(lb); i++) {
+    for (size_t i = 0; i < table_arr_len(lb); i++) {
         json_object *e = json_object_array_get_idx(lb, i);
         const char *ip = jx_get_str(e, "ip"), *host = jx_get_str(e, "hostname");
         if (ip && *ip)
@@ -607,17 +435,17 @@ static json_object *c_ing_address(json_object *o)
         if (host && *host)
             gotk_buf_printf(&b, "%s%s", b.len ? "," : "", host);
     }
-    return buf_cell(&b, "");
+    return table_buf_cell(&b, "");
 }
 
 static json_object *c_ing_ports(json_object *o)
 {
-    return json_object_new_string(arr_len(at(o, "spec", "tls")) ? "80, 443" : "80");
+    return json_object_new_string(table_arr_len(table_at(o, "spec", "tls")) ? "80, 443" : "80");
 }
 
 static json_object *c_np_selector(json_object *o)
 {
-    return selector_cell(at(o, "spec", "podSelector"));
+    return table_selector_cell(table_at(o, "spec", "podSelector"));
 }
 
 static json_object *c_rb_role(json_object *o)
@@ -635,7 +463,7 @@ static json_object *subjects_cell(json_object *o, const char *kind)
 {
     json_object *subs = jx_get(o, "subjects");
     gotk_buf b = {0};
-    for (size_t i = 0; i < arr_len(subs); i++) {
+    for (size_t i = 0; i < table_arr_len(subs); i++) {
         json_object *s = json_object_array_get_idx(subs, i);
         const char *k = jx_get_str(s, "kind"), *n = jx_get_str(s, "name");
         const char *ns = jx_get_str(s, "namespace");
@@ -646,7 +474,7 @@ static json_object *subjects_cell(json_object *o, const char *kind)
             gotk_buf_printf(&b, "%s/", ns ? ns : "");
         gotk_buf_puts(&b, n ? n : "");
     }
-    return buf_cell(&b, "");
+    return table_buf_cell(&b, "");
 }
 
 static json_object *c_rb_users(json_object *o)
@@ -666,7 +494,7 @@ static json_object *c_rb_sas(json_object *o)
 
 static json_object *c_pc_value(json_object *o)
 {
-    return json_object_new_int64(int_of(jx_get(o, "value"), 0));
+    return json_object_new_int64(table_int_of(jx_get(o, "value"), 0));
 }
 
 static json_object *c_pc_default(json_object *o)
@@ -677,12 +505,12 @@ static json_object *c_pc_default(json_object *o)
 
 static json_object *c_pc_preemption(json_object *o)
 {
-    return str_or(jx_get_str(o, "preemptionPolicy"), "");
+    return table_str_or(jx_get_str(o, "preemptionPolicy"), "");
 }
 
 static json_object *c_lease_holder(json_object *o)
 {
-    return str_or(jx_get_str(jx_get(o, "spec"), "holderIdentity"), "");
+    return table_str_or(jx_get_str(jx_get(o, "spec"), "holderIdentity"), "");
 }
 
 /* IntOrString as its String(): the number or the text, "N/A" when absent. */
@@ -695,12 +523,12 @@ static json_object *int_or_string_cell(json_object *v)
 
 static json_object *c_pdb_min(json_object *o)
 {
-    return int_or_string_cell(at(o, "spec", "minAvailable"));
+    return int_or_string_cell(table_at(o, "spec", "minAvailable"));
 }
 
 static json_object *c_pdb_max(json_object *o)
 {
-    return int_or_string_cell(at(o, "spec", "maxUnavailable"));
+    return int_or_string_cell(table_at(o, "spec", "maxUnavailable"));
 }
 
 /* ---- the kinds ---------------------------------------------------------------- */

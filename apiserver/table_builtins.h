@@ -5,13 +5,7 @@
 #ifndef GOTK_APISERVER_TABLE_BUILTINS_H
 #define GOTK_APISERVER_TABLE_BUILTINS_H
 
-#include "apiserver.h"
-
-/* One Table column definition. */
-json_object *table_coldef(const char *name, const char *type, const char *format,
-                          const char *desc, int priority);
-/* Age of an RFC 3339 timestamp as a human duration, or "<unknown>". */
-json_object *table_age_cell(const char *ts);
+#include "table_format.h"
 
 /* Append a built-in kind's column definitions after Name (Age included). */
 void table_builtin_defs(const api_resource *r, json_object *defs);
