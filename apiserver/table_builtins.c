@@ -181,7 +181,7 @@ static void endpoint_text(gotk_buf *b, const char *ip, json_object *port)
         gotk_buf_printf(b, ":%lld", table_int_of(jx_get(port, "port"), 0));
 }
 
-/* Endpoints: up to three "ip:port", then " + N more...". */
+/* Endpoints: up to three "ip:port", then " + N more..."; "<none>" without subsets. */
 static json_object *c_endpoints(json_object *o)
 {
     json_object *subsets = jx_get(o, "subsets");
@@ -202,7 +202,7 @@ static json_object *c_endpoints(json_object *o)
     }
     if (count > 3)
         gotk_buf_printf(&b, " + %zu more...", count - 3);
-    return table_buf_cell(&b, "<none>");
+    return table_buf_cell(&b, "");
 }
 
 static json_object *c_rq_column(json_object *o, bool limits)
@@ -423,18 +423,25 @@ static json_object *c_ing_hosts(json_object *o)
     return table_buf_cell(&b, "*");
 }
 
+/* Load balancer points (each its IP, else its hostname), sorted and unique. */
 static json_object *c_ing_address(json_object *o)
 {
     json_object *lb = table_at(table_at(o, "status", "loadBalancer"), "ingress", NULL);
-    gotk_buf b = {0};
+    size_t n = 0;
+    const char **pts = gotk_xcalloc(table_arr_len(lb) + 1, sizeof *pts);
     for (size_t i = 0; i < table_arr_len(lb); i++) {
         json_object *e = json_object_array_get_idx(lb, i);
         const char *ip = jx_get_str(e, "ip"), *host = jx_get_str(e, "hostname");
-        if (ip && *ip)
-            gotk_buf_printf(&b, "%s%s", b.len ? "," : "", ip);
-        if (host && *host)
-            gotk_buf_printf(&b, "%s%s", b.len ? "," : "", host);
+        const char *pt = ip && *ip ? ip : host;
+        if (pt && *pt)
+            pts[n++] = pt;
     }
+    table_sort_strings(pts, n);
+    gotk_buf b = {0};
+    for (size_t i = 0; i < n; i++)
+        if (!i || strcmp(pts[i], pts[i - 1]))
+            gotk_buf_printf(&b, "%s%s", b.len ? "," : "", pts[i]);
+    free(pts);
     return table_buf_cell(&b, "");
 }
 

@@ -84,6 +84,11 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void table_sort_strings(const char **v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_str);
+}
+
 /* A map's keys, sorted (caller frees the array, not the keys). */
 const char **table_sorted_keys(json_object *m, size_t *n)
 {

@@ -26,6 +26,8 @@ long long table_int_of(json_object *v, long long dflt);
 size_t table_arr_len(json_object *a);
 /* The buffer's text as a cell (`empty` when empty); frees the buffer. */
 json_object *table_buf_cell(gotk_buf *b, const char *empty);
+/* Sort strings bytewise, as Go's sort.Strings. */
+void table_sort_strings(const char **v, size_t n);
 /* A map's keys, sorted; the caller frees the array, not the keys. */
 const char **table_sorted_keys(json_object *m, size_t *n);
 

@@ -381,6 +381,20 @@ expect_eq "$(k get pvc --no-headers | norm)" "data Bound pv-1 2Gi RWO,RWX fast <
 k patch deploy web --subresource=status --type=merge -p '{"status":{"readyReplicas":1,
   "updatedReplicas":2,"availableReplicas":1}}' >/dev/null
 expect_eq "$(k get deploy web --no-headers | norm)" "web 1/2 2 1 AGE" "deployment status"
+k patch ingress site --subresource=status --type=merge -p '{"status":{"loadBalancer":{"ingress":[
+  {"ip":"10.9.0.2"},{"hostname":"lb.example.com"},{"ip":"10.9.0.1","hostname":"x.example.com"},{"ip":"10.9.0.2"}]}}}' >/dev/null
+expect_eq "$(k get ingress site --no-headers | norm)" \
+  "site nginx a.example.com,b.example.com 10.9.0.1,10.9.0.2,lb.example.com 80, 443 AGE" "ingress address"
+cat > ep.yaml <<'YAML'
+apiVersion: v1
+kind: Endpoints
+metadata: {name: idle}
+subsets:
+- notReadyAddresses: [{ip: 10.0.0.9}]
+  ports: [{port: 80}]
+YAML
+k apply -f ep.yaml >/dev/null
+expect_eq "$(k get endpoints idle --no-headers | norm)" "idle AGE" "endpoints without ready addresses"
 k patch cronjob hello --subresource=status --type=merge -p '{"status":{
   "lastScheduleTime":"2025-01-01T00:00:00Z","active":[{"kind":"Job","name":"hello-1"}]}}' >/dev/null
 expect_eq "$(k get cronjob hello --no-headers | sed -E 's/ +/ /g' | cut -d' ' -f1-9)" \
