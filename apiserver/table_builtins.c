@@ -282,10 +282,10 @@ static json_object *c_pvc_class(json_object *o)
     return table_str_or(a ? a : jx_get_str(jx_get(o, "spec"), "storageClassName"), "");
 }
 
+/* The volume attributes class, "<unset>" only when the field is absent. */
 static json_object *c_pvc_vac(json_object *o)
 {
-    const char *v = jx_get_str(jx_get(o, "spec"), "volumeAttributesClassName");
-    return table_str_or(v && *v ? v : NULL, "<unset>");
+    return table_str_or(jx_get_str(jx_get(o, "spec"), "volumeAttributesClassName"), "<unset>");
 }
 
 static json_object *c_pvc_mode(json_object *o)
@@ -465,7 +465,7 @@ static json_object *c_rb_role(json_object *o)
     return c;
 }
 
-/* Subjects of one kind; service accounts print as "namespace/name". */
+/* Subjects of one kind joined with ", "; service accounts print as "namespace/name". */
 static json_object *subjects_cell(json_object *o, const char *kind)
 {
     json_object *subs = jx_get(o, "subjects");
@@ -476,7 +476,7 @@ static json_object *subjects_cell(json_object *o, const char *kind)
         const char *ns = jx_get_str(s, "namespace");
         if (!k || strcmp(k, kind))
             continue;
-        gotk_buf_puts(&b, b.len ? "," : "");
+        gotk_buf_puts(&b, b.len ? ", " : "");
         if (!strcmp(kind, "ServiceAccount"))
             gotk_buf_printf(&b, "%s/", ns ? ns : "");
         gotk_buf_puts(&b, n ? n : "");

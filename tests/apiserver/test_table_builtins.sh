@@ -328,7 +328,7 @@ reader TIME'
 expect_table rolebinding 'NAME ROLE AGE
 read Role/reader AGE' \
   'NAME ROLE AGE USERS GROUPS SERVICEACCOUNTS
-read Role/reader AGE alice,bob devs default/bot'
+read Role/reader AGE alice, bob devs default/bot'
 expect_table clusterrole 'NAME CREATED AT
 viewer TIME' \
   'NAME CREATED AT
