@@ -315,6 +315,10 @@ void defaults_apply(const api_resource *r, json_object *o)
         default_service(o);
         return;
     }
+    if (!*r->group && !strcmp(r->kind, "PersistentVolumeClaim")) {
+        default_str(jx_ensure_obj(o, "spec"), "volumeMode", "Filesystem");
+        return;
+    }
     if (!*r->group && !strcmp(r->kind, "Pod")) {
         json_object *spec = jx_ensure_obj(o, "spec");
         default_pod_spec(spec);

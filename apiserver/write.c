@@ -125,7 +125,9 @@ static char *init_object(api_req *q, json_object *o, json_object *meta)
     normalize_secret(q->r, o);
     if (q->r->has_status)
         json_object_object_del(o, "status");
-    if (!*q->r->group && !strcmp(q->r->kind, "Pod")) /* the API server's own status */
+    /* the API server's own status for a new Pod or claim (a claim's phase is
+     * a default of core/v1) */
+    if (!*q->r->group && (!strcmp(q->r->kind, "Pod") || !strcmp(q->r->kind, "PersistentVolumeClaim")))
         jx_set_str(jx_ensure_obj(o, "status"), "phase", "Pending");
     defaults_apply(q->r, o);
     defaults_job_selector(q->r, o);

@@ -165,4 +165,12 @@ uid=$(k get job pi -o jsonpath='{.metadata.uid}')
 expect_eq "$(k get job pi -o json | jq -S -c '[.metadata.labels, .spec.selector, .spec.template.metadata.labels]')" \
   "[{\"batch.kubernetes.io/controller-uid\":\"$uid\",\"batch.kubernetes.io/job-name\":\"pi\"},{\"matchLabels\":{\"batch.kubernetes.io/controller-uid\":\"$uid\"}},{\"batch.kubernetes.io/controller-uid\":\"$uid\",\"batch.kubernetes.io/job-name\":\"pi\",\"controller-uid\":\"$uid\",\"job-name\":\"pi\"}]"
 expect_eq "$(k apply -f job.yaml)" "job.batch/pi unchanged" "re-applying keeps the generated selector"
+
+# a claim: volumeMode defaults to Filesystem, and a new claim is Pending
+printf 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: claim}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n' >pvc.yaml
+k apply --server-side -f pvc.yaml >/dev/null
+expect_eq "$(k get pvc claim -o jsonpath='{.spec.volumeMode} {.status.phase}')" "Filesystem Pending" "claim defaults"
+rv=$(k get pvc claim -o jsonpath='{.metadata.resourceVersion}')
+expect_eq "$(k apply --server-side -f pvc.yaml)" "persistentvolumeclaim/claim serverside-applied" "re-apply of a defaulted claim"
+expect_eq "$(k get pvc claim -o jsonpath='{.metadata.resourceVersion}')" "$rv" "the re-apply changed nothing"
 stop_server

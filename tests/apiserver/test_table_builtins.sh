@@ -304,9 +304,9 @@ catchall <none> * 80 AGE
 many <none> h1.example.com,h2.example.com,h3.example.com + 3 more... 80 AGE
 site nginx a.example.com,b.example.com 80, 443 AGE'
 expect_table pvc 'NAME STATUS VOLUME CAPACITY ACCESS MODES STORAGECLASS VOLUMEATTRIBUTESCLASS AGE
-data fast <unset> AGE' \
+data Pending fast <unset> AGE' \
   'NAME STATUS VOLUME CAPACITY ACCESS MODES STORAGECLASS VOLUMEATTRIBUTESCLASS AGE VOLUMEMODE
-data fast <unset> AGE Filesystem'
+data Pending fast <unset> AGE Filesystem'
 expect_table networkpolicy 'NAME POD-SELECTOR AGE
 all <none> AGE
 deny app,role notin (cache,db) AGE' \
