@@ -295,6 +295,11 @@ static json_object *c_pvc_mode(json_object *o)
 
 /* ---- apps, batch ---------------------------------------------------------------- */
 
+static json_object *c_svc_selector(json_object *o)
+{
+    return table_labels_cell(table_at(o, "spec", "selector"));
+}
+
 static json_object *c_ds_node_selector(json_object *o)
 {
     return table_labels_cell(table_at(jx_get(spec_template(o), "spec"), "nodeSelector", NULL));
@@ -564,7 +569,8 @@ static const bcol pod_cols[] = {{"Ready", "string", 0, c_pod_ready},
 static const bcol svc_cols[] = {{"Type", "string", 0, c_svc_type},
                                 {"Cluster-IP", "string", 0, c_svc_cluster_ip},
                                 {"External-IP", "string", 0, c_none},
-                                {"Port(s)", "string", 0, c_svc_ports}, AGE, END};
+                                {"Port(s)", "string", 0, c_svc_ports}, AGE,
+                                {"Selector", "string", 1, c_svc_selector}, END};
 static const bcol cm_cols[] = {{"Data", "string", 0, c_cm_data}, AGE, END};
 static const bcol secret_cols[] = {{"Type", "string", 0, c_secret_type},
                                    {"Data", "string", 0, c_secret_data}, AGE, END};

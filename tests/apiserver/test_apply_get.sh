@@ -96,6 +96,8 @@ YAML
 svc=$(k get svc web --no-headers | awk '{print $1, $2, $3, $4, $5}')
 [[ "$svc" =~ ^web\ ClusterIP\ 10\.(9[6-9]|10[0-9]|11[01])\.[0-9]+\.[0-9]+\ \<none\>\ 80/TCP,443/TCP$ ]] || fail "svc row: $svc"
 expect_eq "$(k get svc web -o jsonpath='{.spec.ports[1].targetPort} {.spec.sessionAffinity}')" "443 None"
+expect_eq "$(k get svc web -o wide --no-headers | awk '{print $1, $NF}')" "web app=web" "svc -o wide selector"
+expect_eq "$(k get svc web -o wide | head -1 | awk '{print $NF}')" "SELECTOR"
 k apply -f - >/dev/null <<'YAML'
 apiVersion: v1
 kind: Pod
