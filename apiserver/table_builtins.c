@@ -131,6 +131,47 @@ static json_object *c_svc_cluster_ip(json_object *o)
     return table_str_or(ip && *ip ? ip : NULL, "<none>");
 }
 
+/* A pod's first IP, node and nominated node, "<none>" until set. */
+static json_object *c_pod_ip(json_object *o)
+{
+    json_object *ips = table_at(o, "status", "podIPs");
+    const char *ip = table_arr_len(ips) ? jx_get_str(json_object_array_get_idx(ips, 0), "ip") : NULL;
+    return table_str_or(ip && *ip ? ip : NULL, "<none>");
+}
+
+static json_object *c_pod_node(json_object *o)
+{
+    const char *n = jx_get_str(jx_get(o, "spec"), "nodeName");
+    return table_str_or(n && *n ? n : NULL, "<none>");
+}
+
+static json_object *c_pod_nominated(json_object *o)
+{
+    const char *n = jx_get_str(jx_get(o, "status"), "nominatedNodeName");
+    return table_str_or(n && *n ? n : NULL, "<none>");
+}
+
+/* Readiness gates as "ready/total" by the pod's conditions, as kubectl's printer. */
+static json_object *c_pod_gates(json_object *o)
+{
+    json_object *gates = table_at(o, "spec", "readinessGates"), *conds = table_at(o, "status", "conditions");
+    size_t n = table_arr_len(gates), ready = 0;
+    if (!n)
+        return json_object_new_string("<none>");
+    for (size_t i = 0; i < n; i++) {
+        const char *t = jx_get_str(json_object_array_get_idx(gates, i), "conditionType");
+        for (size_t j = 0; t && j < table_arr_len(conds); j++) {
+            json_object *c = json_object_array_get_idx(conds, j);
+            const char *ct = jx_get_str(c, "type"), *st = jx_get_str(c, "status");
+            if (ct && st && !strcmp(ct, t) && !strcmp(st, "True"))
+                ready++;
+        }
+    }
+    char buf[48];
+    snprintf(buf, sizeof buf, "%zu/%zu", ready, n);
+    return json_object_new_string(buf);
+}
+
 static json_object *c_none(json_object *o)
 {
     (void)o;
@@ -565,7 +606,11 @@ static const bcol age_only[] = {AGE, END};
 static const bcol created_only[] = {{"Created At", "date", 0, c_created_at}, END};
 static const bcol pod_cols[] = {{"Ready", "string", 0, c_pod_ready},
                                 {"Status", "string", 0, c_status_phase},
-                                {"Restarts", "string", 0, c_pod_restarts}, AGE, END};
+                                {"Restarts", "string", 0, c_pod_restarts}, AGE,
+                                {"IP", "string", 1, c_pod_ip},
+                                {"Node", "string", 1, c_pod_node},
+                                {"Nominated Node", "string", 1, c_pod_nominated},
+                                {"Readiness Gates", "string", 1, c_pod_gates}, END};
 static const bcol svc_cols[] = {{"Type", "string", 0, c_svc_type},
                                 {"Cluster-IP", "string", 0, c_svc_cluster_ip},
                                 {"External-IP", "string", 0, c_none},

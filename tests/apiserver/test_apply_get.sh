@@ -106,6 +106,10 @@ spec:
   containers: [{name: c, image: busybox}]
 YAML
 expect_eq "$(k get pod p --no-headers | awk '{print $1, $2, $3, $4}')" "p 0/1 Pending 0"
+expect_eq "$(k get pod p -o wide | awk 'NR == 1 {print $6, $7, $8, $9, $10, $11} NR == 2 {print $6, $7, $8, $9}')" \
+  "$(printf 'IP NODE NOMINATED NODE READINESS GATES\n<none> <none> <none> <none>')" "pod -o wide before scheduling"
+k patch pod p --subresource=status --type=merge -p '{"status":{"podIPs":[{"ip":"10.244.0.7"}]}}' >/dev/null
+expect_eq "$(k get pod p -o wide --no-headers | awk '{print $6}')" "10.244.0.7" "pod IP once known"
 
 # --dry-run=server changes nothing
 rv=$(k get cm demo -o jsonpath='{.metadata.resourceVersion}')
