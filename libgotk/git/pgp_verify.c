@@ -53,48 +53,51 @@ static bool read_mpi(const uint8_t *d, size_t n, size_t *i, const uint8_t **v, s
     return true;
 }
 
-/* An RSA key from n and e. */
-static EVP_PKEY *rsa_key(const uint8_t *nv, size_t nl, const uint8_t *ev, size_t el)
+/* A public key of OpenSSL type `type` from the parameters in `bld` (freed). */
+static EVP_PKEY *key_from_params(const char *type, OSSL_PARAM_BLD *bld)
 {
-    BIGNUM *bn = BN_bin2bn(nv, (int)nl, NULL), *be = BN_bin2bn(ev, (int)el, NULL);
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn);
-    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be);
     OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
     EVP_PKEY *pkey = NULL;
     if (ctx && params && EVP_PKEY_fromdata_init(ctx) > 0)
         EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params);
     EVP_PKEY_CTX_free(ctx);
     OSSL_PARAM_free(params);
     OSSL_PARAM_BLD_free(bld);
-    BN_free(bn);
-    BN_free(be);
     return pkey;
 }
 
-/* A DSA key from p, q, g and y (MPIs as magnitude bytes). */
+/* A key whose `n` parameters are big numbers (MPIs as magnitude bytes). */
+static EVP_PKEY *bn_key(const char *type, int n, const char *const names[],
+                        const uint8_t *const v[], const size_t l[])
+{
+    BIGNUM *bn[4];
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    for (int i = 0; i < n; i++) {
+        bn[i] = BN_bin2bn(v[i], (int)l[i], NULL);
+        OSSL_PARAM_BLD_push_BN(bld, names[i], bn[i]);
+    }
+    EVP_PKEY *pkey = key_from_params(type, bld);
+    for (int i = 0; i < n; i++)
+        BN_free(bn[i]);
+    return pkey;
+}
+
+/* An RSA key from n and e. */
+static EVP_PKEY *rsa_key(const uint8_t *nv, size_t nl, const uint8_t *ev, size_t el)
+{
+    static const char *const names[2] = {OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E};
+    const uint8_t *v[2] = {nv, ev};
+    const size_t l[2] = {nl, el};
+    return bn_key("RSA", 2, names, v, l);
+}
+
+/* A DSA key from p, q, g and y. */
 static EVP_PKEY *dsa_key(const uint8_t *v[4], const size_t l[4])
 {
     static const char *const names[4] = {OSSL_PKEY_PARAM_FFC_P, OSSL_PKEY_PARAM_FFC_Q,
                                          OSSL_PKEY_PARAM_FFC_G, OSSL_PKEY_PARAM_PUB_KEY};
-    BIGNUM *bn[4];
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-    for (int i = 0; i < 4; i++) {
-        bn[i] = BN_bin2bn(v[i], (int)l[i], NULL);
-        OSSL_PARAM_BLD_push_BN(bld, names[i], bn[i]);
-    }
-    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "DSA", NULL);
-    EVP_PKEY *pkey = NULL;
-    if (ctx && params && EVP_PKEY_fromdata_init(ctx) > 0)
-        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params);
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    for (int i = 0; i < 4; i++)
-        BN_free(bn[i]);
-    return pkey;
+    return bn_key("DSA", 4, names, (const uint8_t *const *)v, l);
 }
 
 /* An EC key on the named group from an uncompressed point. */
@@ -103,15 +106,7 @@ static EVP_PKEY *ec_key(const char *group, const uint8_t *pt, size_t pl)
     OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
     OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0);
     OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt, pl);
-    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    EVP_PKEY *pkey = NULL;
-    if (ctx && params && EVP_PKEY_fromdata_init(ctx) > 0)
-        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params);
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    return pkey;
+    return key_from_params("EC", bld);
 }
 
 /* The OpenSSL group name for an ECDSA curve OID, or NULL. */

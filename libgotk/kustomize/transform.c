@@ -526,13 +526,7 @@ static int kind_rank(const char *kind, json_object *first, json_object *last)
                 return (int)i + 1;
         return 0;
     }
-    for (size_t i = 0; i < NFIRST; i++)
-        if (!strcmp(kind, order_first[i]))
-            return (int)i - (int)NFIRST;
-    for (size_t i = 0; i < 2; i++)
-        if (!strcmp(kind, order_last[i]))
-            return (int)i + 1;
-    return 0;
+    return kkind_order(kind);
 }
 
 typedef struct {
