@@ -37,6 +37,11 @@ int cmd_completion(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 
+/* Run this command line (main's argv) in the gotk-cluster beside this
+ * executable: how the offline front hands over what it does not carry.
+ * Returns only when that fails, with 1 after printing why. */
+int cli_run_cluster(void);
+
 /* Print "✗ message" to stderr as flux does, and return 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

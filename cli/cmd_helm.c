@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "gotk/helm.h"
 #include "gotk/semver.h"
+#include "gotk/template.h"
 
 /* A growable NULL-terminated list of borrowed strings. */
 typedef struct {
@@ -43,6 +44,7 @@ typedef struct {
     str_list files, set, set_string, set_file, set_json, set_literal, show_only, apis, owned, args;
     const char *namespace_, *kube_version;
     bool is_upgrade, no_hooks, skip_tests, include_crds, skip_schema, generate_name, debug;
+    bool enable_dns;
 } helm_cli;
 
 static const char *const bool_flags[] = {
@@ -71,6 +73,8 @@ static bool *bool_target(helm_cli *c, const char *name)
         return &c->generate_name;
     if (!strcmp(name, "--debug"))
         return &c->debug;
+    if (!strcmp(name, "--enable-dns"))
+        return &c->enable_dns;
     return &ignored;
 }
 
@@ -252,6 +256,9 @@ static gotk_err *run(helm_cli *c, gotk_buf *out)
         .skip_schema_validation = c->skip_schema,
         .show_only = c->show_only.v,
         .debug = c->debug,
+#ifndef GOTK_CLI_FRONT
+        .add_funcs = c->enable_dns ? gotk_template_enable_dns : NULL,
+#endif
     };
     if (!e)
         e = gotk_helm_template(chart, vals, &o, out);
@@ -284,6 +291,12 @@ int cmd_helm(int argc, char **argv)
     helm_cli c = {0};
     gotk_buf out = {0};
     gotk_err *e = parse_args(argc - 2, argv + 2, &c);
+#ifdef GOTK_CLI_FRONT
+    if (!e && c.enable_dns) { /* the offline front has no name resolver */
+        cli_free(&c);
+        return cli_run_cluster();
+    }
+#endif
     if (!e)
         e = run(&c, &out);
     int rc = 0;

@@ -1,35 +1,48 @@
 /*
  * gotk: entry point. Finds the command named by the first argument in the table
  * below and runs it; `gotk --help` lists them.
+ *
+ * Built twice (see meson.build): as gotk-cluster with every command, and as the
+ * front `gotk` (GOTK_CLI_FRONT) with only the offline ones compiled in; the front
+ * hands any other command to the gotk-cluster beside it, with the same arguments.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
+#ifdef GOTK_CLI_FRONT
+#define CLUSTER(fn) NULL
+#else
+#define CLUSTER(fn) fn
+#endif
+
 static const cli_command commands[] = {
-    {"bootstrap", "Deploy gotk on a cluster the GitOps way.", cmd_bootstrap},
-    {"build", "Build a flux resource", cmd_build},
-    {"check", "Check requirements and installation", cmd_check},
+    {"bootstrap", "Deploy gotk on a cluster the GitOps way.", CLUSTER(cmd_bootstrap)},
+    {"build", "Build a flux resource", CLUSTER(cmd_build)},
+    {"check", "Check requirements and installation", CLUSTER(cmd_check)},
     {"completion", "Generates completion scripts for various shells", cmd_completion},
-    {"create", "Create or update sources and resources", cmd_create},
-    {"delete", "Delete sources and resources", cmd_delete},
-    {"dev", "Run gotk on this machine and sync it from Git", cmd_dev},
-    {"diff", "Diff a flux resource", cmd_diff},
+    {"create", "Create or update sources and resources", CLUSTER(cmd_create)},
+    {"delete", "Delete sources and resources", CLUSTER(cmd_delete)},
+    {"dev", "Run gotk on this machine and sync it from Git", CLUSTER(cmd_dev)},
+    {"diff", "Diff a flux resource", CLUSTER(cmd_diff)},
     {"envsubst", "Substitute environment variables in stdin, as flux envsubst", cmd_envsubst},
-    {"events", "Display Kubernetes events for Flux resources", cmd_events},
-    {"export", "Export resources in YAML format", cmd_export},
-    {"get", "Get the resources and their status", cmd_get},
+    {"events", "Display Kubernetes events for Flux resources", CLUSTER(cmd_events)},
+    {"export", "Export resources in YAML format", CLUSTER(cmd_export)},
+    {"get", "Get the resources and their status", CLUSTER(cmd_get)},
     {"helm", "Render Helm charts, as helm template", cmd_helm},
-    {"install", "Install or upgrade gotk", cmd_install},
+    {"install", "Install or upgrade gotk", CLUSTER(cmd_install)},
     {"kustomize", "Build a kustomization target, as kustomize build", cmd_kustomize},
-    {"logs", "Display formatted logs for Flux components", cmd_logs},
-    {"reconcile", "Reconcile sources and resources", cmd_reconcile},
-    {"resume", "Resume suspended resources", cmd_resume},
-    {"suspend", "Suspend resources", cmd_suspend},
-    {"tree", "Print the resources reconciled by Flux", cmd_tree},
-    {"uninstall", "Uninstall Flux and its custom resource definitions", cmd_uninstall},
+    {"logs", "Display formatted logs for Flux components", CLUSTER(cmd_logs)},
+    {"reconcile", "Reconcile sources and resources", CLUSTER(cmd_reconcile)},
+    {"resume", "Resume suspended resources", CLUSTER(cmd_resume)},
+    {"suspend", "Suspend resources", CLUSTER(cmd_suspend)},
+    {"tree", "Print the resources reconciled by Flux", CLUSTER(cmd_tree)},
+    {"uninstall", "Uninstall Flux and its custom resource definitions", CLUSTER(cmd_uninstall)},
     {"version", "Print the gotk version", cmd_version},
 };
 
@@ -55,8 +68,27 @@ static void usage(FILE *out)
     fputs("\nUse \"gotk [command] --help\" for more information about a command.\n", out);
 }
 
+static char **cli_argv;
+
+int cli_run_cluster(void)
+{
+    char path[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0)
+        return cli_fail("cannot find this executable: %s", strerror(errno));
+    path[n] = '\0';
+    char *slash = strrchr(path, '/');
+    const char *prog = "gotk-cluster";
+    if (!slash || (size_t)(slash + 1 - path) + strlen(prog) >= sizeof path)
+        return cli_fail("cannot find gotk-cluster beside %s", path);
+    strcpy(slash + 1, prog);
+    execv(path, cli_argv);
+    return cli_fail("cannot run %s: %s", path, strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
+    cli_argv = argv;
     if (argc < 2) {
         usage(stderr);
         return 1;
@@ -67,6 +99,6 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+            return commands[i].run ? commands[i].run(argc - 1, argv + 1) : cli_run_cluster();
     return cli_fail("unknown command \"%s\" for \"gotk\"", argv[1]);
 }

@@ -250,7 +250,8 @@ static gotk_err *exec_error(const char *filename, gotk_err *e)
     return n;
 }
 
-gotk_err *helm_render(helm_tpls *t, helm_rendered **out, size_t *nout)
+gotk_err *helm_render(helm_tpls *t, void (*add_funcs)(gotk_tpl_set *set), helm_rendered **out,
+                      size_t *nout)
 {
     *out = NULL;
     *nout = 0;
@@ -259,6 +260,8 @@ gotk_err *helm_render(helm_tpls *t, helm_rendered **out, size_t *nout)
     gotk_tpl_set *set = gotk_template_new();
     gotk_template_set_name(set, "gotpl");
     gotk_template_add_helm(set);
+    if (add_funcs)
+        add_funcs(set);
     gotk_err *e = gotk_template_option(set, "missingkey=zero");
     for (size_t i = 0; i < t->n && !e; i++) {
         e = gotk_template_parse(set, t->v[i].name, t->v[i].text, t->v[i].len);

@@ -138,7 +138,8 @@ json_object *helm_chart_object(const gotk_helm_chart *c);
 json_object *helm_all_templates(const gotk_helm_chart *c, json_object *top, helm_tpls *t);
 void helm_tpls_free(helm_tpls *t);
 /* Engine.render: parse all, execute every non-partial. */
-gotk_err *helm_render(helm_tpls *t, helm_rendered **out, size_t *nout);
+gotk_err *helm_render(helm_tpls *t, void (*add_funcs)(gotk_tpl_set *set), helm_rendered **out,
+                      size_t *nout);
 void helm_rendered_free(helm_rendered *r, size_t n);
 
 #endif

@@ -260,7 +260,7 @@ static gotk_err *render_resources(gotk_helm_chart *c, json_object *top,
     json_object *root = helm_all_templates(c, top, &t);
     helm_rendered *r = NULL;
     size_t nr = 0;
-    gotk_err *e = helm_render(&t, &r, &nr);
+    gotk_err *e = helm_render(&t, o->add_funcs, &r, &nr);
     helm_sorted s = {0};
     if (!e) {
         rel->notes = take_notes(c, r, &nr);

@@ -30,6 +30,8 @@ gotk_tpl_val sprig_take(gotk_tpl_exec *ex, gotk_buf *b);
 /* n random bytes from the kernel (Go's crypto/rand): OpenSSL's generator
  * costs a noticeable part of a small chart's render to set up. */
 void sprig_random(void *buf, size_t n);
+/* A uniform random number in [0, n), n > 0. */
+uint64_t sprig_rand_below(uint64_t n);
 
 /* Methods of Helm's .Files and .Capabilities (helm_objects.c). */
 void tpl_add_helm_methods(gotk_tpl_set *set);

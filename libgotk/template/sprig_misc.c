@@ -3,13 +3,11 @@
  * randomness functions: hello, camelcase/snakecase/kebabcase (huandu/xstrings
  * v1.5.0), shuffle, wrap/wrapWith (goutils), the os* path functions (Linux's
  * filepath is path), b32dec, the must* regex variants, mustFromJson,
- * typeIsLike, randInt, randBytes and getHostByName.
+ * typeIsLike, randInt, randBytes and getHostByName (without DNS).
  *
  * Letters are classified as Go's unicode package does for ASCII and Latin-1;
  * other runes count as letters that are neither upper nor lower case.
  */
-#include <netdb.h>
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,8 +335,7 @@ FN(fn_lowercase_words)
 
 /* ---- shuffle, wrap ------------------------------------------------------------ */
 
-/* A uniform random number in [0, n). */
-static uint64_t rand_below(uint64_t n)
+uint64_t sprig_rand_below(uint64_t n)
 {
     uint64_t r, lim = UINT64_MAX - UINT64_MAX % n;
     do
@@ -354,7 +351,7 @@ FN(fn_shuffle)
     size_t n;
     int32_t *rs = runes_of(SV(argv[0]), SL(argv[0]), &n);
     for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)rand_below(i), k = i - 1;
+        size_t j = (size_t)sprig_rand_below(i), k = i - 1;
         int32_t t = rs[k];
         rs[k] = rs[j];
         rs[j] = t;
@@ -484,7 +481,7 @@ FN(fn_rand_int)
     int64_t lo = json_object_get_int64(argv[0].j), hi = json_object_get_int64(argv[1].j);
     if (hi - lo <= 0)
         return gotk_err_new(GOTK_E_INVALID, "invalid argument to Intn");
-    *res = gotk_tpl_int(ex, (int64_t)rand_below((uint64_t)(hi - lo)) + lo);
+    *res = gotk_tpl_int(ex, (int64_t)sprig_rand_below((uint64_t)(hi - lo)) + lo);
     return NULL;
 }
 
@@ -604,27 +601,12 @@ FN(fn_must_from_json)
     return NULL;
 }
 
-/* getHostByName name: one of the name's addresses. */
+/* getHostByName name: "", as Helm's engine has it unless DNS lookups are
+ * enabled (gotk_template_enable_dns, in sprig_dns.c). */
 FN(fn_host_by_name)
 {
     UNUSED;
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *ai = NULL;
-    char addrs[16][INET6_ADDRSTRLEN];
-    size_t n = 0;
-    if (getaddrinfo(SV(argv[0]), NULL, &hints, &ai) == 0) {
-        for (struct addrinfo *p = ai; p && n < 16; p = p->ai_next) {
-            const void *a = p->ai_family == AF_INET
-                                ? (const void *)&((struct sockaddr_in *)p->ai_addr)->sin_addr
-                                : (const void *)&((struct sockaddr_in6 *)p->ai_addr)->sin6_addr;
-            if (inet_ntop(p->ai_family, a, addrs[n], sizeof addrs[n]))
-                n++;
-        }
-        freeaddrinfo(ai);
-    }
-    if (n == 0)
-        return gotk_err_new(GOTK_E_INVALID, "invalid argument to Intn");
-    const char *pick = addrs[rand_below(n)];
-    *res = gotk_tpl_string(ex, pick, strlen(pick));
+    *res = gotk_tpl_string(ex, "", 0);
     return NULL;
 }
 

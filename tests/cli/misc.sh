@@ -2,7 +2,8 @@
 # The commands that need no cluster: --help of every command (flux's text with
 # gotk in place of flux), completion scripts (bash run for real; zsh and fish
 # syntax-checked when installed), logs from a one-machine state directory, and
-# one-line errors with exit 1 for unknown commands and flags.
+# one-line errors with exit 1 for unknown commands and flags; the static front
+# `gotk` handing cluster commands (and helm's --enable-dns) to gotk-cluster.
 set -u
 gotk="$GOTK_BUILD_ROOT/cli/gotk"
 T=$(mktemp -d)
@@ -111,4 +112,21 @@ check "logs: --kind --name" "[ \$(wc -l <<<\"\$out\") -eq 1 ] && grep -q 'server
 err=$(cd "$T" && $gotk logs 2>&1); rc=$?
 check "logs without a state dir exits 1" "[ $rc -eq 1 ]"
 check "logs without a state dir says why" "grep -q 'pod logs, which gotk-apiserver does not serve' <<<\"\$err\""
+# ---- the front and gotk-cluster ------------------------------------------------------
+out=$($gotk get kustomizations --kubeconfig "$T/none" 2>&1); rc=$?
+out2=$("$GOTK_BUILD_ROOT/cli/gotk-cluster" get kustomizations --kubeconfig "$T/none" 2>&1)
+check "front: get is gotk-cluster's (same error, exit 1)" "[ $rc -eq 1 ] && [ \"\$out\" = \"\$out2\" ] && [ -n \"\$out\" ]"
+mkdir -p "$T/alone" && cp "$gotk" "$T/alone/gotk"
+out=$("$T/alone/gotk" version)
+check "front alone: offline commands run" "[ \"\$out\" = \"\$($gotk version)\" ]"
+err=$("$T/alone/gotk" get kustomizations 2>&1); rc=$?
+check "front alone: a cluster command says gotk-cluster is missing" \
+  "[ $rc -eq 1 ] && grep -q 'cannot run $T/alone/gotk-cluster: No such file or directory' <<<\"\$err\""
+mkdir -p "$T/dns/templates"
+printf 'apiVersion: v2\nname: dns\nversion: 1.0.0\n' >"$T/dns/Chart.yaml"
+printf 'a: "{{ getHostByName "localhost" }}"\n' >"$T/dns/templates/cm.yaml"
+out=$($gotk helm template r "$T/dns" | tail -1)
+check "helm: getHostByName is empty without --enable-dns, as helm" "[ \"\$out\" = 'a: \"\"' ]"
+out=$($gotk helm template r "$T/dns" --enable-dns | tail -1)
+check "helm: --enable-dns resolves (in gotk-cluster)" "[ \"\$out\" = 'a: \"127.0.0.1\"' ] || [ \"\$out\" = 'a: \"::1\"' ]"
 exit $fail

@@ -32,6 +32,7 @@
 #include <stddef.h>
 
 #include "gotk/core.h"
+#include "gotk/template.h"
 
 /* ---- charts ------------------------------------------------------------- */
 
@@ -99,6 +100,10 @@ typedef struct {
      * when a manifest is not valid YAML) and comes without the hint to use
      * --debug, as helm template --debug prints them. */
     bool debug;
+    /* More template functions, added after Helm's: gotk_template_enable_dns
+     * for --enable-dns. A hook rather than a flag, so that programs that never
+     * resolve names do not link the resolver. */
+    void (*add_funcs)(gotk_tpl_set *set);
 } gotk_helm_template_opts;
 
 /* A hook: a document annotated helm.sh/hook with known events. */

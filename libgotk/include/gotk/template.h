@@ -99,6 +99,9 @@ void gotk_template_add_sprig(gotk_tpl_set *set);
  * required and fail fail with "HELM[message]HELM", as in Helm, whose engine
  * turns such errors into "execution error at (LOCATION): message". */
 void gotk_template_add_helm(gotk_tpl_set *set);
+/* Make getHostByName look names up (Helm's --enable-dns); without this it
+ * returns "", as Helm's engine does by default. */
+void gotk_template_enable_dns(gotk_tpl_set *set);
 /* Remove every "<no value>" from b, as Helm's engine does with what a
  * template wrote (and tpl with what it renders). */
 void gotk_template_strip_no_value(gotk_buf *b);
