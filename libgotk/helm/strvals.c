@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gotk/obj.h"
 #include "gotk/template.h"
 #include "helm_int.h"
 
@@ -102,7 +103,7 @@ static json_object *typed_val(const char *s, size_t n, bool as_string)
     if (n == 4 && !strncasecmp(s, "null", 4))
         return NULL;
     if (n == 1 && s[0] == '0')
-        return json_object_new_int64(0);
+        return gotk_obj_new_go_int64(0);
     if (n && s[0] != '0') {
         char *t = gotk_xstrndup(s, n), *end;
         const char *d = t + (*t == '+' || *t == '-');
@@ -114,7 +115,7 @@ static json_object *typed_val(const char *s, size_t n, bool as_string)
             ok = isdigit((unsigned char)*q);
         free(t);
         if (ok)
-            return json_object_new_int64(v);
+            return gotk_obj_new_go_int64(v);
     }
     return json_object_new_string_len(s, (int)n);
 }

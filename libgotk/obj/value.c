@@ -93,13 +93,30 @@ bool gotk_obj_delp(json_object *o, const char *dotted)
     return true;
 }
 
+/* What a Go int64's userdata points at (static: nothing to free). */
+static const char go_int64_mark = 'I';
+
+json_object *gotk_obj_new_go_int64(int64_t v)
+{
+    json_object *j = json_object_new_int64(v);
+    json_object_set_userdata(j, (void *)&go_int64_mark, NULL);
+    return j;
+}
+
+bool gotk_obj_is_go_int64(json_object *j)
+{
+    return json_object_is_type(j, json_type_int) && json_object_get_userdata(j) == &go_int64_mark;
+}
+
 /* json-c's copy of one value, leaving out userdata other than a number's text
- * (json-c refuses to copy userdata it does not know, such as the template
- * module's type tags, which copies do not keep). */
+ * and the int64 mark (json-c refuses to copy userdata it does not know, such
+ * as the template module's type tags, which copies do not keep). */
 static int copy_one(json_object *src, json_object *parent, const char *key, size_t index,
                     json_object **dst)
 {
     int rc = json_c_shallow_copy_default(src, parent, key, index, dst);
+    if (rc == 1 && gotk_obj_is_go_int64(src))
+        json_object_set_userdata(*dst, (void *)&go_int64_mark, NULL);
     return rc == 1 && !json_object_is_type(src, json_type_double) ? 2 : rc;
 }
 

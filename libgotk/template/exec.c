@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tpl_int.h"
+#include "gotk/obj.h"
 
 /* Go stops at 100000 nested template calls; C stacks are smaller, so we stop
  * sooner but report Go's message (only runaway recursion gets here). */
@@ -104,9 +105,7 @@ gotk_tpl_val gotk_tpl_int(gotk_tpl_exec *ex, int64_t i)
 /* A new Go int64 value. */
 gotk_tpl_val gotk_tpl_int64(gotk_tpl_exec *ex, int64_t i)
 {
-    gotk_tpl_val v = gotk_tpl_int(ex, i);
-    v.kind = GOTK_TPL_INT64;
-    return v;
+    return gotk_tpl_own(ex, gotk_obj_new_go_int64(i));
 }
 
 /* A new float64 value. */

@@ -13,6 +13,7 @@
 #include <sys/random.h>
 
 #include "sprig.h"
+#include "gotk/obj.h"
 
 /* Append Sprig's strval of v. */
 void sprig_strval(gotk_tpl_val v, gotk_buf *out)
@@ -115,7 +116,8 @@ json_object *sprig_to_json(gotk_tpl_val v)
     switch (v.kind) {
     case GOTK_TPL_INVALID: case GOTK_TPL_NIL: return NULL;
     case GOTK_TPL_BOOL: return json_object_new_boolean(json_object_get_boolean(v.j));
-    case GOTK_TPL_INT: case GOTK_TPL_INT64: case GOTK_TPL_UINT8:
+    case GOTK_TPL_INT64: return gotk_obj_new_go_int64(json_object_get_int64(v.j));
+    case GOTK_TPL_INT: case GOTK_TPL_UINT8:
         return json_object_new_int64(json_object_get_int64(v.j));
     case GOTK_TPL_FLOAT64: return json_object_new_double(json_object_get_double(v.j));
     case GOTK_TPL_STRING:

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sprig.h"
+#include "gotk/obj.h"
 
 #define FN(name) \
     static gotk_err *name(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv, \
@@ -268,7 +269,7 @@ static bool read_number(toml_rd *r, json_object **out)
         gotk_buf_free(&d);
         if (!ok)
             return fail(r, "invalid integer: '%s'", word);
-        *out = json_object_new_int64(v);
+        *out = gotk_obj_new_go_int64(v);
         return true;
     }
     bool is_float = memchr(s, '.', n) || memchr(s, 'e', n) || memchr(s, 'E', n);
@@ -293,7 +294,7 @@ static bool read_number(toml_rd *r, json_object **out)
             gotk_buf_free(&d);
             return fail(r, "invalid integer: '%s'", word);
         }
-        *out = json_object_new_int64(v);
+        *out = gotk_obj_new_go_int64(v);
     }
     gotk_buf_free(&d);
     return true;

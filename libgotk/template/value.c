@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tpl_int.h"
+#include "gotk/obj.h"
 
 /* ---- arena --------------------------------------------------------------- */
 
@@ -288,7 +289,7 @@ gotk_tpl_kind tpl_kind_of_json(json_object *j)
     switch (json_object_get_type(j)) {
     case json_type_null: return GOTK_TPL_NIL;
     case json_type_boolean: return GOTK_TPL_BOOL;
-    case json_type_int: return GOTK_TPL_INT;
+    case json_type_int: return gotk_obj_is_go_int64(j) ? GOTK_TPL_INT64 : GOTK_TPL_INT;
     case json_type_double: return GOTK_TPL_FLOAT64;
     case json_type_string: return GOTK_TPL_STRING;
     case json_type_object: return GOTK_TPL_MAP;

@@ -148,6 +148,23 @@ static void test_copy_and_equal(void **state)
     json_object_put(e);
 }
 
+static void test_go_int64_mark(void **state)
+{
+    (void)state;
+    json_object *a = json_object_new_array();
+    json_object_array_add(a, gotk_obj_new_go_int64(-7));
+    json_object_array_add(a, json_object_new_int64(7));
+    json_object *b = gotk_obj_copy(a);
+    assert_true(gotk_obj_is_go_int64(json_object_array_get_idx(b, 0)));
+    assert_int_equal(json_object_get_int64(json_object_array_get_idx(b, 0)), -7);
+    assert_false(gotk_obj_is_go_int64(json_object_array_get_idx(b, 1)));
+    char *s = gotk_json_to_string(b);
+    assert_string_equal(s, "[-7,7]");
+    free(s);
+    json_object_put(a);
+    json_object_put(b);
+}
+
 static void test_merge_patch(void **state)
 {
     (void)state;
@@ -173,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_json_errors),
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_copy_and_equal),
+        cmocka_unit_test(test_go_int64_mark),
         cmocka_unit_test(test_merge_patch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "gotk/core.h"
@@ -53,6 +54,10 @@ enum {
     /* Without SIGS: a repeated mapping key is no error and its first value
      * counts, as kustomize reads patches (kyaml nodes, looked up first-match). */
     GOTK_YAML_PARSE_FIRST_KEY = 1 << 1,
+    /* With SIGS: sigs.k8s.io/yaml.UnmarshalStrict's go-yaml v2 pass, where a
+     * repeated key is an error naming its value's line ("yaml: unmarshal
+     * errors:\n  line 4: key \"kind\" already set in map"). */
+    GOTK_YAML_PARSE_STRICT = 1 << 2,
 };
 /* gotk_yaml_parse with flags (0: the same as gotk_yaml_parse). */
 gotk_err *gotk_yaml_parse_flags(const char *data, size_t len, const char *source,
@@ -102,8 +107,12 @@ gotk_err *gotk_obj_setp(json_object *o, const char *dotted, json_object *val);
 /* Remove the key at a dotted path; returns whether it was there. */
 bool gotk_obj_delp(json_object *o, const char *dotted);
 
-/* A deep copy that keeps key order and number text. */
+/* A deep copy that keeps key order, number text and Go int64 marks. */
 json_object *gotk_obj_copy(json_object *o);
+/* json ints stand for Go's int; these are marked as Go's int64 instead (Helm's
+ * --set integers, fromToml's): the mark is json-c userdata that copies keep. */
+json_object *gotk_obj_new_go_int64(int64_t v);
+bool gotk_obj_is_go_int64(json_object *j);
 /* Structural equality: objects compare regardless of key order; 1 == 1.0. */
 bool gotk_obj_equal(json_object *a, json_object *b);
 /* JSON merge patch (RFC 7386) of `patch` into `dst`: objects merge, null

@@ -9,8 +9,9 @@
  * Values keep the Go type distinctions templates can observe: int (template
  * literals, len) vs int64 vs float64 (numbers from JSON/YAML, as Helm sees them),
  * string, bool, nil, map[string]interface{} and []interface{}. json-c's int is
- * Go's int and its double is float64; a caller that wants Helm's view of values
- * converts its ints to doubles first (gotk_template_floatify).
+ * Go's int (Go's int64 when marked with gotk_obj_new_go_int64, as Helm's --set
+ * integers) and its double is float64; a caller that wants Helm's view of
+ * values converts its ints to doubles first (gotk_template_floatify).
  *
  * Output and errors are Go's byte for byte: `%v` of maps and slices, `<no value>`,
  * printf verbs, and messages such as

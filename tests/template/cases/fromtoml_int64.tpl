@@ -1,0 +1,1 @@
+{{ $t := fromToml "a = 1\nb = 1.5\nc = [1,2]\n[d]\ne = -3" }}{{ typeOf $t.a }} {{ typeOf $t.b }} {{ typeOf (first $t.c) }} {{ typeOf $t.c }} {{ typeOf $t.d.e }} {{ $t | toJson }} {{ $d := dict "x" $t.a }}{{ typeOf $d.x }} {{ typeOf (deepCopy $t).d.e }}
