@@ -70,8 +70,8 @@ static void walk_prop(kconfig *c, json_object *defs, const char *kind, const cha
         json_object_object_add(t, "fieldSpecs", fss);
         json_object_array_add(nr, t);
         json_object_object_add(doc, "nameReference", nr);
-        gotk_err_free(kconfig_merge_doc(&tmp, doc));
-        kconfig_absorb(c, &tmp);
+        kconfig_merge_doc(&tmp, doc);
+        kconfig_absorb(c, &tmp); /* (kustomize's CRD specs do not conflict) */
         json_object_put(doc);
         free(full);
     }

@@ -140,16 +140,28 @@ static bool fs_covered(const kfspec *x, const kfspec *y)
 }
 
 /* Merge add into into as kustomize's FsSlice.MergeAll does. */
-void kfslist_merge(kfslist *into, const kfslist *add)
+bool kfslist_merge(kfslist *into, const kfslist *add)
 {
+    bool conflict = false;
     for (size_t i = 0; i < add->n; i++) {
-        bool dup = false;
-        for (size_t j = 0; !dup && j < into->n; j++)
-            dup = fs_covered(&into->v[j], &add->v[i]);
-        if (!dup)
+        size_t j = 0;
+        while (j < into->n && !fs_covered(&into->v[j], &add->v[i]))
+            j++;
+        if (j < into->n)
+            conflict |= into->v[j].create != add->v[i].create;
+        else
             kfslist_add(into, add->v[i].group, add->v[i].version, add->v[i].kind,
                         add->v[i].path, add->v[i].create);
     }
+    return conflict;
+}
+
+/* Append add as it is (kustomize takes a new gvk's name references whole). */
+static void kfslist_append(kfslist *into, const kfslist *add)
+{
+    for (size_t i = 0; i < add->n; i++)
+        kfslist_add(into, add->v[i].group, add->v[i].version, add->v[i].kind, add->v[i].path,
+                    add->v[i].create);
 }
 
 /* kustomize's Gvk.IsLessThan: legacy kind order, then "group_version_kind". */
@@ -266,17 +278,39 @@ void kconfig_free(kconfig *c)
         kfslist_free(&c->nr[i].refs);
     free(c->nr);
     kstrv_free(&c->owned);
+    memset(c, 0, sizeof *c);
 }
 
 /* Merge a sub-level's configuration into c (kustomize's MergeConfig), taking
  * over the strings sub owns; sub is freed. */
-void kconfig_absorb(kconfig *c, kconfig *sub)
+const char *kconfig_absorb(kconfig *c, kconfig *sub)
 {
-    for (int i = 0; i < KFS_NCLASSES; i++)
-        kfslist_merge(&c->fs[i], &sub->fs[i]);
-    for (size_t i = 0; i < sub->nnr; i++) {
-        knameref *n = nameref_for(c, sub->nr[i].group, sub->nr[i].version, sub->nr[i].kind);
-        kfslist_merge(&n->refs, &sub->nr[i].refs);
+    /* kustomize's TransformerConfig.Merge order, for which conflict is named */
+#define FAILED(name) "failed to merge " name " fieldSpec: conflicting fieldspecs"
+    static const struct { int cls; const char *msg; } order[] = {
+        {KFS_PREFIX, FAILED("NamePrefix")}, {KFS_SUFFIX, FAILED("NameSuffix")},
+        {KFS_NAMESPACE, FAILED("NameSpace")}, {KFS_ANNOTATIONS, FAILED("CommonAnnotations")},
+        {KFS_COMMON_LABELS, FAILED("CommonLabels")}, {KFS_LABELS, FAILED("Labels")},
+        {KFS_TEMPLATE_LABELS, FAILED("TemplateLabels")}, {KFS_VARREF, FAILED("VarReference")},
+        {-1, FAILED("NameReference")}, {KFS_IMAGES, FAILED("Images")},
+        {KFS_REPLICAS, FAILED("Replicas")},
+    };
+#undef FAILED
+    const char *failed = NULL;
+    for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
+        bool conflict = false;
+        for (size_t i = 0; order[o].cls < 0 && i < sub->nnr; i++) {
+            size_t had = c->nnr;
+            knameref *n = nameref_for(c, sub->nr[i].group, sub->nr[i].version, sub->nr[i].kind);
+            if (c->nnr > had)
+                kfslist_append(&n->refs, &sub->nr[i].refs);
+            else
+                conflict |= kfslist_merge(&n->refs, &sub->nr[i].refs);
+        }
+        if (order[o].cls >= 0)
+            conflict = kfslist_merge(&c->fs[order[o].cls], &sub->fs[order[o].cls]);
+        if (conflict && !failed)
+            failed = order[o].msg;
     }
     for (size_t i = 0; i < sub->owned.n; i++) {
         if (c->owned.n == c->owned.cap) {
@@ -288,6 +322,7 @@ void kconfig_absorb(kconfig *c, kconfig *sub)
     sub->owned.n = 0;
     kconfig_free(sub);
     kconfig_sort(c);
+    return failed;
 }
 
 /* Keep a copy of s alive as long as the config. */
@@ -300,8 +335,9 @@ static const char *intern(kconfig *c, json_object *o, const char *key)
     return c->owned.v[c->owned.n - 1];
 }
 
-/* Field specs from a list in a configuration document. */
-static void load_specs(kconfig *c, json_object *arr, kfslist *into)
+/* Field specs from a list in a configuration document, sorted when kustomize
+ * sorts them (not a name reference's); merging, with its checks, comes after. */
+static void load_specs(kconfig *c, json_object *arr, kfslist *into, bool sort)
 {
     if (!arr || !json_object_is_type(arr, json_type_array))
         return;
@@ -313,30 +349,32 @@ static void load_specs(kconfig *c, json_object *arr, kfslist *into)
         kfslist_add(&add, intern(c, f, "group"), intern(c, f, "version"),
                     intern(c, f, "kind"), intern(c, f, "path"), cr && json_object_get_boolean(cr));
     }
-    kfslist_merge(into, &add);
+    if (sort)
+        kfslist_sort(&add);
+    kfslist_append(into, &add);
     kfslist_free(&add);
 }
 
-/* Merge a transformer configuration document (the `configurations:` files). */
-gotk_err *kconfig_merge_doc(kconfig *c, json_object *doc)
+void kconfig_merge_doc(kconfig *c, json_object *doc)
 {
     static const struct { const char *key; int cls; } keys[] = {
         {"commonLabels", KFS_COMMON_LABELS}, {"templateLabels", KFS_TEMPLATE_LABELS},
         {"commonAnnotations", KFS_ANNOTATIONS}, {"namespace", KFS_NAMESPACE},
         {"namePrefix", KFS_PREFIX}, {"nameSuffix", KFS_SUFFIX},
         {"images", KFS_IMAGES}, {"replicas", KFS_REPLICAS}, {"varReference", KFS_VARREF},
+        {"labels", KFS_LABELS},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        load_specs(c, json_object_object_get(doc, keys[i].key), &c->fs[keys[i].cls]);
+        load_specs(c, json_object_object_get(doc, keys[i].key), &c->fs[keys[i].cls], true);
     json_object *nr = json_object_object_get(doc, "nameReference");
     for (size_t i = 0; nr && json_object_is_type(nr, json_type_array) &&
                        i < karr_n(nr); i++) {
         json_object *t = json_object_array_get_idx(nr, i);
         knameref *n = nameref_for(c, intern(c, t, "group"), intern(c, t, "version"),
                                   intern(c, t, "kind"));
-        load_specs(c, json_object_object_get(t, "fieldSpecs"), &n->refs);
+        load_specs(c, json_object_object_get(t, "fieldSpecs"), &n->refs, false);
     }
-    return NULL;
+    kconfig_sort(c);
 }
 
 /* An object's group, version and kind. */
@@ -487,4 +525,52 @@ gotk_err *kfs_apply_spec(json_object *obj, const kfspec *fs, bool create, json_t
     if (!fs->segs.n || !json_object_is_type(obj, json_type_object))
         return NULL;
     return walk_map(&w, obj, 0);
+}
+
+/* A gvk as kustomize's Gvk.String: kind.version.group, placeholders for empties. */
+static void put_gvk(gotk_buf *b, const char *g, const char *v, const char *k)
+{
+    gotk_buf_printf(b, "%s.%s.%s", *k ? k : "[noKind]", *v ? v : "[noVer]", *g ? g : "[noGrp]");
+}
+
+/* Go's %v of a field spec list, each as FieldSpec.String. */
+static void put_specs(gotk_buf *b, const kfslist *l, const char *sep)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            gotk_buf_puts(b, sep);
+        put_gvk(b, l->v[i].group, l->v[i].version, l->v[i].kind);
+        gotk_buf_printf(b, ":%s:%s", l->v[i].create ? "true" : "false", l->v[i].path);
+    }
+}
+
+char *kconfig_go_string(const kconfig *c)
+{
+    static const int before[] = {KFS_PREFIX, KFS_SUFFIX, KFS_NAMESPACE, KFS_COMMON_LABELS,
+                                 KFS_LABELS, KFS_TEMPLATE_LABELS, KFS_ANNOTATIONS};
+    static const int after[] = {KFS_VARREF, KFS_IMAGES, KFS_REPLICAS};
+    gotk_buf b = {0};
+    gotk_buf_puts(&b, "&{");
+    for (size_t i = 0; i < sizeof before / sizeof before[0]; i++) {
+        gotk_buf_puts(&b, "[");
+        put_specs(&b, &c->fs[before[i]], " ");
+        gotk_buf_puts(&b, "] ");
+    }
+    gotk_buf_puts(&b, "[");
+    for (size_t i = 0; i < c->nnr; i++) {
+        if (i)
+            gotk_buf_puts(&b, " ");
+        put_gvk(&b, c->nr[i].group, c->nr[i].version, c->nr[i].kind);
+        gotk_buf_puts(&b, ":  (\n");
+        put_specs(&b, &c->nr[i].refs, "\n");
+        gotk_buf_puts(&b, "\n)");
+    }
+    gotk_buf_puts(&b, "]");
+    for (size_t i = 0; i < sizeof after / sizeof after[0]; i++) {
+        gotk_buf_puts(&b, " [");
+        put_specs(&b, &c->fs[after[i]], " ");
+        gotk_buf_puts(&b, "]");
+    }
+    gotk_buf_puts(&b, "}");
+    return b.data;
 }

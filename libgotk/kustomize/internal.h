@@ -160,6 +160,7 @@ enum {
     KFS_IMAGES,
     KFS_REPLICAS,
     KFS_VARREF,
+    KFS_LABELS, /* `labels:` in configurations, merged into every labels entry's fields */
     KFS_NCLASSES
 };
 
@@ -176,18 +177,30 @@ typedef struct {
     kstrv owned; /* strings read from configuration files */
 } kconfig;
 
-/* Merge a sub-level's configuration into c, taking over its strings; frees sub. */
-void kconfig_absorb(kconfig *c, kconfig *sub);
-/* Merge field specs `add` into `into`, skipping ones already present. */
-void kfslist_merge(kfslist *into, const kfslist *add);
+/* Merge a sub-level's configuration into c, taking over its strings; frees sub.
+ * Returns NULL, or kustomize's "failed to merge X fieldSpec: conflicting
+ * fieldspecs" for the first list (in kustomize's order) where a spec met one
+ * for the same gvk and path with the other `create` (c is merged regardless). */
+const char *kconfig_absorb(kconfig *c, kconfig *sub);
+/* Merge field specs `add` into `into`, skipping ones already present; true
+ * when one of them differed from the present one in `create` (kustomize's
+ * "conflicting fieldspecs"). */
+bool kfslist_merge(kfslist *into, const kfslist *add);
 void kfslist_free(kfslist *l);
 
 void kconfig_default(kconfig *c);
 void kconfig_free(kconfig *c);
 void kfslist_add(kfslist *l, const char *g, const char *v, const char *k, const char *path,
                  bool create);
-/* Merge field specs from a transformer configuration file (already parsed). */
-gotk_err *kconfig_merge_doc(kconfig *c, json_object *doc);
+/* Add the field specs of a decoded configuration file (see kconfig_decode) to
+ * an empty c, as kustomize's decoding does: each list sorted, not merged. */
+void kconfig_merge_doc(kconfig *c, json_object *doc);
+/* Go's %v of kustomize's *TransformerConfig, as its "merging config" error
+ * prints it. */
+char *kconfig_go_string(const kconfig *c);
+/* Decode a `configurations:` file strictly, as kustomize (tconfig.c); *out is
+ * the document with canonical field names and typed values. */
+gotk_err *kconfig_decode(const char *data, size_t len, const char *source, json_object **out);
 
 /* The place a value lives in its parent, so a setter can read and replace it. */
 typedef struct {

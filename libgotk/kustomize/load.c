@@ -388,7 +388,12 @@ static gotk_err *accumulate_dir(kctx *c, const char *path, const char *rel, kmap
         kres_free(sub.v[i]);
     sub.n = 0;
     kmap_free(&sub);
-    kconfig_absorb(cfg, &subcfg);
+    const char *conflict = kconfig_absorb(cfg, &subcfg);
+    if (!e && conflict) {
+        char *rdir = real_or_copy(path);
+        e = gotk_err_new(GOTK_E_INVALID, "recursed merging from path '%s': %s", rdir, conflict);
+        free(rdir);
+    }
     return e;
 }
 
@@ -456,38 +461,45 @@ static gotk_err *accumulate_resources(kctx *c, const char *root, json_object *k,
 
 /* This level's transformer configuration: the `configurations:` files when
  * given (they replace kustomize's defaults at this level), else the defaults;
- * either is merged over what the bases brought (kustomize's MergeConfig). */
+ * either is merged over what the bases brought (kustomize's MergeConfig). A
+ * spec that conflicts with one already there (same gvk and path, the other
+ * `create`) fails as in kustomize. */
 static gotk_err *load_configurations(kctx *c, const char *root, json_object *k, kconfig *cfg)
 {
     json_object *a = arr(k, "configurations");
-    kconfig lvl;
-    if (!karr_n(a)) {
-        kconfig_default(&lvl);
-        kconfig_absorb(cfg, &lvl);
-        return NULL;
-    }
-    kconfig custom = {0};
+    kconfig lvl, custom = {0};
     gotk_err *e = NULL;
-    for (size_t i = 0; !e && i < karr_n(a); i++) {
+    const char *conflict = NULL;
+    for (size_t i = 0; !e && !conflict && i < karr_n(a); i++) {
         const char *rel = kstr(json_object_array_get_idx(a, i));
         char *data = NULL;
         size_t len = 0;
+        json_object *doc = NULL;
         e = kload_file(c, root, rel, &data, &len, NULL);
-        json_object *docs = NULL;
-        /* sigs.k8s.io/yaml, as kustomize: YAML 1.1, the first document */
         if (!e)
-            e = gotk_yaml_parse_flags(data, len, rel, GOTK_YAML_PARSE_SIGS, &docs);
+            e = kconfig_decode(data, len, rel, &doc);
         free(data);
         kconfig one = {0};
-        if (!e && karr_n(docs))
-            e = kconfig_merge_doc(&one, json_object_array_get_idx(docs, 0));
-        kconfig_absorb(&custom, &one);
-        json_object_put(docs);
+        if (!e)
+            kconfig_merge_doc(&one, doc);
+        conflict = kconfig_absorb(&custom, &one);
+        json_object_put(doc);
     }
     /* kustomize merges the files over its defaults, then that into the level */
     kconfig_default(&lvl);
-    kconfig_absorb(&lvl, &custom);
-    kconfig_absorb(cfg, &lvl);
+    if (!e && !conflict && karr_n(a))
+        conflict = kconfig_absorb(&lvl, &custom);
+    else
+        kconfig_free(&custom);
+    if (e || conflict) {
+        kconfig_free(&lvl);
+        return e ? e : gotk_err_new(GOTK_E_INVALID, "%s", conflict);
+    }
+    char *shown = kconfig_go_string(&lvl);
+    conflict = kconfig_absorb(cfg, &lvl);
+    if (conflict)
+        e = gotk_err_new(GOTK_E_INVALID, "merging config %s: %s", shown, conflict);
+    free(shown);
     return e;
 }
 
@@ -542,9 +554,12 @@ static gotk_err *accumulate_components(kctx *c, const char *root, json_object *k
     return NULL;
 }
 
-/* Field specs for one entry of `labels:`. */
-static void label_specs(json_object *l, kconfig *cfg, kfslist *fss)
+/* Field specs for one entry of `labels:`: its fields, then the configured
+ * `labels` specs, selectors or templates, metadata/labels; a spec meeting one
+ * with the other `create` fails as in kustomize. */
+static gotk_err *label_specs(json_object *l, kconfig *cfg, kfslist *fss)
 {
+    static const char conflict[] = "failed to merge labels: conflicting fieldspecs";
     json_object *sel = json_object_object_get(l, "includeSelectors");
     json_object *tpl = json_object_object_get(l, "includeTemplates");
     json_object *fields = json_object_object_get(l, "fields");
@@ -563,16 +578,19 @@ static void label_specs(json_object *l, kconfig *cfg, kfslist *fss)
         }
         kfslist_add(fss, vals[0], vals[1], vals[2], path, cr && json_object_get_boolean(cr));
     }
-    if (sel && json_object_get_boolean(sel)) {
-        kfslist_merge(fss, &cfg->fs[KFS_COMMON_LABELS]);
-        return;
-    }
-    if (tpl && json_object_get_boolean(tpl))
-        kfslist_merge(fss, &cfg->fs[KFS_TEMPLATE_LABELS]);
+    if (kfslist_merge(fss, &cfg->fs[KFS_LABELS]))
+        return gotk_err_new(GOTK_E_INVALID, "%s", conflict);
+    if (sel && json_object_get_boolean(sel))
+        return kfslist_merge(fss, &cfg->fs[KFS_COMMON_LABELS])
+                   ? gotk_err_new(GOTK_E_INVALID, "%s", conflict) : NULL;
+    if (tpl && json_object_get_boolean(tpl) && kfslist_merge(fss, &cfg->fs[KFS_TEMPLATE_LABELS]))
+        return gotk_err_new(GOTK_E_INVALID, "failed to merge template fieldSpec: "
+                                            "conflicting fieldspecs");
     kfslist one = {0};
     kfslist_add(&one, "", "", "", "metadata/labels", true);
-    kfslist_merge(fss, &one);
+    bool bad = kfslist_merge(fss, &one);
     kfslist_free(&one);
+    return bad ? gotk_err_new(GOTK_E_INVALID, "%s", conflict) : NULL;
 }
 
 /* labels: and commonLabels:. */
@@ -583,8 +601,9 @@ static gotk_err *run_labels(kctx *c, json_object *k, kmap *m, kconfig *cfg)
     for (size_t i = 0; !e && a && i < karr_n(a); i++) {
         json_object *l = json_object_array_get_idx(a, i);
         kfslist fss = {0};
-        label_specs(l, cfg, &fss);
-        e = kt_labels(m, json_object_object_get(l, "pairs"), &fss);
+        e = label_specs(l, cfg, &fss);
+        if (!e)
+            e = kt_labels(m, json_object_object_get(l, "pairs"), &fss);
         kfslist_free(&fss);
         if (!e)
             ktrack_builtin(c, m, "LabelTransformer");

@@ -227,7 +227,8 @@ static gotk_err *affix_pass(kmap *m, const char *prefix, const char *suffix,
                 kstrv_push(*prefix ? &r->prefixes : &r->suffixes, val);
                 kres_store_prev(r);
             }
-            gotk_err *e = kfs_apply_spec(r->obj, &fs->v[j], false, json_type_null, set_affix, &a);
+            gotk_err *e = kfs_apply_spec(r->obj, &fs->v[j], fs->v[j].create,
+                                          json_type_string, set_affix, &a);
             if (e)
                 return e;
         }

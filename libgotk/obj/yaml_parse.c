@@ -45,6 +45,8 @@ typedef struct {
     bool literal_folds; /* read folded scalars as written (no kustomize refold) */
     bool sigs;          /* GOTK_YAML_PARSE_SIGS: go-yaml v2 then JSON */
     bool first_key;     /* GOTK_YAML_PARSE_FIRST_KEY: a repeated key is ignored */
+    bool strict;        /* GOTK_YAML_PARSE_STRICT: a repeated key is an error */
+    gotk_buf dup_keys;  /* STRICT: "\n  line N: key ... already set in map" lines */
     char *bad_key;      /* SIGS: the first key JSON cannot have, as its message */
     anchor *anchors;
     size_t n_anchors, cap_anchors;
@@ -250,7 +252,8 @@ static gotk_err *check_escapes(parse_ctx *c, yaml_event_t *ev)
 }
 
 /* Characters Go's JSON encoder leaves raw and go-yaml's reader then refuses:
- * DEL, the C1 controls but NEL, and U+FFFE/U+FFFF. */
+ * DEL, the C1 controls but NEL, and U+FFFE/U+FFFF. Only kyaml reads YAML
+ * back from JSON; sigs.k8s.io/yaml keeps escaped ones. */
 static bool has_control_chars(const unsigned char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
@@ -320,7 +323,7 @@ static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json
         tag = NULL; /* the non-specific tag resolves like none */
     bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     res_value r = {.kind = RES_STR};
-    if (has_control_chars((const unsigned char *)text, len))
+    if (!c->sigs && has_control_chars((const unsigned char *)text, len))
         return control_chars_error(c, ev->start_mark);
     if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && c->data) {
         gotk_err *e = check_escapes(c, ev);
@@ -412,6 +415,27 @@ static void map_state_free(map_state *m)
     for (size_t i = 0; i < m->n_merges; i++)
         json_object_put(m->merges[i]);
     free(m->merges);
+}
+
+/* Go's %q of a key, enough for the duplicate-key message (printable text is
+ * kept, quotes and backslashes escaped, control bytes in \x form). */
+static void go_quote(gotk_buf *b, const char *s)
+{
+    gotk_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            gotk_buf_printf(b, "\\%c", ch);
+        else if (ch == '\n')
+            gotk_buf_puts(b, "\\n");
+        else if (ch == '\t')
+            gotk_buf_puts(b, "\\t");
+        else if (ch < 0x20 || ch == 0x7f)
+            gotk_buf_printf(b, "\\x%02x", ch);
+        else
+            gotk_buf_putc(b, (char)ch);
+    }
+    gotk_buf_putc(b, '"');
 }
 
 /* The line where `key` was first set, for the duplicate-key message. */
@@ -543,7 +567,7 @@ static gotk_err *parse_key(parse_ctx *c, yaml_event_t *ev, char **key, key_kind 
 {
     *kind = KEY_NORMAL;
     if (ev->type == YAML_SCALAR_EVENT) {
-        if (has_control_chars(ev->data.scalar.value, ev->data.scalar.length))
+        if (!c->sigs && has_control_chars(ev->data.scalar.value, ev->data.scalar.length))
             return control_chars_error(c, ev->start_mark);
         if (c->sigs)
             return sigs_key(ev, key, kind);
@@ -575,6 +599,7 @@ static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const
         return e;
     json_object *val = NULL;
     long n = 0;
+    size_t val_line = ev.start_mark.line + 1 + c->line_offset;
     e = parse_node(c, &ev, depth + DEPTH_STEP, &val, &n);
     yaml_event_delete(&ev);
     if (e)
@@ -596,6 +621,13 @@ static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const
             m->merges = gotk_xrealloc(m->merges, m->cap_merges * sizeof *m->merges);
         }
         m->merges[m->n_merges++] = val;
+        return NULL;
+    }
+    if (json_object_object_get_ex(obj, key, NULL) && c->strict) {
+        json_object_put(val); /* go-yaml v2 strict: noted, the first one kept */
+        gotk_buf_printf(&c->dup_keys, "\n  line %zu: key ", val_line);
+        go_quote(&c->dup_keys, key);
+        gotk_buf_puts(&c->dup_keys, " already set in map");
         return NULL;
     }
     if (json_object_object_get_ex(obj, key, NULL) && c->sigs) {
@@ -755,10 +787,11 @@ static gotk_err *parse_stream(parse_ctx *c, json_object *docs)
 /* Parse the whole stream as libyaml reads it, with or without kustomize's
  * treatment of folded scalars, or as sigs.k8s.io/yaml. */
 static gotk_err *parse_all(const char *data, size_t len, const char *source, bool literal_folds,
-                           bool sigs, json_object **docs)
+                           unsigned sigs_flags, json_object **docs)
 {
     parse_ctx c = {.source = source, .data = data, .len = len, .literal_folds = literal_folds,
-                   .sigs = sigs};
+                   .sigs = sigs_flags & GOTK_YAML_PARSE_SIGS,
+                   .strict = sigs_flags & GOTK_YAML_PARSE_STRICT};
     if (!yaml_parser_initialize(&c.parser))
         return gotk_err_new(GOTK_E_NOMEM, "initializing the YAML parser");
     yaml_parser_set_input_string(&c.parser, (const unsigned char *)data, len);
@@ -767,6 +800,11 @@ static gotk_err *parse_all(const char *data, size_t len, const char *source, boo
     if (!e && c.bad_key)
         e = gotk_err_new(GOTK_E_INVALID, "%s%serror converting YAML to JSON: %s",
                          source ? source : "", source ? ": " : "", c.bad_key);
+    if (!e && c.dup_keys.data)
+        e = gotk_err_new(GOTK_E_INVALID,
+                         "%s%serror converting YAML to JSON: yaml: unmarshal errors:%s",
+                         source ? source : "", source ? ": " : "", c.dup_keys.data);
+    gotk_buf_free(&c.dup_keys);
     free(c.bad_key);
     anchors_clear(&c);
     free(c.anchors);
@@ -885,14 +923,15 @@ gotk_err *gotk_yaml_parse(const char *data, size_t len, const char *source, json
 
 gotk_err *obj_yaml_parse_plain(const char *data, size_t len, json_object **docs)
 {
-    return parse_all(data, len, NULL, true, false, docs);
+    return parse_all(data, len, NULL, true, 0, docs);
 }
 
 gotk_err *gotk_yaml_parse_flags(const char *data, size_t len, const char *source,
                                 unsigned flags, json_object **docs)
 {
     if (flags & GOTK_YAML_PARSE_SIGS)
-        return parse_all(data, len, source, true, true, docs);
+        return parse_all(data, len, source, true,
+                         flags & (GOTK_YAML_PARSE_SIGS | GOTK_YAML_PARSE_STRICT), docs);
     return parse_kyaml(data, len, source, (flags & GOTK_YAML_PARSE_FIRST_KEY) != 0, docs);
 }
 

@@ -80,15 +80,70 @@ static void test_config_shadowing(void **state)
     (void)state;
     json_object *doc = yaml("namePrefix:\n- path: metadata/name\n  kind: Host\n");
     kconfig custom = {0}, lvl, acc = {0};
-    assert_null(kconfig_merge_doc(&custom, doc));
+    kconfig_merge_doc(&custom, doc);
     kconfig_default(&lvl);
-    kconfig_absorb(&lvl, &custom);
+    assert_null(kconfig_absorb(&lvl, &custom));
     assert_int_equal(lvl.fs[KFS_PREFIX].n, 2);
-    kconfig_absorb(&acc, &lvl);
+    assert_null(kconfig_absorb(&acc, &lvl));
     assert_int_equal(acc.fs[KFS_PREFIX].n, 1);
     assert_string_equal(acc.fs[KFS_PREFIX].v[0].kind, "Host");
     kconfig_free(&acc);
     json_object_put(doc);
+}
+
+/* A spec for the same gvk and path with the other `create` conflicts, named
+ * after kustomize's list; a new gvk's name references are taken whole. */
+static void test_config_conflicts(void **state)
+{
+    (void)state;
+    json_object *doc = yaml("images:\n- path: spec/img\n  create: true\n"
+                            "nameReference:\n- kind: Foo\n  fieldSpecs:\n"
+                            "  - path: a\n    create: true\n  - path: a\n");
+    kconfig custom = {0}, lvl;
+    kconfig_merge_doc(&custom, doc);
+    kconfig_default(&lvl);
+    assert_null(kconfig_absorb(&lvl, &custom));
+    json_object_put(doc);
+    doc = yaml("images:\n- path: spec/img\n");
+    kconfig other = {0};
+    kconfig_merge_doc(&other, doc);
+    assert_string_equal(kconfig_absorb(&lvl, &other),
+                        "failed to merge Images fieldSpec: conflicting fieldspecs");
+    kconfig_free(&lvl);
+    json_object_put(doc);
+}
+
+/* Decoding as UnmarshalStrict: first error in key order, Go's wording. */
+static void test_config_decode(void **state)
+{
+    (void)state;
+    static const char *const bad[][2] = {
+        {"zz: 1\nnamePrefix: 3\n", "error unmarshaling JSON: while decoding JSON: json: cannot "
+         "unmarshal number into Go struct field TransformerConfig.namePrefix of type types.FsSlice"},
+        {"namePrefix:\n- kind: 5\n  path: a\n", "json: cannot unmarshal number into Go struct "
+         "field FieldSpec.namePrefix.kind of type string"},
+        {"nameReference:\n- fieldSpecs:\n  - [a]\n", "json: cannot unmarshal array into Go "
+         "struct field NameBackReferences.nameReference.fieldSpecs of type types.FieldSpec"},
+        {"images:\n- path: a\n  zz: 1\n", "json: unknown field \"zz\""},
+        {"- a\n", "cannot unmarshal array into Go value of type builtinconfig.TransformerConfig"},
+        {"images: []\nimages: []\n", "line 2: key \"images\" already set in map"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_object *out = NULL;
+        gotk_err *e = kconfig_decode(bad[i][0], strlen(bad[i][0]), NULL, &out);
+        assert_non_null(e);
+        if (!strstr(gotk_err_msg(e), bad[i][1]))
+            print_error("%s: got %s\n", bad[i][0], gotk_err_msg(e));
+        assert_non_null(strstr(gotk_err_msg(e), bad[i][1]));
+        gotk_err_free(e);
+    }
+    const char *ok = "IMAGES:\n- Path: 16\n  Create: yes\n  kind: ~\n";
+    json_object *out = NULL;
+    assert_null(kconfig_decode(ok, strlen(ok), NULL, &out));
+    char *s = gotk_json_to_string(out);
+    assert_string_equal(s, "{\"images\":[{\"create\":true,\"path\":\"16\"}]}");
+    free(s);
+    json_object_put(out);
 }
 
 static gotk_err *set_x(const kslot *s, void *ud)
@@ -245,6 +300,8 @@ int main(void)
         cmocka_unit_test(test_build),        cmocka_unit_test(test_errors),
         cmocka_unit_test(test_generate),     cmocka_unit_test(test_rel_join),
         cmocka_unit_test(test_config_shadowing),
+        cmocka_unit_test(test_config_conflicts),
+        cmocka_unit_test(test_config_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -119,6 +119,26 @@ static void test_errors(void **state)
 }
 
 /* Flags 0 is gotk_yaml_parse: YAML 1.2 words stay strings, ints stay ints. */
+/* GOTK_YAML_PARSE_STRICT: go-yaml v2's UnmarshalStrict lists every repeated
+ * key with its value's line; without it the last value wins. */
+static void test_strict_repeated_keys(void **state)
+{
+    (void)state;
+    const char *y = "a: 1\nb:\n  c: 1\n  c:\n  - 2\na: 3\n";
+    json_object *docs = NULL;
+    gotk_err *e = gotk_yaml_parse_flags(y, strlen(y), "f.yaml",
+                                        GOTK_YAML_PARSE_SIGS | GOTK_YAML_PARSE_STRICT, &docs);
+    assert_non_null(e);
+    assert_string_equal(gotk_err_msg(e), "f.yaml: error converting YAML to JSON: yaml: unmarshal "
+                                         "errors:\n  line 5: key \"c\" already set in map\n"
+                                         "  line 6: key \"a\" already set in map");
+    gotk_err_free(e);
+    check(y, "[{\"a\":3,\"b\":{\"c\":[2]}}]");
+    assert_null(gotk_yaml_parse_flags("a: 1\nb: 2", 8, NULL,
+                                      GOTK_YAML_PARSE_SIGS | GOTK_YAML_PARSE_STRICT, &docs));
+    json_object_put(docs);
+}
+
 static void test_default_mode_unchanged(void **state)
 {
     (void)state;
@@ -140,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_keys_become_strings),
         cmocka_unit_test(test_timestamps_nulls_merges),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_strict_repeated_keys),
         cmocka_unit_test(test_default_mode_unchanged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
