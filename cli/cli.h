@@ -41,6 +41,8 @@ int cmd_diff(int argc, char **argv);
  * executable: how the offline front hands over what it does not carry.
  * Returns only when that fails, with 1 after printing why. */
 int cli_run_cluster(void);
+/* The directory of this executable ("." when unknown). Caller frees. */
+char *cli_exe_dir(void);
 
 /* Print "✗ message" to stderr as flux does, and return 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,7 +13,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,22 +70,10 @@ static gotk_err *load_ports(dev_state *st)
     return e;
 }
 
-/* The directory of this executable. */
-static char *self_dir(void)
-{
-    char path[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n <= 0)
-        return gotk_xstrdup(".");
-    path[n] = '\0';
-    *strrchr(path, '/') = '\0';
-    return gotk_xstrdup(path);
-}
-
 /* A gotk program next to this one (installed) or in its build directory. */
 static char *find_program(const char *name, const char *subdir)
 {
-    char *dir = self_dir();
+    char *dir = cli_exe_dir();
     char *candidates[] = {gotk_xasprintf("%s/%s", dir, name),
                           gotk_xasprintf("%s/../%s/%s", dir, subdir, name)};
     free(dir);
@@ -105,7 +92,7 @@ static char *examples_dir(void)
     const char *env = getenv("GOTK_EXAMPLES_DIR");
     if (env && *env)
         return gotk_xstrdup(env);
-    char *dir = self_dir();
+    char *dir = cli_exe_dir();
     char *tries[] = {gotk_xasprintf("%s/../../examples/demo", dir),
                      gotk_xasprintf("%s/../share/gotk/examples/demo", dir)};
     free(dir);

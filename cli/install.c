@@ -11,7 +11,6 @@
  * Applying uses server-side apply: Namespaces and CRDs first, waiting for the
  * CRDs to be Established, then everything else.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,24 +36,10 @@ void cli_components_default(cli_components *c)
     c->version = "v" GOTK_CLI_VERSION;
 }
 
-/* The directory of this executable. Caller frees. */
-static char *exe_dir(void)
-{
-    char path[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-    if (n <= 0)
-        return gotk_xstrdup(".");
-    path[n] = '\0';
-    char *slash = strrchr(path, '/');
-    if (slash)
-        *slash = '\0';
-    return gotk_xstrdup(path);
-}
-
 gotk_err *cli_config_dir(char **out)
 {
     const char *env = getenv("GOTK_CONFIG_DIR");
-    char *dir = exe_dir();
+    char *dir = cli_exe_dir();
     char *candidates[] = {
         env && *env ? gotk_xstrdup(env) : NULL,
         gotk_xasprintf("%s/../../config", dir),       /* build tree: build/cli/gotk */

@@ -10,10 +10,12 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "gotk/core.h"
 
 #ifdef GOTK_CLI_FRONT
 #define CLUSTER(fn) NULL
@@ -70,20 +72,28 @@ static void usage(FILE *out)
 
 static char **cli_argv;
 
-int cli_run_cluster(void)
+char *cli_exe_dir(void)
 {
     char path[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
     if (n <= 0)
-        return cli_fail("cannot find this executable: %s", strerror(errno));
+        return gotk_xstrdup(".");
     path[n] = '\0';
     char *slash = strrchr(path, '/');
-    const char *prog = "gotk-cluster";
-    if (!slash || (size_t)(slash + 1 - path) + strlen(prog) >= sizeof path)
-        return cli_fail("cannot find gotk-cluster beside %s", path);
-    strcpy(slash + 1, prog);
+    if (slash)
+        *slash = '\0';
+    return gotk_xstrdup(path);
+}
+
+int cli_run_cluster(void)
+{
+    char *dir = cli_exe_dir();
+    char *path = gotk_xasprintf("%s/gotk-cluster", dir);
+    free(dir);
     execv(path, cli_argv);
-    return cli_fail("cannot run %s: %s", path, strerror(errno));
+    int rc = cli_fail("cannot run %s: %s", path, strerror(errno));
+    free(path);
+    return rc;
 }
 
 int main(int argc, char **argv)
