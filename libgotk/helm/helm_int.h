@@ -58,6 +58,11 @@ gotk_err *helm_process_dependencies(gotk_helm_chart *c, json_object *vals);
 
 /* Coalesce `vals` (owned, modified) with chart defaults; returns it. */
 json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge);
+/* gotk_helm_coalesce_values for the last time: the result takes the chart's
+ * values themselves instead of copies (each chart's are its own, see
+ * helm_chart_alias), and the charts (c and its subcharts) let go of their
+ * values (NULL after), which nothing reads after this. */
+gotk_err *helm_coalesce_final(gotk_helm_chart *c, json_object *vals, json_object **out);
 
 /* values.schema.json validation of the whole tree: error as Helm's
  * ValidateAgainstSchema, or NULL. */

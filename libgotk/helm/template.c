@@ -343,7 +343,7 @@ gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
     json_object_object_add(top, "Capabilities", caps);
     json_object_object_add(top, "Release", release_object(o));
     if (!e)
-        e = gotk_helm_coalesce_values(c, vals, &cv);
+        e = helm_coalesce_final(c, vals, &cv);
     if (!e) {
         json_object_object_add(top, "Values", cv);
         if (!o->skip_schema_validation)

@@ -118,19 +118,21 @@ static bool is_dependency_name(const gotk_helm_chart *c, const char *key)
     return false;
 }
 
-/* coalesceValues: v takes copies of the chart's defaults it lacks. */
-static void coalesce_chart_values(const gotk_helm_chart *c, json_object *v, bool merge)
+/* coalesceValues: v takes copies of the chart's defaults it lacks (with
+ * `copy` false, the defaults themselves: see helm_coalesce_final). */
+static void coalesce_chart_values(const gotk_helm_chart *c, json_object *v, bool merge,
+                                  bool copy)
 {
     if (!c->values)
         return;
     json_object_object_foreach(c->values, key, val) {
         json_object *value = NULL;
         if (!json_object_object_get_ex(v, key, &value)) {
-            json_object_object_add(v, key, gotk_obj_copy(val));
+            json_object_object_add(v, key, copy ? gotk_obj_copy(val) : json_object_get(val));
         } else if (!value && !merge) {
             json_object_object_del(v, key);
         } else if (is_table(value) && is_table(val)) {
-            coalesce_tables(value, val, merge || is_dependency_name(c, key), true);
+            coalesce_tables(value, val, merge || is_dependency_name(c, key), copy);
         }
     }
 }
@@ -151,7 +153,8 @@ static void bad_verb_t(gotk_buf *b, json_object *v)
     gotk_buf_printf(b, "%%!t(%s=%s)", helm_go_type(v), s);
 }
 
-static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool merge)
+static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool merge,
+                               bool copy)
 {
     for (size_t i = 0; i < c->ndeps; i++) {
         const char *name = helm_chart_name(c->deps[i]);
@@ -167,8 +170,8 @@ static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool
             return e;
         }
         coalesce_globals(dv, dest);
-        coalesce_chart_values(c->deps[i], dv, merge);
-        gotk_err *e = coalesce_deps(c->deps[i], dv, merge);
+        coalesce_chart_values(c->deps[i], dv, merge, copy);
+        gotk_err *e = coalesce_deps(c->deps[i], dv, merge, copy);
         if (e)
             return e;
     }
@@ -177,8 +180,8 @@ static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool
 
 json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge)
 {
-    coalesce_chart_values(c, vals, merge);
-    gotk_err *e = coalesce_deps(c, vals, merge);
+    coalesce_chart_values(c, vals, merge, true);
+    gotk_err *e = coalesce_deps(c, vals, merge, true);
     if (e) {
         /* only a type mismatch; callers that need it use gotk_helm_coalesce_values */
         gotk_err_free(e);
@@ -208,12 +211,12 @@ static json_object *copy_for_coalesce(const gotk_helm_chart *c, json_object *val
     return v;
 }
 
-gotk_err *gotk_helm_coalesce_values(const gotk_helm_chart *c, json_object *vals,
-                                    json_object **out)
+static gotk_err *coalesce_values(const gotk_helm_chart *c, json_object *vals, bool copy,
+                                 json_object **out)
 {
     json_object *v = vals ? copy_for_coalesce(c, vals) : json_object_new_object();
-    coalesce_chart_values(c, v, false);
-    gotk_err *e = coalesce_deps(c, v, false);
+    coalesce_chart_values(c, v, false, copy);
+    gotk_err *e = coalesce_deps(c, v, false, copy);
     if (e) {
         json_object_put(v);
         *out = NULL;
@@ -221,6 +224,30 @@ gotk_err *gotk_helm_coalesce_values(const gotk_helm_chart *c, json_object *vals,
     }
     *out = v;
     return NULL;
+}
+
+gotk_err *gotk_helm_coalesce_values(const gotk_helm_chart *c, json_object *vals,
+                                    json_object **out)
+{
+    return coalesce_values(c, vals, true, out);
+}
+
+/* The charts' own references to their values, which nothing reads after the
+ * last coalescing: what the result took stays alive through it. */
+static void drop_chart_values(gotk_helm_chart *c)
+{
+    json_object_put(c->values);
+    c->values = NULL;
+    for (size_t i = 0; i < c->ndeps; i++)
+        drop_chart_values(c->deps[i]);
+}
+
+gotk_err *helm_coalesce_final(gotk_helm_chart *c, json_object *vals, json_object **out)
+{
+    gotk_err *e = coalesce_values(c, vals, false, out);
+    if (!e)
+        drop_chart_values(c);
+    return e;
 }
 
 /* ---- user values ---------------------------------------------------------- */
