@@ -62,7 +62,7 @@ void gotk_helm_chart_free(gotk_helm_chart *c)
         return;
     json_object_put(c->meta);
     json_object_put(c->values);
-    free(c->schema);
+    helm_bytes_unref(c->schema);
     helm_files_free(&c->templates);
     helm_files_free(&c->files);
     for (size_t i = 0; i < c->ndeps; i++)
@@ -486,8 +486,8 @@ static gotk_err *place_file(gotk_helm_chart *c, const helm_file *f, helm_files *
         if (!c->values)
             c->values = json_object_new_object();
     } else if (!strcmp(n, "values.schema.json")) {
-        free(c->schema);
-        c->schema = gotk_xstrndup(f->data, f->len);
+        helm_bytes_unref(c->schema);
+        c->schema = helm_bytes_ref(f->data);
         c->schema_len = f->len;
     } else if (!strcmp(n, "requirements.yaml")) {
         gotk_err *e = parse_meta_file(c->meta, f, "requirements.yaml");
@@ -549,15 +549,18 @@ gotk_err *helm_load_files(helm_files *fs, gotk_helm_chart **out)
     return NULL;
 }
 
-gotk_helm_chart *helm_chart_alias(const gotk_helm_chart *c, const char *alias)
+/* The values are shared until one of the charts replaces its own (see
+ * helm_coalesce_final); files and schema are read-only. */
+gotk_helm_chart *helm_chart_alias(gotk_helm_chart *c, const char *alias)
 {
     gotk_helm_chart *a = gotk_xcalloc(1, sizeof *a);
     a->meta = gotk_obj_copy(c->meta);
     if (alias && *alias)
         json_object_object_add(a->meta, "name", json_object_new_string(alias));
-    a->values = gotk_obj_copy(c->values);
+    a->values = json_object_get(c->values);
+    a->values_shared = c->values_shared = true;
     if (c->schema) {
-        a->schema = gotk_xstrndup(c->schema, c->schema_len);
+        a->schema = helm_bytes_ref(c->schema);
         a->schema_len = c->schema_len;
     }
     for (size_t i = 0; i < c->templates.n; i++)

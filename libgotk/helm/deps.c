@@ -337,6 +337,7 @@ static void process_import_values(gotk_helm_chart *c)
     }
     json_object_put(c->values);
     c->values = merged;
+    c->values_shared = false;
     json_object_put(b);
 }
 

@@ -27,11 +27,15 @@ void helm_files_add(helm_files *fs, const char *name, const char *data, size_t l
 /* Add src's bytes under `name` without copying them (they are reference-counted). */
 void helm_files_share(helm_files *fs, const char *name, const helm_file *src);
 void helm_files_free(helm_files *fs);
+/* Another reference to the bytes of a helm_file, and the release of one. */
+char *helm_bytes_ref(char *data);
+void helm_bytes_unref(char *data);
 
 struct gotk_helm_chart {
     json_object *meta;   /* chart.Metadata, keys as in Chart.yaml (name, version, ...) */
     json_object *values; /* values.yaml: a map, float64 numbers */
-    char *schema;        /* values.schema.json, or NULL */
+    bool values_shared;  /* values is also another chart's (helm_chart_alias) */
+    char *schema;        /* values.schema.json (bytes of a helm_file), or NULL */
     size_t schema_len;
     helm_files templates; /* templates/... */
     helm_files files;     /* everything else, for .Files and crds/ */
@@ -48,7 +52,7 @@ bool helm_chart_is_library(const gotk_helm_chart *c);
 /* LoadFiles: a chart from its files (names relative to the chart root). */
 gotk_err *helm_load_files(helm_files *fs, gotk_helm_chart **out);
 /* A shallow copy of a chart sharing everything but metadata (for aliases). */
-gotk_helm_chart *helm_chart_alias(const gotk_helm_chart *c, const char *alias);
+gotk_helm_chart *helm_chart_alias(gotk_helm_chart *c, const char *alias);
 
 /* chartutil.IsCompatibleRange */
 bool helm_compatible_range(const char *constraint, const char *version);

@@ -51,12 +51,23 @@ void helm_files_share(helm_files *fs, const char *name, const helm_file *src)
     (*refcount(f->data))++;
 }
 
+char *helm_bytes_ref(char *data)
+{
+    (*refcount(data))++;
+    return data;
+}
+
+void helm_bytes_unref(char *data)
+{
+    if (data && --*refcount(data) == 0)
+        free(refcount(data));
+}
+
 void helm_files_free(helm_files *fs)
 {
     for (size_t i = 0; i < fs->n; i++) {
         free(fs->v[i].name);
-        if (--*refcount(fs->v[i].data) == 0)
-            free(refcount(fs->v[i].data));
+        helm_bytes_unref(fs->v[i].data);
     }
     free(fs->v);
     memset(fs, 0, sizeof *fs);

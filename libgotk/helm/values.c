@@ -119,12 +119,14 @@ static bool is_dependency_name(const gotk_helm_chart *c, const char *key)
 }
 
 /* coalesceValues: v takes copies of the chart's defaults it lacks (with
- * `copy` false, the defaults themselves: see helm_coalesce_final). */
+ * `copy` false, the defaults themselves when no other chart has them: see
+ * helm_coalesce_final). */
 static void coalesce_chart_values(const gotk_helm_chart *c, json_object *v, bool merge,
                                   bool copy)
 {
     if (!c->values)
         return;
+    copy = copy || c->values_shared;
     json_object_object_foreach(c->values, key, val) {
         json_object *value = NULL;
         if (!json_object_object_get_ex(v, key, &value)) {
