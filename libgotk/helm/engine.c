@@ -12,23 +12,28 @@
 #include "gotk/template.h"
 #include "helm_int.h"
 
-/* chart.Metadata's Go field names for Chart.yaml's keys. */
-static const char *const meta_fields[][2] = {
-    {"name", "Name"}, {"home", "Home"}, {"sources", "Sources"}, {"version", "Version"},
-    {"description", "Description"}, {"keywords", "Keywords"}, {"maintainers", "Maintainers"},
-    {"icon", "Icon"}, {"apiVersion", "APIVersion"}, {"condition", "Condition"},
-    {"tags", "Tags"}, {"appVersion", "AppVersion"}, {"deprecated", "Deprecated"},
-    {"annotations", "Annotations"}, {"kubeVersion", "KubeVersion"},
-    {"dependencies", "Dependencies"}, {"type", "Type"}, {NULL, NULL},
+/* chart.Metadata's Go field names for Chart.yaml's keys (its json tags). */
+static const gotk_tpl_json_field meta_fields[] = {
+    {"Name", "name", true}, {"Home", "home", true}, {"Sources", "sources", true},
+    {"Version", "version", true}, {"Description", "description", true},
+    {"Keywords", "keywords", true}, {"Maintainers", "maintainers", true},
+    {"Icon", "icon", true}, {"APIVersion", "apiVersion", true},
+    {"Condition", "condition", true}, {"Tags", "tags", true},
+    {"AppVersion", "appVersion", true}, {"Deprecated", "deprecated", true},
+    {"Annotations", "annotations", true}, {"KubeVersion", "kubeVersion", true},
+    {"Dependencies", "dependencies", true}, {"Type", "type", true}, {NULL, NULL, false},
 };
-static const char *const maint_fields[][2] = {
-    {"name", "Name"}, {"email", "Email"}, {"url", "URL"}, {NULL, NULL},
+static const gotk_tpl_json_field maint_fields[] = {
+    {"Name", "name", true}, {"Email", "email", true}, {"URL", "url", true}, {NULL, NULL, false},
 };
-static const char *const dep_fields[][2] = {
-    {"name", "Name"}, {"version", "Version"}, {"repository", "Repository"},
-    {"condition", "Condition"}, {"tags", "Tags"}, {"enabled", "Enabled"},
-    {"import-values", "ImportValues"}, {"alias", "Alias"}, {NULL, NULL},
+static const gotk_tpl_json_field dep_fields[] = {
+    {"Name", "name", false}, {"Version", "version", true},
+    {"Repository", "repository", false}, {"Condition", "condition", true},
+    {"Tags", "tags", true}, {"Enabled", "enabled", true},
+    {"ImportValues", "import-values", true}, {"Alias", "alias", true}, {NULL, NULL, false},
 };
+/* engine.go's struct { chart.Metadata; IsRoot bool }: Metadata embedded */
+static const gotk_tpl_json_field chart_fields[] = {{"Metadata", "", false}, {NULL, NULL, false}};
 
 static bool is_list_field(const char *go)
 {
@@ -37,7 +42,7 @@ static bool is_list_field(const char *go)
 }
 
 /* A Go struct as json: every field present, zero when absent. */
-static json_object *go_struct(json_object *src, const char *const fields[][2], const char *tag);
+static json_object *go_struct(json_object *src, const gotk_tpl_json_field *fields, const char *tag);
 
 /* The Go type of a list or map field, for typeOf and error texts. */
 static const char *field_go_type(const char *go)
@@ -74,25 +79,26 @@ static json_object *field_value(const char *go, json_object *v)
     return json_object_new_string("");
 }
 
-static json_object *go_struct(json_object *src, const char *const fields[][2], const char *tag)
+static json_object *go_struct(json_object *src, const gotk_tpl_json_field *fields, const char *tag)
 {
     json_object *o = json_object_new_object();
-    for (int i = 0; fields[i][0]; i++) {
+    for (int i = 0; fields[i].go; i++) {
         json_object *v = NULL;
         if (src)
-            json_object_object_get_ex(src, fields[i][0], &v);
-        json_object *fv = field_value(fields[i][1], v);
-        if (!v && !strcmp(fields[i][1], "Tags") && fields == dep_fields) {
+            json_object_object_get_ex(src, fields[i].json, &v);
+        json_object *fv = field_value(fields[i].go, v);
+        if (!v && !strcmp(fields[i].go, "Tags") && fields == dep_fields) {
             json_object_put(fv);
             fv = json_object_new_array();
         }
-        const char *t = field_go_type(fields[i][1]);
+        const char *t = field_go_type(fields[i].go);
         if (t && (json_object_is_type(fv, json_type_array) ||
-                  (json_object_is_type(fv, json_type_object) && !strcmp(fields[i][1], "Annotations"))))
+                  (json_object_is_type(fv, json_type_object) && !strcmp(fields[i].go, "Annotations"))))
             gotk_tpl_tag(fv, t, false);
-        json_object_object_add(o, fields[i][1], fv);
+        json_object_object_add(o, fields[i].go, fv);
     }
     gotk_tpl_tag(o, tag, true);
+    gotk_tpl_tag_json(o, fields);
     return o;
 }
 
@@ -103,6 +109,7 @@ json_object *helm_chart_object(const gotk_helm_chart *c)
     json_object_object_add(o, "Metadata", go_struct(c->meta, meta_fields, "chart.Metadata"));
     json_object_object_add(o, "IsRoot", json_object_new_boolean(c->parent == NULL));
     gotk_tpl_tag(o, "struct { chart.Metadata; IsRoot bool }", true);
+    gotk_tpl_tag_json(o, chart_fields);
     return o;
 }
 

@@ -550,10 +550,11 @@ static void print_struct(pp *p, gotk_tpl_val v, const char *type, int verb, int 
     gotk_buf_putc(p->out, '{');
     bool first = true;
     json_object_object_foreach(v.j, k, child) {
-        (void)k;
         if (!first)
             gotk_buf_putc(p->out, ' ');
         first = false;
+        if (p->plus_v) /* %+v names the fields */
+            gotk_buf_printf(p->out, "%s:", k);
         print_arg(p, gotk_tpl_from_json(child, false), verb, depth + 1);
     }
     gotk_buf_putc(p->out, '}');

@@ -353,6 +353,13 @@ static json_object *kube_version(const char *text)
     return kv;
 }
 
+/* version.BuildInfo's json tags */
+static const gotk_tpl_json_field build_info_json[] = {
+    {"Version", "version", true}, {"GitCommit", "git_commit", true},
+    {"GitTreeState", "git_tree_state", true}, {"GoVersion", "go_version", true},
+    {NULL, NULL, false},
+};
+
 json_object *gotk_tpl_helm_capabilities(const char *kube_ver, json_object *api_versions)
 {
     json_object *caps = json_object_new_object();
@@ -368,6 +375,7 @@ json_object *gotk_tpl_helm_capabilities(const char *kube_ver, json_object *api_v
     json_object_object_add(hv, "GitTreeState", json_object_new_string("clean"));
     json_object_object_add(hv, "GoVersion", json_object_new_string("go1.23.7"));
     gotk_tpl_tag(hv, "version.BuildInfo", true);
+    gotk_tpl_tag_json(hv, build_info_json);
     json_object_object_add(caps, "HelmVersion", hv);
     gotk_tpl_tag(caps, "*chartutil.Capabilities", true);
     return caps;

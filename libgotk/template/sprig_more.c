@@ -342,7 +342,17 @@ static bool json_value(gotk_buf *b, gotk_tpl_val v, int indent, bool html)
         }
         json_string(b, SV(v), SL(v), html);
         return true;
-    case GOTK_TPL_MAP: if (!v.j) break; return json_map(b, v.j, indent, html);
+    case GOTK_TPL_MAP: {
+        if (!v.j)
+            break;
+        const tpl_tag *t = tpl_tag_of(v.j);
+        if (!t || !t->json)
+            return json_map(b, v.j, indent, html);
+        json_object *view = tpl_json_marshal_view(v.j); /* json field names */
+        bool ok = json_map(b, view, indent, html);
+        json_object_put(view);
+        return ok;
+    }
     case GOTK_TPL_SLICE: {
         if (!v.j)
             break;

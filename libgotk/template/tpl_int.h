@@ -168,6 +168,7 @@ typedef struct {
     bool addressable; /* reached through a pointer: has "*T" methods too */
     bool bytes_elems; /* a map of []byte (engine.files) */
     bool nil_bytes;   /* a nil []byte (JSON null) */
+    const gotk_tpl_json_field *json; /* a struct's json names, or NULL */
 } tpl_tag;
 
 /* The zero value of a map's elements: nil interface{}, or an empty []byte. */

@@ -37,6 +37,7 @@ static void tag(json_object *j, const char *go_type, bool is_struct, bool addres
     t->addressable = addressable;
     t->bytes_elems = false;
     t->nil_bytes = false;
+    t->json = NULL;
     json_object_set_userdata(j, t, tag_free);
 }
 
@@ -47,13 +48,20 @@ void gotk_tpl_tag(json_object *j, const char *go_type, bool is_struct)
     tag(j, go_type, is_struct, true);
 }
 
+void gotk_tpl_tag_json(json_object *j, const gotk_tpl_json_field *fields)
+{
+    tpl_tag *t = (tpl_tag *)tpl_tag_of(j);
+    if (t && t->is_struct)
+        t->json = fields;
+}
+
 /* Mark a json string as a Go []byte (Helm's file contents). */
 void tpl_tag_bytes(json_object *s)
 {
     if (!json_object_is_type(s, json_type_string) || tpl_tag_of(s))
         return;
     tpl_tag *t = gotk_xmalloc(sizeof *t);
-    *t = (tpl_tag){TAG_MAGIC, TPL_BYTES_TYPE, false, false, false, false};
+    *t = (tpl_tag){TAG_MAGIC, TPL_BYTES_TYPE, false, false, false, false, NULL};
     json_object_set_userdata(s, t, tag_free);
 }
 
@@ -175,11 +183,21 @@ static json_object *marshaled(json_object *j)
     return out;
 }
 
-/* Whether the tree holds a []byte or a value with a MarshalJSON method. */
+/* The json names of a struct with json tags, or NULL. */
+static const gotk_tpl_json_field *json_fields(json_object *j)
+{
+    const tpl_tag *t = tpl_tag_of(j);
+    return t && t->is_struct ? t->json : NULL;
+}
+
+/* Whether the tree holds a []byte, a struct with json tags or a value with a
+ * MarshalJSON method. */
 static bool has_bytes(json_object *j)
 {
     if (json_object_is_type(j, json_type_string))
         return tpl_tag_of(j) != NULL;
+    if (json_fields(j))
+        return true;
     json_object *m = marshaled(j);
     if (m) {
         json_object_put(m);
@@ -199,12 +217,56 @@ static bool has_bytes(json_object *j)
     return false;
 }
 
-/* A copy of j with every []byte as its base64 text. */
+static json_object *bytes_as_base64(json_object *j);
+
+/* encoding/json's omitempty test. */
+static bool json_empty(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null: return true;
+    case json_type_boolean: return !json_object_get_boolean(v);
+    case json_type_int: return json_object_get_int64(v) == 0;
+    case json_type_double: return json_object_get_double(v) == 0;
+    case json_type_string: return json_object_get_string_len(v) == 0;
+    case json_type_array: return json_object_array_length(v) == 0;
+    case json_type_object: return !tpl_tag_of(v) || !tpl_tag_of(v)->is_struct
+                                      ? json_object_object_length(v) == 0 : false;
+    }
+    return false;
+}
+
+/* Add the fields of struct j to out under their json names (embedded
+ * structs' fields promoted). */
+static void struct_json_fields(json_object *out, json_object *j)
+{
+    const gotk_tpl_json_field *names = json_fields(j);
+    json_object_object_foreach(j, k, v) {
+        const gotk_tpl_json_field *f = names;
+        while (f && f->go && strcmp(f->go, k))
+            f++;
+        if (f && f->go && !f->json[0] && json_object_is_type(v, json_type_object)) {
+            struct_json_fields(out, v);
+            continue;
+        }
+        if (f && f->go && f->omitempty && json_empty(v))
+            continue;
+        json_object_object_add(out, f && f->go ? f->json : k, bytes_as_base64(v));
+    }
+}
+
+/* A copy of j with every []byte as its base64 text and structs with json
+ * tags under their json names (fields in order: still a struct). */
 static json_object *bytes_as_base64(json_object *j)
 {
     json_object *m = marshaled(j);
     if (m)
         return m;
+    if (json_fields(j)) {
+        json_object *o = json_object_new_object();
+        struct_json_fields(o, j);
+        tpl_tag_value(o, tpl_tag_of(j)->type, true);
+        return o;
+    }
     if (json_object_is_type(j, json_type_string) && tpl_tag_of(j)) {
         if (tpl_tag_of(j)->nil_bytes)
             return NULL; /* JSON null */
@@ -228,7 +290,8 @@ static json_object *bytes_as_base64(json_object *j)
     return json_object_get(j);
 }
 
-/* j as Go's encoding/json sees it: []byte values become base64 strings. */
+/* j as Go's encoding/json sees it: []byte values become base64 strings,
+ * struct fields take their json names. */
 json_object *tpl_json_marshal_view(json_object *j)
 {
     return has_bytes(j) ? bytes_as_base64(j) : json_object_get(j);

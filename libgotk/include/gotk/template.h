@@ -177,6 +177,16 @@ void gotk_tpl_sprintln(gotk_buf *out, int argc, const gotk_tpl_val *argv);
  * up as in a map. Methods registered for the type are found first; a "String"
  * method is used when the value is printed. */
 void gotk_tpl_tag(json_object *j, const char *go_type, bool is_struct);
+/* encoding/json's view of a struct field (toJson, toYaml): its json key, or ""
+ * for an embedded struct whose fields are promoted; omitempty leaves out false,
+ * 0, "", null and empty lists and maps. */
+typedef struct {
+    const char *go, *json;
+    bool omitempty;
+} gotk_tpl_json_field;
+/* Give a struct tagged with gotk_tpl_tag its json field names: `fields` is a
+ * static table ended by {NULL}; fields not in it keep their Go names. */
+void gotk_tpl_tag_json(json_object *j, const gotk_tpl_json_field *fields);
 /* Register a method of Go type `go_type`: fn gets the receiver as argv[0], then
  * the arguments converted per `params` (the letters of gotk_template_add_func,
  * plus R: a value of the receiver's own type, as semver's LessThan takes). A
