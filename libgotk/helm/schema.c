@@ -3,18 +3,23 @@
  * JSON Schema draft 4-7): type, properties, required, additionalProperties,
  * patternProperties, enum, const, pattern, minLength/maxLength,
  * minimum/maximum (and their exclusive forms), multipleOf, items (one schema
- * or a list), minItems/maxItems, uniqueItems, allOf/anyOf/oneOf/not,
- * if/then/else and local $ref ("#/definitions/x"). Errors are gojsonschema's
- * texts, "- FIELD: DESCRIPTION" per line, in gojsonschema's order for one
- * node (combinators, then object or array keywords, then enum/const, then
- * children). Where Go iterates a map (several failing properties) the order
- * is the schema's, as Go's would be on a lucky day.
+ * or a list, with additionalItems), minItems/maxItems, uniqueItems, contains,
+ * propertyNames, dependencies, format (gojsonschema's checkers),
+ * allOf/anyOf/oneOf/not, if/then/else and local $ref ("#/definitions/x").
+ * Errors are gojsonschema's texts, "- FIELD: DESCRIPTION" per line, in
+ * gojsonschema's order for one node (combinators, then object or array
+ * keywords, then enum/const, then children), with the errors of the closest
+ * failing subschema of anyOf/oneOf/contains (by gojsonschema's score) and of
+ * allOf, then and else. Where Go iterates a map (several failing properties)
+ * the order is the schema's, as Go's would be on a lucky day.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <arpa/inet.h>
 
 #include "gotk/obj.h"
 #include "gotk/regex.h"
@@ -24,7 +29,14 @@ typedef struct {
     json_object *root;
     gotk_buf *out;
     int errors;
+    int score; /* gojsonschema's: keyword groups checked, to pick the closest schema */
 } sctx;
+
+/* A validation against a subschema, kept apart until merged. */
+typedef struct {
+    gotk_buf out;
+    int errors, score;
+} sresult;
 
 static void validate(sctx *c, json_object *s, json_object *v, const char *field);
 
@@ -140,51 +152,139 @@ static json_object *resolve_ref(sctx *c, const char *ref)
     return cur;
 }
 
-/* Does v pass s? (for anyOf, oneOf, not, if) */
-static bool passes(sctx *c, json_object *s, json_object *v, const char *field)
+/* Validate v against s apart (gojsonschema's subValidateWithContext). */
+static void sub_validate(sctx *c, json_object *s, json_object *v, const char *field, sresult *r)
 {
-    gotk_buf scratch = {0};
-    sctx sub = {.root = c->root, .out = &scratch};
+    *r = (sresult){0};
+    sctx sub = {.root = c->root, .out = &r->out};
     validate(&sub, s, v, field);
-    gotk_buf_free(&scratch);
-    return sub.errors == 0;
+    r->errors = sub.errors;
+    r->score = sub.score;
 }
 
-static void validate_combinators(sctx *c, json_object *s, json_object *v, const char *field)
+/* Add a subvalidation's errors and score to c's (mergeErrors); frees r. */
+static void merge(sctx *c, sresult *r)
+{
+    gotk_buf_append(c->out, r->out.data ? r->out.data : "", r->out.len);
+    c->errors += r->errors;
+    c->score += r->score;
+    gotk_buf_free(&r->out);
+}
+
+/* Does v pass s? (for not, if) */
+static bool passes(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    sresult r;
+    sub_validate(c, s, v, field, &r);
+    gotk_buf_free(&r.out);
+    return r.errors == 0;
+}
+
+/* anyOf/oneOf: keep the failed result with the highest score (the first of equals). */
+static void keep_best(sresult *best, sresult *r)
+{
+    if (r->errors && (!best->errors || r->score > best->score)) {
+        gotk_buf_free(&best->out);
+        *best = *r;
+    } else {
+        gotk_buf_free(&r->out);
+    }
+}
+
+static void validate_any_one_of(sctx *c, json_object *s, json_object *v, const char *field)
 {
     json_object *l;
     if ((l = kw(s, "anyOf")) && json_object_is_type(l, json_type_array)) {
         bool any = false;
-        for (size_t i = 0; i < json_object_array_length(l) && !any; i++)
-            any = passes(c, json_object_array_get_idx(l, i), v, field);
-        if (!any)
+        sresult best = {0}, r;
+        for (size_t i = 0; i < json_object_array_length(l) && !any; i++) {
+            sub_validate(c, json_object_array_get_idx(l, i), v, field, &r);
+            any = r.errors == 0;
+            keep_best(&best, &r);
+        }
+        if (!any) {
             add_error(c, field, "Must validate at least one schema (anyOf)");
+            merge(c, &best);
+        }
+        gotk_buf_free(&best.out);
     }
     if ((l = kw(s, "oneOf")) && json_object_is_type(l, json_type_array)) {
         int n = 0;
-        for (size_t i = 0; i < json_object_array_length(l); i++)
-            n += passes(c, json_object_array_get_idx(l, i), v, field);
+        sresult best = {0}, r;
+        for (size_t i = 0; i < json_object_array_length(l); i++) {
+            sub_validate(c, json_object_array_get_idx(l, i), v, field, &r);
+            n += r.errors == 0;
+            if (n == 0)
+                keep_best(&best, &r);
+            else
+                gotk_buf_free(&r.out);
+        }
         if (n != 1)
             add_error(c, field, "Must validate one and only one schema (oneOf)");
+        if (n == 0)
+            merge(c, &best);
+        gotk_buf_free(&best.out);
     }
+}
+
+/* dependencies: a list of keys the key needs, or a schema the object must pass. */
+static void validate_dependencies(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    json_object *deps = kw(s, "dependencies");
+    if (!deps || !json_object_is_type(deps, json_type_object) ||
+        !json_object_is_type(v, json_type_object))
+        return;
+    json_object_object_foreach(v, key, val) {
+        (void)val;
+        json_object *d = NULL;
+        if (!json_object_object_get_ex(deps, key, &d))
+            continue;
+        if (json_object_is_type(d, json_type_array)) {
+            for (size_t i = 0; i < json_object_array_length(d); i++) {
+                const char *need = json_object_get_string(json_object_array_get_idx(d, i));
+                if (!json_object_object_get_ex(v, need, NULL))
+                    add_error(c, field, "Has a dependency on %s", need);
+            }
+        } else {
+            validate(c, d, v, field);
+        }
+    }
+}
+
+/* validateSchema: the combinators, dependencies and if/then/else. */
+static void validate_combinators(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    json_object *l;
+    validate_any_one_of(c, s, v, field);
     if ((l = kw(s, "allOf")) && json_object_is_type(l, json_type_array)) {
         bool all = true;
-        for (size_t i = 0; i < json_object_array_length(l); i++)
-            all = passes(c, json_object_array_get_idx(l, i), v, field) && all;
+        for (size_t i = 0; i < json_object_array_length(l); i++) {
+            sresult r;
+            sub_validate(c, json_object_array_get_idx(l, i), v, field, &r);
+            all = all && r.errors == 0;
+            merge(c, &r);
+        }
         if (!all)
             add_error(c, field, "Must validate all the schemas (allOf)");
     }
     if ((l = kw(s, "not")) && passes(c, l, v, field))
         add_error(c, field, "Must not validate the schema (not)");
+    validate_dependencies(c, s, v, field);
     if ((l = kw(s, "if"))) {
-        json_object *then = kw(s, "then"), *els = kw(s, "else");
-        if (passes(c, l, v, field)) {
-            if (then && !passes(c, then, v, field))
-                add_error(c, field, "Must validate \"then\" as \"if\" was valid");
-        } else if (els && !passes(c, els, v, field)) {
-            add_error(c, field, "Must validate \"else\" as \"if\" was not valid");
+        bool ok = passes(c, l, v, field);
+        json_object *branch = ok ? kw(s, "then") : kw(s, "else");
+        sresult r;
+        if (branch) {
+            sub_validate(c, branch, v, field, &r);
+            if (r.errors) {
+                add_error(c, field, ok ? "Must validate \"then\" as \"if\" was valid"
+                                       : "Must validate \"else\" as \"if\" was not valid");
+                merge(c, &r);
+            }
+            gotk_buf_free(&r.out);
         }
     }
+    c->score++;
 }
 
 static void validate_common(sctx *c, json_object *s, json_object *v, const char *field)
@@ -210,6 +310,95 @@ static void validate_common(sctx *c, json_object *s, json_object *v, const char 
                       allowed.data ? allowed.data : "");
         gotk_buf_free(&allowed);
     }
+    c->score++;
+}
+
+static const char *const formats[] = {
+    "date", "time", "date-time", "hostname", "email", "idn-email", "ipv4", "ipv6", "uri",
+    "uri-reference", "iri", "iri-reference", "uri-template", "uuid", "regex", "json-pointer",
+    "relative-json-pointer", NULL,
+};
+
+static bool known_format(const char *f)
+{
+    for (int i = 0; formats[i]; i++)
+        if (!strcmp(formats[i], f))
+            return true;
+    return false;
+}
+
+static bool re_match(const char *pattern, const char *s)
+{
+    gotk_regex *re = NULL;
+    gotk_err *e = gotk_regex_compile(pattern, &re);
+    bool ok = !e && gotk_regex_match(re, s);
+    gotk_err_free(e);
+    gotk_regex_free(re);
+    return ok;
+}
+
+/* Go's time.Parse of "2006-01-02" (with its day-of-month range check). */
+static bool is_date(const char *s, size_t n)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (n != 10 || !re_match("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", s))
+        return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m >= 1 && m <= 12 && d >= 1 && d <= (m == 2 && !leap ? 28 : mdays[m - 1]);
+}
+
+/* "15:04:05" with optional fraction, and when zone: "Z07:00". */
+static bool is_clock(const char *s, bool zone)
+{
+    if (!re_match(zone ? "^[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
+                       : "^[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$", s))
+        return false;
+    return atoi(s) < 24 && atoi(s + 3) < 60 && atoi(s + 6) < 60;
+}
+
+/* Go's net.ParseIP. */
+static bool is_ip(const char *s, int family)
+{
+    unsigned char buf[16];
+    return inet_pton(family, s, buf) == 1;
+}
+
+/* gojsonschema's format checkers (Go's time, net, net/mail and url parsers,
+ * approximated where they are lenient). */
+static bool format_ok(const char *f, const char *s, size_t n)
+{
+    if (!strcmp(f, "date"))
+        return is_date(s, n);
+    if (!strcmp(f, "time"))
+        return is_clock(s, true) || is_clock(s, false);
+    if (!strcmp(f, "date-time")) {
+        char day[11];
+        snprintf(day, sizeof day, "%.10s", s);
+        return is_clock(s, false) || is_clock(s, true) || is_date(s, n) ||
+               (n > 11 && s[10] == 'T' && is_date(day, 10) && is_clock(s + 11, true));
+    }
+    if (!strcmp(f, "hostname"))
+        return n < 256 && re_match("^([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9])"
+                                   "(\\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9]))*$", s);
+    if (!strcmp(f, "email") || !strcmp(f, "idn-email"))
+        return re_match("^(\"[^\"]*\"|[^\\s@<>()\\[\\],;:\"]+)@[^\\s@<>()\\[\\],;:\"]+$", s) ||
+               re_match("^[^<>]*<[^\\s@<>]+@[^\\s@<>]+>$", s);
+    if (!strcmp(f, "ipv4"))
+        return is_ip(s, AF_INET);
+    if (!strcmp(f, "ipv6"))
+        return strchr(s, ':') && (is_ip(s, AF_INET6));
+    if (!strcmp(f, "uri") || !strcmp(f, "iri"))
+        return !strchr(s, '\\') && re_match("^[a-zA-Z][a-zA-Z0-9+.-]*:[^\\s]*$", s);
+    if (!strcmp(f, "uri-reference") || !strcmp(f, "iri-reference") || !strcmp(f, "uri-template"))
+        return !strchr(s, '\\') && !re_match("[\\x00-\\x1f\\x7f ]", s);
+    if (!strcmp(f, "uuid"))
+        return re_match("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$", s);
+    if (!strcmp(f, "json-pointer"))
+        return re_match("^(?:/(?:[^~/]|~0|~1)*)*$", s);
+    if (!strcmp(f, "relative-json-pointer"))
+        return re_match("^(?:0|[1-9][0-9]*)(?:#|(?:/(?:[^~/]|~0|~1)*)*)$", s);
+    return true; /* regex, and formats gojsonschema does not know */
 }
 
 static void validate_number(sctx *c, json_object *s, json_object *v, const char *field)
@@ -246,6 +435,11 @@ static void validate_number(sctx *c, json_object *s, json_object *v, const char 
         fmt_num(num, emin);
         add_error(c, field, "Must be greater than %s", num);
     }
+    /* the format checkers gojsonschema knows fail every number */
+    json_object *f = kw(s, "format");
+    if (f && json_object_is_type(f, json_type_string) && known_format(json_object_get_string(f)))
+        add_error(c, field, "Does not match format '%s'", json_object_get_string(f));
+    c->score++;
 }
 
 static size_t rune_count(const char *s, size_t n)
@@ -278,6 +472,10 @@ static void validate_string(sctx *c, json_object *s, json_object *v, const char 
         gotk_err_free(e);
         gotk_regex_free(re);
     }
+    if ((l = kw(s, "format")) && json_object_is_type(l, json_type_string) &&
+        !format_ok(json_object_get_string(l), str, (size_t)json_object_get_string_len(v)))
+        add_error(c, field, "Does not match format '%s'", json_object_get_string(l));
+    c->score++;
 }
 
 static char *child_field(const char *field, const char *key)
@@ -287,10 +485,59 @@ static char *child_field(const char *field, const char *key)
     return gotk_xasprintf("%s.%s", field, key);
 }
 
+/* items (one schema, or one per position with additionalItems after them). */
+static void validate_items(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    size_t n = json_object_array_length(v);
+    json_object *items = kw(s, "items"), *more = kw(s, "additionalItems");
+    bool listed = items && json_object_is_type(items, json_type_array);
+    size_t nitems = listed ? json_object_array_length(items) : 0;
+    if (listed && nitems == 0)
+        return;
+    for (size_t i = 0; items && i < n; i++) {
+        json_object *is = listed ? (i < nitems ? json_object_array_get_idx(items, i) : more) : items;
+        if (listed && i >= nitems && (!more || json_object_is_type(more, json_type_boolean))) {
+            if (more && !json_object_get_boolean(more))
+                add_error(c, field, "No additional items allowed on array");
+            break;
+        }
+        char idx[24];
+        snprintf(idx, sizeof idx, "%zu", i);
+        char *f = child_field(field, idx);
+        validate(c, is, json_object_array_get_idx(v, i), f);
+        free(f);
+    }
+}
+
+/* contains: one item must pass; else the closest item's errors. */
+static void validate_contains(sctx *c, json_object *s, json_object *v, const char *field)
+{
+    json_object *cs = kw(s, "contains");
+    if (!cs)
+        return;
+    sresult best = {0}, r;
+    bool one = false;
+    for (size_t i = 0; i < json_object_array_length(v) && !one; i++) {
+        char idx[24];
+        snprintf(idx, sizeof idx, "%zu", i);
+        char *f = child_field(field, idx);
+        sub_validate(c, cs, json_object_array_get_idx(v, i), f, &r);
+        free(f);
+        one = r.errors == 0;
+        keep_best(&best, &r);
+    }
+    if (!one) {
+        add_error(c, field, "At least one of the items must match");
+        merge(c, &best);
+    }
+    gotk_buf_free(&best.out);
+}
+
 static void validate_array(sctx *c, json_object *s, json_object *v, const char *field)
 {
     size_t n = json_object_array_length(v);
     json_object *l;
+    validate_items(c, s, v, field);
     if ((l = kw(s, "minItems")) && (double)n < json_object_get_double(l))
         add_error(c, field, "Array must have at least %d items", json_object_get_int(l));
     if ((l = kw(s, "maxItems")) && (double)n > json_object_get_double(l))
@@ -303,19 +550,8 @@ static void validate_array(sctx *c, json_object *s, json_object *v, const char *
                     i = j = n;
                 }
     }
-    json_object *items = kw(s, "items");
-    for (size_t i = 0; items && i < n; i++) {
-        json_object *is = json_object_is_type(items, json_type_array)
-                              ? (i < json_object_array_length(items) ? json_object_array_get_idx(items, i) : NULL)
-                              : items;
-        if (!is)
-            continue;
-        char idx[24];
-        snprintf(idx, sizeof idx, "%zu", i);
-        char *f = child_field(field, idx);
-        validate(c, is, json_object_array_get_idx(v, i), f);
-        free(f);
-    }
+    validate_contains(c, s, v, field);
+    c->score++;
 }
 
 static bool pattern_property(sctx *c, json_object *s, const char *key, json_object *val,
@@ -369,6 +605,22 @@ static void validate_object(sctx *c, json_object *s, json_object *v, const char 
             free(f);
         }
     }
+    json_object *pn = kw(s, "propertyNames");
+    if (pn) {
+        json_object_object_foreach(v, name, unused) {
+            (void)unused;
+            json_object *js = json_object_new_string(name);
+            sresult r;
+            sub_validate(c, pn, js, field, &r);
+            json_object_put(js);
+            if (r.errors) {
+                add_error(c, field, "Property name of \"%s\" does not match", name);
+                merge(c, &r);
+            }
+            gotk_buf_free(&r.out);
+        }
+    }
+    c->score++;
 }
 
 static void validate_children(sctx *c, json_object *s, json_object *v, const char *field)
