@@ -73,6 +73,8 @@ typedef struct kres {
     char *origin;     /* the config.kubernetes.io/origin text, when tracked */
     char *transforms; /* the alpha.config.kubernetes.io/transformations list */
     kstrv refvars;    /* names of the vars this resource defines */
+    char *dup_labels; /* a repeated label key a patch brought in whole (yaml.v3's
+                         complaint when kustomize writes the resource out) */
 } kres;
 
 typedef struct {
@@ -226,6 +228,17 @@ gotk_err *kfs_apply_spec(json_object *obj, const kfspec *fs, bool create, json_t
                          kfs_fn fn, void *ud);
 /* Does spec select the resource's gvk? */
 bool kfs_matches(const kfspec *fs, json_object *obj);
+
+/* ---- label and annotation text (metatext.c) ----------------------------- */
+
+/* Per mapping document of a stream: {"kind", "name", "labels": {k: text},
+ * "annotations": {k: text}} with each value's scalar text as written and the
+ * last of a repeated key winning (kyaml's GetLabels/GetAnnotations); also
+ * "labels/nulls" and "annotations/nulls": {k: true} where that value is null,
+ * "labels/first" and "annotations/first": each key's first text. */
+json_object *kmeta_texts(const char *data, size_t len);
+/* The entry of kmeta_texts for an object (same kind and name), or NULL. */
+json_object *kmeta_texts_for(json_object *texts, json_object *obj);
 
 /* ---- OpenAPI schema (schema.c) ------------------------------------------ */
 

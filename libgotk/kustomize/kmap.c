@@ -350,6 +350,7 @@ void kres_free(kres *r)
     free(r->origin);
     free(r->transforms);
     kstrv_free(&r->refvars);
+    free(r->dup_labels);
     free(r);
 }
 

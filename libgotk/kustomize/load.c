@@ -192,13 +192,46 @@ gotk_err *kvalidate_meta(json_object *d)
 }
 
 /* Parse a resource stream; Lists become their items. */
+/* Does the object hold an annotation whose value is not a string? */
+static bool odd_annotations(json_object *d)
+{
+    json_object *an = gotk_obj_get(d, "metadata", "annotations", NULL);
+    if (!json_object_is_type(an, json_type_object))
+        return false;
+    json_object_object_foreach(an, k, v) {
+        (void)k;
+        if (!json_object_is_type(v, json_type_string))
+            return true;
+    }
+    return false;
+}
+
+/* kustomize rebuilds annotations from their scalar text (`1.10`, `True`,
+ * `null` stay as written), so non-string values become that text; texts is
+ * made from the source on first need. */
+static void annotation_texts(json_object *d, const char *data, size_t len, json_object **texts)
+{
+    if (!odd_annotations(d))
+        return;
+    if (!*texts)
+        *texts = kmeta_texts(data, len);
+    json_object *t = json_object_object_get(kmeta_texts_for(*texts, d), "annotations");
+    json_object *an = gotk_obj_get(d, "metadata", "annotations", NULL);
+    json_object_object_foreach(an, k, v) {
+        json_object *text = json_object_object_get(t, k);
+        if (!json_object_is_type(v, json_type_string) && !json_object_is_type(v, json_type_object) &&
+            !json_object_is_type(v, json_type_array) && text)
+            json_object_object_add(an, k, json_object_get(text));
+    }
+}
+
 gotk_err *kparse_resources(const char *data, size_t len, const char *source, json_object **docs)
 {
     json_object *raw = NULL;
     gotk_err *e = gotk_yaml_parse(data, len, source, &raw);
     if (e)
         return e;
-    json_object *out = json_object_new_array();
+    json_object *out = json_object_new_array(), *texts = NULL;
     for (size_t i = 0; i < karr_n(raw); i++) {
         json_object *d = json_object_array_get_idx(raw, i);
         gotk_err *ve = NULL;
@@ -211,11 +244,14 @@ gotk_err *kparse_resources(const char *data, size_t len, const char *source, jso
         if (ve) {
             json_object_put(raw);
             json_object_put(out);
+            json_object_put(texts);
             return ve;
         }
+        annotation_texts(d, data, len, &texts);
         add_resource_doc(out, d);
     }
     json_object_put(raw);
+    json_object_put(texts);
     *docs = out;
     return NULL;
 }
@@ -1107,6 +1143,10 @@ static gotk_err *finish(kctx *c, kmap *m)
 {
     gotk_err *e = apply_sort(c, m);
     bool managed = build_meta(c, "managedByLabel"), origin = build_meta(c, "originAnnotations");
+    for (size_t i = 0; !e && i < m->n && !managed; i++)
+        if (m->v[i]->dup_labels) /* (the managed-by label rebuilds the map) */
+            e = gotk_err_new(GOTK_E_INVALID, "map[string]interface {}(nil): yaml: unmarshal "
+                                             "errors:\n  %s", m->v[i]->dup_labels);
     for (size_t i = 0; !e && i < m->n; i++) {
         stringify_annotations(m->v[i]->obj);
         if (managed)

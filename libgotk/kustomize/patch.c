@@ -52,6 +52,31 @@ static json_object *strip(json_object *p)
 
 static json_object *merge_value(json_object *dst, json_object *patch, ksnode sch);
 
+/* A patch value that arrives where the target has none (or replaces it): kyaml
+ * walks it against nothing, so null map values are dropped, down through maps
+ * and the elements of lists merged by key; other lists are copied as they are. */
+static json_object *strip_new(json_object *p, ksnode sch)
+{
+    if (json_object_is_type(p, json_type_object)) {
+        json_object *o = json_object_new_object();
+        json_object_object_foreach(p, k, v) {
+            if (v && strcmp(k, "$patch"))
+                json_object_object_add(o, k, strip_new(v, ksch_field(sch, k)));
+        }
+        return o;
+    }
+    if (json_object_is_type(p, json_type_array) && ksch_list_keys(sch)) {
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < karr_n(p); i++) {
+            json_object *el = json_object_array_get_idx(p, i);
+            if (!directive(el))
+                json_object_array_add(a, strip_new(el, ksch_elems(sch)));
+        }
+        return a;
+    }
+    return strip(p);
+}
+
 /* The text of an element's key field, or NULL. */
 static const char *elem_key(json_object *el, const char *key)
 {
@@ -150,7 +175,8 @@ static json_object *merge_assoc(json_object *dst, json_object *patch, const char
         if (d && !strcmp(d, "delete"))
             continue;
         json_object *de = j >= 0 ? json_object_array_get_idx(dst, (size_t)j) : NULL;
-        json_object *m = de && !scalar ? merge_value(gotk_obj_copy(de), pe, elems) : strip(pe);
+        json_object *m = de && !scalar ? merge_value(gotk_obj_copy(de), pe, elems)
+                         : scalar ? strip(pe) : strip_new(pe, elems);
         if (m && multi && j >= 0)
             merged[j] = m;
         else if (m)
@@ -188,7 +214,7 @@ static json_object *merge_map(json_object *dst, json_object *patch, ksnode sch)
     }
     if (d && !strcmp(d, "replace")) {
         json_object_put(dst);
-        return strip(patch);
+        return strip_new(patch, sch);
     }
     json_object_object_foreach(patch, k, pv) {
         if (!strcmp(k, "$patch"))
@@ -217,7 +243,7 @@ static json_object *merge_value(json_object *dst, json_object *patch, ksnode sch
         if (!dst || !json_object_is_type(dst, json_type_object)) {
             const char *d = directive(patch);
             json_object_put(dst);
-            return d && !strcmp(d, "delete") ? NULL : strip(patch);
+            return d && !strcmp(d, "delete") ? NULL : strip_new(patch, sch);
         }
         return merge_map(dst, patch, sch);
     }
@@ -230,8 +256,9 @@ static json_object *merge_value(json_object *dst, json_object *patch, ksnode sch
             return r;
         }
     }
+    bool fresh = !dst;
     json_object_put(dst);
-    return strip(patch);
+    return fresh ? strip_new(patch, sch) : strip(patch);
 }
 
 /* Strategic merge patch into *dst (replaced; NULL when the patch deletes it). */
@@ -597,9 +624,74 @@ static bool target_match(json_object *t, kres *r)
 
 /* ---- applying --------------------------------------------------------------- */
 
-/* Apply an SMP to one resource, keeping its name/namespace/kind unless allowed. */
+/* A value as kyaml's GetLabels/GetAnnotations give it when no source text is
+ * known: a scalar's text, "" for anything else. */
+static json_object *meta_text_of(json_object *v)
+{
+    if (!v || json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array))
+        return json_object_new_string(v ? "" : "null");
+    return json_object_new_string(json_object_get_string(v));
+}
+
+/* The patch's labels or annotations rebuilt as kustomize's SetLabels(GetLabels())
+ * does: every value its text, the last repeated key winning; no map when empty. */
+static void rebuild_meta_map(json_object *md, const char *field, json_object *texts)
+{
+    json_object *cur = json_object_object_get(md, field);
+    if (!json_object_is_type(cur, json_type_object))
+        return;
+    json_object *t = json_object_object_get(texts, field), *map = json_object_new_object();
+    if (t) {
+        json_object_object_foreach(t, k, v)
+            json_object_object_add(map, k, json_object_get(v));
+    } else {
+        json_object_object_foreach(cur, k, v)
+            json_object_object_add(map, k, meta_text_of(v));
+    }
+    if (json_object_object_length(map))
+        json_object_object_add(md, field, map);
+    else {
+        json_object_put(map);
+        json_object_object_del(md, field);
+    }
+}
+
+/* A patch's annotations applied by id: the resource's annotations are rebuilt
+ * from their text after the merge, so non-null values are their text; when the
+ * resource has none the patch's map arrives whole, its last repeated key
+ * winning. */
+static void annotations_by_id(json_object *md, json_object *texts, json_object *res)
+{
+    json_object *cur = json_object_object_get(md, "annotations");
+    json_object *t = json_object_object_get(texts, "annotations");
+    json_object *nulls = json_object_object_get(texts, "annotations/nulls");
+    if (!json_object_is_type(cur, json_type_object) || !t)
+        return;
+    json_object *have = gotk_obj_get(res, "metadata", "annotations", NULL);
+    if (!json_object_is_type(have, json_type_object) || !json_object_object_length(have)) {
+        json_object *map = json_object_new_object();
+        json_object_object_foreach(t, k, v)
+            if (!json_object_object_get(nulls, k))
+                json_object_object_add(map, k, json_object_get(v));
+        json_object_object_add(md, "annotations", map);
+        return;
+    }
+    /* merged key by key: a repeated key's first value is the one found */
+    json_object *first = json_object_object_get(texts, "annotations/first");
+    json_object_object_foreach(cur, k, v) {
+        json_object *text = json_object_object_get(first, k);
+        if (v && text && !json_object_is_type(v, json_type_string) &&
+            !json_object_is_type(v, json_type_object) && !json_object_is_type(v, json_type_array))
+            json_object_object_add(cur, k, json_object_get(text));
+    }
+}
+
+/* Apply an SMP to one resource, keeping its name/namespace/kind unless allowed.
+ * texts: the patch's label and annotation text (kmeta_texts); by_id: applied to
+ * the resource with its id, else (a target, patchesStrategicMerge) kustomize
+ * applies a copy whose labels and annotations it rebuilt as text. */
 static gotk_err *smp_one(kmap *m, size_t *i, json_object *patch, json_object *options,
-                         const kschema *sch)
+                         const kschema *sch, json_object *texts, bool by_id)
 {
     kres *r = m->v[*i];
     bool an = options && gotk_obj_get(options, "allowNameChange", NULL) &&
@@ -612,6 +704,17 @@ static gotk_err *smp_one(kmap *m, size_t *i, json_object *patch, json_object *op
         kres_store_prev(r);
     json_object *pc = gotk_obj_copy(patch);
     json_object_object_add(pc, "apiVersion", json_object_new_string(kres_apiversion(r)));
+    json_object *pmd = json_object_object_get(pc, "metadata");
+    json_object *have = gotk_obj_get(r->obj, "metadata", "labels", NULL);
+    const char *dup = gotk_obj_get_str(texts, "labels/dup");
+    if (by_id && dup && !r->dup_labels && !json_object_is_type(have, json_type_object))
+        r->dup_labels = gotk_xstrdup(dup); /* the patch's map arrives with its repeats */
+    if (json_object_is_type(pmd, json_type_object) && by_id) {
+        annotations_by_id(pmd, texts, r->obj);
+    } else if (json_object_is_type(pmd, json_type_object)) {
+        rebuild_meta_map(pmd, "labels", texts);
+        rebuild_meta_map(pmd, "annotations", texts);
+    }
     ksmp_apply(&r->obj, pc, sch);
     json_object_put(pc);
     if (!r->obj || json_object_object_length(r->obj) == 0) {
@@ -663,7 +766,7 @@ static char *patch_id(json_object *p)
 
 /* An SMP without target: the one resource with the patch's id. */
 static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options, bool psm,
-                           const kschema *sch)
+                           const kschema *sch, json_object *texts)
 {
     size_t hit = 0, nhit = 0;
     for (size_t i = 0; i < m->n; i++)
@@ -683,19 +786,21 @@ static gotk_err *smp_by_id(kmap *m, json_object *p, json_object *options, bool p
         free(id);
         return e;
     }
-    return smp_one(m, &hit, p, options, sch);
+    /* patchesStrategicMerge applies a copy, as a target does */
+    return smp_one(m, &hit, p, options, sch, kmeta_texts_for(texts, p), !psm);
 }
 
 /* Apply a patch (SMP docs or JSON ops) to the targets, or by id. */
 static gotk_err *apply_patch(kmap *m, json_object *docs, bool json, json_object *target,
                              json_object *options, const char *src, bool psm,
-                             const kschema *sch)
+                             const kschema *sch, json_object *texts)
 {
     if (json && !target)
         return gotk_err_new(GOTK_E_INVALID, "must specify a target for JSON patch %s", src);
     if (!target) {
         for (size_t i = 0; i < karr_n(docs); i++) {
-            gotk_err *e = smp_by_id(m, json_object_array_get_idx(docs, i), options, psm, sch);
+            gotk_err *e = smp_by_id(m, json_object_array_get_idx(docs, i), options, psm, sch,
+                                    texts);
             if (e)
                 return e;
         }
@@ -713,7 +818,8 @@ static gotk_err *apply_patch(kmap *m, json_object *docs, bool json, json_object 
             kres_store_prev(m->v[i]);
             e = kjson6902_apply(&m->v[i]->obj, json_object_array_get_idx(docs, 0));
         } else {
-            e = smp_one(m, &i, json_object_array_get_idx(docs, 0), options, sch);
+            json_object *p = json_object_array_get_idx(docs, 0);
+            e = smp_one(m, &i, p, options, sch, kmeta_texts_for(texts, p), false);
         }
         if (e)
             return e;
@@ -724,7 +830,7 @@ static gotk_err *apply_patch(kmap *m, json_object *docs, bool json, json_object 
 
 /* Load patch text from `path:` or `patch:` and parse it. */
 static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_object **docs,
-                            bool *json, char **src)
+                            bool *json, char **src, json_object **texts)
 {
     const char *path = gotk_obj_get_str(pe, "path"), *text = gotk_obj_get_str(pe, "patch");
     char *data = NULL;
@@ -751,6 +857,8 @@ static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_obj
     json_object *raw = NULL;
     e = gotk_yaml_parse_flags(data, len, path && *path ? path : "patch", GOTK_YAML_PARSE_FIRST_KEY,
                               &raw);
+    if (!e)
+        *texts = kmeta_texts(data, len);
     free(data);
     if (e)
         return e;
@@ -804,16 +912,17 @@ static gotk_err *config_err(gotk_err *e, json_object *pe, bool json6902)
 /* One entry of `patches:` or `patchesJson6902:`. */
 gotk_err *kpatch_entry(kctx *c, const char *root, json_object *pe, kmap *m)
 {
-    json_object *docs = NULL;
+    json_object *docs = NULL, *texts = NULL;
     bool json = false;
     char *src = NULL;
-    gotk_err *e = load_patch(c, root, pe, &docs, &json, &src);
+    gotk_err *e = load_patch(c, root, pe, &docs, &json, &src, &texts);
     if (e)
         e = config_err(e, pe, false);
     if (!e)
         e = apply_patch(m, docs, json, json_object_object_get(pe, "target"),
-                        json_object_object_get(pe, "options"), src, false, c->schema);
+                        json_object_object_get(pe, "options"), src, false, c->schema, texts);
     json_object_put(docs);
+    json_object_put(texts);
     free(src);
     return e;
 }
@@ -861,13 +970,16 @@ gotk_err *kpatch_psm(kctx *c, const char *root, json_object *a, kmap *m)
         } else {
             e = kload_file(c, root, s, &data, &len, NULL);
         }
-        json_object *docs = NULL;
+        json_object *docs = NULL, *texts = NULL;
         if (!e)
             e = gotk_yaml_parse_flags(data, len, s, GOTK_YAML_PARSE_FIRST_KEY, &docs);
+        if (!e)
+            texts = kmeta_texts(data, len);
         free(data);
         if (!e)
-            e = apply_patch(m, docs, false, NULL, NULL, s, true, c->schema);
+            e = apply_patch(m, docs, false, NULL, NULL, s, true, c->schema, texts);
         json_object_put(docs);
+        json_object_put(texts);
         if (e)
             return e;
     }
