@@ -377,8 +377,7 @@ static gotk_err *parse_behavior(json_object *g, int *out)
         *out = KBEH_MERGE;
     else if (!strcmp(b, "replace"))
         *out = KBEH_REPLACE;
-    else
-        return gotk_err_new(GOTK_E_INVALID, "unknown generator behavior '%s'", b);
+    /* any other word is kustomize's BehaviorUnspecified, as no word at all */
     return NULL;
 }
 
@@ -467,6 +466,11 @@ static void merge_from(kres *r, kres *old, bool data)
     }
 }
 
+/* kustomize wraps these with "merging from generator %v" of its generator
+ * plugin, which prints a Go pointer (&{0xc00072add0 <nil>}); ours is a fixed
+ * stand-in of the same shape, so the text around it reads the same. */
+#define GENERATOR_PREFIX "merging from generator &{0xc000000000 <nil>}"
+
 /* Absorb a generated resource by its behavior. Takes r. */
 static gotk_err *absorb(kmap *m, kres *r)
 {
@@ -475,7 +479,8 @@ static gotk_err *absorb(kmap *m, kres *r)
     if (!old) {
         if (r->behavior == KBEH_MERGE || r->behavior == KBEH_REPLACE) {
             char *id = resid_gostring(r);
-            e = gotk_err_new(GOTK_E_NOTFOUND, "id %s does not exist; cannot merge or replace", id);
+            e = gotk_err_new(GOTK_E_NOTFOUND, "%s: id %s does not exist; cannot merge or "
+                                              "replace", GENERATOR_PREFIX, id);
             free(id);
             kres_free(r);
             return e;
@@ -484,7 +489,8 @@ static gotk_err *absorb(kmap *m, kres *r)
     }
     if (r->behavior != KBEH_MERGE && r->behavior != KBEH_REPLACE) {
         char *id = resid_gostring(r);
-        e = gotk_err_new(GOTK_E_CONFLICT, "id %s exists; behavior must be merge or replace", id);
+        e = gotk_err_new(GOTK_E_CONFLICT, "%s: id %s exists; behavior must be merge or replace",
+                         GENERATOR_PREFIX, id);
         free(id);
         kres_free(r);
         return e;
