@@ -74,6 +74,10 @@ gotk_err *helm_validate_schema(const gotk_helm_chart *c, json_object *vals);
 /* One schema against one values map: "- field: message\n" lines appended to
  * out; returns false on an unusable schema (message in out). */
 bool helm_schema_check(const char *schema, size_t len, json_object *vals, gotk_buf *out);
+/* The "format" checkers (schema_format.c): whether gojsonschema knows f, and
+ * whether string s (n bytes) passes it (formats it does not know pass). */
+bool helm_schema_known_format(const char *f);
+bool helm_schema_format_ok(const char *f, const char *s, size_t n);
 
 /* Manifests: a rendered file split into documents (SplitManifests). */
 typedef struct {
