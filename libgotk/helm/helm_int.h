@@ -99,6 +99,9 @@ bool helm_path_match(const char *pattern, const char *name);
 gotk_err *helm_os_error(const char *op, const char *path, int errnum);
 /* Parse YAML the way sigs.k8s.io/yaml does into one value (NULL for empty). */
 gotk_err *helm_yaml_one(const char *data, size_t len, const char *source, json_object **out);
+/* helm_yaml_one for a releaseutil.SimpleHead: only apiVersion, kind and
+ * metadata are read into *out (the errors are helm_yaml_one's). */
+gotk_err *helm_yaml_head(const char *data, size_t len, json_object **out);
 
 /* A rendered template file. */
 typedef struct {

@@ -128,7 +128,7 @@ static const char *str_or_empty(json_object *o, const char *key)
 static gotk_err *sort_doc(const char *path, char *doc, helm_sorted *out)
 {
     json_object *head = NULL;
-    gotk_err *e = helm_yaml_one(doc, strlen(doc), NULL, &head);
+    gotk_err *e = helm_yaml_head(doc, strlen(doc), &head);
     if (e) {
         free(doc);
         return yaml_error(e, path);

@@ -132,17 +132,28 @@ bool helm_path_match(const char *pattern, const char *name)
     return fnmatch(pattern, name, FNM_PATHNAME) == 0;
 }
 
-gotk_err *helm_yaml_one(const char *data, size_t len, const char *source, json_object **out)
+static gotk_err *yaml_first(const char *data, size_t len, const char *source, unsigned flags,
+                            json_object **out)
 {
     json_object *docs = NULL;
     *out = NULL;
-    gotk_err *e = gotk_yaml_parse_flags(data, len, source, GOTK_YAML_PARSE_SIGS, &docs);
+    gotk_err *e = gotk_yaml_parse_flags(data, len, source, flags, &docs);
     if (e)
         return e;
     if (json_object_array_length(docs) > 0)
         *out = json_object_get(json_object_array_get_idx(docs, 0));
     json_object_put(docs);
     return NULL;
+}
+
+gotk_err *helm_yaml_one(const char *data, size_t len, const char *source, json_object **out)
+{
+    return yaml_first(data, len, source, GOTK_YAML_PARSE_SIGS, out);
+}
+
+gotk_err *helm_yaml_head(const char *data, size_t len, json_object **out)
+{
+    return yaml_first(data, len, NULL, GOTK_YAML_PARSE_SIGS | GOTK_YAML_PARSE_HEAD, out);
 }
 
 gotk_err *helm_os_error(const char *op, const char *path, int errnum)

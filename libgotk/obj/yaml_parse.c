@@ -46,6 +46,8 @@ typedef struct {
     bool sigs;          /* GOTK_YAML_PARSE_SIGS: go-yaml v2 then JSON */
     bool first_key;     /* GOTK_YAML_PARSE_FIRST_KEY: a repeated key is ignored */
     bool strict;        /* GOTK_YAML_PARSE_STRICT: a repeated key is an error */
+    bool head;          /* GOTK_YAML_PARSE_HEAD (see skip_node) */
+    bool fallback;      /* HEAD met what only a full parse reads the same way */
     gotk_buf dup_keys;  /* STRICT: "\n  line N: key ... already set in map" lines */
     char *bad_key;      /* SIGS: the first key JSON cannot have, as its message */
     anchor *anchors;
@@ -589,6 +591,88 @@ static gotk_err *parse_key(parse_ctx *c, yaml_event_t *ev, char **key, key_kind 
     return err_at(c, ev->start_mark, "%s", "only scalar mapping keys are supported");
 }
 
+/* GOTK_YAML_PARSE_HEAD: a node read for its errors only, nothing built. What
+ * a later part of the document could refer to or that changes the parent
+ * (anchors, aliases, merge keys, keys JSON cannot hold) sets c->fallback and
+ * stops: the caller then parses everything. */
+static gotk_err *skip_node(parse_ctx *c, yaml_event_t *ev, int depth);
+
+static gotk_err *fall_back(parse_ctx *c)
+{
+    c->fallback = true;
+    return gotk_err_new(GOTK_E_INVALID, "full parse needed");
+}
+
+static gotk_err *skip_children(parse_ctx *c, int depth, yaml_event_type_t end, bool mapping)
+{
+    for (;;) {
+        yaml_event_t ev;
+        gotk_err *e = next_event(c, &ev);
+        if (e)
+            return e;
+        if (ev.type == end) {
+            yaml_event_delete(&ev);
+            return NULL;
+        }
+        if (mapping) {
+            char *key = NULL;
+            key_kind kind;
+            e = parse_key(c, &ev, &key, &kind);
+            free(key);
+            yaml_event_delete(&ev);
+            if (!e && kind != KEY_NORMAL)
+                e = fall_back(c);
+            if (!e)
+                e = next_event(c, &ev);
+            if (e)
+                return e;
+        }
+        e = skip_node(c, &ev, depth + DEPTH_STEP);
+        yaml_event_delete(&ev);
+        if (e)
+            return e;
+    }
+}
+
+static gotk_err *skip_node(parse_ctx *c, yaml_event_t *ev, int depth)
+{
+    if (depth / DEPTH_STEP > MAX_DEPTH)
+        return err_at(c, ev->start_mark, "%s", "document is nested too deeply");
+    json_object *v = NULL;
+    gotk_err *e;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        if (ev->data.scalar.anchor)
+            return fall_back(c);
+        e = scalar_value(c, ev, depth & FLOW_BIT, &v);
+        json_object_put(v);
+        return e;
+    case YAML_SEQUENCE_START_EVENT:
+        if (ev->data.sequence_start.anchor)
+            return fall_back(c);
+        if (ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE)
+            depth |= FLOW_BIT;
+        return skip_children(c, depth, YAML_SEQUENCE_END_EVENT, false);
+    case YAML_MAPPING_START_EVENT:
+        if (ev->data.mapping_start.anchor)
+            return fall_back(c);
+        if (ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE)
+            depth |= FLOW_BIT;
+        return skip_children(c, depth, YAML_MAPPING_END_EVENT, true);
+    case YAML_ALIAS_EVENT:
+        return fall_back(c);
+    default:
+        return err_at(c, ev->start_mark, "%s", "unexpected YAML event");
+    }
+}
+
+/* HEAD: the root mapping's keys that are built. */
+static bool head_key(int depth, const char *key)
+{
+    return depth / DEPTH_STEP > 0 || !strcmp(key, "apiVersion") || !strcmp(key, "kind") ||
+           !strcmp(key, "metadata");
+}
+
 /* Read the value for `key` and store it, or remember it as a merge source. */
 static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const char *key,
                              key_kind kind, yaml_mark_t key_mark, int depth, long *nodes)
@@ -600,6 +684,11 @@ static gotk_err *parse_entry(parse_ctx *c, json_object *obj, map_state *m, const
     json_object *val = NULL;
     long n = 0;
     size_t val_line = ev.start_mark.line + 1 + c->line_offset;
+    if (c->head && kind == KEY_NORMAL && !head_key(depth, key)) {
+        e = skip_node(c, &ev, depth + DEPTH_STEP);
+        yaml_event_delete(&ev);
+        return e;
+    }
     e = parse_node(c, &ev, depth + DEPTH_STEP, &val, &n);
     yaml_event_delete(&ev);
     if (e)
@@ -791,7 +880,9 @@ static gotk_err *parse_all(const char *data, size_t len, const char *source, boo
 {
     parse_ctx c = {.source = source, .data = data, .len = len, .literal_folds = literal_folds,
                    .sigs = sigs_flags & GOTK_YAML_PARSE_SIGS,
-                   .strict = sigs_flags & GOTK_YAML_PARSE_STRICT};
+                   .strict = sigs_flags & GOTK_YAML_PARSE_STRICT,
+                   .head = (sigs_flags & GOTK_YAML_PARSE_HEAD) &&
+                           !(sigs_flags & GOTK_YAML_PARSE_STRICT)};
     if (!yaml_parser_initialize(&c.parser))
         return gotk_err_new(GOTK_E_NOMEM, "initializing the YAML parser");
     yaml_parser_set_input_string(&c.parser, (const unsigned char *)data, len);
@@ -809,10 +900,15 @@ static gotk_err *parse_all(const char *data, size_t len, const char *source, boo
     anchors_clear(&c);
     free(c.anchors);
     yaml_parser_delete(&c.parser);
-    if (e) {
+    if (e)
         json_object_put(arr);
-        return e;
+    if (e && c.fallback) {
+        gotk_err_free(e);
+        return parse_all(data, len, source, literal_folds, sigs_flags & ~GOTK_YAML_PARSE_HEAD,
+                         docs);
     }
+    if (e)
+        return e;
     *docs = arr;
     return NULL;
 }
@@ -931,7 +1027,8 @@ gotk_err *gotk_yaml_parse_flags(const char *data, size_t len, const char *source
 {
     if (flags & GOTK_YAML_PARSE_SIGS)
         return parse_all(data, len, source, true,
-                         flags & (GOTK_YAML_PARSE_SIGS | GOTK_YAML_PARSE_STRICT), docs);
+                         flags & (GOTK_YAML_PARSE_SIGS | GOTK_YAML_PARSE_STRICT |
+                                  GOTK_YAML_PARSE_HEAD), docs);
     return parse_kyaml(data, len, source, (flags & GOTK_YAML_PARSE_FIRST_KEY) != 0, docs);
 }
 

@@ -152,6 +152,59 @@ static void test_default_mode_unchanged(void **state)
     json_object_put(docs);
 }
 
+/* GOTK_YAML_PARSE_HEAD: a SIGS parse keeping apiVersion, kind and metadata. */
+static char *head_json(const char *yaml)
+{
+    json_object *docs = NULL;
+    gotk_err *e = gotk_yaml_parse_flags(yaml, strlen(yaml), NULL,
+                                        GOTK_YAML_PARSE_SIGS | GOTK_YAML_PARSE_HEAD, &docs);
+    if (e) {
+        char *msg = gotk_xasprintf("ERROR %s", gotk_err_msg(e));
+        gotk_err_free(e);
+        return msg;
+    }
+    char *s = gotk_json_to_string(docs);
+    json_object_put(docs);
+    return s;
+}
+
+static void test_head_mode(void **state)
+{
+    (void)state;
+    char *got = head_json("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+                          "  annotations: {a: b}\ndata:\n  k: v\nspec: [1, {a: 2}]\n");
+    assert_string_equal(got, "[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                             "\"metadata\":{\"name\":\"x\",\"annotations\":{\"a\":\"b\"}}}]");
+    free(got);
+    /* what is not built fails as the full parse does; anchors, aliases, merges
+     * and keys JSON cannot hold make it parse everything */
+    static const char *const same[] = {
+        "kind: A\nspec:\n  x: .inf\n",
+        "kind: A\nspec:\n  a: b\n c: d\n",
+        "kind: A\nspec: !!int abc\n",
+        "kind: A\nspec:\n  x: !!binary '%%%'\n",
+        "kind: A\nspec:\n  - &a 1\n  - *b\n",
+        "kind: A\nspec:\n  ? [a]\n  : 2\n",
+        "kind: A\nspec: \"a\\/b\"\n",
+        "kind: A\nspec:\n  ~: 1\n",
+        "kind: A\nspec: &s {a: 1}\nmetadata: *s\n",
+        "kind: A\nspec:\n  <<: {b: 1}\n  c: 2\n",
+        "- kind: A\n",
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        char *h = head_json(same[i]), *full = sigs_json(same[i], NULL);
+        if (strcmp(h, full))
+            print_error("yaml %s\n  full %s\n  head %s\n", same[i], full, h);
+        assert_string_equal(h, full);
+        assert_int_equal(!strncmp(h, "ERROR ", 6), i < 8);
+        free(h);
+        free(full);
+    }
+    got = head_json(same[8]);
+    assert_string_equal(got, "[{\"kind\":\"A\",\"spec\":{\"a\":1},\"metadata\":{\"a\":1}}]");
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_strict_repeated_keys),
         cmocka_unit_test(test_default_mode_unchanged),
+        cmocka_unit_test(test_head_mode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,6 +58,10 @@ enum {
      * repeated key is an error naming its value's line ("yaml: unmarshal
      * errors:\n  line 4: key \"kind\" already set in map"). */
     GOTK_YAML_PARSE_STRICT = 1 << 2,
+    /* With SIGS (not STRICT): of the root mapping only apiVersion, kind and
+     * metadata are built; the rest is read for its errors, which are the
+     * same (Helm's manifest sorting reads a SimpleHead of each document). */
+    GOTK_YAML_PARSE_HEAD = 1 << 3,
 };
 /* gotk_yaml_parse with flags (0: the same as gotk_yaml_parse). */
 gotk_err *gotk_yaml_parse_flags(const char *data, size_t len, const char *source,
