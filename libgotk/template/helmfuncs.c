@@ -150,7 +150,7 @@ FN(fn_from_yaml)
 {
     UNUSED;
     json_object *doc = NULL;
-    gotk_err *e = ud ? gotk_json_parse(SV(argv[0]), SL(argv[0]), &doc)
+    gotk_err *e = ud ? sprig_json_parse(SV(argv[0]), SL(argv[0]), &doc)
                      : parse_yaml_first(SV(argv[0]), SL(argv[0]), &doc);
     if (e) {
         *res = error_map(ex, gotk_err_msg(e));
@@ -169,7 +169,10 @@ FN(fn_from_yaml)
         gotk_buf_free(&m);
         return NULL;
     }
-    *res = gotk_tpl_own(ex, doc ? gotk_template_floatify(doc) : json_object_new_object());
+    if (!doc && ud) /* JSON null sets Go's map to nil */
+        *res = (gotk_tpl_val){.kind = GOTK_TPL_MAP};
+    else
+        *res = gotk_tpl_own(ex, doc ? gotk_template_floatify(doc) : json_object_new_object());
     return NULL;
 }
 
@@ -178,7 +181,7 @@ FN(fn_from_yaml_array)
 {
     UNUSED;
     json_object *doc = NULL;
-    gotk_err *e = ud ? gotk_json_parse(SV(argv[0]), SL(argv[0]), &doc)
+    gotk_err *e = ud ? sprig_json_parse(SV(argv[0]), SL(argv[0]), &doc)
                      : parse_yaml_first(SV(argv[0]), SL(argv[0]), &doc);
     json_object *a = json_object_new_array();
     if (e) {
@@ -196,6 +199,10 @@ FN(fn_from_yaml_array)
     } else if (doc) {
         json_object_put(a);
         a = json_object_get(gotk_template_floatify(doc));
+    } else if (ud) { /* JSON null sets Go's slice to nil */
+        json_object_put(a);
+        *res = (gotk_tpl_val){.kind = GOTK_TPL_SLICE};
+        return NULL;
     }
     json_object_put(doc);
     *res = gotk_tpl_own(ex, a);

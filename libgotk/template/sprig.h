@@ -56,6 +56,8 @@ void sprig_add_toml_read(gotk_tpl_set *set);
 void sprig_bcrypt_hash(const char *pw, size_t len, const uint8_t salt[16], int cost, gotk_buf *out);
 /* Go's JSON syntax check: false with Go's error text appended to err. */
 bool sprig_json_check(const char *s, size_t len, gotk_buf *err);
+/* json.Unmarshal of s into interface{}: *doc (NULL for null), or Go's error text. */
+gotk_err *sprig_json_parse(const char *s, size_t len, json_object **doc);
 /* The shortest decimal digits of a finite f: f = ±digits * 10^*exp; true when negative. */
 bool sprig_float_digits(double f, char digits[40], int *exp);
 /* semver and its *semver.Version methods (semverobj.c). */

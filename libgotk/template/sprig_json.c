@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gotk/obj.h"
 #include "sprig.h"
 
 /* Go's decoder gives up nesting deeper than this. */
@@ -247,4 +248,51 @@ bool sprig_json_check(const char *s, size_t len, gotk_buf *err)
     if (sc.pos < len)
         return bad_char(&sc, "after top-level value");
     return true;
+}
+
+/* Copy valid JSON s into b, integers too long for int64 written as floats
+ * (json-c would clamp them; Go reads every number as float64 here). */
+static void floats_for_long_ints(const char *s, size_t len, gotk_buf *b)
+{
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '"') {
+            size_t j = i + 1;
+            while (s[j] != '"')
+                j += s[j] == '\\' ? 2 : 1;
+            gotk_buf_append(b, s + i, j + 1 - i);
+            i = j + 1;
+            continue;
+        }
+        if (s[i] != '-' && !is_digit(s[i])) {
+            gotk_buf_putc(b, s[i++]);
+            continue;
+        }
+        size_t j = i, ndigits = 0;
+        bool is_float = false;
+        for (; j < len && strchr("-+.eE0123456789", s[j]); j++) {
+            ndigits += is_digit(s[j]);
+            is_float |= !is_digit(s[j]) && s[j] != '-';
+        }
+        gotk_buf_append(b, s + i, j - i);
+        if (!is_float && ndigits >= 19)
+            gotk_buf_puts(b, ".0");
+        i = j;
+    }
+}
+
+/* json.Unmarshal's view of s: the value (NULL for null) or Go's error text. */
+gotk_err *sprig_json_parse(const char *s, size_t len, json_object **doc)
+{
+    gotk_buf b = {0};
+    *doc = NULL;
+    if (!sprig_json_check(s, len, &b)) {
+        gotk_err *e = gotk_err_new(GOTK_E_INVALID, "%s", b.data);
+        gotk_buf_free(&b);
+        return e;
+    }
+    floats_for_long_ints(s, len, &b);
+    gotk_buf_putc(&b, ' '); /* json-c waits for more after a bare number */
+    gotk_err *e = gotk_json_parse(b.data, b.len, doc);
+    gotk_buf_free(&b);
+    return e;
 }

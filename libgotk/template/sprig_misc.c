@@ -579,21 +579,12 @@ FN(fn_b32dec)
 FN(fn_must_from_json)
 {
     UNUSED;
-    gotk_buf b = {0};
-    if (!sprig_json_check(SV(argv[0]), SL(argv[0]), &b)) {
-        gotk_err *e = gotk_err_new(GOTK_E_INVALID, "%s", b.data);
-        gotk_buf_free(&b);
-        return e;
-    }
-    gotk_buf_append(&b, SV(argv[0]), SL(argv[0]));
-    gotk_buf_putc(&b, ' '); /* json-c waits for more after a bare number */
     json_object *doc = NULL;
-    gotk_err *e = gotk_json_parse(b.data, b.len, &doc);
-    gotk_buf_free(&b);
+    gotk_err *e = sprig_json_parse(SV(argv[0]), SL(argv[0]), &doc);
     if (e)
         return e;
     if (json_object_is_type(doc, json_type_int)) { /* floatify changes only what is inside */
-        json_object *d = json_object_new_double((double)json_object_get_int64(doc));
+        json_object *d = json_object_new_double(json_object_get_double(doc));
         json_object_put(doc);
         doc = d;
     }

@@ -410,7 +410,7 @@ json_object *gotk_template_floatify(json_object *j)
     if (json_object_is_type(j, json_type_object)) {
         json_object_object_foreach(j, k, v) {
             if (json_object_is_type(v, json_type_int))
-                json_object_object_add(j, k, json_object_new_double((double)json_object_get_int64(v)));
+                json_object_object_add(j, k, json_object_new_double(json_object_get_double(v)));
             else
                 gotk_template_floatify(v);
         }
@@ -419,7 +419,7 @@ json_object *gotk_template_floatify(json_object *j)
         for (size_t i = 0; i < n; i++) {
             json_object *v = json_object_array_get_idx(j, i);
             if (json_object_is_type(v, json_type_int))
-                json_object_array_put_idx(j, i, json_object_new_double((double)json_object_get_int64(v)));
+                json_object_array_put_idx(j, i, json_object_new_double(json_object_get_double(v)));
             else
                 gotk_template_floatify(v);
         }

@@ -1,0 +1,5 @@
+{{ toPrettyJson .Values }}
+---
+{{ toRawJson .Values }}
+---
+{{ .Values | toJson | fromJson | toYaml }}
