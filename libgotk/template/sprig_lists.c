@@ -348,6 +348,15 @@ FN(fn_get)
 }
 
 /* set d key v and unset d key (ud), in place; hasKey d key (ud "h"). */
+/* A map entry about to be replaced or removed may still be held by a template
+ * variable (as in Go, where maps hold references): the execution keeps it. */
+static void keep_entry(gotk_tpl_exec *ex, json_object *map, const char *key)
+{
+    json_object *old = NULL;
+    if (json_object_object_get_ex(map, key, &old) && old)
+        tpl_exec_keep(ex, json_object_get(old));
+}
+
 FN(fn_set)
 {
     UNUSED;
@@ -362,6 +371,7 @@ FN(fn_set)
         *res = gotk_tpl_bool(ex, argv[0].j && json_object_object_get_ex(argv[0].j, SV(argv[1]), NULL));
         return NULL;
     }
+    keep_entry(ex, argv[0].j, SV(argv[1]));
     if (which[0] == 's')
         json_object_object_add(argv[0].j, SV(argv[1]), sprig_to_json(argv[2]));
     else
@@ -546,26 +556,30 @@ static bool json_empty(json_object *j)
 /* mergo.Merge (overwrite: MergeWithOverwrite) of src into dst, Sprig's way:
  * nested maps merge in place; an empty or missing dst value takes src's (any
  * dst value does with overwrite); nil src values only count with overwrite. */
-static void merge_maps(json_object *dst, json_object *src, bool overwrite)
+static void merge_maps(gotk_tpl_exec *ex, json_object *dst, json_object *src, bool overwrite)
 {
     json_object_object_foreach(src, key, sv) {
         json_object *dv = NULL;
         bool has = json_object_object_get_ex(dst, key, &dv);
         if (!sv) {
-            if (overwrite)
+            if (overwrite) {
+                keep_entry(ex, dst, key);
                 json_object_object_add(dst, key, NULL);
+            }
             continue;
         }
         bool empty = !has || json_empty(dv);
         if (json_object_is_type(sv, json_type_object) && has && json_object_is_type(dv, json_type_object)) {
-            merge_maps(dv, sv, overwrite);
+            merge_maps(ex, dv, sv, overwrite);
             if (!empty)
                 continue;
         } else if (json_object_is_type(sv, json_type_array) && !empty && !overwrite) {
             continue;
         }
-        if (overwrite || empty)
+        if (overwrite || empty) {
+            keep_entry(ex, dst, key);
             json_object_object_add(dst, key, json_object_get(sv));
+        }
     }
 }
 
@@ -578,7 +592,7 @@ FN(fn_merge)
         dst = gotk_tpl_own(ex, json_object_new_object());
     for (int i = 1; i < argc; i++)
         if (argv[i].j)
-            merge_maps(dst.j, argv[i].j, ud != NULL);
+            merge_maps(ex, dst.j, argv[i].j, ud != NULL);
     *res = dst;
     return NULL;
 }
