@@ -673,7 +673,8 @@ static int range_once(gotk_tpl_exec *ex, const tpl_node *r, int mark, gotk_tpl_v
     return res;
 }
 
-/* Iterate over a slice, map (sorted keys) or integer; false when nothing ran. */
+/* Iterate over a slice or map (sorted keys); false when nothing ran. Integers
+ * are an error, as in the Go 1.23 that Helm v3.17 is built with. */
 static bool range_over(gotk_tpl_exec *ex, const tpl_node *r, gotk_tpl_val val)
 {
     int mark = ex->nvars;
@@ -699,19 +700,6 @@ static bool range_over(gotk_tpl_exec *ex, const tpl_node *r, gotk_tpl_val val)
                 break;
         }
         return n > 0;
-    }
-    if (val.kind == GOTK_TPL_INT || val.kind == GOTK_TPL_INT64 || val.kind == GOTK_TPL_UINT8) {
-        if (r->pipe->ndecl > 1)
-            exec_errorf(ex, "can't use %" PRId64 " to iterate over more than one variable",
-                        json_object_get_int64(val.j));
-        int64_t count = json_object_get_int64(val.j);
-        for (int64_t i = 0; i < count; i++) {
-            gotk_tpl_val iv = gotk_tpl_int(ex, i);
-            iv.kind = val.kind;
-            if (range_once(ex, r, mark, iv, iv) == WALK_BREAK)
-                break;
-        }
-        return count > 0;
     }
     if (val.kind == GOTK_TPL_INVALID || val.kind == GOTK_TPL_NIL)
         return false;

@@ -31,8 +31,8 @@
  * gotk_template_add_sprig adds Sprig's library and gotk_template_add_helm Helm's
  * functions on top (include, tpl, required, fail, toYaml, ...).
  *
- * The language is Go 1.23's (what Helm 3.17 is built with), except that
- * {{range}} over an integer works as in Go 1.24. Nesting is bounded to stay
+ * The language is Go 1.23's (what Helm 3.17 is built with), so {{range}} over
+ * an integer is an error, as there. Nesting is bounded to stay
  * within the C stack: 1000 parentheses (Go: 10000), 1000 nested control
  * blocks (Go: none), 2000 nested template calls (Go: 100000, same message).
  */

@@ -1,0 +1,1 @@
+{{ range $i, $e := .Values.replicas }}{{ $i }}{{ end }}

@@ -1,0 +1,1 @@
+a{{ range nil }}{{ end }}
