@@ -39,14 +39,49 @@ static size_t trim_zero_decimal(const char *s, size_t n)
     return n;
 }
 
+/* strconv's underscoreOK: underscores only between digits (or after a base
+ * prefix). When s passes, its text without them goes to buf; false otherwise. */
+static bool go_strip_underscores(const char *s, size_t n, char *buf, size_t cap)
+{
+    size_t i = 0, j = 0;
+    char saw = '^';
+    bool hex = false;
+    if (n >= cap)
+        return false;
+    if (n && (s[0] == '-' || s[0] == '+'))
+        buf[j++] = s[i++];
+    if (n - i >= 2 && s[i] == '0' && strchr("bBoOxX", s[i + 1])) {
+        hex = (s[i + 1] | 0x20) == 'x';
+        buf[j++] = s[i++];
+        buf[j++] = s[i++];
+        saw = '0';
+    }
+    for (; i < n; i++) {
+        char c = s[i], l = (char)(c | 0x20);
+        if ((c >= '0' && c <= '9') || (hex && l >= 'a' && l <= 'f')) {
+            saw = '0';
+        } else if (c == '_') {
+            if (saw != '0')
+                return false;
+            saw = '_';
+            continue;
+        } else {
+            if (saw == '_')
+                return false;
+            saw = '!';
+        }
+        buf[j++] = c;
+    }
+    buf[j] = 0;
+    return saw != '_';
+}
+
 /* strconv.ParseInt(s, 0, 64) of a string value; false on error. */
 static bool parse_go_int(const char *s, size_t n, int64_t *out)
 {
     char buf[80];
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || !go_strip_underscores(s, n, buf, sizeof buf))
         return false;
-    memcpy(buf, s, n);
-    buf[n] = 0;
     size_t sign = buf[0] == '-' || buf[0] == '+';
     int base = 10;
     const char *d = buf + sign;
@@ -88,10 +123,15 @@ double sprig_to_float64(gotk_tpl_val v)
     case GOTK_TPL_FLOAT64: return json_object_get_double(v.j);
     case GOTK_TPL_BOOL: return json_object_get_boolean(v.j) ? 1 : 0;
     case GOTK_TPL_STRING: {
-        char *end;
+        char buf[128], *end;
+        if (!SL(v) || !go_strip_underscores(SV(v), SL(v), buf, sizeof buf))
+            return 0;
+        const char *x = strpbrk(buf, "xX");
+        if (strpbrk(buf, " \t\n\v\f\r()") || (x && !strpbrk(x, "pP")))
+            return 0; /* Go wants an exponent on hex floats, and no spaces */
         errno = 0;
-        double d = strtod(SV(v), &end);
-        return (*end || SL(v) == 0 || errno || strpbrk(SV(v), "xX_ ")) ? 0 : d;
+        double d = strtod(buf, &end);
+        return (*end || (errno == ERANGE && (d > 1 || d < -1))) ? 0 : d; /* overflow */
     }
     default: return 0;
     }
