@@ -1022,6 +1022,11 @@ gotk_err *obj_yaml_parse_plain(const char *data, size_t len, json_object **docs)
     return parse_all(data, len, NULL, true, 0, docs);
 }
 
+bool gotk_yaml_reader_refuses(const char *s, size_t len)
+{
+    return has_control_chars((const unsigned char *)s, len);
+}
+
 gotk_err *gotk_yaml_parse_flags(const char *data, size_t len, const char *source,
                                 unsigned flags, json_object **docs)
 {

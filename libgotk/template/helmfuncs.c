@@ -99,12 +99,31 @@ FN(fn_fail)
     return gotk_err_new(GOTK_E_INVALID, "HELM[%s]HELM", SV(argv[0]));
 }
 
+/* Whether JSON text of j holds what go-yaml then refuses to read back. */
+static bool json_yaml_refused(json_object *j)
+{
+    if (json_object_is_type(j, json_type_string))
+        return gotk_yaml_reader_refuses(json_object_get_string(j), (size_t)json_object_get_string_len(j));
+    if (json_object_is_type(j, json_type_array)) {
+        for (size_t i = 0, n = json_object_array_length(j); i < n; i++)
+            if (json_yaml_refused(json_object_array_get_idx(j, i)))
+                return true;
+    } else if (json_object_is_type(j, json_type_object)) {
+        json_object_object_foreach(j, k, v)
+            if (gotk_yaml_reader_refuses(k, strlen(k)) || json_yaml_refused(v))
+                return true;
+    }
+    return false;
+}
+
 /* Helm's toYAML of j (whose reference it takes): YAML as sigs.k8s.io/yaml
- * writes it, without the final newline; "" when it cannot be written. */
+ * writes it, without the final newline; "" when it cannot be written (its
+ * JSONToYAML reads the JSON text back as YAML). */
 gotk_tpl_val tpl_helm_to_yaml(gotk_tpl_exec *ex, json_object *j)
 {
     gotk_buf b = {0};
-    gotk_err *e = gotk_yaml_emit(j, GOTK_YAML_SORT_KEYS, &b);
+    gotk_err *e = json_yaml_refused(j) ? gotk_err_new(GOTK_E_INVALID, "control characters")
+                                       : gotk_yaml_emit(j, GOTK_YAML_SORT_KEYS, &b);
     json_object_put(j);
     if (e) {
         gotk_err_free(e);

@@ -71,6 +71,9 @@ gotk_err *gotk_yaml_parse_one(const char *data, size_t len, const char *source,
                               json_object **doc);
 /* Read and parse a file. */
 gotk_err *gotk_yaml_parse_file(const char *path, json_object **docs);
+/* Whether s holds what go-yaml's reader refuses though Go's JSON encoder
+ * writes it raw (DEL, C1 controls but NEL, U+FFFE, U+FFFF). */
+bool gotk_yaml_reader_refuses(const char *s, size_t len);
 
 /* ---- YAML out ---------------------------------------------------------- */
 
