@@ -206,7 +206,7 @@ static bool key_less(const unsigned *a, size_t na, const unsigned *b, size_t nb)
             return a[i] < b[i];
         if (al || bl)
             return bl;
-        long long an = 0, bn = 0;
+        unsigned long long an = 0, bn = 0; /* wraps as Go's int64 does */
         if (a[i] == '0' || b[i] == '0') {
             for (size_t j = i; j-- > 0 && is_digit(a[j]);) {
                 if (a[j] != '0') {
@@ -221,7 +221,7 @@ static bool key_less(const unsigned *a, size_t na, const unsigned *b, size_t nb)
         for (; bi < nb && is_digit(b[bi]); bi++)
             bn = bn * 10 + (b[bi] - '0');
         if (an != bn)
-            return an < bn;
+            return (long long)an < (long long)bn;
         if (ai != bi)
             return ai < bi;
         return a[i] < b[i];

@@ -1,0 +1,3 @@
+{{ toYaml .Values }}
+{{ toJson .Values }}
+{{ range $k, $v := .Values.m }}{{ $k }} {{ end }}
