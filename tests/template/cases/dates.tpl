@@ -1,0 +1,5 @@
+{{ date "2006-01-02" (toDate "2006-01-02" "2024-02-29") }}|{{ dateInZone "2006-01-02 15:04 MST" (toDate "2006-01-02" "2024-02-29") "UTC" }}|{{ dateInZone "15:04 -0700" (unixEpoch (toDate "2006-01-02" "2024-01-01") | int | toString | toDate "2006") "Asia/Tokyo" }}
+{{ unixEpoch (toDate "2006-01-02T15:04:05Z07:00" "2024-03-10T12:00:00+02:00") }}|{{ toDate "2006-01-02" "bad" }}|{{ date "Jan 2, 2006 3:04PM" 0 }}|{{ date "2006" 1700000000 }}
+{{ duration 3661 }}|{{ duration "90" }}|{{ duration 0 }}|{{ durationRound "2h10m5s" }}|{{ durationRound 3600 }}|{{ durationRound "400h" }}|{{ durationRound "" }}|{{ durationRound "-5m" }}
+{{ (toDate "2006-01-02" "2024-02-29").Year }}|{{ toDate "2006-01-02" "2024-02-29" }}|{{ dateModify "+1h" (toDate "2006-01-02" "2024-02-29") | date "2006-01-02T15:04" }}|{{ htmlDate (toDate "2006-01-02" "2024-02-29") }}|{{ htmlDateInZone (toDate "2006-01-02" "2024-02-29") "UTC" }}
+{{ date "Mon Monday Jan January 01 1 02 2 _2 15 3 03 04 4 05 5 PM pm .000 .999 MST Z07:00 -07 002" (toDate "2006-01-02T15:04:05.000Z" "2024-07-04T09:08:07.120Z") }}

@@ -1,0 +1,1 @@
+{{ .Values.str | atoi | add1 | printf "%d" | b64dec | fail }}

@@ -1,0 +1,1 @@
+{{ define "x" }}{{ fail "boom in define" }}{{ end }}{{ include "x" . }}

@@ -1,0 +1,1 @@
+{{ .Values.str.x.y }}

@@ -1,0 +1,1 @@
+{{ index .Values.map 1 }}

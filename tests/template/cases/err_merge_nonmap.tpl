@@ -1,0 +1,1 @@
+{{ merge .Values.list .Values.map }}

@@ -1,0 +1,1 @@
+{{ mustSlice .Values.list 1 5 }}

@@ -1,0 +1,4 @@
+{{ define "a" }}
+line2 {{ .Values.x.y.z }}
+{{ end }}ok
+{{ include "a" . }}

@@ -1,0 +1,1 @@
+x: {{ .Values.a.b.c }}

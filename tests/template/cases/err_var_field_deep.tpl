@@ -1,0 +1,1 @@
+{{ $x := .Values.map }}{{ $x.zz.yy }}

@@ -1,0 +1,1 @@
+{{ $x := .Values.missing }}{{ $x.a }}

@@ -1,0 +1,1 @@
+{{ with .Values.image }}{{ .tag.x }}{{ end }}

@@ -1,0 +1,1 @@
+{{ add1 (list 1) | int | repeat "x" }}

@@ -1,0 +1,6 @@
+[{{ printf "%5.2f" 3.14159 }}][{{ printf "%-10s" "ab" }}][{{ printf "%10s" "ab" }}][{{ printf "%05d" 42 }}][{{ printf "%05d" -42 }}]
+[{{ printf "%-05d" 42 }}][{{ printf "%+d" 42 }}][{{ printf "% d" 42 }}][{{ printf "%+.3e" 12345.678 }}][{{ printf "%8.3s" "abcdef" }}]
+[{{ printf "%.0f" 2.5 }}][{{ printf "%.0f" 3.5 }}][{{ printf "%.1f" 0.05 }}][{{ printf "%6.2f%%" 99.5 }}][{{ printf "%x" 255 }}]
+[{{ printf "%X" 255 }}][{{ printf "%#x" 255 }}][{{ printf "%x" -255 }}][{{ printf "%x" "hello" }}][{{ printf "%X" "hi" }}][{{ printf "% x" "hi" }}]
+[{{ printf "%o" 8 }}][{{ printf "%#o" 8 }}][{{ printf "%O" 8 }}][{{ printf "%b" 5 }}][{{ printf "%b" -5 }}][{{ printf "%08b" 5 }}]
+[{{ printf "%x" .Values.replicas }}][{{ printf "%d" .Values.replicas }}][{{ printf "%x" 3.5 }}][{{ printf "%b" 1.0 }}]

@@ -1,0 +1,5 @@
+{{ toYaml .Values }}
+---
+{{ toJson .Values }}
+---
+{{ .Values | toYaml | fromYaml | toJson }}
