@@ -191,6 +191,11 @@ static gotk_err *pm_list(json_object *node, const kstrv *segs, size_t i, bool cr
 /* kyaml's PathMatcher: collect the slots the path reaches in node. */
 static gotk_err *pm(json_object *node, const kstrv *segs, size_t i, bool create, kslots *out)
 {
+    const char *part = segs->v[i];
+    size_t pl = strlen(part);
+    if (part[0] == '[' && pl > 1 && part[pl - 1] == ']' && !strchr(part, '='))
+        return gotk_err_new(GOTK_E_INVALID, "list path element must contain "
+                                            "fieldName=fieldValue for element to match");
     if (json_object_is_type(node, json_type_array))
         return pm_list(node, segs, i, create, out);
     if (!json_object_is_type(node, json_type_object))
@@ -481,6 +486,9 @@ static gotk_err *copy_to(kres *r, json_object *val, json_object *t)
         split_fp(fp, &segs);
         kslots sl = {0};
         gotk_err *e = pm(r->obj, &segs, 0, create, &sl);
+        if (e) /* kustomize's wrapping of a path matcher's error */
+            e = gotk_err_wrap(e, "unable to find %sfield \"%s\" in replacement target",
+                              create ? "or create " : "", fp);
         if (!e && !sl.n)
             e = gotk_err_new(GOTK_E_NOTFOUND, "unable to find %sfield \"%s\" in replacement target",
                              create ? "or create " : "", fp);
