@@ -229,6 +229,9 @@ gotk_err *kfs_apply_spec(json_object *obj, const kfspec *fs, bool create, json_t
 /* Does spec select the resource's gvk? */
 bool kfs_matches(const kfspec *fs, json_object *obj);
 
+/* kustomize's refusal to write NaN or an infinity (nonfinite.c), or NULL. */
+gotk_err *kcheck_nonfinite(const kmap *m);
+
 /* ---- label and annotation text (metatext.c) ----------------------------- */
 
 /* Per mapping document of a stream: {"kind", "name", "labels": {k: text},

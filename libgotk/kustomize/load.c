@@ -1200,6 +1200,8 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
         drop_local(&m);
         e = finish(&c, &m);
     }
+    if (!e)
+        e = kcheck_nonfinite(&m);
     if (e && c.bare_err) {
         gotk_err_free(e);
         e = gotk_err_new(GOTK_E_INVALID, "%s", c.bare_err);
