@@ -228,7 +228,7 @@ static gotk_err *check_kube_version(const char *kv)
     return n;
 }
 
-static gotk_err *run(helm_cli *c, gotk_buf *out)
+static gotk_err *run(helm_cli *c, gotk_buf *out, gotk_buf *warnings)
 {
     char *name = NULL;
     const char *chart_path = NULL;
@@ -256,6 +256,7 @@ static gotk_err *run(helm_cli *c, gotk_buf *out)
         .skip_schema_validation = c->skip_schema,
         .show_only = c->show_only.v,
         .debug = c->debug,
+        .warnings = warnings,
 #ifndef GOTK_CLI_FRONT
         .add_funcs = c->enable_dns ? gotk_template_enable_dns : NULL,
 #endif
@@ -297,9 +298,13 @@ int cmd_helm(int argc, char **argv)
         return cli_run_cluster();
     }
 #endif
+    gotk_buf warnings = {0};
     if (!e)
-        e = run(&c, &out);
+        e = run(&c, &out, &warnings);
     int rc = 0;
+    if (warnings.len) /* Helm's log, on stderr */
+        fwrite(warnings.data, 1, warnings.len, stderr);
+    gotk_buf_free(&warnings);
     /* with --debug, helm template prints what it rendered even when failing */
     if (out.len)
         fwrite(out.data, 1, out.len, stdout);

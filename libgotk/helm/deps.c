@@ -146,12 +146,15 @@ static void apply_tags(json_object *reqs, json_object *cvals)
         for (size_t t = 0; t < nt; t++) {
             json_object *b = NULL;
             const char *k = json_object_get_string(json_object_array_get_idx(tags, t));
-            if (k && json_object_object_get_ex(vt, k, &b) && json_object_is_type(b, json_type_boolean)) {
-                if (json_object_get_boolean(b))
-                    has_true = true;
-                else
-                    has_false = true;
-            }
+            if (!k || !json_object_object_get_ex(vt, k, &b))
+                continue;
+            if (!json_object_is_type(b, json_type_boolean))
+                helm_warnf("dependencies.go:94: Warning: Tag '%s' for chart %s returned non-bool value",
+                           k, dep_str(r, "name"));
+            else if (json_object_get_boolean(b))
+                has_true = true;
+            else
+                has_false = true;
         }
         if (!has_true && has_false)
             json_object_object_add(r, "enabled", json_object_new_boolean(0));
@@ -185,6 +188,9 @@ static void apply_conditions(json_object *reqs, json_object *cvals, const char *
                                        json_object_new_boolean(json_object_get_boolean(vv)));
                 break;
             }
+            if (found)
+                helm_warnf("dependencies.go:63: Warning: Condition path '%s' for chart %s returned "
+                           "non-bool value", c, dep_str(r, "name"));
         }
         free(copy);
     }
@@ -276,11 +282,37 @@ static json_object *path_to_map(const char *path, json_object *data)
     return cur;
 }
 
-static void import_one(json_object *b, json_object *cvals, const char *table, const char *parent)
+/* Values.Table's error: the first key of the dotted path that is no table. */
+static char *no_table_key(json_object *v, const char *path)
+{
+    char *copy = gotk_xstrdup(path), *save = NULL, *bad = NULL;
+    for (char *k = strtok_r(copy, ".", &save); k && !bad; k = strtok_r(NULL, ".", &save))
+        if (!json_object_object_get_ex(v, k, &v) || !is_table(v))
+            bad = gotk_xstrdup(k);
+    free(copy);
+    return bad ? bad : gotk_xstrdup("");
+}
+
+/* One import: the child's table merged into b under parent; Helm warns of a
+ * missing table (from_chart: the chart's name, for child/parent imports). */
+static void import_one(json_object *b, json_object *cvals, const char *table, const char *parent,
+                       const char *from_chart)
 {
     json_object *vv = values_table(cvals, table);
-    if (!vv)
+    if (!vv) {
+        char *key = no_table_key(cvals, table);
+        gotk_buf q = {0};
+        helm_go_quote(&q, key, strlen(key));
+        if (from_chart)
+            helm_warnf("dependencies.go:269: Warning: ImportValues missing table from chart %s: "
+                       "%s is not a table", from_chart, q.data);
+        else
+            helm_warnf("dependencies.go:286: Warning: ImportValues missing table: %s is not a table",
+                       q.data);
+        gotk_buf_free(&q);
+        free(key);
         return;
+    }
     json_object *m = path_to_map(parent, vv);
     gotk_helm_coalesce_tables(b, m, true);
     json_object_put(m);
@@ -321,7 +353,7 @@ static void process_import_values(gotk_helm_chart *c)
             json_object_object_add(o, "parent", json_object_new_string(parent));
             json_object_array_add(outiv, o);
             char *table = gotk_xasprintf("%s.%s", name, cpath);
-            import_one(b, cvals, table, parent);
+            import_one(b, cvals, table, parent, is_table(iv) ? name : NULL);
             free(table);
             free(cpath);
         }

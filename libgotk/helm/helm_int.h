@@ -87,6 +87,13 @@ typedef struct {
 void helm_split_manifests(const char *s, size_t len, helm_docs *out);
 void helm_docs_free(helm_docs *d);
 
+/* Helm's log.Printf warnings: helm_warnf appends "FILE.go:LINE: message\n"
+ * (log.Lshortfile) to the sink gotk_helm_render set for this thread, if any. */
+void helm_warn_sink(gotk_buf *sink);
+void helm_warnf(const char *fmt, ...) GOTK_PRINTF(1, 2);
+/* Go's %v of a values tree (for warnings), appended. */
+void helm_go_sprint(gotk_buf *b, json_object *v);
+
 /* Go's strconv.Quote. */
 void helm_go_quote(gotk_buf *b, const char *s, size_t len);
 /* Go's type name for a json value as Helm's values hold it. */

@@ -157,6 +157,10 @@ static gotk_err *sort_doc(const char *path, char *doc, helm_sorted *out)
         if (hook_events_known(spec ? spec : "", &m.test)) {
             push(&out->hooks, m);
         } else {
+            gotk_buf q = {0};
+            helm_go_quote(&q, spec ? spec : "", spec ? strlen(spec) : 0);
+            helm_warnf("manifest_sorter.go:190: info: skipping unknown hook: %s", q.data);
+            gotk_buf_free(&q);
             free(m.kind);
             free(m.content);
         }

@@ -328,6 +328,7 @@ gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
     const char *type = gotk_obj_get_str(c->meta, "type");
     if (type && *type && strcmp(type, "application"))
         return gotk_err_new(GOTK_E_INVALID, "%s charts are not installable", type);
+    helm_warn_sink(o->warnings); /* until this returns */
     gotk_err *e = check_dependencies(c);
     char *kv = NULL;
     if (!e && o->kube_version && *o->kube_version)
@@ -366,6 +367,7 @@ gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
     if (!user_values)
         json_object_put(vals);
     free(kv);
+    helm_warn_sink(NULL);
     return e;
 }
 

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,32 @@
 #include "gotk/obj.h"
 #include "gotk/template.h"
 #include "helm_int.h"
+
+/* ---- warnings ------------------------------------------------------------ */
+
+static _Thread_local gotk_buf *warn_to;
+
+void helm_warn_sink(gotk_buf *sink)
+{
+    warn_to = sink;
+}
+
+void helm_warnf(const char *fmt, ...)
+{
+    if (!warn_to)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    gotk_buf_vprintf(warn_to, fmt, ap);
+    va_end(ap);
+    gotk_buf_putc(warn_to, '\n');
+}
+
+void helm_go_sprint(gotk_buf *b, json_object *v)
+{
+    gotk_tpl_val a = gotk_tpl_from_json(v, false);
+    gotk_tpl_sprint(b, 1, &a);
+}
 
 /* File bytes are shared between charts (a subchart under several aliases,
  * a chart and the files it was loaded from): a reference count sits just

@@ -20,6 +20,36 @@ static bool is_table(json_object *j)
     return j && json_object_is_type(j, json_type_object);
 }
 
+/* Where coalescing is, for Helm's warnings ("chart.sub.key"): a chain of keys
+ * on the stack, made into text only when a warning needs it. */
+typedef struct kpath {
+    const struct kpath *up;
+    const char *key;
+} kpath;
+
+static void kpath_text(gotk_buf *b, const kpath *p)
+{
+    if (!p)
+        return;
+    kpath_text(b, p->up);
+    if (b->len)
+        gotk_buf_putc(b, '.');
+    gotk_buf_puts(b, p->key);
+}
+
+/* coalesce.go's warnings that name a key and a value: "... for KEY (VALUE)". */
+static void warn_key_value(int line, const char *what, const kpath *at, const char *tail,
+                           json_object *v)
+{
+    gotk_buf k = {0}, val = {0};
+    kpath_text(&k, at);
+    helm_go_sprint(&val, v);
+    helm_warnf("coalesce.go:%d: warning: %s %s%s (%s)", line, what, k.data ? k.data : "", tail,
+               val.data ? val.data : "");
+    gotk_buf_free(&k);
+    gotk_buf_free(&val);
+}
+
 json_object *gotk_helm_merge_maps(json_object *a, json_object *b)
 {
     json_object *out = json_object_new_object();
@@ -44,25 +74,32 @@ json_object *gotk_helm_merge_maps(json_object *a, json_object *b)
  * copying only what is taken gives the same result for a fraction of the
  * work when dst has most keys already, as on the repeated coalescing of
  * processDependencyEnabled). */
-static void coalesce_tables(json_object *dst, json_object *src, bool merge, bool copy)
+static void coalesce_tables(json_object *dst, json_object *src, bool merge, bool copy,
+                            const kpath *at)
 {
     if (!src || !dst)
         return;
     json_object_object_foreach(src, key, val) {
         json_object *dv = NULL;
         bool ok = json_object_object_get_ex(dst, key, &dv);
+        kpath here = {at, key};
         if (ok && !merge && !dv)
             json_object_object_del(dst, key);
         else if (!ok)
             json_object_object_add(dst, key, copy ? gotk_obj_copy(val) : json_object_get(val));
         else if (is_table(val) && is_table(dv))
-            coalesce_tables(dv, val, merge, copy);
+            coalesce_tables(dv, val, merge, copy, &here);
+        else if (is_table(val))
+            warn_key_value(298, "cannot overwrite table with non table for", &here, "", val);
+        else if (is_table(dv) && val)
+            warn_key_value(301, "destination for", &here, " is a table. Ignoring non-table value",
+                           val);
     }
 }
 
 void gotk_helm_coalesce_tables(json_object *dst, json_object *src, bool merge)
 {
-    coalesce_tables(dst, src, merge, false);
+    coalesce_tables(dst, src, merge, false, NULL);
 }
 
 /* copyMap: a shallow copy. */
@@ -73,18 +110,21 @@ static json_object *copy_map(json_object *src)
     return m;
 }
 
-static void coalesce_globals(json_object *dest, json_object *src)
+static void coalesce_globals(json_object *dest, json_object *src, const kpath *at)
 {
     json_object *dg = NULL, *sg = NULL;
-    if (!json_object_object_get_ex(dest, GLOBAL_KEY, &dg))
+    if (!json_object_object_get_ex(dest, GLOBAL_KEY, &dg)) {
         dg = json_object_new_object();
-    else if (!is_table(dg))
+    } else if (!is_table(dg)) {
+        helm_warnf("coalesce.go:138: warning: skipping globals because destination global is not a table.");
         return;
-    else
+    } else {
         json_object_get(dg);
+    }
     if (!json_object_object_get_ex(src, GLOBAL_KEY, &sg)) {
         sg = NULL;
     } else if (!is_table(sg)) {
+        helm_warnf("coalesce.go:145: warning: skipping globals because source global is not a table.");
         json_object_put(dg);
         return;
     }
@@ -94,16 +134,24 @@ static void coalesce_globals(json_object *dest, json_object *src)
             bool has = json_object_object_get_ex(dg, key, &dv);
             if (is_table(val)) {
                 json_object *vv = copy_map(val);
+                kpath here = {at, key};
                 if (!has) {
                     json_object_object_add(dg, key, vv);
                 } else if (!is_table(dv)) {
+                    gotk_buf q = {0};
+                    helm_go_quote(&q, key, strlen(key));
+                    helm_warnf("coalesce.go:161: Conflict: cannot merge map onto non-map for %s. Skipping.",
+                               q.data);
+                    gotk_buf_free(&q);
                     json_object_put(vv);
                 } else {
-                    gotk_helm_coalesce_tables(vv, dv, true);
+                    coalesce_tables(vv, dv, true, false, &here);
                     json_object_object_add(dg, key, vv);
                 }
             } else if (!(has && is_table(dv))) {
                 json_object_object_add(dg, key, json_object_get(val));
+            } else {
+                helm_warnf("coalesce.go:175: key %s is table. Skipping", key);
             }
         }
     }
@@ -122,19 +170,26 @@ static bool is_dependency_name(const gotk_helm_chart *c, const char *key)
  * `copy` false, the defaults themselves when no other chart has them: see
  * helm_coalesce_final). */
 static void coalesce_chart_values(const gotk_helm_chart *c, json_object *v, bool merge,
-                                  bool copy)
+                                  bool copy, const kpath *prefix)
 {
     if (!c->values)
         return;
     copy = copy || c->values_shared;
+    kpath sub = {prefix, helm_chart_name(c)};
     json_object_object_foreach(c->values, key, val) {
         json_object *value = NULL;
+        kpath here = {&sub, key};
         if (!json_object_object_get_ex(v, key, &value)) {
             json_object_object_add(v, key, copy ? gotk_obj_copy(val) : json_object_get(val));
         } else if (!value && !merge) {
             json_object_object_del(v, key);
         } else if (is_table(value) && is_table(val)) {
-            coalesce_tables(value, val, merge || is_dependency_name(c, key), copy);
+            coalesce_tables(value, val, merge || is_dependency_name(c, key), copy, &here);
+        } else if (is_table(value) && val) {
+            gotk_buf k = {0};
+            kpath_text(&k, &here);
+            helm_warnf("coalesce.go:237: warning: skipped value for %s: Not a table.", k.data);
+            gotk_buf_free(&k);
         }
     }
 }
@@ -156,8 +211,9 @@ static void bad_verb_t(gotk_buf *b, json_object *v)
 }
 
 static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool merge,
-                               bool copy)
+                               bool copy, const kpath *prefix)
 {
+    kpath sub = {prefix, helm_chart_name(c)};
     for (size_t i = 0; i < c->ndeps; i++) {
         const char *name = helm_chart_name(c->deps[i]);
         json_object *dv = NULL;
@@ -171,9 +227,9 @@ static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool
             gotk_buf_free(&b);
             return e;
         }
-        coalesce_globals(dv, dest);
-        coalesce_chart_values(c->deps[i], dv, merge, copy);
-        gotk_err *e = coalesce_deps(c->deps[i], dv, merge, copy);
+        coalesce_globals(dv, dest, &sub);
+        coalesce_chart_values(c->deps[i], dv, merge, copy, &sub);
+        gotk_err *e = coalesce_deps(c->deps[i], dv, merge, copy, &sub);
         if (e)
             return e;
     }
@@ -182,8 +238,8 @@ static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool
 
 json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge)
 {
-    coalesce_chart_values(c, vals, merge, true);
-    gotk_err *e = coalesce_deps(c, vals, merge, true);
+    coalesce_chart_values(c, vals, merge, true, NULL);
+    gotk_err *e = coalesce_deps(c, vals, merge, true, NULL);
     if (e) {
         /* only a type mismatch; callers that need it use gotk_helm_coalesce_values */
         gotk_err_free(e);
@@ -217,8 +273,8 @@ static gotk_err *coalesce_values(const gotk_helm_chart *c, json_object *vals, bo
                                  json_object **out)
 {
     json_object *v = vals ? copy_for_coalesce(c, vals) : json_object_new_object();
-    coalesce_chart_values(c, v, false, copy);
-    gotk_err *e = coalesce_deps(c, v, false, copy);
+    coalesce_chart_values(c, v, false, copy, NULL);
+    gotk_err *e = coalesce_deps(c, v, false, copy, NULL);
     if (e) {
         json_object_put(v);
         *out = NULL;

@@ -14,7 +14,9 @@ charts/ (so chart and values paths are relative to it). Two special words:
             it out (DIR's name as the top directory);
   @evil:KIND is replaced by a crafted archive (KIND: parent, absolute).
 A plain case passes when both succeed with byte-identical stdout, or both fail
-with the same message and the same stdout (empty, or what --debug prints). An !error case also requires both to fail and the
+with the same message and the same stdout (empty, or what --debug prints),
+and both log the same warnings on stderr ("coalesce.go:298: warning: ...",
+compared as sorted lines: Go logs them in map order). An !error case also requires both to fail and the
 message (Helm's and ours) to contain EXPECTED TEXT (\\n is a newline). An
 !xfail case is known to differ (meson expects it to fail; WHY says why).
 A chart that needs a function libgotk/template does not have yet (gotk fails
@@ -125,13 +127,24 @@ def error_text(stderr):
     return (msg[:j] if j >= 0 else msg).rstrip("\n")
 
 
+LOG_LINE = re.compile(r"^\w+\.go:\d+: ")
+
+
+def warnings(stderr):
+    """Helm's log warnings ("coalesce.go:298: warning: ..."), sorted: Go prints
+    them in map order. --debug's own log lines and trace are left out."""
+    lines = [l for l in stderr.splitlines() if LOG_LINE.match(l) and "[debug]" not in l
+             and not l.startswith("helm.go:")]
+    return "\n".join(sorted(lines))
+
+
 def run(cmd, cwd, env):
     r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True)
     out = r.stdout.decode("utf-8", "surrogateescape")
     err = r.stderr.decode("utf-8", "surrogateescape")
     if r.returncode == 0:
-        return ("ok", out)
-    return ("error", error_text(err), out)
+        return ("ok", out, warnings(err))
+    return ("error", error_text(err), out, warnings(err))
 
 
 def helm_env(work):
@@ -180,6 +193,9 @@ def check(args, helm, name, case):
     else:
         print("  helm: %s %r" % (want[0], want[1][:2000]))
         print("  gotk: %s %r" % (got[0], got[1][:2000]))
+    if want[-1] != got[-1]:
+        print("  helm warnings: %r" % want[-1][:2000])
+        print("  gotk warnings: %r" % got[-1][:2000])
     return False
 
 

@@ -104,6 +104,10 @@ typedef struct {
      * for --enable-dns. A hook rather than a flag, so that programs that never
      * resolve names do not link the resolver. */
     void (*add_funcs)(gotk_tpl_set *set);
+    /* Where Helm's log warnings go, one a line as its log prints them
+     * ("coalesce.go:298: warning: cannot overwrite table with non table for
+     * ..."); NULL drops them. */
+    gotk_buf *warnings;
 } gotk_helm_template_opts;
 
 /* A hook: a document annotated helm.sh/hook with known events. */
