@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "gotk/helm.h"
@@ -42,7 +42,7 @@ static void list_add_csv(str_list *l, str_list *owned, const char *s)
 
 typedef struct {
     str_list files, set, set_string, set_file, set_json, set_literal, show_only, apis, owned, args;
-    const char *namespace_, *kube_version;
+    const char *namespace_, *kube_version, *name_template, *dry_run;
     bool is_upgrade, no_hooks, skip_tests, include_crds, skip_schema, generate_name, debug;
     bool enable_dns;
 } helm_cli;
@@ -101,6 +101,8 @@ static bool value_flag(helm_cli *c, const char *name, const char *v)
         c->namespace_ = v;
     else if (!strcmp(name, "--kube-version"))
         c->kube_version = v;
+    else if (!strcmp(name, "--name-template"))
+        c->name_template = v;
     else if (strcmp(name, "--version") && strcmp(name, "--timeout") &&
              strcmp(name, "--description") && strcmp(name, "--labels") && strcmp(name, "-l"))
         return false; /* those change nothing `helm template` prints */
@@ -117,6 +119,7 @@ static int usage(FILE *out, int rc)
           "      --include-crds           include CRDs in the templated output\n"
           "      --is-upgrade             set .Release.IsUpgrade instead of .Release.IsInstall\n"
           "      --kube-version string    Kubernetes version used for Capabilities.KubeVersion\n"
+          "      --name-template string   specify template used to name the release\n"
           "  -n, --namespace string       namespace scope for this request\n"
           "      --no-hooks               prevent hooks from running during install\n"
           "      --set stringArray        set values on the command line (key1=val1,key2=val2)\n"
@@ -153,6 +156,8 @@ static gotk_err *parse_args(int argc, char **argv, helm_cli *c)
         gotk_err *e = NULL;
         if (is_bool) {
             *bool_target(c, name) = !eq || strcmp(eq + 1, "false");
+        } else if (!strcmp(name, "--dry-run")) {
+            c->dry_run = eq ? eq + 1 : "client"; /* its value is optional */
         } else if (a[1] != '-' && a[2]) {
             /* -fvalue */
             char shorty[3] = {'-', a[1], 0};
@@ -169,6 +174,34 @@ static gotk_err *parse_args(int argc, char **argv, helm_cli *c)
         if (e)
             return e;
     }
+    return NULL;
+}
+
+/* Sprig's own fail (Helm's engine has another): the message as the error. */
+static gotk_err *sprig_fail(gotk_tpl_exec *ex, int argc, const gotk_tpl_val *argv,
+                            gotk_tpl_val *res, void *ud)
+{
+    (void)ex, (void)argc, (void)res, (void)ud;
+    return gotk_err_new(GOTK_E_INVALID, "%s", json_object_get_string(argv[0].j));
+}
+
+/* --name-template, as action.TemplateName: Sprig's functions, nil data. */
+static gotk_err *name_from_template(const char *text, char **name)
+{
+    gotk_tpl_set *set = gotk_template_new();
+    gotk_template_add_sprig(set);
+    gotk_template_add_func(set, "fail", "s", sprig_fail, NULL);
+    gotk_buf b = {0};
+    gotk_err *e = gotk_template_parse(set, "name-template", text, strlen(text));
+    if (!e)
+        e = gotk_template_execute(set, "name-template", NULL, &b);
+    gotk_template_free(set);
+    if (e) {
+        gotk_buf_free(&b);
+        return e;
+    }
+    *name = gotk_xstrdup(b.data ? b.data : "");
+    gotk_buf_free(&b);
     return NULL;
 }
 
@@ -190,23 +223,29 @@ static gotk_err *name_and_chart(helm_cli *c, char **name, const char **chart)
     if (c->args.n == 2) {
         if (c->generate_name)
             return gotk_err_new(GOTK_E_INVALID, "cannot set --generate-name and also specify a name");
+        if (c->name_template && *c->name_template)
+            return gotk_err_new(GOTK_E_INVALID, "cannot set --name-template and also specify a name");
         *name = gotk_xstrdup(c->args.v[0]);
         *chart = c->args.v[1];
         return NULL;
     }
     *chart = c->args.v[0];
-    if (!c->generate_name) {
-        *name = gotk_xstrdup("release-name");
-        return NULL;
-    }
-    const char *base = strrchr(*chart, '/');
-    char *b = gotk_xstrdup(base && base[1] ? base + 1 : *chart);
-    char *dot = strchr(b, '.');
-    if (dot)
-        *dot = 0;
-    *name = gotk_xasprintf("%s-%lld", *b ? b : "chart", (long long)time(NULL));
-    free(b);
+    if (c->name_template && *c->name_template)
+        return name_from_template(c->name_template, name);
+    /* helm template presets the name, so --generate-name never generates one */
+    *name = gotk_xstrdup("release-name");
     return NULL;
+}
+
+/* action.validateDryRunOptionFlag ("" is the flag's default) */
+static gotk_err *check_dry_run(const char *v)
+{
+    static const char *const allowed[] = {"", "false", "true", "none", "client", "server", NULL};
+    for (int i = 0; v && allowed[i]; i++)
+        if (!strcmp(v, allowed[i]))
+            return NULL;
+    return !v ? NULL : gotk_err_new(GOTK_E_INVALID, "Invalid dry-run flag. Flag must one of the following: "
+                                               "false, true, none, client, server");
 }
 
 static gotk_err *check_kube_version(const char *kv)
@@ -238,11 +277,16 @@ static gotk_err *run(helm_cli *c, gotk_buf *out, gotk_buf *warnings)
     json_object *vals = NULL;
     gotk_helm_value_opts vo = {c->files.v, c->set_json.v, c->set.v, c->set_string.v,
                                c->set_file.v, c->set_literal.v};
+    gotk_helm_chart *chart = NULL;
+    struct stat st; /* Helm locates the chart before reading values */
+    if (!e && stat(chart_path, &st) != 0)
+        e = gotk_helm_load(chart_path, &chart);
     if (!e)
         e = gotk_helm_user_values(&vo, &vals);
-    gotk_helm_chart *chart = NULL;
     if (!e)
         e = gotk_helm_load(chart_path, &chart);
+    if (!e)
+        e = check_dry_run(c->dry_run);
     const char *ns = getenv("HELM_NAMESPACE");
     gotk_helm_template_opts o = {
         .release_name = name,
