@@ -592,6 +592,14 @@ static void validate(sctx *c, json_object *s, json_object *v, const char *field)
     }
 }
 
+static void check_parsed(json_object *root, json_object *vals, gotk_buf *out)
+{
+    sctx c = {.root = root, .out = out};
+    json_object *empty = vals ? NULL : json_object_new_object();
+    validate(&c, root, vals ? vals : empty, "(root)");
+    json_object_put(empty);
+}
+
 bool helm_schema_check(const char *schema, size_t len, json_object *vals, gotk_buf *out)
 {
     json_object *root = NULL;
@@ -601,22 +609,49 @@ bool helm_schema_check(const char *schema, size_t len, json_object *vals, gotk_b
         gotk_err_free(e);
         return false;
     }
-    sctx c = {.root = root, .out = out};
-    json_object *v = vals ? vals : NULL;
-    json_object *empty = NULL;
-    if (!v)
-        v = empty = json_object_new_object();
-    validate(&c, root, v, "(root)");
-    json_object_put(empty);
+    check_parsed(root, vals, out);
     json_object_put(root);
     return true;
 }
 
-static void validate_tree(const gotk_helm_chart *ch, json_object *vals, gotk_buf *sb)
+/* Parsed schemas by their bytes, which a subchart's aliases share: each is
+ * parsed once per validation (schemas are only read). */
+typedef struct {
+    const char *bytes;
+    json_object *root;
+} parsed_schema;
+
+typedef struct {
+    parsed_schema *v;
+    size_t n;
+} schema_cache;
+
+static void check_cached(schema_cache *sc, const gotk_helm_chart *ch, json_object *vals,
+                         gotk_buf *out)
+{
+    for (size_t i = 0; i < sc->n; i++)
+        if (sc->v[i].bytes == ch->schema) {
+            check_parsed(sc->v[i].root, vals, out);
+            return;
+        }
+    json_object *root = NULL;
+    gotk_err *e = gotk_json_parse(ch->schema, ch->schema_len, &root);
+    if (e) { /* not kept: the error is reported again for each chart */
+        gotk_buf_puts(out, gotk_err_msg(e));
+        gotk_err_free(e);
+        return;
+    }
+    sc->v = gotk_xrealloc(sc->v, (sc->n + 1) * sizeof *sc->v);
+    sc->v[sc->n++] = (parsed_schema){.bytes = ch->schema, .root = root};
+    check_parsed(root, vals, out);
+}
+
+static void validate_tree(const gotk_helm_chart *ch, json_object *vals, schema_cache *cache,
+                          gotk_buf *sb)
 {
     if (ch->schema) {
         gotk_buf errs = {0};
-        helm_schema_check(ch->schema, ch->schema_len, vals, &errs);
+        check_cached(cache, ch, vals, &errs);
         if (errs.len) {
             gotk_buf_printf(sb, "%s:\n", helm_chart_name(ch));
             gotk_buf_append(sb, errs.data, errs.len);
@@ -626,14 +661,18 @@ static void validate_tree(const gotk_helm_chart *ch, json_object *vals, gotk_buf
     for (size_t i = 0; i < ch->ndeps; i++) {
         json_object *sub = NULL;
         json_object_object_get_ex(vals, helm_chart_name(ch->deps[i]), &sub);
-        validate_tree(ch->deps[i], sub, sb);
+        validate_tree(ch->deps[i], sub, cache, sb);
     }
 }
 
 gotk_err *helm_validate_schema(const gotk_helm_chart *c, json_object *vals)
 {
     gotk_buf sb = {0};
-    validate_tree(c, vals, &sb);
+    schema_cache cache = {0};
+    validate_tree(c, vals, &cache, &sb);
+    for (size_t i = 0; i < cache.n; i++)
+        json_object_put(cache.v[i].root);
+    free(cache.v);
     if (!sb.len)
         return NULL;
     gotk_err *e = gotk_err_new(GOTK_E_INVALID,
