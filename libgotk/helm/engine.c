@@ -140,6 +140,9 @@ static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_ob
 {
     json_object *subcharts = json_object_new_object();
     json_object *next = json_object_new_object();
+    /* the templates' dot, as in Helm (.Subcharts shows it so too, where Helm
+     * has a plain map) */
+    gotk_tpl_tag(next, "chartutil.Values", false);
     json_object_object_add(next, "Chart", helm_chart_object(c));
     json_object_object_add(next, "Files", files_object(c));
     json_object_object_add(next, "Release",
@@ -152,8 +155,14 @@ static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_ob
         gotk_tpl_tag(values, "chartutil.Values", false);
     } else {
         json_object *pv = gotk_obj_get(vals, "Values", helm_chart_name(c), NULL);
-        values = pv && json_object_is_type(pv, json_type_object) ? json_object_get(pv)
-                                                                 : json_object_new_object();
+        values = json_object_new_object();
+        if (pv && json_object_is_type(pv, json_type_object)) {
+            /* Values.Table's result: a chartutil.Values over the parent's map,
+             * which stays a plain map in the parent's .Values */
+            json_object_object_foreach(pv, k, v)
+                json_object_object_add(values, k, json_object_get(v));
+        }
+        gotk_tpl_tag(values, "chartutil.Values", false);
     }
     json_object_object_add(next, "Values", values);
     json_object_object_add(next, "Subcharts", subcharts);
@@ -284,6 +293,7 @@ gotk_err *helm_render(helm_tpls *t, void (*add_funcs)(gotk_tpl_set *set), helm_r
         json_object *tmpl = json_object_new_object();
         json_object_object_add(tmpl, "Name", json_object_new_string(t->v[i].name));
         json_object_object_add(tmpl, "BasePath", json_object_new_string(t->v[i].base_path));
+        gotk_tpl_tag(tmpl, "chartutil.Values", false);
         json_object_object_add(t->v[i].vals, "Template", tmpl);
         gotk_buf buf = {0};
         e = gotk_template_execute(set, t->v[i].name, t->v[i].vals, &buf);

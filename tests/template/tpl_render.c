@@ -149,6 +149,7 @@ static json_object *chart_metadata(void)
 static json_object *helm_data(json_object *values, const char *name, const char *chart_dir)
 {
     json_object *data = json_object_new_object();
+    gotk_tpl_tag(data, "chartutil.Values", false);
     gotk_tpl_tag(values, "chartutil.Values", false);
     json_object_object_add(data, "Values", values);
     json_object_object_add(data, "Chart", chart_metadata());
