@@ -1,0 +1,1 @@
+{{ and .Values.a.b true }}

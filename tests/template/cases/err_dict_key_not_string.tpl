@@ -1,0 +1,1 @@
+{{ dict 1 2 | toJson }}{{ (dict 1 2).x }}

@@ -1,0 +1,1 @@
+{{ if .Values.a.b }}x{{ else if .Values.c }}y{{ end }}

@@ -1,0 +1,1 @@
+{{ eq .Values.map .Values.map }}

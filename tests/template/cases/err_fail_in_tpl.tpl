@@ -1,0 +1,1 @@
+{{ tpl "{{ fail \"tpl failed\" }}" . }}

@@ -1,0 +1,1 @@
+{{ hasKey .Values.missing "a" }}

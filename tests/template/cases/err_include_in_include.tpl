@@ -1,0 +1,1 @@
+{{ define "x" }}{{ include "y" . }}{{ end }}{{ define "y" }}{{ .Values.a.b }}{{ end }}{{ include "x" . }}

@@ -1,0 +1,1 @@
+{{ index .Values.map "zz" "y" "x" }}

@@ -1,0 +1,1 @@
+{{ int .Values.list }}x

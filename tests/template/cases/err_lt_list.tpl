@@ -1,0 +1,1 @@
+{{ lt .Values.list .Values.list }}

@@ -1,0 +1,1 @@
+{{ .Values.nullval.Method 1 }}

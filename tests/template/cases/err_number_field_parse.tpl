@@ -1,0 +1,1 @@
+{{ .Values.list.0 }}

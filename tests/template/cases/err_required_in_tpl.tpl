@@ -1,0 +1,1 @@
+{{ tpl "{{ required \"need x\" .Values.x }}" . }}

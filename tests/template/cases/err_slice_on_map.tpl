@@ -1,0 +1,1 @@
+{{ slice .Values.map 1 }}

@@ -1,0 +1,1 @@
+{{ define "t" }}{{ .a.b }}{{ end }}{{ template "t" (dict "a" 1) }}

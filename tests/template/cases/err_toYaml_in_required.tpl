@@ -1,0 +1,1 @@
+{{ required "m" (.Values.missing | toYaml) }}x

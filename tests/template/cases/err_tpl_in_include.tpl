@@ -1,0 +1,1 @@
+{{ define "x" }}{{ tpl "{{ .Values.a.b }}" . }}{{ end }}{{ include "x" . }}

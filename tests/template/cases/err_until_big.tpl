@@ -1,0 +1,1 @@
+{{ untilStep 0 5 -1 | len }}

@@ -1,0 +1,1 @@
+{{ with .Values.a }}{{ else }}{{ .Values.b.c }}{{ end }}

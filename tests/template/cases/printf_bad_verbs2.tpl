@@ -1,0 +1,3 @@
+{{ printf "%d" 3.0 }}|{{ printf "%s" 3 }}|{{ printf "%d" "3" }}|{{ printf "%d" }}|{{ printf "%s %d" "a" }}|{{ printf "%f" 3 }}|{{ printf "%x" true }}|{{ printf "%s" true }}|{{ printf "%t" "true" }}|{{ printf "%c" "a" }}|{{ printf "%q" 3.5 }}|{{ printf "%U" "x" }}
+{{ printf "%v" .Values.nullval }}|{{ printf "%s" .Values.nullval }}|{{ printf "%d" .Values.map }}|{{ printf "%s" .Values.map }}|{{ printf "%x" .Values.list }}|{{ printf "%q" .Values.map }}|{{ printf "%5v|%-5v|" .Values.list .Values.nums }}|{{ printf "%05v" 3 }}|{{ printf "%.1v" 3.14159 }}
+{{ printf "%v %v" (list nil) (dict "k" nil) }}|{{ printf "%+v" (dict "k" (list 1 (dict "x" nil))) }}|{{ printf "%s" (list "a" 1 nil) }}|{{ printf "%d" (list 1 "a") }}
