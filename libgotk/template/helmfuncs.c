@@ -253,6 +253,7 @@ void gotk_template_add_helm(gotk_tpl_set *set)
     };
     gotk_template_add_sprig(set);
     tpl_add_helm_methods(set);
+    tpl_add_values_methods(set);
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);
     sprig_add_yaml(set);

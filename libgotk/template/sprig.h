@@ -35,6 +35,8 @@ uint64_t sprig_rand_below(uint64_t n);
 
 /* Methods of Helm's .Files and .Capabilities (helm_objects.c). */
 void tpl_add_helm_methods(gotk_tpl_set *set);
+/* Methods of chartutil.Values: YAML, Table, AsMap, PathValue (helm_values.c). */
+void tpl_add_values_methods(gotk_tpl_set *set);
 
 /* Registration tables of the function files. */
 void sprig_add_strings(gotk_tpl_set *set);

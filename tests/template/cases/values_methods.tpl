@@ -1,0 +1,1 @@
+{{ .Values.YAML }}|{{ (.Values.Table "map").YAML }}|{{ typeOf (.Values.Table "map") }}|{{ typeOf .Values.AsMap }}|{{ .Values.PathValue "map.a" }}|{{ .Values.PathValue "name" }}|{{ len .Values.AsMap }}

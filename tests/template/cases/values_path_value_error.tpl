@@ -1,0 +1,1 @@
+{{ .Values.PathValue "map" }}
