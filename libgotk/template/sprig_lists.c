@@ -608,7 +608,7 @@ FN(fn_deep_copy)
     }
     json_object *copy = NULL;
     if (v.j && (v.kind == GOTK_TPL_MAP || v.kind == GOTK_TPL_SLICE))
-        copy = gotk_obj_copy(v.j);
+        copy = tpl_copy_typed(v.j);
     *res = copy ? gotk_tpl_own(ex, copy) : v;
     if (copy)
         res->kind = v.kind;

@@ -192,6 +192,9 @@ gotk_tpl_val tpl_helm_to_yaml(gotk_tpl_exec *ex, json_object *j);
 /* gotk_tpl_tag for a value that is not addressable (a method's result). */
 void tpl_tag_value(json_object *j, const char *go_type, bool is_struct);
 const tpl_tag *tpl_tag_of(json_object *j);
+/* A deep copy keeping Go types (tags) and int64 marks, as copystructure keeps
+ * a value's types (Sprig's deepCopy of Helm's dot). NULL on failure. */
+json_object *tpl_copy_typed(json_object *j);
 /* The method `name` of Go type `type`; addressable values also have the
  * methods declared on "*type". NULL when there is none. */
 const tpl_func *tpl_find_method(const gotk_tpl_set *set, const char *type, const char *name,

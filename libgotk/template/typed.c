@@ -41,6 +41,33 @@ static void tag(json_object *j, const char *go_type, bool is_struct, bool addres
     json_object_set_userdata(j, t, tag_free);
 }
 
+/* One value of tpl_copy_typed: json-c's copy, with the tag or int64 mark. */
+static int copy_typed_one(json_object *src, json_object *parent, const char *key, size_t index,
+                          json_object **dst)
+{
+    int rc = json_c_shallow_copy_default(src, parent, key, index, dst);
+    if (rc != 1 || json_object_is_type(src, json_type_double))
+        return rc; /* a double's number text is json-c's own to copy */
+    const tpl_tag *t = tpl_tag_of(src);
+    if (t) {
+        tpl_tag *c = gotk_xmalloc(sizeof *c);
+        *c = *t;
+        json_object_set_userdata(*dst, c, tag_free);
+    } else if (gotk_obj_is_go_int64(src)) {
+        json_object_put(*dst);
+        *dst = gotk_obj_new_go_int64(json_object_get_int64(src));
+    }
+    return 2;
+}
+
+json_object *tpl_copy_typed(json_object *j)
+{
+    json_object *dst = NULL;
+    if (!j || json_object_deep_copy(j, &dst, copy_typed_one) != 0)
+        return NULL;
+    return dst;
+}
+
 /* Mark j as a value of Go type go_type (a static string). Helm's data reaches
  * its named values through pointers, so they count as addressable. */
 void gotk_tpl_tag(json_object *j, const char *go_type, bool is_struct)
