@@ -27,8 +27,7 @@
 static const char TIME_TYPE[] = "time.Time";
 static const char STRING_LAYOUT[] = "2006-01-02 15:04:05.999999999 -0700 MST";
 
-/* A time value for templates. */
-static gotk_tpl_val time_value(gotk_tpl_exec *ex, const gotime *t)
+json_object *sprig_time_json(const gotime *t)
 {
     gotk_buf b = {0};
     gotime_string(t, &b);
@@ -36,7 +35,13 @@ static gotk_tpl_val time_value(gotk_tpl_exec *ex, const gotime *t)
     json_object_object_add(o, "", json_object_new_string_len(b.data, (int)b.len));
     gotk_buf_free(&b);
     tpl_tag_value(o, TIME_TYPE, true);
-    return gotk_tpl_own(ex, o);
+    return o;
+}
+
+/* A time value for templates. */
+static gotk_tpl_val time_value(gotk_tpl_exec *ex, const gotime *t)
+{
+    return gotk_tpl_own(ex, sprig_time_json(t));
 }
 
 static bool is_time(gotk_tpl_val v)
@@ -67,6 +72,18 @@ static void time_of(gotk_tpl_val v, gotime *t, gotime_loc **made)
         text[abbr - text] = 0;
     gotk_err *e = gotime_parse(numeric ? "2006-01-02 15:04:05.999999999 -0700" : STRING_LAYOUT,
                                text, gotime_local(), t, made);
+    if (e && abbr && !numeric) { /* a zone named as no abbreviation is: fromToml's "date-local" */
+        gotk_err_free(e);
+        text[abbr - text] = 0;
+        e = gotime_parse("2006-01-02 15:04:05.999999999 -0700", text, gotime_local(), t, made);
+        if (!e) {
+            const char *ignored;
+            int32_t off;
+            gotime_lookup(t->loc, t->sec, &ignored, &off);
+            gotime_loc_free(*made);
+            t->loc = *made = gotime_fixed(abbr + 1, off);
+        }
+    }
     free(text);
     if (e) { /* not ours: cannot happen for values this file made */
         gotk_err_free(e);

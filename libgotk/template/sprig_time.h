@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "gotk/core.h"
 
 /* A zone of a location: offset east of UTC and abbreviation. */
@@ -66,5 +68,8 @@ gotime gotime_date(int64_t year, int64_t month, int64_t day, int64_t hour, int64
                    int64_t sec, int64_t nsec, const gotime_loc *loc);
 /* Duration.Round(m). */
 int64_t gotime_round(int64_t d, int64_t m);
+
+/* A time.Time as template data (sprig_dates.c): a new json value. */
+json_object *sprig_time_json(const gotime *t);
 
 #endif

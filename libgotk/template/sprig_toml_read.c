@@ -3,7 +3,8 @@
  * BurntSushi/toml's Unmarshal into map[string]interface{} gives it (integers,
  * floats, booleans, strings, arrays, tables, arrays of tables). Errors land in
  * the map's "Error" key as "toml: line N: ..." (the messages are ours, not
- * BurntSushi's word for word). Date-times are not supported (an error).
+ * BurntSushi's word for word). Date-times, dates and times are Go time.Time
+ * values, in the zones BurntSushi gives them ("datetime-local"...).
  */
 #include <errno.h>
 #include <math.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "sprig.h"
+#include "sprig_time.h"
 #include "gotk/obj.h"
 
 #define FN(name) \
@@ -408,6 +410,48 @@ static bool read_array(toml_rd *r, json_object **out)
     }
 }
 
+/* The layouts BurntSushi/toml tries, in its order, with the location each
+ * means: offset date-times in Local, the local kinds in zones of their own. */
+static const struct {
+    const char *layout, *zone;
+} datetime_kinds[] = {
+    {"2006-01-02T15:04:05.999999999Z07:00", NULL},
+    {"2006-01-02T15:04:05.999999999", "datetime-local"},
+    {"2006-01-02", "date-local"},
+    {"15:04:05.999999999", "time-local"},
+};
+
+/* A date-time, date or time: a Go time.Time, as BurntSushi/toml parses it. */
+static bool read_datetime(toml_rd *r, json_object **out)
+{
+    size_t start = r->pos, p = r->pos;
+    while (p < r->len && (strchr("0123456789-:.+TtZz", r->s[p]) ||
+                          (r->s[p] == ' ' && p + 1 < r->len && r->s[p + 1] >= '0' &&
+                           r->s[p + 1] <= '9' && p - start == 10)))
+        p++;
+    char *text = gotk_xstrndup(r->s + start, p - start);
+    for (char *c = text; *c; c++) /* its datetimeRepl */
+        *c = *c == ' ' || *c == 't' ? 'T' : *c == 'z' ? 'Z' : *c;
+    bool ok = false;
+    for (size_t i = 0; i < sizeof datetime_kinds / sizeof datetime_kinds[0] && !ok; i++) {
+        gotime_loc *zone = datetime_kinds[i].zone ? gotime_fixed(datetime_kinds[i].zone, 0) : NULL, *made = NULL;
+        gotime t;
+        gotk_err *e = gotime_parse(datetime_kinds[i].layout, text, zone ? zone : gotime_local(), &t, &made);
+        if (!e) {
+            *out = sprig_time_json(&t);
+            ok = true;
+        }
+        gotk_err_free(e);
+        gotime_loc_free(made);
+        gotime_loc_free(zone);
+    }
+    if (!ok)
+        fail(r, "invalid datetime: \"%s\"", text);
+    free(text);
+    r->pos = p;
+    return ok;
+}
+
 static bool read_value(toml_rd *r, json_object **out)
 {
     *out = NULL;
@@ -437,10 +481,9 @@ static bool read_value(toml_rd *r, json_object **out)
         size_t p = r->pos;
         while (p < r->len && r->s[p] >= '0' && r->s[p] <= '9')
             p++;
-        if (p - r->pos == 4 && p < r->len && r->s[p] == '-')
-            ok = fail(r, "date-times are not supported", NULL);
-        else if (p - r->pos == 2 && p < r->len && r->s[p] == ':')
-            ok = fail(r, "date-times are not supported", NULL);
+        if ((p - r->pos == 4 && p < r->len && r->s[p] == '-') ||
+            (p - r->pos == 2 && p < r->len && r->s[p] == ':'))
+            ok = read_datetime(r, out);
         else
             ok = read_number(r, out);
     } else {
