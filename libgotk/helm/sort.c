@@ -124,6 +124,48 @@ static const char *str_or_empty(json_object *o, const char *key)
     return json_object_get_string(v);
 }
 
+#define META_TYPE "struct { Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }"
+
+/* A value encoding/json cannot put in a string (sigs.k8s.io/yaml turned the
+ * scalars into strings already). */
+static bool not_stringy(json_object *v)
+{
+    return json_object_is_type(v, json_type_array) || json_object_is_type(v, json_type_object);
+}
+
+/* json.Unmarshal into releaseutil.SimpleHead: its first type error (the keys
+ * in JSON's sorted order), as "json: cannot unmarshal ..."; false when none. */
+static bool head_type_error(json_object *head, gotk_buf *msg)
+{
+    json_object *v = NULL, *md = NULL, *ann = NULL;
+    const char *field = NULL, *type = "string";
+    if (json_object_object_get_ex(head, "apiVersion", &v) && not_stringy(v))
+        field = "SimpleHead.apiVersion";
+    else if (json_object_object_get_ex(head, "kind", &v) && not_stringy(v))
+        field = "SimpleHead.kind";
+    else if (json_object_object_get_ex(head, "metadata", &md) && md &&
+             !json_object_is_type(md, json_type_object))
+        field = "SimpleHead.metadata", type = META_TYPE, v = md;
+    else if (md && json_object_object_get_ex(md, "annotations", &ann) && ann &&
+             !json_object_is_type(ann, json_type_object))
+        field = ".metadata.annotations", type = "map[string]string", v = ann;
+    else if (ann) {
+        const char *first = NULL; /* the offending key that sorts first */
+        json_object_object_foreach(ann, k, av) {
+            if (not_stringy(av) && (!first || strcmp(k, first) < 0))
+                first = k, v = av;
+        }
+        if (first)
+            field = ".metadata.annotations";
+    }
+    if (!field && md && json_object_object_get_ex(md, "name", &v) && not_stringy(v))
+        field = ".metadata.name";
+    if (field)
+        gotk_buf_printf(msg, "json: cannot unmarshal %s into Go struct field %s of type %s",
+                        helm_json_kind(v), field, type);
+    return field != NULL;
+}
+
 /* Sort one document of file `path` into hooks or generic. */
 static gotk_err *sort_doc(const char *path, char *doc, helm_sorted *out)
 {
@@ -139,6 +181,16 @@ static gotk_err *sort_doc(const char *path, char *doc, helm_sorted *out)
         return gotk_err_new(GOTK_E_INVALID,
                             "YAML parse error on %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type releaseutil.SimpleHead",
                             path, helm_json_kind(head));
+    }
+    gotk_buf type_err = {0};
+    if (head && head_type_error(head, &type_err)) {
+        json_object_put(head);
+        free(doc);
+        e = gotk_err_new(GOTK_E_INVALID,
+                         "YAML parse error on %s: error unmarshaling JSON: while decoding JSON: %s",
+                         path, type_err.data);
+        gotk_buf_free(&type_err);
+        return e;
     }
     helm_manifest m = {.path = path, .content = doc};
     m.kind = gotk_xstrdup(head ? str_or_empty(head, "kind") : "");
