@@ -240,7 +240,7 @@ static gotk_err *process_enabled(gotk_helm_chart *c, json_object *v, const char 
             json_object_object_add(json_object_array_get_idx(reqs, i), "enabled",
                                    json_object_new_boolean(1));
     json_object *cvals = NULL;
-    gotk_err *e = gotk_helm_coalesce_values(c, v, &cvals);
+    gotk_err *e = helm_coalesce_shared(c, v, &cvals);
     if (e)
         return e;
     apply_tags(reqs, cvals);

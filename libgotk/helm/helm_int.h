@@ -67,6 +67,9 @@ json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool mer
  * helm_chart_alias), and the charts (c and its subcharts) let go of their
  * values (NULL after), which nothing reads after this. */
 gotk_err *helm_coalesce_final(gotk_helm_chart *c, json_object *vals, json_object **out);
+/* gotk_helm_coalesce_values for a result that is only read and dropped before
+ * the charts' values change: it shares the defaults it does not write into. */
+gotk_err *helm_coalesce_shared(const gotk_helm_chart *c, json_object *vals, json_object **out);
 
 /* values.schema.json validation of the whole tree: error as Helm's
  * ValidateAgainstSchema, or NULL. */

@@ -166,19 +166,34 @@ static bool is_dependency_name(const gotk_helm_chart *c, const char *key)
     return false;
 }
 
-/* coalesceValues: v takes copies of the chart's defaults it lacks (with
- * `copy` false, the defaults themselves when no other chart has them: see
- * helm_coalesce_final). */
+/* What a coalescing's result holds of the charts' defaults: copies (Helm's
+ * copystructure.Copy), the defaults themselves where only the result writes
+ * (helm_coalesce_shared), or the defaults themselves (helm_coalesce_final). */
+typedef enum { COALESCE_COPY, COALESCE_SHARE, COALESCE_TAKE } coalesce_mode;
+
+/* Whether v takes a copy of chart c's default `key`. Coalescing writes into
+ * v's tables of subcharts (coalesce_deps) and globals (coalesce_globals, which
+ * also writes through the tables shared between the globals of a chart and of
+ * its subcharts, as Helm does): those are copied unless the defaults are
+ * taken; whatever else is taken is only read. */
+static bool takes_copy(const gotk_helm_chart *c, const char *key, coalesce_mode mode)
+{
+    if (mode == COALESCE_TAKE)
+        return c->values_shared;
+    return mode == COALESCE_COPY || !strcmp(key, GLOBAL_KEY) || is_dependency_name(c, key);
+}
+
+/* coalesceValues: v takes the chart's defaults it lacks (see takes_copy). */
 static void coalesce_chart_values(const gotk_helm_chart *c, json_object *v, bool merge,
-                                  bool copy, const kpath *prefix)
+                                  coalesce_mode mode, const kpath *prefix)
 {
     if (!c->values)
         return;
-    copy = copy || c->values_shared;
     kpath sub = {prefix, helm_chart_name(c)};
     json_object_object_foreach(c->values, key, val) {
         json_object *value = NULL;
         kpath here = {&sub, key};
+        bool copy = takes_copy(c, key, mode);
         if (!json_object_object_get_ex(v, key, &value)) {
             json_object_object_add(v, key, copy ? gotk_obj_copy(val) : json_object_get(val));
         } else if (!value && !merge) {
@@ -211,7 +226,7 @@ static void bad_verb_t(gotk_buf *b, json_object *v)
 }
 
 static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool merge,
-                               bool copy, const kpath *prefix)
+                               coalesce_mode mode, const kpath *prefix)
 {
     kpath sub = {prefix, helm_chart_name(c)};
     for (size_t i = 0; i < c->ndeps; i++) {
@@ -228,8 +243,8 @@ static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool
             return e;
         }
         coalesce_globals(dv, dest, &sub);
-        coalesce_chart_values(c->deps[i], dv, merge, copy, &sub);
-        gotk_err *e = coalesce_deps(c->deps[i], dv, merge, copy, &sub);
+        coalesce_chart_values(c->deps[i], dv, merge, mode, &sub);
+        gotk_err *e = coalesce_deps(c->deps[i], dv, merge, mode, &sub);
         if (e)
             return e;
     }
@@ -238,8 +253,8 @@ static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool
 
 json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge)
 {
-    coalesce_chart_values(c, vals, merge, true, NULL);
-    gotk_err *e = coalesce_deps(c, vals, merge, true, NULL);
+    coalesce_chart_values(c, vals, merge, COALESCE_COPY, NULL);
+    gotk_err *e = coalesce_deps(c, vals, merge, COALESCE_COPY, NULL);
     if (e) {
         /* only a type mismatch; callers that need it use gotk_helm_coalesce_values */
         gotk_err_free(e);
@@ -269,12 +284,12 @@ static json_object *copy_for_coalesce(const gotk_helm_chart *c, json_object *val
     return v;
 }
 
-static gotk_err *coalesce_values(const gotk_helm_chart *c, json_object *vals, bool copy,
-                                 json_object **out)
+static gotk_err *coalesce_values(const gotk_helm_chart *c, json_object *vals,
+                                 coalesce_mode mode, json_object **out)
 {
     json_object *v = vals ? copy_for_coalesce(c, vals) : json_object_new_object();
-    coalesce_chart_values(c, v, false, copy, NULL);
-    gotk_err *e = coalesce_deps(c, v, false, copy, NULL);
+    coalesce_chart_values(c, v, false, mode, NULL);
+    gotk_err *e = coalesce_deps(c, v, false, mode, NULL);
     if (e) {
         json_object_put(v);
         *out = NULL;
@@ -287,7 +302,12 @@ static gotk_err *coalesce_values(const gotk_helm_chart *c, json_object *vals, bo
 gotk_err *gotk_helm_coalesce_values(const gotk_helm_chart *c, json_object *vals,
                                     json_object **out)
 {
-    return coalesce_values(c, vals, true, out);
+    return coalesce_values(c, vals, COALESCE_COPY, out);
+}
+
+gotk_err *helm_coalesce_shared(const gotk_helm_chart *c, json_object *vals, json_object **out)
+{
+    return coalesce_values(c, vals, COALESCE_SHARE, out);
 }
 
 /* The charts' own references to their values, which nothing reads after the
@@ -302,7 +322,7 @@ static void drop_chart_values(gotk_helm_chart *c)
 
 gotk_err *helm_coalesce_final(gotk_helm_chart *c, json_object *vals, json_object **out)
 {
-    gotk_err *e = coalesce_values(c, vals, false, out);
+    gotk_err *e = coalesce_values(c, vals, COALESCE_TAKE, out);
     if (!e)
         drop_chart_values(c);
     return e;
