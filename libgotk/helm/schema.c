@@ -118,17 +118,57 @@ static bool check_type(sctx *c, json_object *s, json_object *v, const char *fiel
     return ok;
 }
 
-/* big.Float's %v (Text('g', 10)) of a schema number. */
+/* big.Float's %v of a schema number: the shortest 'g', as strconv's. */
 static void fmt_num(char out[40], json_object *n)
 {
-    char tmp[40];
-    double d = json_object_get_double(n);
-    if (d == floor(d) && fabs(d) < 1e10)
-        snprintf(out, 40, "%.0f", d);
-    else {
-        snprintf(tmp, sizeof tmp, "%.10g", d);
-        snprintf(out, 40, "%s", tmp);
+    gotk_go_float_g(json_object_get_double(n), out);
+}
+
+/* |d| as mant * 10^exp, from its shortest decimal text (what gojsonschema's
+ * big.Rat reads from the JSON). */
+static void decimal_of(double d, uint64_t *mant, int *exp)
+{
+    char text[40];
+    gotk_go_float_g(fabs(d), text);
+    *mant = 0;
+    *exp = 0;
+    bool frac = false;
+    const char *c = text;
+    for (; *c && *c != 'e'; c++) {
+        if (*c == '.') {
+            frac = true;
+        } else {
+            *mant = *mant * 10 + (uint64_t)(*c - '0');
+            *exp -= frac;
+        }
     }
+    if (*c == 'e')
+        *exp += atoi(c + 1);
+}
+
+/* multipleOf as big.Rat's exact arithmetic: is v / m an integer? */
+static bool is_multiple(double v, double m)
+{
+    uint64_t a, b;
+    int p, q;
+    decimal_of(v, &a, &p);
+    decimal_of(m, &b, &q);
+    if (a == 0)
+        return true;
+    if (b == 0)
+        return false;
+    if (p >= q) { /* a * 10^(p-q) mod b, digit by digit (a, b < 10^17) */
+        uint64_t r = a % b;
+        for (int i = 0; i < p - q && r; i++)
+            r = r * 10 % b;
+        return r == 0;
+    }
+    for (int i = 0; i < q - p; i++) { /* b * 10^(q-p) must divide a */
+        if (b > UINT64_MAX / 10)
+            return false;
+        b *= 10;
+    }
+    return a % b == 0;
 }
 
 static json_object *resolve_ref(sctx *c, const char *ref)
@@ -317,8 +357,8 @@ static void validate_number(sctx *c, json_object *s, json_object *v, const char 
     json_object *l;
     char num[40];
     if ((l = kw(s, "multipleOf"))) {
-        double m = json_object_get_double(l), q = d / m;
-        if (m != 0 && q != floor(q)) {
+        double m = json_object_get_double(l);
+        if (m != 0 && !is_multiple(d, m)) {
             fmt_num(num, l);
             add_error(c, field, "Must be a multiple of %s", num);
         }
