@@ -240,6 +240,10 @@ gotk_err *kcheck_nonfinite(const kmap *m);
  * "labels/nulls" and "annotations/nulls": {k: true} where that value is null,
  * "labels/first" and "annotations/first": each key's first text. */
 json_object *kmeta_texts(const char *data, size_t len);
+/* The first key the stream repeats anywhere but in metadata.annotations, as
+ * yaml.v3 words it ("line 7: mapping key \"y\" already defined at line 6"),
+ * "" when the stream does not parse, or NULL. */
+char *kdup_outside_annotations(const char *data, size_t len);
 /* The entry of kmeta_texts for an object (same kind and name), or NULL. */
 json_object *kmeta_texts_for(json_object *texts, json_object *obj);
 

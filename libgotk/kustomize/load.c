@@ -191,7 +191,6 @@ gotk_err *kvalidate_meta(json_object *d)
     return e;
 }
 
-/* Parse a resource stream; Lists become their items. */
 /* Does the object hold an annotation whose value is not a string? */
 static bool odd_annotations(json_object *d)
 {
@@ -225,10 +224,49 @@ static void annotation_texts(json_object *d, const char *data, size_t len, json_
     }
 }
 
+/* A repeated key only inside annotations is no error for kustomize: it
+ * rebuilds them (the last value winning, as text); read the stream keeping
+ * first values and take the annotations from their text. */
+static gotk_err *parse_dup_annotations(const char *data, size_t len, const char *source,
+                                       gotk_err *e, json_object **raw)
+{
+    if (!strstr(gotk_err_msg(e), "already defined"))
+        return e;
+    char *dup = kdup_outside_annotations(data, len);
+    if (dup && *dup) { /* reported as kustomize's writer does, annotations rebuilt */
+        gotk_err_free(e);
+        e = gotk_err_new(GOTK_E_INVALID, "map[string]interface {}(nil): yaml: unmarshal "
+                                         "errors:\n  %s", dup);
+    }
+    if (dup) {
+        free(dup);
+        return e;
+    }
+    gotk_err *again = gotk_yaml_parse_flags(data, len, source, GOTK_YAML_PARSE_FIRST_KEY, raw);
+    if (again) {
+        gotk_err_free(again);
+        return e;
+    }
+    gotk_err_free(e);
+    json_object *texts = kmeta_texts(data, len);
+    for (size_t i = 0; i < karr_n(*raw); i++) {
+        json_object *d = json_object_array_get_idx(*raw, i);
+        json_object *t = kmeta_texts_for(texts, d), *md = json_object_object_get(d, "metadata");
+        json_object *an = json_object_object_get(t, "annotations");
+        if (an && json_object_is_type(md, json_type_object))
+            json_object_object_add(md, "annotations", json_object_get(an));
+    }
+    json_object_put(texts);
+    return NULL;
+}
+
+/* Parse a resource stream; Lists become their items. */
 gotk_err *kparse_resources(const char *data, size_t len, const char *source, json_object **docs)
 {
     json_object *raw = NULL;
     gotk_err *e = gotk_yaml_parse(data, len, source, &raw);
+    if (e)
+        e = parse_dup_annotations(data, len, source, e, &raw);
     if (e)
         return e;
     json_object *out = json_object_new_array(), *texts = NULL;

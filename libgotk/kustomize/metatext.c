@@ -201,3 +201,78 @@ json_object *kmeta_texts_for(json_object *texts, json_object *obj)
     }
     return NULL;
 }
+
+/* Walk one node for kdup_outside_annotations, noting the first repeat in
+ * *dup; annos: this node is a metadata.annotations map (level: 0 document,
+ * 1 metadata, 2 elsewhere). */
+static void dup_walk(mt_reader *r, const yaml_event_t *first, int level, bool annos, char **dup)
+{
+    if (first->type == YAML_SEQUENCE_START_EVENT) {
+        for (;;) {
+            yaml_event_t ev;
+            if (!next(r, &ev))
+                return;
+            bool end = ev.type == YAML_SEQUENCE_END_EVENT;
+            if (!end)
+                dup_walk(r, &ev, 2, false, dup);
+            yaml_event_delete(&ev);
+            if (end || *dup)
+                return;
+        }
+    }
+    if (first->type != YAML_MAPPING_START_EVENT)
+        return;
+    json_object *seen = json_object_new_object();
+    for (;;) {
+        yaml_event_t k, v;
+        if (!next(r, &k))
+            break;
+        if (k.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&k);
+            break;
+        }
+        skip_node(r, &k);
+        char *key = k.type == YAML_SCALAR_EVENT ? scalar_text(&k) : NULL;
+        json_object *at = key ? json_object_object_get(seen, key) : NULL;
+        if (at && !annos)
+            *dup = gotk_xasprintf("line %zu: mapping key \"%s\" already defined at line %d",
+                                  k.start_mark.line + 1, key, json_object_get_int(at));
+        else if (key && !at)
+            json_object_object_add(seen, key, json_object_new_int((int)k.start_mark.line + 1));
+        if (!*dup && next(r, &v)) {
+            int sub = level == 0 && key && !strcmp(key, "metadata") ? 1 : 2;
+            bool sub_annos = level == 1 && key && !strcmp(key, "annotations");
+            dup_walk(r, &v, sub, sub_annos, dup);
+            yaml_event_delete(&v);
+        }
+        free(key);
+        yaml_event_delete(&k);
+        if (*dup || r->failed)
+            break;
+    }
+    json_object_put(seen);
+}
+
+char *kdup_outside_annotations(const char *data, size_t len)
+{
+    mt_reader r = {0};
+    char *dup = NULL;
+    if (!yaml_parser_initialize(&r.p))
+        return gotk_xstrdup("");
+    yaml_parser_set_input_string(&r.p, (const unsigned char *)data, len);
+    while (!dup) {
+        yaml_event_t ev;
+        if (!next(&r, &ev))
+            break;
+        bool end = ev.type == YAML_STREAM_END_EVENT;
+        if (!end)
+            dup_walk(&r, &ev, 0, false, &dup);
+        yaml_event_delete(&ev);
+        if (end)
+            break;
+    }
+    yaml_parser_delete(&r.p);
+    if (!dup && r.failed)
+        dup = gotk_xstrdup("");
+    return dup;
+}
