@@ -28,7 +28,10 @@ typedef struct {
     gotk_buf *out;
     int errors;
     int score; /* gojsonschema's: keyword groups checked, to pick the closest schema */
+    int draft; /* 4, 6 or 7 from $schema; DRAFT_HYBRID (all keywords) otherwise */
 } sctx;
+
+#define DRAFT_HYBRID 100
 
 /* A validation against a subschema, kept apart until merged. */
 typedef struct {
@@ -194,7 +197,7 @@ static json_object *resolve_ref(sctx *c, const char *ref)
 static void sub_validate(sctx *c, json_object *s, json_object *v, const char *field, sresult *r)
 {
     *r = (sresult){0};
-    sctx sub = {.root = c->root, .out = &r->out};
+    sctx sub = {.root = c->root, .out = &r->out, .draft = c->draft};
     validate(&sub, s, v, field);
     r->errors = sub.errors;
     r->score = sub.score;
@@ -308,7 +311,7 @@ static void validate_combinators(sctx *c, json_object *s, json_object *v, const 
     if ((l = kw(s, "not")) && passes(c, l, v, field))
         add_error(c, field, "Must not validate the schema (not)");
     validate_dependencies(c, s, v, field);
-    if ((l = kw(s, "if"))) {
+    if (c->draft >= 7 && (l = kw(s, "if"))) {
         bool ok = passes(c, l, v, field);
         json_object *branch = ok ? kw(s, "then") : kw(s, "else");
         sresult r;
@@ -328,12 +331,13 @@ static void validate_combinators(sctx *c, json_object *s, json_object *v, const 
 static void validate_common(sctx *c, json_object *s, json_object *v, const char *field)
 {
     json_object *l;
-    if ((l = kw(s, "const")) && !gotk_obj_equal(l, v)) {
+    if (c->draft >= 6 && (l = kw(s, "const")) && !gotk_obj_equal(l, v)) {
         char *j = gotk_json_to_string(l);
         add_error(c, field, "%s does not match: %s", field, j);
         free(j);
     }
-    if ((l = kw(s, "enum")) && json_object_is_type(l, json_type_array)) {
+    if ((l = kw(s, "enum")) && json_object_is_type(l, json_type_array) &&
+        json_object_array_length(l) > 0) { /* gojsonschema skips an empty enum */
         bool found = false;
         gotk_buf allowed = {0};
         for (size_t i = 0; i < json_object_array_length(l); i++) {
@@ -462,7 +466,7 @@ static void validate_items(sctx *c, json_object *s, json_object *v, const char *
 /* contains: one item must pass; else the closest item's errors. */
 static void validate_contains(sctx *c, json_object *s, json_object *v, const char *field)
 {
-    json_object *cs = kw(s, "contains");
+    json_object *cs = c->draft >= 6 ? kw(s, "contains") : NULL;
     if (!cs)
         return;
     sresult best = {0}, r;
@@ -555,7 +559,7 @@ static void validate_object(sctx *c, json_object *s, json_object *v, const char 
             free(f);
         }
     }
-    json_object *pn = kw(s, "propertyNames");
+    json_object *pn = c->draft >= 6 ? kw(s, "propertyNames") : NULL;
     if (pn) {
         json_object_object_foreach(v, name, unused) {
             (void)unused;
@@ -632,9 +636,30 @@ static void validate(sctx *c, json_object *s, json_object *v, const char *field)
     }
 }
 
+/* The draft "$schema" names, as gojsonschema's AutoDetect reads it (an empty
+ * fragment dropped); others, and none, mean its hybrid of all drafts. */
+static int schema_draft(json_object *root)
+{
+    static const char *const urls[] = {"http://json-schema.org/draft-04/schema",
+                                       "http://json-schema.org/draft-06/schema",
+                                       "http://json-schema.org/draft-07/schema"};
+    static const int drafts[] = {4, 6, 7};
+    json_object *u = kw(root, "$schema");
+    if (!u || !json_object_is_type(u, json_type_string))
+        return DRAFT_HYBRID;
+    const char *s = json_object_get_string(u);
+    size_t n = strlen(s);
+    if (n && s[n - 1] == '#')
+        n--;
+    for (int i = 0; i < 3; i++)
+        if (strlen(urls[i]) == n && !strncmp(urls[i], s, n))
+            return drafts[i];
+    return DRAFT_HYBRID;
+}
+
 static void check_parsed(json_object *root, json_object *vals, gotk_buf *out)
 {
-    sctx c = {.root = root, .out = out};
+    sctx c = {.root = root, .out = out, .draft = schema_draft(root)};
     json_object *empty = vals ? NULL : json_object_new_object();
     validate(&c, root, vals ? vals : empty, "(root)");
     json_object_put(empty);
