@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -175,6 +176,26 @@ static bool empty_val(sv_parser *p)
     }
 }
 
+/* Whether every number in j is finite: Go's json refuses a number beyond
+ * float64 ("1e400") where json-c reads an infinity. */
+static bool json_finite(json_object *j)
+{
+    if (json_object_is_type(j, json_type_double))
+        return isfinite(json_object_get_double(j));
+    if (json_object_is_type(j, json_type_object)) {
+        json_object_object_foreach(j, k, v) {
+            (void)k;
+            if (!json_finite(v))
+                return false;
+        }
+    } else if (json_object_is_type(j, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(j); i++)
+            if (!json_finite(json_object_array_get_idx(j, i)))
+                return false;
+    }
+    return true;
+}
+
 /* --set-json: one JSON value from the rest of the input. */
 static int json_value(sv_parser *p, json_object **v)
 {
@@ -189,15 +210,18 @@ static int json_value(sv_parser *p, json_object **v)
     size_t used = json_tokener_get_parse_end(tok);
     json_tokener_free(tok);
     free(copy);
-    if (je != json_tokener_success)
+    if (je != json_tokener_success || !json_finite(j)) {
+        json_object_put(j);
         return sv_fail(p, gotk_err_new(GOTK_E_INVALID, "invalid JSON value"));
-    p->pos += used > rest ? rest : used;
+    }
     if (json_object_is_type(j, json_type_int)) {
-        /* a bare number: floatify changes numbers inside containers only */
-        json_object *d = json_object_new_double((double)json_object_get_int64(j));
+        /* a bare number: floatify changes numbers inside containers only;
+         * its text, as json-c clamps what is beyond 64 bits */
+        json_object *d = json_object_new_double(strtod(p->s + p->pos, NULL));
         json_object_put(j);
         j = d;
     }
+    p->pos += used > rest ? rest : used;
     *v = gotk_template_floatify(j);
     empty_val(p);
     return SV_OK;
