@@ -108,8 +108,9 @@ gotk_err *kload_file(kctx *c, const char *root, const char *rel, char **data, si
     }
     char *rroot = real_or_copy(root);
     if (!c->opts.load_restrictor_none && !kpath_within(rp, rroot)) {
+        /* kustomize names the path as joined, a symlink unresolved */
         gotk_err *e = gotk_err_new(GOTK_E_INVALID, "security; file '%s' is not in or below '%s'",
-                                   rp, rroot);
+                                   p, rroot);
         free(rroot);
         free(rp);
         free(p);
@@ -491,22 +492,44 @@ static gotk_err *accumulate_one(kctx *c, const char *root, const char *rel, kmap
         gotk_err_free(e);
         e = w;
     } else if (stat(p, &st) != 0) {
-        e = gotk_err_new(GOTK_E_NOTFOUND,
-                         "accumulation err='accumulating resources from '%s': evalsymlink "
-                         "failure on '%s' : lstat %s: no such file or directory': must build "
-                         "at directory: not a valid directory: evalsymlink failure on '%s' : "
-                         "lstat %s: no such file or directory", rel, p, p, p, p);
+        /* reading it as a file failed as the load restrictor words it, and as
+         * a directory kustomize refuses an absolute one before looking */
+        char *as_file = c->opts.load_restrictor_none
+                            ? gotk_xasprintf("open %s: no such file or directory", p)
+                            : gotk_xasprintf("evalsymlink failure on '%s' : lstat %s: no such "
+                                             "file or directory", p, p);
+        if (rel[0] == '/')
+            e = gotk_err_new(GOTK_E_NOTFOUND, "accumulation err='accumulating resources from "
+                                              "'%s': %s': new root '%s' cannot be absolute",
+                             rel, as_file, rel);
+        else
+            e = gotk_err_new(GOTK_E_NOTFOUND, "accumulation err='accumulating resources from "
+                                              "'%s': %s': must build at directory: not a valid "
+                                              "directory: evalsymlink failure on '%s' : lstat "
+                                              "%s: no such file or directory", rel, as_file, p, p);
+        free(as_file);
     } else if (S_ISDIR(st.st_mode)) {
-        e = accumulate_dir(c, p, rel, m, cfg);
-        if (e)
-            e = gotk_err_wrap(e, "accumulation err='accumulating resources from '%s': '%s' "
-                                 "must resolve to a file'", rel, p);
+        /* what reading it as a file said, as the load restrictor words it */
+        char *as_file = c->opts.load_restrictor_none
+                            ? gotk_xasprintf("read %s: is a directory", p)
+                            : gotk_xasprintf("'%s' must resolve to a file", p);
+        if (rel[0] == '/') /* kustomize's loader takes no absolute directory */
+            e = gotk_err_new(GOTK_E_INVALID, "accumulation err='accumulating resources from "
+                                             "'%s': %s': new root '%s' cannot be absolute",
+                             rel, as_file, rel);
+        else if ((e = accumulate_dir(c, p, rel, m, cfg)))
+            e = gotk_err_wrap(e, "accumulation err='accumulating resources from '%s': %s'",
+                              rel, as_file);
+        free(as_file);
     } else {
         e = accumulate_file(c, root, rel, m);
         if (e && !strstr(gotk_err_msg(e), "MalformedYAMLError")) {
-            gotk_err *w = gotk_err_new(gotk_err_code_of(e), "accumulation err='%s': must build "
-                                       "at directory: '%s': file is not directory",
-                                       gotk_err_msg(e), p);
+            gotk_err *w = rel[0] == '/'
+                              ? gotk_err_new(gotk_err_code_of(e), "accumulation err='%s': new "
+                                             "root '%s' cannot be absolute", gotk_err_msg(e), rel)
+                              : gotk_err_new(gotk_err_code_of(e), "accumulation err='%s': must "
+                                             "build at directory: '%s': file is not directory",
+                                             gotk_err_msg(e), p);
             gotk_err_free(e);
             e = w;
         }
