@@ -65,6 +65,7 @@ void gotk_helm_chart_free(gotk_helm_chart *c)
     helm_bytes_unref(c->schema);
     helm_files_free(&c->templates);
     helm_files_free(&c->files);
+    free(c->load_log);
     for (size_t i = 0; i < c->ndeps; i++)
         gotk_helm_chart_free(c->deps[i]);
     free(c->deps);
@@ -490,12 +491,18 @@ static gotk_err *place_file(gotk_helm_chart *c, const helm_file *f, helm_files *
         c->schema = helm_bytes_ref(f->data);
         c->schema_len = f->len;
     } else if (!strcmp(n, "requirements.yaml")) {
+        if (!v1)
+            helm_warnf("load.go:120: Warning: Dependencies are handled in Chart.yaml since "
+                       "apiVersion \"v2\". We recommend migrating dependencies to Chart.yaml.");
         gotk_err *e = parse_meta_file(c->meta, f, "requirements.yaml");
         if (e)
             return e;
         if (v1)
             helm_files_share(&c->files, n, f);
     } else if (!strcmp(n, "requirements.lock")) {
+        if (!v1)
+            helm_warnf("load.go:138: Warning: Dependency locking is handled in Chart.lock since "
+                       "apiVersion \"v2\". We recommend migrating to Chart.lock.");
         if (v1)
             helm_files_share(&c->files, n, f);
     } else if (!strncmp(n, "templates/", 10)) {

@@ -42,6 +42,7 @@ struct gotk_helm_chart {
     gotk_helm_chart **deps;
     size_t ndeps;
     gotk_helm_chart *parent;
+    char *load_log; /* what Helm logged loading it (symlinks, requirements.yaml), or NULL */
 };
 
 /* chart.go helpers */
@@ -92,7 +93,7 @@ void helm_docs_free(helm_docs *d);
 
 /* Helm's log.Printf warnings: helm_warnf appends "FILE.go:LINE: message\n"
  * (log.Lshortfile) to the sink gotk_helm_render set for this thread, if any. */
-void helm_warn_sink(gotk_buf *sink);
+gotk_buf *helm_warn_sink(gotk_buf *sink); /* returns the one it replaces */
 void helm_warnf(const char *fmt, ...) GOTK_PRINTF(1, 2);
 /* Go's %v of a values tree (for warnings), appended. */
 void helm_go_sprint(gotk_buf *b, json_object *v);

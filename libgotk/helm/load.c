@@ -129,7 +129,18 @@ static void strip_bom(const char **data, size_t *len)
 }
 
 /* Walk `dir` (chart-relative `rel`) in lexical order, as filepath.Walk. */
-static gotk_err *walk(const char *dir, const char *rel, const ignore_rules *rules, helm_files *fs)
+/* sympath.Walk's log of a symbolic link it follows (the chart's path as
+ * given, made absolute, then the link's target fully resolved). */
+static void log_symlink(const char *shown_root, const char *rel, const char *full)
+{
+    char target[PATH_MAX];
+    if (realpath(full, target))
+        helm_warnf("walk.go:75: found symbolic link in path: %s/%s resolves to %s. Contents of "
+                   "linked file included and used", shown_root, rel, target);
+}
+
+static gotk_err *walk(const char *dir, const char *rel, const ignore_rules *rules, helm_files *fs,
+                      const char *shown_root)
 {
     struct dirent **ents;
     int n = scandir(dir, &ents, NULL, cmp_name);
@@ -143,11 +154,13 @@ static gotk_err *walk(const char *dir, const char *rel, const ignore_rules *rule
         char *full = gotk_xasprintf("%s/%s", dir, nm);
         char *r = *rel ? gotk_xasprintf("%s/%s", rel, nm) : gotk_xstrdup(nm);
         struct stat st;
+        if (lstat(full, &st) == 0 && S_ISLNK(st.st_mode))
+            log_symlink(shown_root, r, full);
         if (stat(full, &st) != 0) {
             e = gotk_err_errno(errno, "stat %s", full);
         } else if (S_ISDIR(st.st_mode)) {
             if (!ignore_match(rules, r, true))
-                e = walk(full, r, rules, fs);
+                e = walk(full, r, rules, fs, shown_root);
         } else if (!ignore_match(rules, r, false)) {
             if (!S_ISREG(st.st_mode)) {
                 e = gotk_err_new(GOTK_E_INVALID,
@@ -176,7 +189,7 @@ static gotk_err *walk(const char *dir, const char *rel, const ignore_rules *rule
     return e;
 }
 
-static gotk_err *load_dir(const char *dir, gotk_helm_chart **out)
+static gotk_err *load_dir(const char *dir, const char *shown_root, gotk_helm_chart **out)
 {
     ignore_rules rules = {0};
     char *ifile = gotk_xasprintf("%s/.helmignore", dir);
@@ -200,7 +213,7 @@ static gotk_err *load_dir(const char *dir, gotk_helm_chart **out)
         e = ignore_parse_rule(&rules, "templates/.?*", 13);
     helm_files fs = {0};
     if (!e)
-        e = walk(dir, "", &rules, &fs);
+        e = walk(dir, "", &rules, &fs, shown_root);
     if (!e)
         e = helm_load_files(&fs, out);
     helm_files_free(&fs);
@@ -315,7 +328,7 @@ static gotk_err *read_entries(struct archive *a, helm_files *fs)
     return NULL;
 }
 
-gotk_err *gotk_helm_load_archive(const void *data, size_t len, gotk_helm_chart **out)
+static gotk_err *load_archive(const void *data, size_t len, gotk_helm_chart **out)
 {
     *out = NULL;
     if (len < 2 || ((const unsigned char *)data)[0] != 0x1f ||
@@ -336,6 +349,31 @@ gotk_err *gotk_helm_load_archive(const void *data, size_t len, gotk_helm_chart *
     if (!e)
         e = helm_load_files(&fs, out);
     helm_files_free(&fs);
+    return e;
+}
+
+/* Helm's log while loading goes with the chart (gotk_helm_render prints it),
+ * unless an outer load or render collects it already. */
+static gotk_buf *log_begin(gotk_buf *log)
+{
+    gotk_buf *prev = helm_warn_sink(NULL);
+    helm_warn_sink(prev ? prev : log);
+    return prev;
+}
+
+static void log_end(gotk_buf *prev, gotk_buf *log, gotk_helm_chart *c)
+{
+    helm_warn_sink(prev);
+    if (c && log->len)
+        c->load_log = gotk_buf_steal(log);
+    gotk_buf_free(log);
+}
+
+gotk_err *gotk_helm_load_archive(const void *data, size_t len, gotk_helm_chart **out)
+{
+    gotk_buf log = {0}, *prev = log_begin(&log);
+    gotk_err *e = load_archive(data, len, out);
+    log_end(prev, &log, *out);
     return e;
 }
 
@@ -400,6 +438,18 @@ static gotk_err *locate_error(const char *path)
                         path);
 }
 
+/* filepath.Abs: the path joined to the working directory and cleaned
+ * (symbolic links left as they are). */
+static char *go_abs(const char *path)
+{
+    char cwd[PATH_MAX];
+    char *joined = path[0] == '/' || !getcwd(cwd, sizeof cwd) ? gotk_xstrdup(path)
+                                                              : gotk_xasprintf("%s/%s", cwd, path);
+    char *clean = clean_path(joined);
+    free(joined);
+    return clean;
+}
+
 gotk_err *gotk_helm_load(const char *path, gotk_helm_chart **out)
 {
     struct stat st;
@@ -409,5 +459,10 @@ gotk_err *gotk_helm_load(const char *path, gotk_helm_chart **out)
     char abs[PATH_MAX];
     if (!realpath(path, abs))
         return gotk_err_errno(errno, "%s", path);
-    return S_ISDIR(st.st_mode) ? load_dir(abs, out) : load_file(abs, out);
+    gotk_buf log = {0}, *prev = log_begin(&log);
+    char *shown = go_abs(path);
+    gotk_err *e = S_ISDIR(st.st_mode) ? load_dir(abs, shown, out) : load_file(abs, out);
+    free(shown);
+    log_end(prev, &log, *out);
+    return e;
 }

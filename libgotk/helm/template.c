@@ -325,6 +325,8 @@ gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
                            const gotk_helm_template_opts *o, gotk_helm_release **out)
 {
     *out = NULL;
+    if (o->warnings && c->load_log) /* Helm logged it as it loaded the chart */
+        gotk_buf_puts(o->warnings, c->load_log);
     const char *type = gotk_obj_get_str(c->meta, "type");
     if (type && *type && strcmp(type, "application"))
         return gotk_err_new(GOTK_E_INVALID, "%s charts are not installable", type);

@@ -18,9 +18,11 @@
 
 static _Thread_local gotk_buf *warn_to;
 
-void helm_warn_sink(gotk_buf *sink)
+gotk_buf *helm_warn_sink(gotk_buf *sink)
 {
+    gotk_buf *prev = warn_to;
     warn_to = sink;
+    return prev;
 }
 
 void helm_warnf(const char *fmt, ...)
