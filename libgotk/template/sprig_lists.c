@@ -597,15 +597,13 @@ FN(fn_merge)
     return NULL;
 }
 
-/* deepCopy v: a copy sharing nothing with v. */
+/* deepCopy v: a copy sharing nothing with v; nil panics in copystructure. */
 FN(fn_deep_copy)
 {
     UNUSED;
     gotk_tpl_val v = tpl_indirect_iface(argv[0]);
-    if (v.kind == GOTK_TPL_INVALID) {
-        *res = gotk_tpl_nil();
-        return NULL;
-    }
+    if (v.kind == GOTK_TPL_INVALID || v.kind == GOTK_TPL_NIL)
+        return gotk_err_new(GOTK_E_INVALID, "reflect: call of reflect.Value.Type on zero Value");
     json_object *copy = NULL;
     if (v.j && (v.kind == GOTK_TPL_MAP || v.kind == GOTK_TPL_SLICE))
         copy = tpl_copy_typed(v.j);

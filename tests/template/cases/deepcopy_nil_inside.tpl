@@ -1,0 +1,1 @@
+{{ deepCopy (list nil) }}|{{ deepCopy (dict "a" nil) }}|{{ mustDeepCopy 3 }}
