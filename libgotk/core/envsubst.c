@@ -25,13 +25,11 @@
  * variable inside a default is reported even when the default is not needed.
  */
 #include <limits.h>
-#include <locale.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -83,7 +81,6 @@ typedef bool (*es_accept)(uint32_t r, size_t i);
 
 static pthread_once_t es_once = PTHREAD_ONCE_INIT;
 static pcre2_code *es_word_code; /* one letter or decimal digit */
-static locale_t es_utf8_locale;  /* for Unicode case mapping */
 
 /* Set up the Unicode helpers once per process. */
 static void es_init(void)
@@ -93,7 +90,6 @@ static void es_init(void)
     PCRE2_SIZE eo;
     es_word_code = pcre2_compile((PCRE2_SPTR)pat, sizeof pat - 1, PCRE2_UTF | PCRE2_ANCHORED,
                                  &ec, &eo, NULL);
-    es_utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
 /* Go's unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'. */
@@ -112,24 +108,6 @@ static bool es_is_ident(uint32_t r)
     pcre2_match_data_free(md);
     gotk_buf_free(&b);
     return rc >= 0;
-}
-
-/* Go's unicode.ToUpper / ToLower (simple case mapping). */
-static uint32_t es_map_case(uint32_t r, bool upper)
-{
-    if (r < 0x80) {
-        if (upper && r >= 'a' && r <= 'z')
-            return r - 32;
-        if (!upper && r >= 'A' && r <= 'Z')
-            return r + 32;
-        return r;
-    }
-    pthread_once(&es_once, es_init);
-    if (!es_utf8_locale)
-        return r;
-    wint_t m = upper ? towupper_l((wint_t)r, es_utf8_locale)
-                     : towlower_l((wint_t)r, es_utf8_locale);
-    return (uint32_t)m;
 }
 
 /* ---- the scanner ---------------------------------------------------------- */
@@ -511,7 +489,7 @@ static void es_case_all(gotk_buf *out, const char *s, bool upper)
     for (size_t i = 0; i < n;) {
         uint32_t r;
         size_t w = gotk_utf8_decode(s + i, n - i, &r);
-        gotk_utf8_append(out, es_map_case(r, upper));
+        gotk_utf8_append(out, gotk_unicode_case(r, upper));
         i += w;
     }
 }
@@ -524,7 +502,7 @@ static void es_case_first(gotk_buf *out, const char *s, bool upper)
         return;
     uint32_t r;
     size_t w = gotk_utf8_decode(s, n, &r);
-    gotk_utf8_append(out, es_map_case(r, upper));
+    gotk_utf8_append(out, gotk_unicode_case(r, upper));
     gotk_buf_puts(out, s + w);
 }
 

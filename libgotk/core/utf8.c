@@ -6,6 +6,10 @@
  */
 #include "gotk/core.h"
 
+#include <locale.h>
+#include <pthread.h>
+#include <wctype.h>
+
 size_t gotk_utf8_decode(const char *str, size_t n, uint32_t *r)
 {
     static const uint32_t min_for_width[5] = {0, 0, 0x80, 0x800, 0x10000};
@@ -70,4 +74,37 @@ bool gotk_utf8_valid(const char *s, size_t n)
         i += w;
     }
     return true;
+}
+
+static pthread_once_t case_once = PTHREAD_ONCE_INIT;
+static locale_t case_locale; /* C.UTF-8, whose towupper knows Unicode */
+
+static void case_init(void)
+{
+    case_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+uint32_t gotk_unicode_case(uint32_t r, bool upper)
+{
+    if (r < 0x80) {
+        if (upper && r >= 'a' && r <= 'z')
+            return r - 32;
+        if (!upper && r >= 'A' && r <= 'Z')
+            return r + 32;
+        return r;
+    }
+    pthread_once(&case_once, case_init);
+    if (!case_locale || r > 0x10FFFF)
+        return r;
+    return (uint32_t)(upper ? towupper_l((wint_t)r, case_locale) : towlower_l((wint_t)r, case_locale));
+}
+
+uint32_t gotk_unicode_title(uint32_t r)
+{
+    static const uint32_t digraph_title[] = {0x1C5, 0x1C8, 0x1CB};
+    if (r >= 0x1C4 && r <= 0x1CC)
+        return digraph_title[(r - 0x1C4) / 3];
+    if (r >= 0x1F1 && r <= 0x1F3)
+        return 0x1F2;
+    return gotk_unicode_case(r, true);
 }

@@ -6,7 +6,8 @@
  * typeIsLike, randInt, randBytes and getHostByName (without DNS).
  *
  * Letters are classified as Go's unicode package does for ASCII and Latin-1;
- * other runes count as letters that are neither upper nor lower case.
+ * past Latin-1 a rune with a case mapping counts as upper or lower case, other
+ * runes as letters of neither case.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +25,15 @@
 
 static bool rune_upper(int32_t r)
 {
+    if (r > 0xFF)
+        return gotk_unicode_case((uint32_t)r, false) != (uint32_t)r;
     return (r >= 'A' && r <= 'Z') || (r >= 0xC0 && r <= 0xDE && r != 0xD7);
 }
 
 static bool rune_lower(int32_t r)
 {
+    if (r > 0xFF)
+        return gotk_unicode_case((uint32_t)r, true) != (uint32_t)r;
     return (r >= 'a' && r <= 'z') || (r >= 0xDF && r <= 0xFF && r != 0xF7) || r == 0xB5 ||
            r == 0xAA || r == 0xBA;
 }
@@ -60,14 +65,12 @@ static bool rune_punct(int32_t r)
 
 static int32_t rune_to_upper(int32_t r)
 {
-    if ((r >= 'a' && r <= 'z') || (r >= 0xE0 && r <= 0xFE && r != 0xF7))
-        return r - 0x20;
-    return r == 0xFF ? 0x178 : r == 0xB5 ? 0x39C : r;
+    return (int32_t)gotk_unicode_case((uint32_t)r, true);
 }
 
 static int32_t rune_to_lower(int32_t r)
 {
-    return rune_upper(r) ? r + 0x20 : r;
+    return (int32_t)gotk_unicode_case((uint32_t)r, false);
 }
 
 /* xstrings' isAlphabet: a letter but not a common CJK ideograph. */

@@ -543,22 +543,21 @@ void sprig_add_more(gotk_tpl_set *set)
 
 /* ---- a second batch: string helpers, floats, random values ---------------- */
 
-/* initials s: the first rune of each space-separated word. */
+/* initials s: goutils.Initials, which walks bytes, not runes: each byte is a
+ * rune of its own (U+0000..U+00FF), NEL and NBSP bytes count as spaces. */
 FN(fn_initials)
 {
     UNUSED;
-    const char *s = SV(argv[0]);
+    const unsigned char *s = (const unsigned char *)SV(argv[0]);
     size_t n = SL(argv[0]);
     gotk_buf b = {0};
     bool start = true;
-    for (size_t i = 0; i < n;) {
-        int32_t r;
-        int w = tpl_utf8_decode(s + i, n - i, &r);
-        bool space = r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = s[i];
+        bool space = c == ' ' || (c >= '\t' && c <= '\r') || c == 0x85 || c == 0xA0;
         if (!space && start)
-            gotk_buf_append(&b, s + i, (size_t)w);
+            tpl_utf8_encode(&b, (int32_t)c);
         start = space;
-        i += (size_t)w;
     }
     *res = sprig_take(ex, &b);
     return NULL;
@@ -608,22 +607,32 @@ FN(fn_abbrev)
     return NULL;
 }
 
-/* swapcase s (ASCII and Latin-1 letters). */
+/* swapcase s: goutils.SwapCase: upper and title case letters lowered, lower
+ * case ones raised (to title case after a space or at the start). */
 FN(fn_swapcase)
 {
     UNUSED;
     const char *s = SV(argv[0]);
     size_t n = SL(argv[0]);
     gotk_buf b = {0};
+    bool after_space = true;
     for (size_t i = 0; i < n;) {
         int32_t r;
         int w = tpl_utf8_decode(s + i, n - i, &r);
-        bool up = (r >= 'A' && r <= 'Z') || (r >= 0xC0 && r <= 0xDE && r != 0xD7);
-        bool low = (r >= 'a' && r <= 'z') || (r >= 0xDF && r <= 0xFF && r != 0xF7 && r != 0xDF && r != 0xFF);
-        if (r == 0xFFFD && w == 1)
-            gotk_buf_putc(&b, s[i]);
-        else
-            tpl_utf8_encode(&b, up ? r + 0x20 : low ? r - 0x20 : r);
+        uint32_t lower = gotk_unicode_case((uint32_t)r, false);
+        uint32_t upper = gotk_unicode_case((uint32_t)r, true);
+        if (lower != (uint32_t)r) {
+            tpl_utf8_encode(&b, (int32_t)lower);
+            after_space = false;
+        } else if (upper != (uint32_t)r) {
+            tpl_utf8_encode(&b, (int32_t)(after_space ? gotk_unicode_title((uint32_t)r) : upper));
+            after_space = false;
+        } else {
+            tpl_utf8_encode(&b, r);
+            after_space = r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0 ||
+                          r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 ||
+                          r == 0x2029 || r == 0x202F || r == 0x205F || r == 0x3000;
+        }
         i += (size_t)w;
     }
     *res = sprig_take(ex, &b);

@@ -18,14 +18,10 @@
                           gotk_tpl_val *res, void *ud)
 #define UNUSED (void)ex, (void)argc, (void)argv, (void)ud
 
-/* Upper- or lower-case one rune (ASCII and Latin-1). */
+/* Upper- or lower-case one rune, as Go's unicode.ToUpper / ToLower. */
 static int32_t map_case(int32_t r, bool upper)
 {
-    if (upper && ((r >= 'a' && r <= 'z') || (r >= 0xE0 && r <= 0xFE && r != 0xF7)))
-        return r - 0x20;
-    if (!upper && ((r >= 'A' && r <= 'Z') || (r >= 0xC0 && r <= 0xDE && r != 0xD7)))
-        return r + 0x20;
-    return r;
+    return (int32_t)gotk_unicode_case((uint32_t)r, upper);
 }
 
 /* Map every rune of s through map_case. */
@@ -76,7 +72,7 @@ FN(fn_title)
         int w = tpl_utf8_decode(s + i, n - i, &r);
         bool first = prev_sep;
         if (first && !(r == 0xFFFD && w == 1))
-            tpl_utf8_encode(&b, map_case(r, ud == NULL));
+            tpl_utf8_encode(&b, ud ? map_case(r, false) : (int32_t)gotk_unicode_title((uint32_t)r));
         else
             gotk_buf_append(&b, s + i, (size_t)w);
         prev_sep = ud ? is_space_rune(r) : title_separator(r);

@@ -165,6 +165,11 @@ gotk_err *gotk_file_temp_dir(const char *prefix, char **out);
 size_t gotk_utf8_decode(const char *s, size_t n, uint32_t *r);
 /* Append `r` as UTF-8 (an invalid code point becomes U+FFFD, as Go's AppendRune). */
 void gotk_utf8_append(gotk_buf *b, uint32_t r);
+/* Go's unicode.ToUpper / unicode.ToLower of r (simple case mapping, from the
+ * C library's Unicode tables; r itself when there are none). */
+uint32_t gotk_unicode_case(uint32_t r, bool upper);
+/* Go's unicode.ToTitle of r: ToUpper but for the digraphs (U+01C6 -> U+01C5). */
+uint32_t gotk_unicode_title(uint32_t r);
 /* Whether s[0..n) is valid UTF-8. */
 bool gotk_utf8_valid(const char *s, size_t n);
 
