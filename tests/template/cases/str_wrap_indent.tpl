@@ -3,5 +3,4 @@
 {{ wrap 10 "a verylongwordthatexceeds b" }}
 {{ "a\r\nb\r\nc" | indent 2 }}
 {{ "a\r\nb" | nindent 2 }}
-{{ "" | indent 2 }}|{{ "x\n" | indent 2 }}|{{ "\n\n" | indent 1 }}|{{ "x" | indent 0 }}|{{ "x" | indent -1 }}
-{{ indent 2 3 }}|{{ nindent 2 true }}
+{{ "" | indent 2 }}|{{ "x\n" | indent 2 }}|{{ "\n\n" | indent 1 }}|{{ "x" | indent 0 }}

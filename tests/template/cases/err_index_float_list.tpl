@@ -1,0 +1,1 @@
+{{ index .Values.nums 2.0 }}
