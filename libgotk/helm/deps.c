@@ -323,7 +323,10 @@ static void process_import_values(gotk_helm_chart *c)
     json_object *reqs = meta_deps(c);
     if (!reqs)
         return;
-    json_object *cvals = helm_coalesce(c, json_object_new_object(), true);
+    /* A parent with dependencies coalesces copies of these values next: until
+     * then they may share the defaults of c's subcharts (helm_coalesce_shared) */
+    bool share = c->parent && meta_deps(c->parent);
+    json_object *cvals = helm_coalesce(c, json_object_new_object(), true, share);
     json_object *b = json_object_new_object();
     size_t n = json_object_array_length(reqs);
     for (size_t i = 0; i < n; i++) {
@@ -369,7 +372,7 @@ static void process_import_values(gotk_helm_chart *c)
     }
     json_object_put(c->values);
     c->values = merged;
-    c->values_shared = false;
+    c->values_shared = share;
     json_object_put(b);
 }
 

@@ -34,7 +34,7 @@ void helm_bytes_unref(char *data);
 struct gotk_helm_chart {
     json_object *meta;   /* chart.Metadata, keys as in Chart.yaml (name, version, ...) */
     json_object *values; /* values.yaml: a map, float64 numbers */
-    bool values_shared;  /* values is also another chart's (helm_chart_alias) */
+    bool values_shared;  /* values may hold objects of other charts' values */
     char *schema;        /* values.schema.json (bytes of a helm_file), or NULL */
     size_t schema_len;
     helm_files templates; /* templates/... */
@@ -61,8 +61,9 @@ bool helm_compatible_range(const char *constraint, const char *version);
 /* Dependencies: enable/disable and import values (ProcessDependenciesWithMerge). */
 gotk_err *helm_process_dependencies(gotk_helm_chart *c, json_object *vals);
 
-/* Coalesce `vals` (owned, modified) with chart defaults; returns it. */
-json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge);
+/* Coalesce `vals` (owned, modified) with chart defaults; returns it. With
+ * `share`, as helm_coalesce_shared: what it does not write into is shared. */
+json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge, bool share);
 /* gotk_helm_coalesce_values for the last time: the result takes the chart's
  * values themselves instead of copies (each chart's are its own, see
  * helm_chart_alias), and the charts (c and its subcharts) let go of their

@@ -251,10 +251,11 @@ static gotk_err *coalesce_deps(const gotk_helm_chart *c, json_object *dest, bool
     return NULL;
 }
 
-json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge)
+json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge, bool share)
 {
-    coalesce_chart_values(c, vals, merge, COALESCE_COPY, NULL);
-    gotk_err *e = coalesce_deps(c, vals, merge, COALESCE_COPY, NULL);
+    coalesce_mode mode = share ? COALESCE_SHARE : COALESCE_COPY;
+    coalesce_chart_values(c, vals, merge, mode, NULL);
+    gotk_err *e = coalesce_deps(c, vals, merge, mode, NULL);
     if (e) {
         /* only a type mismatch; callers that need it use gotk_helm_coalesce_values */
         gotk_err_free(e);
