@@ -287,10 +287,12 @@ static gotk_err *run(helm_cli *c, gotk_buf *out, gotk_buf *warnings)
         e = gotk_helm_load(chart_path, &chart);
     if (!e)
         e = check_dry_run(c->dry_run);
-    const char *ns = getenv("HELM_NAMESPACE");
+    /* HELM_NAMESPACE is the flag's default; an empty one means the
+     * kubeconfig's namespace, "default" without a cluster */
+    const char *ns = c->namespace_ ? c->namespace_ : getenv("HELM_NAMESPACE");
     gotk_helm_template_opts o = {
         .release_name = name,
-        .namespace_ = c->namespace_ ? c->namespace_ : (ns && *ns ? ns : "default"),
+        .namespace_ = ns && *ns ? ns : "default",
         .is_upgrade = c->is_upgrade,
         .kube_version = c->kube_version,
         .api_versions = c->apis.v,
