@@ -274,30 +274,41 @@ static void fmt_bin(gotk_buf *b, double v)
     gotk_buf_printf(b, "%llup%c%d", (unsigned long long)mant, exp < 0 ? '-' : '+', abs(exp));
 }
 
-/* %x: shortest hex mantissa 1.xxx, two-digit exponent ("0x1.8p+01"). */
-static void fmt_hex(gotk_buf *b, double v, bool upper)
+/* %x: mantissa 1.xxx in hex, shortest or rounded (half to even) to prec
+ * digits, exponent of at least two digits ("0x1.8p+01"), as strconv's %x. */
+static void fmt_hex(gotk_buf *b, double v, bool upper, int prec)
 {
     const char *digits = upper ? udigits : ldigits;
-    if (v == 0) {
-        gotk_buf_puts(b, upper ? "0X0P+00" : "0x0p+00");
-        return;
+    uint64_t mant;
+    int exp;
+    float_bits(v, &mant, &exp);
+    exp += 52;
+    if (mant == 0)
+        exp = 0;
+    mant <<= 60 - 52; /* the leading 1 at bit 60 */
+    for (; mant && !(mant & (1ULL << 60)); mant <<= 1)
+        exp--;
+    if (prec >= 0 && prec < 15) {
+        unsigned shift = (unsigned)prec * 4;
+        uint64_t extra = (mant << shift) & ((1ULL << 60) - 1);
+        mant >>= 60 - shift;
+        if ((extra | (mant & 1)) > (1ULL << 59))
+            mant++;
+        mant <<= 60 - shift;
+        if (mant & (1ULL << 61)) { /* rounded up past 2 */
+            mant >>= 1;
+            exp++;
+        }
     }
-    int e;
-    double frac = frexp(v, &e); /* v = frac * 2^e, frac in [0.5, 1) */
-    uint64_t mant = (uint64_t)ldexp(frac * 2 - 1, 52);
-    e--;
-    char hex[14];
-    int n = 0;
-    for (int shift = 48; shift >= 0; shift -= 4)
-        hex[n++] = digits[(mant >> shift) & 15];
-    while (n > 0 && hex[n - 1] == '0')
-        n--;
-    gotk_buf_puts(b, upper ? "0X1" : "0x1");
-    if (n > 0) {
+    gotk_buf_puts(b, upper ? "0X" : "0x");
+    gotk_buf_putc(b, (char)('0' + ((mant >> 60) & 1)));
+    mant <<= 4;
+    if ((prec < 0 && mant) || prec > 0) {
         gotk_buf_putc(b, '.');
-        gotk_buf_append(b, hex, (size_t)n);
+        for (int i = 0; prec < 0 ? mant != 0 : i < prec; i++, mant <<= 4)
+            gotk_buf_putc(b, digits[(mant >> 60) & 15]);
     }
-    gotk_buf_printf(b, "%c%c%02d", upper ? 'P' : 'p', e < 0 ? '-' : '+', abs(e));
+    gotk_buf_printf(b, "%c%c%02d", upper ? 'P' : 'p', exp < 0 ? '-' : '+', abs(exp));
 }
 
 /* strconv.FormatFloat of |v| into b (sign handled by the caller). */
@@ -324,11 +335,44 @@ static void format_abs(gotk_buf *b, double v, int verb, int prec)
         snprintf(tmp, sizeof tmp, "%.*f", prec, v);
         gotk_buf_puts(b, tmp);
         return;
-    case 'x': case 'X': fmt_hex(b, v, verb == 'X'); return;
+    case 'x': case 'X': fmt_hex(b, v, verb == 'X', prec); return;
     case 'b': fmt_bin(b, v); return;
     default:
         fmt_g(b, v, prec, verb == 'G' ? 'G' : 'g');
     }
+}
+
+/* The '#' flag on a finite number (sign first): a decimal point always, and
+ * %g/%x keep trailing zeros up to the precision (6 when unset), as Go's fmt. */
+static void sharp_float(gotk_buf *num, int verb, int prec)
+{
+    int digits = strchr("gGxX", verb) ? (prec < 0 ? 6 : prec) : 0;
+    bool point = false, nonzero = false;
+    size_t end = num->len;
+    for (size_t i = 1; i < end; i++) {
+        char c = num->data[i];
+        bool exp = c == 'p' || c == 'P' || ((c == 'e' || c == 'E') && verb != 'x' && verb != 'X');
+        if (exp) {
+            end = i;
+        } else if (c == '.') {
+            point = true;
+        } else {
+            nonzero |= c != '0';
+            digits -= nonzero;
+        }
+    }
+    gotk_buf tail = {0};
+    gotk_buf_append(&tail, num->data + end, num->len - end);
+    num->len = end;
+    if (!point) {
+        if (end == 2 && num->data[1] == '0')
+            digits--;
+        gotk_buf_putc(num, '.');
+    }
+    for (; digits > 0; digits--)
+        gotk_buf_putc(num, '0');
+    gotk_buf_append(num, tail.data ? tail.data : "", tail.len);
+    gotk_buf_free(&tail);
 }
 
 /* Go's fmt.fmtFloat: sign, Inf/NaN, zero padding after the sign. */
@@ -345,6 +389,8 @@ static void fmt_float(pp *p, double v, int verb, int prec)
             gotk_buf_puts(&num, "Inf");
         else
             format_abs(&num, fabs(v), verb, prec);
+        if (p->sharp && verb != 'b' && !isinf(v))
+            sharp_float(&num, verb, prec);
         if (p->space && num.data[0] == '+' && !p->plus)
             num.data[0] = ' ';
     }

@@ -1,0 +1,4 @@
+[{{ printf "%#g" 1.0 }}][{{ printf "%#g" 0.0 }}][{{ printf "%#g" 123456.0 }}][{{ printf "%#g" 1234567.0 }}][{{ printf "%#.3g" 1.0 }}][{{ printf "%#.3g" 100.0 }}][{{ printf "%#g" 1e-7 }}][{{ printf "%#G" 2.5e21 }}]
+[{{ printf "%#e" 1.0 }}][{{ printf "%#.0e" 5.0 }}][{{ printf "%#.0f" 3.0 }}][{{ printf "%#f" 3.0 }}][{{ printf "%#x" 1.0 }}][{{ printf "%#.2x" 1.0 }}][{{ printf "%#b" 1.0 }}][{{ printf "%#v" 2.0 }}]
+[{{ printf "%#10.3g|" -1.0 }}][{{ printf "%#-10g|" 0.5 }}][{{ printf "%#010g" 1.5 }}][{{ printf "%#g" (float64 "inf") }}][{{ printf "%#g" (float64 "nan") }}][{{ printf "%#+g" 3.0 }}][{{ printf "%#g" .Values.half }}]
+[{{ printf "%.0x" 1.5 }}][{{ printf "%.0x" 2.5 }}][{{ printf "%.1x" 1.96875 }}][{{ printf "%.3X" 3.14159 }}][{{ printf "%.2x" 0.0 }}][{{ printf "%x" 5e-324 }}][{{ printf "%.1x" 5e-324 }}][{{ printf "%x" 1e300 }}][{{ printf "%.20x" 1.1 }}][{{ printf "%x" -0.0 }}]
