@@ -1,0 +1,8 @@
+[{{ printf "%6v" .Values.list }}][{{ printf "%-4v" .Values.map }}][{{ printf "%06.2f" .Values.nums }}][{{ printf "%x" .Values.nums }}][{{ printf "%q" .Values.mixed }}]
+[{{ printf "%5.1f" .Values.mixed }}][{{ printf "%t" .Values.mixed }}][{{ printf "%+d" .Values.nums }}][{{ printf "%08.3e" 3.0 }}][{{ printf "%-8.3e|" -3.0 }}]
+[{{ printf "% x" "abc" }}][{{ printf "%#x" "abc" }}][{{ printf "%# x" "abc" }}][{{ printf "%X" "ab" }}][{{ printf "%.2x" "abcdef" }}][{{ printf "%8.2x|" "abcdef" }}]
+[{{ printf "%+q" "héllo" }}][{{ printf "%#q" "a\nb" }}][{{ printf "%#+q" "é`" }}][{{ printf "%q" "\x00\x7f" }}][{{ printf "%10.3q|" "abcdef" }}]
+[{{ printf "%v" (dict "b" (list 1 (dict "c" nil)) "a" "") }}][{{ printf "%+v" (list (dict)) }}][{{ printf "%d %d" (list 1 2) (dict "a" 1) }}]
+[{{ printf "%3c|%-3c|" 65 66 }}][{{ printf "%U" 0x110000 }}][{{ printf "%c" -1 }}][{{ printf "%q" 0x110000 }}][{{ printf "%x" 1e6 }}][{{ printf "%d" 1e6 }}]
+[{{ printf "%5t|%-6t|" true false }}][{{ printf "%v|%s" true false }}][{{ printf "%08s" "ab" }}][{{ printf "%-08d|" 5 }}][{{ printf "%+08d" 5 }}][{{ printf "% 08d" 5 }}]
+[{{ printf "%.0d" 0 }}][{{ printf "%.3d" 7 }}][{{ printf "%.3d" -7 }}][{{ printf "%5.3d" 7 }}][{{ printf "%#b" 5 }}][{{ printf "%#o" 0 }}][{{ printf "%#X" 255 }}][{{ printf "%O" -8 }}]
