@@ -1,0 +1,1 @@
+{{ define "b" }}x{{ end }}{{ block "b" . }}y{{ end }}

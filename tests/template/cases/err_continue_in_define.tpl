@@ -1,0 +1,1 @@
+{{ define "c" }}{{ range . }}{{ end }}{{ continue }}{{ end }}

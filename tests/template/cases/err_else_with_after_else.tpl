@@ -1,0 +1,1 @@
+{{ with 1 }}{{ else }}{{ else with 2 }}{{ end }}

@@ -1,0 +1,1 @@
+{{ (.Values.map | keys).x }}
