@@ -229,6 +229,8 @@ gotk_err *kfs_apply_spec(json_object *obj, const kfspec *fs, bool create, json_t
 /* Does spec select the resource's gvk? */
 bool kfs_matches(const kfspec *fs, json_object *obj);
 
+/* A parse error of file rel worded as kustomize's MalformedYAMLError (takes e). */
+gotk_err *kmalformed(gotk_err *e, const char *rel);
 /* kustomize's refusal to write NaN or an infinity (nonfinite.c), or NULL. */
 gotk_err *kcheck_nonfinite(const kmap *m);
 

@@ -99,10 +99,11 @@ gotk_err *kload_file(kctx *c, const char *root, const char *rel, char **data, si
         return se;
     }
     char *rp = realpath(p, NULL);
-    if (!rp) {
-        gotk_err *e = gotk_err_new(GOTK_E_NOTFOUND,
-                                   "evalsymlink failure on '%s' : lstat %s: no such file or directory",
-                                   p, p);
+    if (!rp) { /* worded by the load restrictor: it resolves links, or just opens */
+        gotk_err *e = c->opts.load_restrictor_none
+                          ? gotk_err_new(GOTK_E_NOTFOUND, "open %s: no such file or directory", p)
+                          : gotk_err_new(GOTK_E_NOTFOUND, "evalsymlink failure on '%s' : lstat "
+                                                          "%s: no such file or directory", p, p);
         free(p);
         return e;
     }
@@ -354,7 +355,7 @@ static unsigned goyaml_line(unsigned problem1, unsigned context1, bool scanner)
 
 /* Reword a YAML error "rel:LINE:COL: problem (while ... at line L)" as
  * kustomize's MalformedYAMLError, with go-yaml's line and wording. */
-static gotk_err *malformed(gotk_err *e, const char *rel)
+gotk_err *kmalformed(gotk_err *e, const char *rel)
 {
     const char *msg = gotk_err_msg(e);
     size_t rl = strlen(rel);
@@ -411,7 +412,7 @@ static gotk_err *accumulate_file(kctx *c, const char *root, const char *rel, kma
     if (e && gotk_err_code_of(e) == GOTK_E_NOTFOUND)
         return gotk_err_wrap(e, "accumulating resources from '%s'", rel);
     if (e) {
-        e = malformed(e, rel);
+        e = kmalformed(e, rel);
         if (!c->bare_err && !strncmp(gotk_err_msg(e), "map[string]", 11))
             c->bare_err = gotk_xstrdup(gotk_err_msg(e));
         return e;
@@ -638,6 +639,10 @@ static gotk_err *accumulate_components(kctx *c, const char *root, json_object *k
         const char *rel = kstr(json_object_array_get_idx(a, i));
         char *p = kpath_join(root, rel);
         gotk_err *e = ksecure_check(c, p, "abs");
+        struct stat st;
+        if (!e && stat(p, &st) != 0)
+            e = gotk_err_new(GOTK_E_NOTFOUND, "evalsymlink failure on '%s' : lstat %s: no such "
+                                              "file or directory", p, p);
         if (e) {
             free(p);
             e = gotk_err_wrap(e, "must build at directory: not a valid directory");

@@ -956,6 +956,37 @@ gotk_err *kpatch_json6902_entry(kctx *c, const char *root, json_object *pe, kmap
     return kpatch_entry(c, root, pe, m);
 }
 
+/* kustomize's wrapping of a PatchStrategicMergeTransformer configuration
+ * error (a file it could not load or parse), with its config as YAML. */
+static gotk_err *psm_config_err(gotk_err *e, json_object *paths)
+{
+    json_object *cfg = json_object_new_object();
+    json_object_object_add(cfg, "paths", json_object_get(paths));
+    gotk_buf y = {0};
+    gotk_err_free(gotk_yaml_emit(cfg, GOTK_YAML_SORT_KEYS, &y));
+    json_object_put(cfg);
+    e = gotk_err_wrap(e, "trouble configuring builtin PatchStrategicMergeTransformer with "
+                         "config: `\n%s`", y.data ? y.data : "");
+    gotk_buf_free(&y);
+    return e;
+}
+
+/* A patch file's parse error as kustomize's MalformedYAMLError (without the
+ * resource loader's "accumulating resources from" that kmalformed adds). */
+static gotk_err *psm_malformed(gotk_err *e, const char *file)
+{
+    e = kmalformed(e, file);
+    char *lead = gotk_xasprintf("accumulating resources from '%s': ", file);
+    const char *msg = gotk_err_msg(e);
+    if (!strncmp(msg, lead, strlen(lead))) {
+        gotk_err *n = gotk_err_new(gotk_err_code_of(e), "%s", msg + strlen(lead));
+        gotk_err_free(e);
+        e = n;
+    }
+    free(lead);
+    return e;
+}
+
 /* patchesStrategicMerge: files or inline documents. */
 gotk_err *kpatch_psm(kctx *c, const char *root, json_object *a, kmap *m)
 {
@@ -971,8 +1002,10 @@ gotk_err *kpatch_psm(kctx *c, const char *root, json_object *a, kmap *m)
             e = kload_file(c, root, s, &data, &len, NULL);
         }
         json_object *docs = NULL, *texts = NULL;
-        if (!e)
-            e = gotk_yaml_parse_flags(data, len, s, GOTK_YAML_PARSE_FIRST_KEY, &docs);
+        if (!e && (e = gotk_yaml_parse_flags(data, len, s, GOTK_YAML_PARSE_FIRST_KEY, &docs)))
+            e = psm_malformed(e, s);
+        if (e)
+            e = psm_config_err(e, a);
         if (!e)
             texts = kmeta_texts(data, len);
         free(data);

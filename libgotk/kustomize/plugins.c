@@ -282,6 +282,15 @@ static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_o
         char *data = NULL;
         size_t len = 0;
         e = kload_file(c, root, entry, &data, &len, NULL);
+        if (e && stat(p, &st) != 0) { /* kustomize tried it as a resource, then a base */
+            gotk_err *w = gotk_err_new(gotk_err_code_of(e), "accumulation err='accumulating "
+                                       "resources from '%s': %s': must build at directory: not "
+                                       "a valid directory: evalsymlink failure on '%s' : lstat "
+                                       "%s: no such file or directory", entry, gotk_err_msg(e),
+                                       p, p);
+            gotk_err_free(e);
+            e = w;
+        }
         if (!e)
             e = kparse_resources(data, len, entry, out);
         free(data);
@@ -322,6 +331,8 @@ gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *fi
             json_object *docs = NULL;
             kstrv ins = {0};
             gotk_err *e = entry_docs(c, root, entry, &docs, &ins);
+            if (e && !strcmp(field, "generators"))
+                e = gotk_err_wrap(e, "loading generator plugins");
             c->plugin_file = inl ? NULL : entry;
             for (size_t j = 0; !e && j < karr_n(docs); j++) {
                 json_object *doc = json_object_array_get_idx(docs, j);

@@ -553,9 +553,38 @@ static const char *go_kind(json_object *v)
     }
 }
 
+/* kustomize's wrapping of a ReplacementTransformer configuration error, with
+ * its config as YAML; written only when every entry is a `path:` (the config
+ * of inline ones is Go's struct order, not ours to print). */
+static gotk_err *config_wrap(gotk_err *e, json_object *entries)
+{
+    json_object *list = json_object_new_array();
+    for (size_t i = 0; i < karr_n(entries); i++) {
+        json_object *en = json_object_array_get_idx(entries, i);
+        const char *path = gotk_obj_get_str(en, "path");
+        if (!path || json_object_object_length(en) != 1) {
+            json_object_put(list);
+            return e;
+        }
+        json_object *one = json_object_new_object();
+        json_object_object_add(one, "path", json_object_new_string(path));
+        json_object_array_add(list, one);
+    }
+    json_object *cfg = json_object_new_object();
+    json_object_object_add(cfg, "Replacements", list);
+    gotk_buf y = {0};
+    gotk_err_free(gotk_yaml_emit(cfg, GOTK_YAML_SORT_KEYS, &y));
+    json_object_put(cfg);
+    e = gotk_err_wrap(e, "trouble configuring builtin ReplacementTransformer with config: `\n%s`",
+                      y.data ? y.data : "");
+    gotk_buf_free(&y);
+    return e;
+}
+
 /* Replacements listed in a file (a list, or one), read as kustomize does with
  * sigs.k8s.io/yaml: YAML 1.1 scalars, the first document only. */
-static gotk_err *apply_file(kctx *c, const char *root, const char *path, kmap *m)
+static gotk_err *apply_file(kctx *c, const char *root, const char *path, kmap *m,
+                            json_object *entries)
 {
     char *data = NULL;
     size_t len = 0;
@@ -563,6 +592,8 @@ static gotk_err *apply_file(kctx *c, const char *root, const char *path, kmap *m
     json_object *docs = NULL;
     if (!e)
         e = gotk_yaml_parse_flags(data, len, path, GOTK_YAML_PARSE_SIGS, &docs);
+    if (e)
+        e = config_wrap(e, entries);
     free(data);
     json_object *d = karr_n(docs) ? json_object_array_get_idx(docs, 0) : NULL;
     if (!e && json_object_is_type(d, json_type_array))
@@ -585,7 +616,7 @@ gotk_err *krepl_run(kctx *c, const char *root, json_object *k, kmap *m)
                        i < karr_n(a); i++) {
         json_object *rp = json_object_array_get_idx(a, i);
         const char *path = gotk_obj_get_str(rp, "path");
-        gotk_err *e = path && *path ? apply_file(c, root, path, m) : apply_one(m, rp);
+        gotk_err *e = path && *path ? apply_file(c, root, path, m, a) : apply_one(m, rp);
         if (e)
             return e;
     }
