@@ -56,11 +56,155 @@ static bool is_clock(const char *s, bool zone)
     return atoi(s) < 24 && atoi(s + 3) < 60 && atoi(s + 6) < 60;
 }
 
-/* Go's net.ParseIP. */
-static bool is_ip(const char *s, int family)
+/* Go's net.ParseIP: an IPv4 or IPv6 address. */
+static bool is_ip(const char *s)
 {
     unsigned char buf[16];
-    return inet_pton(family, s, buf) == 1;
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* ---- net/mail.ParseAddress ----------------------------------------------- */
+
+typedef struct {
+    const char *s;
+} mailp;
+
+static void mail_space(mailp *p)
+{
+    while (*p->s == ' ' || *p->s == '\t')
+        p->s++;
+}
+
+/* A (possibly nested) comment, at '('. */
+static bool mail_comment(mailp *p)
+{
+    int depth = 0;
+    do {
+        if (!*p->s)
+            return false;
+        if (*p->s == '\\' && p->s[1])
+            p->s++;
+        else if (*p->s == '(')
+            depth++;
+        else if (*p->s == ')')
+            depth--;
+        p->s++;
+    } while (depth > 0);
+    return true;
+}
+
+/* skipCFWS: spaces and comments. */
+static bool mail_cfws(mailp *p)
+{
+    for (mail_space(p); *p->s == '('; mail_space(p))
+        if (!mail_comment(p))
+            return false;
+    return true;
+}
+
+/* isAtext: visible characters (any non-ASCII byte too) but the specials. */
+static bool mail_atext(unsigned char c, bool dot)
+{
+    if (c == '.')
+        return dot;
+    if (strchr("()<>[]:;@\\,\"", c))
+        return false;
+    return c >= 0x80 || (c > 0x20 && c < 0x7f);
+}
+
+/* consumeAtom: a dot-atom with dot (no dot first, last or doubled unless
+ * permissive). */
+static bool mail_atom(mailp *p, bool dot, bool permissive)
+{
+    const char *b = p->s;
+    while (*p->s && mail_atext((unsigned char)*p->s, dot))
+        p->s++;
+    size_t n = (size_t)(p->s - b);
+    if (!n)
+        return false;
+    if (dot && !permissive && (b[0] == '.' || b[n - 1] == '.' || memmem(b, n, "..", 2)))
+        return false;
+    return true;
+}
+
+/* consumeQuotedString, at '"': false when unterminated; *empty when "". */
+static bool mail_quoted(mailp *p, bool *empty)
+{
+    const char *b = ++p->s;
+    while (*p->s && *p->s != '"') {
+        if (*p->s == '\\' && p->s[1])
+            p->s++;
+        p->s++;
+    }
+    if (!*p->s)
+        return false;
+    *empty = p->s == b;
+    p->s++;
+    return true;
+}
+
+/* consumeAddrSpec: local-part "@" domain (a domain literal holds an IP). */
+static bool mail_addr_spec(mailp *p)
+{
+    mail_space(p);
+    bool empty = false;
+    if (*p->s == '"' ? !mail_quoted(p, &empty) || empty : !mail_atom(p, true, false))
+        return false;
+    if (*p->s++ != '@')
+        return false;
+    mail_space(p);
+    if (*p->s != '[')
+        return mail_atom(p, true, false);
+    const char *b = ++p->s;
+    while (*p->s && *p->s != ']')
+        p->s++;
+    if (!*p->s)
+        return false;
+    char ip[64];
+    snprintf(ip, sizeof ip, "%.*s", (int)(p->s - b), b);
+    p->s++;
+    return is_ip(ip);
+}
+
+/* consumePhrase: words (atoms, dots allowed, or quoted strings). */
+static bool mail_phrase(mailp *p)
+{
+    int words = 0;
+    for (;;) {
+        if (!mail_cfws(p))
+            return false;
+        bool empty;
+        if (*p->s == '"') {
+            if (!mail_quoted(p, &empty))
+                return false;
+        } else if (!mail_atom(p, true, true)) {
+            break;
+        }
+        words++;
+    }
+    return words > 0;
+}
+
+/* mail.ParseAddress succeeds: an addr-spec (an optional comment after it),
+ * or a display name and "<addr-spec>"; nothing else but spaces and
+ * comments around. */
+static bool is_mail_address(const char *s)
+{
+    mailp p = {s};
+    mail_space(&p);
+    if (!*p.s)
+        return false;
+    mailp spec = p;
+    if (mail_addr_spec(&spec)) {
+        p = spec;
+    } else {
+        if (*p.s != '<' && !mail_phrase(&p))
+            return false;
+        mail_space(&p);
+        if (*p.s++ != '<' || !mail_addr_spec(&p) || *p.s++ != '>')
+            return false;
+    }
+    return mail_cfws(&p) && !*p.s;
 }
 
 /* gojsonschema's format checkers (Go's time, net, net/mail and url parsers,
@@ -81,12 +225,11 @@ bool helm_schema_format_ok(const char *f, const char *s, size_t n)
         return n < 256 && re_match("^([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9])"
                                    "(\\.([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]{0,61}[a-zA-Z0-9]))*$", s);
     if (!strcmp(f, "email") || !strcmp(f, "idn-email"))
-        return re_match("^(\"[^\"]*\"|[^\\s@<>()\\[\\],;:\"]+)@[^\\s@<>()\\[\\],;:\"]+$", s) ||
-               re_match("^[^<>]*<[^\\s@<>]+@[^\\s@<>]+>$", s);
+        return is_mail_address(s);
     if (!strcmp(f, "ipv4"))
-        return is_ip(s, AF_INET);
+        return is_ip(s) && strchr(s, '.'); /* "::ffff:1.2.3.4" too, as Go */
     if (!strcmp(f, "ipv6"))
-        return strchr(s, ':') && (is_ip(s, AF_INET6));
+        return is_ip(s) && strchr(s, ':');
     if (!strcmp(f, "uri") || !strcmp(f, "iri"))
         return !strchr(s, '\\') && re_match("^[a-zA-Z][a-zA-Z0-9+.-]*:[^\\s]*$", s);
     if (!strcmp(f, "uri-reference") || !strcmp(f, "iri-reference") || !strcmp(f, "uri-template"))
