@@ -1,0 +1,1 @@
+{{ regexFind "(?P<a>x)(?P<a>y)" "xy" }}

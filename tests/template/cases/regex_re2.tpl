@@ -1,0 +1,5 @@
+{{ regexFindAll "\\pL+" "héllo wörld 123" -1 }}|{{ regexFindAll "[[:alpha:]]+" "ab1cd" -1 }}|{{ regexMatch "(?s)a.b" "a\nb" }}|{{ regexMatch "a.b" "a\nb" }}|{{ regexFind "\\Qa.b\\E" "xa.by" }}|{{ regexFind "a+?" "aaa" }}
+{{ regexFindAll "\\bfoo\\b" "foo food foo" -1 }}|{{ regexReplaceAll "(?i)HELLO" "hello Hello" "x" }}|{{ regexFind "\\d+" "ab١٢3" }}|{{ regexFind "[\\p{Greek}]+" "abc αβγ" }}|{{ regexSplit "\\s*,\\s*" "a , b,c" -1 }}
+{{ regexReplaceAll "(a)(b)?" "ab a" "[$2|$1]" }}|{{ regexReplaceAll "(?P<x>a)" "aa" "${x}${x}" }}|{{ regexReplaceAll "a" "aaa" "${0}" }}|{{ regexReplaceAll "a" "aaa" "$10" }}|{{ regexReplaceAll "(a)" "aaa" "${1}0" }}|{{ regexReplaceAll "a*" "baaac" "-" }}
+{{ regexFindAll "a*" "baaac" -1 }}|{{ regexFindAll "" "abc" -1 }}|{{ regexSplit "a*" "baaac" -1 }}|{{ regexFind "^$" "" }}|{{ regexMatch "^\\z" "" }}|{{ regexFind "(?m)^b$" "a\nb\nc" }}|{{ regexFindAll "." "é☃" -1 }}
+{{ regexReplaceAllLiteral "a" "aaa" "$1" }}|{{ regexQuoteMeta "[a](b){c}^$.|?*+\\" }}|{{ regexFind "[^a]" "aé" }}|{{ regexFind "\\x{263a}" "x☺" }}
