@@ -83,6 +83,13 @@ static bool is_chart_file(const char *rel)
            strncmp(rel, "templates/", 10) && strncmp(rel, "charts/", 7);
 }
 
+/* The length of a UTF-8 byte order mark at s, which Helm's chart loader drops
+ * from every file. */
+static size_t bom_len(const char *s, size_t n)
+{
+    return n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3) ? 3 : 0;
+}
+
 /* Add the files under dir/rel (recursively) to files, keyed by relative path. */
 static void read_chart_files(const char *dir, const char *rel, json_object *files)
 {
@@ -100,7 +107,8 @@ static void read_chart_files(const char *dir, const char *rel, json_object *file
             char *data;
             size_t len;
             die_on(gotk_file_read(full, &data, &len));
-            json_object_object_add(files, r, json_object_new_string_len(data, (int)len));
+            size_t bom = bom_len(data, len);
+            json_object_object_add(files, r, json_object_new_string_len(data + bom, (int)(len - bom)));
             free(data);
         }
         free(full);
@@ -186,7 +194,8 @@ static json_object *load_helm_values(const char *path)
     size_t len;
     json_object *docs = NULL;
     die_on(gotk_file_read(path, &data, &len));
-    die_on(gotk_yaml_parse_flags(data, len, NULL, GOTK_YAML_PARSE_SIGS, &docs));
+    size_t bom = bom_len(data, len);
+    die_on(gotk_yaml_parse_flags(data + bom, len - bom, NULL, GOTK_YAML_PARSE_SIGS, &docs));
     free(data);
     json_object *v = json_object_array_length(docs) ? json_object_array_get_idx(docs, 0) : NULL;
     v = json_object_is_type(v, json_type_object) ? json_object_get(v) : json_object_new_object();
@@ -260,7 +269,8 @@ int main(int argc, char **argv)
     if (missing)
         e = gotk_template_option(set, missing);
     if (!e) {
-        e = gotk_template_parse(set, name, text, len);
+        size_t bom = helm ? bom_len(text, len) : 0;
+        e = gotk_template_parse(set, name, text + bom, len - bom);
         if (e && helm)
             e = helm_parse_error(e);
     }

@@ -1,0 +1,3 @@
+﻿bom {{ .Values.name }}
+line2 {{- "x" -}}
+  {{ .Values.str }}

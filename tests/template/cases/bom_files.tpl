@@ -1,0 +1,1 @@
+{{ .Files.Get "f.txt" | quote }}|{{ .Values.v }}

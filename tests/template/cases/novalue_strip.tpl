@@ -1,0 +1,2 @@
+a<no value>b|{{ "<no value>" }}|{{ .Values.missing }}|{{ printf "%v" .Values.missing }}|{{ print .Values.missing }}|{{ .Values.nullval }}|<no val<no value>ue>|{{ list .Values.missing }}|{{ dict "a" .Values.missing }}|{{ toString .Values.missing }}|{{ quote .Values.missing }}
+{{ define "nv" }}<no value>{{ .nope }}{{ end }}{{ include "nv" (dict) | len }}|{{ tpl "{{ .nope }}" (dict) | len }}|{{ include "nv" (dict) | quote }}
