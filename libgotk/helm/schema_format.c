@@ -1,10 +1,12 @@
 /*
  * schema_format.c: the "format" keyword of values.schema.json, with the
  * checkers gojsonschema v1.2.0 (Helm 3.17's validator) has: dates and times
- * as Go's time.Parse takes them, hosts, IPs as net.ParseIP, e-mail, URIs,
- * UUIDs and JSON pointers. Formats it does not know pass.
+ * as Go's time.Parse takes them, hosts, IPs as net.ParseIP, e-mail as
+ * net/mail.ParseAddress, URIs as net/url.Parse, UUIDs and JSON pointers.
+ * Formats it does not know pass.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +209,117 @@ static bool is_mail_address(const char *s)
     return mail_cfws(&p) && !*p.s;
 }
 
+/* ---- net/url.Parse --------------------------------------------------------- */
+
+static bool hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* unescape's checks of n bytes: every '%' starts two hex digits; in a host
+ * (host: true) such escapes stand for bytes >= 0x80 or "%25", and the bytes
+ * left as they are are those a host may hold (shouldEscape). */
+static bool url_escapes_ok(const char *s, size_t n, bool host)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '%') {
+            if (i + 2 >= n || !hex_digit(s[i + 1]) || !hex_digit(s[i + 2]))
+                return false;
+            if (host && s[i + 1] < '8' && strncmp(s + i, "%25", 3))
+                return false;
+            i += 2;
+        } else if (host && c < 0x80 && !isalnum(c) && !strchr("-._~!$&'()*+,;=:[]<>\"", c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The authority after "//": userinfo@host:port. */
+static bool url_authority_ok(const char *a, size_t n)
+{
+    const char *at = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] == '@')
+            at = a + i;
+    if (at) { /* validUserinfo */
+        for (const char *u = a; u < at; u++)
+            if (!isalnum((unsigned char)*u) && !strchr("-._:~!$&'()*+,;=%@", *u))
+                return false;
+        n -= (size_t)(at + 1 - a);
+        a = at + 1;
+    }
+    const char *port = NULL;
+    if (n && a[0] == '[') {
+        const char *close = memchr(a, ']', n);
+        if (!close)
+            return false;
+        if ((size_t)(close + 1 - a) < n) {
+            if (close[1] != ':')
+                return false;
+            port = close + 1;
+        }
+    } else {
+        for (size_t i = n; i > 0; i--)
+            if (a[i - 1] == ':') {
+                port = a + i - 1;
+                break;
+            }
+    }
+    size_t hn = port ? (size_t)(port - a) : n;
+    for (const char *p = port ? port + 1 : NULL; p && p < a + n; p++)
+        if (!isdigit((unsigned char)*p))
+            return false;
+    return url_escapes_ok(a, hn, true);
+}
+
+/* Whether url.Parse accepts s; *scheme: whether it names a scheme. */
+static bool go_url_parse(const char *s, bool *scheme)
+{
+    *scheme = false;
+    for (const char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            return false; /* invalid control character */
+    size_t n = strlen(s);
+    const char *hash = strchr(s, '#');
+    if (hash) {
+        if (!url_escapes_ok(hash + 1, strlen(hash + 1), false))
+            return false;
+        n = (size_t)(hash - s);
+    }
+    size_t i = 0; /* getScheme */
+    while (i < n && (isalpha((unsigned char)s[i]) ||
+                     (i > 0 && (isdigit((unsigned char)s[i]) || strchr("+-.", s[i])))))
+        i++;
+    if (i < n && s[i] == ':') {
+        if (i == 0)
+            return false; /* missing protocol scheme */
+        *scheme = true;
+        s += i + 1;
+        n -= i + 1;
+    }
+    const char *q = memchr(s, '?', n);
+    if (q)
+        n = (size_t)(q - s);
+    if (!n || s[0] != '/') {
+        if (*scheme)
+            return true; /* opaque */
+        const char *slash = memchr(s, '/', n), *colon = memchr(s, ':', n);
+        if (colon && (!slash || colon < slash))
+            return false; /* first path segment in URL cannot contain colon */
+    }
+    if (n >= 2 && s[0] == '/' && s[1] == '/' && (*scheme || n < 3 || s[2] != '/')) {
+        const char *end = memchr(s + 2, '/', n - 2);
+        size_t an = end ? (size_t)(end - s - 2) : n - 2;
+        if (!url_authority_ok(s + 2, an))
+            return false;
+        s += 2 + an;
+        n -= 2 + an;
+    }
+    return url_escapes_ok(s, n, false);
+}
+
 /* gojsonschema's format checkers (Go's time, net, net/mail and url parsers,
  * approximated where they are lenient). */
 bool helm_schema_format_ok(const char *f, const char *s, size_t n)
@@ -230,10 +343,15 @@ bool helm_schema_format_ok(const char *f, const char *s, size_t n)
         return is_ip(s) && strchr(s, '.'); /* "::ffff:1.2.3.4" too, as Go */
     if (!strcmp(f, "ipv6"))
         return is_ip(s) && strchr(s, ':');
-    if (!strcmp(f, "uri") || !strcmp(f, "iri"))
-        return !strchr(s, '\\') && re_match("^[a-zA-Z][a-zA-Z0-9+.-]*:[^\\s]*$", s);
-    if (!strcmp(f, "uri-reference") || !strcmp(f, "iri-reference") || !strcmp(f, "uri-template"))
-        return !strchr(s, '\\') && !re_match("[\\x00-\\x1f\\x7f ]", s);
+    if (!strcmp(f, "uri") || !strcmp(f, "iri") || !strcmp(f, "uri-reference") ||
+        !strcmp(f, "iri-reference") || !strcmp(f, "uri-template")) {
+        bool scheme;
+        if (strchr(s, '\\') || !go_url_parse(s, &scheme))
+            return false;
+        if (!strcmp(f, "uri-template")) /* its pattern, on the whole text here */
+            return re_match("^([^{]*({[^}]*})?)*$", s);
+        return scheme || strstr(f, "reference"); /* uri and iri need a scheme */
+    }
     if (!strcmp(f, "uuid"))
         return re_match("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$", s);
     if (!strcmp(f, "json-pointer"))
