@@ -117,7 +117,7 @@ static gotk_err *load_one(kctx *c, const char *root, const char *rel, kconfig *c
         return e;
     /* sigs.k8s.io/yaml, as kustomize: YAML 1.1, the first document */
     json_object *docs = NULL, *defs = NULL;
-    e = gotk_yaml_parse_flags(data, len, rel, GOTK_YAML_PARSE_SIGS, &docs);
+    e = gotk_yaml_parse_flags(data, len, NULL, GOTK_YAML_PARSE_SIGS, &docs);
     if (!e && karr_n(docs))
         defs = json_object_get(json_object_array_get_idx(docs, 0));
     json_object_put(docs);

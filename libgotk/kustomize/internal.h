@@ -255,6 +255,8 @@ json_object *kmeta_texts_for(json_object *texts, json_object *obj);
 typedef struct {
     json_object *doc;
     khash bygvk; /* "apiVersion\nkind" -> definition (borrowed) */
+    char *broken; /* a file that did not parse: kustomize fails only once a
+                     patch needs the schema ("invalid schema file: yaml: ...") */
 } kschema;
 
 /* A place in the active schema: a node of the built-in table (bi), or of a

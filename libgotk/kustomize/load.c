@@ -118,6 +118,15 @@ gotk_err *kload_file(kctx *c, const char *root, const char *rel, char **data, si
         return e;
     }
     free(rroot);
+    struct stat st;
+    if (stat(rp, &st) == 0 && S_ISDIR(st.st_mode)) { /* as the load restrictor words it */
+        gotk_err *e = c->opts.load_restrictor_none
+                          ? gotk_err_new(GOTK_E_INVALID, "read %s: is a directory", p)
+                          : gotk_err_new(GOTK_E_INVALID, "'%s' must resolve to a file", p);
+        free(rp);
+        free(p);
+        return e;
+    }
     gotk_err *e = gotk_file_read(rp, data, len);
     if (abspath && !e)
         *abspath = p;
@@ -574,8 +583,8 @@ static gotk_err *load_configurations(kctx *c, const char *root, json_object *k, 
         size_t len = 0;
         json_object *doc = NULL;
         e = kload_file(c, root, rel, &data, &len, NULL);
-        if (!e)
-            e = kconfig_decode(data, len, rel, &doc);
+        if (!e) /* (sigs.k8s.io/yaml's errors name no file) */
+            e = kconfig_decode(data, len, NULL, &doc);
         free(data);
         kconfig one = {0};
         if (!e)

@@ -693,6 +693,8 @@ static void annotations_by_id(json_object *md, json_object *texts, json_object *
 static gotk_err *smp_one(kmap *m, size_t *i, json_object *patch, json_object *options,
                          const kschema *sch, json_object *texts, bool by_id)
 {
+    if (sch && sch->broken) /* (kustomize panics with this) */
+        return gotk_err_new(GOTK_E_INVALID, "%s", sch->broken);
     kres *r = m->v[*i];
     bool an = options && gotk_obj_get(options, "allowNameChange", NULL) &&
               json_object_get_boolean(json_object_object_get(options, "allowNameChange"));
@@ -860,8 +862,10 @@ static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_obj
     if (!e)
         *texts = kmeta_texts(data, len);
     free(data);
-    if (e)
-        return e;
+    if (e) { /* kustomize names the patch, not the YAML problem */
+        gotk_err_free(e);
+        raw = NULL;
+    }
     *json = karr_n(raw) == 1 &&
             json_object_is_type(json_object_array_get_idx(raw, 0), json_type_array);
     gotk_err *bad = NULL;

@@ -291,8 +291,8 @@ static gotk_err *entry_docs(kctx *c, const char *root, const char *entry, json_o
             gotk_err_free(e);
             e = w;
         }
-        if (!e)
-            e = kparse_resources(data, len, entry, out);
+        if (!e && (e = kparse_resources(data, len, entry, out)))
+            e = kmalformed(e, entry);
         free(data);
         char *in = krel_join(c->origin, entry);
         for (size_t i = 0; !e && i < karr_n(*out); i++)

@@ -591,7 +591,7 @@ static gotk_err *apply_file(kctx *c, const char *root, const char *path, kmap *m
     gotk_err *e = kload_file(c, root, path, &data, &len, NULL);
     json_object *docs = NULL;
     if (!e)
-        e = gotk_yaml_parse_flags(data, len, path, GOTK_YAML_PARSE_SIGS, &docs);
+        e = gotk_yaml_parse_flags(data, len, NULL, GOTK_YAML_PARSE_SIGS, &docs);
     if (e)
         e = config_wrap(e, entries);
     free(data);

@@ -93,8 +93,16 @@ gotk_err *kschema_load(kschema *s, const char *data, size_t len, const char *sou
 {
     json_object *docs = NULL;
     gotk_err *e = gotk_yaml_parse(data, len, source, &docs);
-    if (e)
-        return gotk_err_wrap(e, "invalid schema file");
+    if (e) { /* go-yaml's words for it, out of the MalformedYAMLError text */
+        e = kmalformed(e, source);
+        const char *msg = gotk_err_msg(e), *from = strstr(msg, "MalformedYAMLError: ");
+        const char *to = from ? strstr(from, " in File: ") : NULL;
+        s->broken = from && to ? gotk_xasprintf("invalid schema file: %.*s", (int)(to - from - 20),
+                                                from + 20)
+                               : gotk_xasprintf("invalid schema file: %s", msg);
+        gotk_err_free(e);
+        return NULL;
+    }
     s->doc = json_object_get(json_object_array_get_idx(docs, 0));
     json_object_put(docs);
     json_object *defs = json_object_object_get(s->doc, "definitions");
@@ -123,6 +131,7 @@ void kschema_free(kschema *s)
         return;
     json_object_put(s->doc);
     khash_free(&s->bygvk);
+    free(s->broken);
 }
 
 /* ---- walking either ----------------------------------------------------- */
