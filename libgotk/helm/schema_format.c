@@ -49,13 +49,15 @@ static bool is_date(const char *s, size_t n)
     return m >= 1 && m <= 12 && d >= 1 && d <= (m == 2 && !leap ? 28 : mdays[m - 1]);
 }
 
-/* "15:04:05" with optional fraction, and when zone: "Z07:00". */
+/* "15:04:05" with optional fraction, and when zone: "Z07:00" (Go reads the
+ * hour "15" from one or two digits). */
 static bool is_clock(const char *s, bool zone)
 {
-    if (!re_match(zone ? "^[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
-                       : "^[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$", s))
+    if (!re_match(zone ? "^[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$"
+                       : "^[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?$", s))
         return false;
-    return atoi(s) < 24 && atoi(s + 3) < 60 && atoi(s + 6) < 60;
+    const char *m = strchr(s, ':') + 1;
+    return atoi(s) < 24 && atoi(m) < 60 && atoi(m + 3) < 60;
 }
 
 /* Go's net.ParseIP: an IPv4 or IPv6 address. */
