@@ -205,6 +205,7 @@ static const char *param_type_name(const gotk_tpl_exec *ex, char t)
     case 'm': return "map[string]interface {}";
     case 'V': return "chartutil.Values";
     case 'l': return "[]interface {}";
+    case 't': return "time.Time";
     default: return "?";
     }
 }
@@ -239,6 +240,8 @@ static gotk_tpl_val validate_type(gotk_tpl_exec *ex, gotk_tpl_val v, char t)
     if (t == 0 || t == 'r' || t == 'v')
         return v;
     if (t == 'R' && v.tname && ex->recv_type && !strcmp(v.tname, ex->recv_type))
+        return v;
+    if (t == 't' && v.kind == GOTK_TPL_MAP && v.tname && !strcmp(v.tname, "time.Time"))
         return v;
     /* a named map type is assignable to map[string]interface{} only when
      * that is its underlying type, as chartutil.Values' is */

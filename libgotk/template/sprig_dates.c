@@ -160,14 +160,6 @@ FN(fn_now)
     return NULL;
 }
 
-/* The error Go's executor gives for a non-time argument. */
-static gotk_err *want_time(gotk_tpl_val v)
-{
-    v = tpl_indirect_iface(v);
-    return gotk_err_new(GOTK_E_INVALID, "wrong type for value; expected time.Time; got %s",
-                        v.kind == GOTK_TPL_INVALID ? "<nil>" : gotk_tpl_type_name(v));
-}
-
 /* t plus nanoseconds. */
 static gotime time_add(gotime t, int64_t d)
 {
@@ -182,9 +174,7 @@ static gotime time_add(gotime t, int64_t d)
 FN(fn_date_modify)
 {
     UNUSED;
-    gotk_tpl_val tv = tpl_indirect_iface(argv[1]);
-    if (!is_time(tv))
-        return want_time(tv);
+    gotk_tpl_val tv = argv[1];
     gotk_duration d;
     gotk_err *e = gotk_duration_parse(SV(argv[0]), &d);
     if (e && !ud) {
@@ -222,9 +212,7 @@ FN(fn_to_date)
 FN(fn_unix_epoch)
 {
     UNUSED;
-    gotk_tpl_val tv = tpl_indirect_iface(argv[0]);
-    if (!is_time(tv))
-        return want_time(tv);
+    gotk_tpl_val tv = argv[0];
     gotime_loc *made = NULL;
     gotime t;
     time_of(tv, &t, &made);
@@ -492,10 +480,10 @@ void sprig_add_dates(gotk_tpl_set *set)
         {"now", "", fn_now, NULL}, {"date", "sv", fn_date, NULL},
         {"dateInZone", "svs", fn_date_in_zone, NULL}, {"date_in_zone", "svs", fn_date_in_zone, NULL},
         {"htmlDate", "v", fn_html_date, NULL}, {"htmlDateInZone", "vs", fn_html_date, "z"},
-        {"dateModify", "sv", fn_date_modify, NULL}, {"date_modify", "sv", fn_date_modify, NULL},
-        {"mustDateModify", "sv", fn_date_modify, "m"}, {"must_date_modify", "sv", fn_date_modify, "m"},
+        {"dateModify", "st", fn_date_modify, NULL}, {"date_modify", "st", fn_date_modify, NULL},
+        {"mustDateModify", "st", fn_date_modify, "m"}, {"must_date_modify", "st", fn_date_modify, "m"},
         {"toDate", "ss", fn_to_date, NULL}, {"mustToDate", "ss", fn_to_date, "m"},
-        {"unixEpoch", "v", fn_unix_epoch, NULL}, {"ago", "v", fn_ago, NULL},
+        {"unixEpoch", "t", fn_unix_epoch, NULL}, {"ago", "v", fn_ago, NULL},
         {"duration", "v", fn_duration, NULL}, {"durationRound", "v", fn_duration_round, NULL},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)

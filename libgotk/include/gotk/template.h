@@ -89,6 +89,7 @@ void gotk_template_free(gotk_tpl_set *set);
  *   v interface{}   r reflect.Value (sees missing values as such)
  *   s string  i int  I int64  f float64  b bool  m map[string]interface{}
  *   l []interface{}  V chartutil.Values (a map, named as Helm's type)
+ *   t time.Time (a map tagged "time.Time", as Sprig's dates are)
  * and a trailing "..." makes the last one variadic: "s v...". */
 void gotk_template_add_func(gotk_tpl_set *set, const char *name, const char *params,
                             gotk_tpl_fn fn, void *ud);

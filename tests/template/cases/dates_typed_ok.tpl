@@ -1,0 +1,1 @@
+{{ unixEpoch (toDate "2006" "2020") }}|{{ toDate "2006" "2020" | unixEpoch }}|{{ dateModify "1h" (toDate "2006" "2020") | unixEpoch }}|{{ mustDateModify "-30m" (toDate "2006" "2020") | date "15:04" }}

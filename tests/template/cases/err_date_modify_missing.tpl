@@ -1,0 +1,1 @@
+{{ dateModify "1h" .Values.missing }}

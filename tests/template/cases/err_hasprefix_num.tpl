@@ -1,0 +1,1 @@
+{{ hasPrefix 1 "1a" }}

@@ -1,0 +1,1 @@
+{{ "x" | indent .Values.replicas }}

@@ -1,0 +1,1 @@
+{{ randAlphaNum .Values.replicas }}

@@ -1,0 +1,1 @@
+{{ repeat .Values.replicas "x" }}

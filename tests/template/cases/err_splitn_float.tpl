@@ -1,0 +1,1 @@
+{{ splitn "," .Values.replicas "a,b" }}

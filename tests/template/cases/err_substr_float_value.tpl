@@ -1,0 +1,1 @@
+{{ substr 0 .Values.replicas "abcdef" }}

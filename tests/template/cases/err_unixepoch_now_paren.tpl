@@ -1,0 +1,1 @@
+{{ unixEpoch (list 1) }}

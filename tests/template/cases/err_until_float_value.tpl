@@ -1,0 +1,1 @@
+{{ until .Values.replicas }}

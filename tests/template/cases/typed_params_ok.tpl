@@ -1,0 +1,1 @@
+{{ "x" | indent (int .Values.replicas) }}|{{ until (int .Values.replicas) }}|{{ repeat (int .Values.half) "x" }}|{{ seq 1 }}|{{ int .Values.replicas | until }}|{{ toString .Values.replicas | repeat 2 }}|{{ ternary 1 2 (gt .Values.replicas 2.0) }}
