@@ -285,6 +285,8 @@ static gotk_err *run(helm_cli *c, gotk_buf *out, gotk_buf *warnings)
         e = gotk_helm_user_values(&vo, &vals);
     if (!e)
         e = gotk_helm_load(chart_path, &chart);
+    if (!e && gotk_helm_chart_deprecated(chart)) /* before the render's own warnings */
+        gotk_buf_puts(warnings, "WARNING: This chart is deprecated\n");
     if (!e)
         e = check_dry_run(c->dry_run);
     /* HELM_NAMESPACE is the flag's default; an empty one means the

@@ -26,6 +26,13 @@ const char *gotk_helm_chart_name(const gotk_helm_chart *c)
     return helm_chart_name(c);
 }
 
+bool gotk_helm_chart_deprecated(const gotk_helm_chart *c)
+{
+    json_object *d = NULL;
+    return json_object_object_get_ex(c->meta, "deprecated", &d) &&
+           json_object_is_type(d, json_type_boolean) && json_object_get_boolean(d);
+}
+
 char *helm_chart_full_path(const gotk_helm_chart *c)
 {
     if (!c->parent)

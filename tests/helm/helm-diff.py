@@ -131,10 +131,12 @@ LOG_LINE = re.compile(r"^\w+\.go:\d+: ")
 
 
 def warnings(stderr):
-    """Helm's log warnings ("coalesce.go:298: warning: ..."), sorted: Go prints
-    them in map order. --debug's own log lines and trace are left out."""
-    lines = [l for l in stderr.splitlines() if LOG_LINE.match(l) and "[debug]" not in l
-             and not l.startswith("helm.go:")]
+    """Helm's log warnings ("coalesce.go:298: warning: ...") and the command's
+    own ("WARNING: This chart is deprecated"), sorted: Go prints them in map
+    order. --debug's own log lines and trace are left out."""
+    lines = [l for l in stderr.splitlines()
+             if (LOG_LINE.match(l) and "[debug]" not in l and not l.startswith("helm.go:"))
+             or l.startswith("WARNING: ")]
     return "\n".join(sorted(lines))
 
 

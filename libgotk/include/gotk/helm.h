@@ -45,6 +45,8 @@ gotk_err *gotk_helm_load_archive(const void *data, size_t len, gotk_helm_chart *
 void gotk_helm_chart_free(gotk_helm_chart *c);
 /* Chart.yaml's name. */
 const char *gotk_helm_chart_name(const gotk_helm_chart *c);
+/* Chart.yaml's deprecated: true (helm template then warns). */
+bool gotk_helm_chart_deprecated(const gotk_helm_chart *c);
 
 /* ---- values ------------------------------------------------------------- */
 
