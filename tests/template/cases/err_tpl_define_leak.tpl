@@ -1,0 +1,1 @@
+{{ tpl "{{ define \"y\" }}a{{ end }}" . }}{{ include "y" . }}
