@@ -109,6 +109,17 @@ static json_object *release_object(const gotk_helm_template_opts *o)
     return r;
 }
 
+/* "---\n# Source: PATH\nDOC\n" (appended, not printf'd: documents run to
+ * kilobytes and vsnprintf reads them twice). */
+static void put_source_doc(gotk_buf *b, const char *path, const char *doc)
+{
+    gotk_buf_puts(b, "---\n# Source: ");
+    gotk_buf_puts(b, path);
+    gotk_buf_putc(b, '\n');
+    gotk_buf_puts(b, doc);
+    gotk_buf_putc(b, '\n');
+}
+
 /* ch.CRDObjects(): the crds/ manifests of the chart, then of its subcharts. */
 static void print_crds(const gotk_helm_chart *c, gotk_buf *b)
 {
@@ -209,7 +220,7 @@ static char *files_blob(helm_rendered *r, size_t nr)
         size_t n = r[i].len;
         trim_space(&t, &n);
         if (n)
-            gotk_buf_printf(&b, "---\n# Source: %s\n%s\n", r[i].name, r[i].text);
+            put_source_doc(&b, r[i].name, r[i].text);
     }
     return b.data ? gotk_buf_steal(&b) : gotk_xstrdup("");
 }
@@ -273,8 +284,7 @@ static gotk_err *render_resources(gotk_helm_chart *c, json_object *top,
         if (o->include_crds)
             print_crds(c, &man);
         for (size_t i = 0; i < s.generic.n; i++)
-            gotk_buf_printf(&man, "---\n# Source: %s\n%s\n", s.generic.v[i].path,
-                            s.generic.v[i].content);
+            put_source_doc(&man, s.generic.v[i].path, s.generic.v[i].content);
         rel->manifest = man.data ? gotk_buf_steal(&man) : gotk_xstrdup("");
         rel->hooks = gotk_xcalloc(s.hooks.n + 1, sizeof *rel->hooks);
         for (size_t i = 0; i < s.hooks.n; i++)
@@ -386,8 +396,7 @@ static gotk_err *print_release(const gotk_helm_release *rel, const gotk_helm_tem
     for (size_t i = 0; !o->no_hooks && i < rel->nhooks; i++) {
         if (o->skip_tests && rel->hooks[i].test)
             continue;
-        gotk_buf_printf(&all, "---\n# Source: %s\n%s\n", rel->hooks[i].path,
-                        rel->hooks[i].manifest);
+        put_source_doc(&all, rel->hooks[i].path, rel->hooks[i].manifest);
     }
     gotk_err *e = NULL;
     if (o->show_only && o->show_only[0]) {
