@@ -45,13 +45,16 @@ FN(fn_include)
 void gotk_template_strip_no_value(gotk_buf *b)
 {
     static const char nv[] = "<no value>";
-    size_t w = 0, n = sizeof nv - 1;
-    for (size_t r = 0; r < b->len;) {
-        if (r + n <= b->len && memcmp(b->data + r, nv, n) == 0) {
-            r += n;
-            continue;
-        }
-        b->data[w++] = b->data[r++];
+    const size_t n = sizeof nv - 1;
+    char *hit = b->data ? memmem(b->data, b->len, nv, n) : NULL;
+    size_t w = hit ? (size_t)(hit - b->data) : b->len;
+    /* move what lies between the matches (most outputs have none) */
+    while (hit) {
+        size_t r = (size_t)(hit - b->data) + n;
+        hit = memmem(b->data + r, b->len - r, nv, n);
+        size_t end = hit ? (size_t)(hit - b->data) : b->len;
+        memmove(b->data + w, b->data + r, end - r);
+        w += end - r;
     }
     b->len = w;
     if (b->data)
