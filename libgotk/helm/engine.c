@@ -209,14 +209,30 @@ static size_t count_slashes(const char *s)
     return n;
 }
 
+/* A template with its path's depth, counted once before sorting. */
+typedef struct {
+    size_t depth;
+    helm_tpl t;
+} ranked_tpl;
+
 /* sort.Reverse(byPathLen): deeper paths first, then reverse name order. */
 static int cmp_tpl(const void *pa, const void *pb)
 {
-    const helm_tpl *a = pa, *b = pb;
-    size_t ca = count_slashes(a->name), cb = count_slashes(b->name);
-    if (ca != cb)
-        return ca > cb ? -1 : 1;
-    return -strcmp(a->name, b->name);
+    const ranked_tpl *a = pa, *b = pb;
+    if (a->depth != b->depth)
+        return a->depth > b->depth ? -1 : 1;
+    return -strcmp(a->t.name, b->t.name);
+}
+
+static void sort_tpls(helm_tpls *t)
+{
+    ranked_tpl *r = gotk_xcalloc(t->n, sizeof *r);
+    for (size_t i = 0; i < t->n; i++)
+        r[i] = (ranked_tpl){count_slashes(t->v[i].name), t->v[i]};
+    qsort(r, t->n, sizeof *r, cmp_tpl);
+    for (size_t i = 0; i < t->n; i++)
+        t->v[i] = r[i].t;
+    free(r);
 }
 
 /* cleanupParseError */
@@ -272,7 +288,7 @@ gotk_err *helm_render(helm_tpls *t, void (*add_funcs)(gotk_tpl_set *set), helm_r
     *out = NULL;
     *nout = 0;
     if (t->n > 1)
-        qsort(t->v, t->n, sizeof *t->v, cmp_tpl);
+        sort_tpls(t);
     gotk_tpl_set *set = gotk_template_new();
     gotk_template_set_name(set, "gotpl");
     gotk_template_add_helm(set);
