@@ -84,6 +84,17 @@ static void case_init(void)
     case_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
+static uint32_t latin1_case(uint32_t r, bool upper)
+{
+    if (upper && r >= 0xE0 && r <= 0xFE && r != 0xF7)
+        return r - 0x20;
+    if (upper && (r == 0xFF || r == 0xB5))
+        return r == 0xFF ? 0x178 : 0x39C;
+    if (!upper && r >= 0xC0 && r <= 0xDE && r != 0xD7)
+        return r + 0x20;
+    return r;
+}
+
 uint32_t gotk_unicode_case(uint32_t r, bool upper)
 {
     if (r < 0x80) {
@@ -94,7 +105,9 @@ uint32_t gotk_unicode_case(uint32_t r, bool upper)
         return r;
     }
     pthread_once(&case_once, case_init);
-    if (!case_locale || r > 0x10FFFF)
+    if (!case_locale) /* no C.UTF-8 installed: Latin-1 by hand */
+        return latin1_case(r, upper);
+    if (r > 0x10FFFF)
         return r;
     return (uint32_t)(upper ? towupper_l((wint_t)r, case_locale) : towlower_l((wint_t)r, case_locale));
 }

@@ -58,11 +58,32 @@ static void test_append_and_valid(void **state)
     gotk_buf_free(&b);
 }
 
+/* Go's unicode.ToUpper/ToLower/ToTitle; Latin-1 holds with or without an
+ * installed C.UTF-8 locale. */
+static void test_unicode_case(void **state)
+{
+    (void)state;
+    assert_int_equal(gotk_unicode_case('a', true), 'A');
+    assert_int_equal(gotk_unicode_case('Z', false), 'z');
+    assert_int_equal(gotk_unicode_case('1', true), '1');
+    assert_int_equal(gotk_unicode_case(0xE9, true), 0xC9);   /* é -> É */
+    assert_int_equal(gotk_unicode_case(0xC9, false), 0xE9);
+    assert_int_equal(gotk_unicode_case(0xFF, true), 0x178);  /* ÿ -> Ÿ */
+    assert_int_equal(gotk_unicode_case(0xB5, true), 0x39C);  /* µ -> Μ */
+    assert_int_equal(gotk_unicode_case(0xDF, true), 0xDF);   /* ß has no simple upper case */
+    assert_int_equal(gotk_unicode_case(0xF7, true), 0xF7);   /* ÷ */
+    assert_int_equal(gotk_unicode_title(0x1C6), 0x1C5);      /* ǆ -> ǅ */
+    assert_int_equal(gotk_unicode_title(0x1C4), 0x1C5);
+    assert_int_equal(gotk_unicode_title(0x1F3), 0x1F2);
+    assert_int_equal(gotk_unicode_title('q'), 'Q');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode),
         cmocka_unit_test(test_append_and_valid),
+        cmocka_unit_test(test_unicode_case),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
