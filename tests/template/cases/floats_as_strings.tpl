@@ -1,0 +1,4 @@
+{{ quote .Values.big }}|{{ squote .Values.bigger }}|{{ cat .Values.small .Values.neg }}|{{ join "," .Values.list }}|{{ toStrings .Values.list }}|{{ toString .Values.ver }}|{{ .Values.ver }}
+{{ print .Values.big }}|{{ printf "%v" .Values.bigger }}|{{ .Values.port | toString }}|{{ .Values.big | int }}|{{ .Values.bigger | int64 }}|{{ int .Values.bigger }}|{{ .Values.big | toYaml }}|{{ .Values.list | toYaml | nindent 2 }}
+{{ toJson .Values.list }}|{{ .Values.big | toJson }}|{{ .Values.bigger | toJson }}|{{ b64enc (toString .Values.big) }}|{{ sha1sum (toString .Values.big) | trunc 8 }}|{{ printf "%d" (int .Values.big) }}|{{ printf "%s:%v" "host" .Values.port }}
+{{ replace "." "-" (toString .Values.ver) }}|{{ semverCompare ">=1.2" (toString .Values.ver) }}|{{ contains "e+" (toString .Values.big) }}|{{ trunc 3 (toString .Values.bigger) }}|{{ len (toString .Values.bigger) }}
