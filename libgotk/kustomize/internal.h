@@ -229,6 +229,9 @@ gotk_err *kfs_apply_spec(json_object *obj, const kfspec *fs, bool create, json_t
 /* Does spec select the resource's gvk? */
 bool kfs_matches(const kfspec *fs, json_object *obj);
 
+/* kustomize's strict decoding of a kustomization, nested types included
+ * (kstrict.c); renames keys that match a field only ignoring case. */
+gotk_err *kstrict_kustomization(json_object *k);
 /* A parse error of file rel worded as kustomize's MalformedYAMLError (takes e). */
 gotk_err *kmalformed(gotk_err *e, const char *rel);
 /* kustomize's refusal to write NaN or an infinity (nonfinite.c), or NULL. */

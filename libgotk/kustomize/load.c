@@ -819,111 +819,14 @@ static gotk_err *check_unsupported(json_object *k)
     return NULL;
 }
 
-/* Top-level Kustomization fields and their Go types ('s' string, 'm' string map,
- * 'l' string list, 'p' list of PatchStrategicMerge, 'o' anything else). */
-static const struct {
-    const char *name;
-    char type;
-} kfields[] = {
-    {"apiVersion", 'o'}, {"kind", 'o'}, {"metadata", 'o'}, {"openapi", 'm'},
-    {"namePrefix", 's'}, {"nameSuffix", 's'}, {"namespace", 's'}, {"commonLabels", 'm'},
-    {"labels", 'o'}, {"commonAnnotations", 'm'}, {"patchesStrategicMerge", 'p'},
-    {"patchesJson6902", 'o'}, {"patches", 'o'}, {"images", 'o'}, {"imageTags", 'o'},
-    {"replacements", 'o'}, {"replicas", 'o'}, {"vars", 'o'}, {"sortOptions", 'o'},
-    {"resources", 'l'}, {"components", 'l'}, {"crds", 'l'}, {"bases", 'l'},
-    {"configMapGenerator", 'o'}, {"secretGenerator", 'o'}, {"helmGlobals", 'o'},
-    {"helmCharts", 'o'}, {"helmChartInflationGenerator", 'o'}, {"generatorOptions", 'o'},
-    {"configurations", 'l'}, {"generators", 'l'}, {"transformers", 'l'}, {"validators", 'l'},
-    {"buildMetadata", 'l'},
-};
-
-/* Go's name for a JSON value's type in unmarshal errors. */
-static const char *json_kind(json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_boolean: return "bool";
-    case json_type_int:
-    case json_type_double: return "number";
-    case json_type_array: return "array";
-    case json_type_object: return "object";
-    default: return "string";
-    }
-}
-
-/* An unmarshal type error as Go's encoding/json words it. */
-static gotk_err *type_err(json_object *v, const char *field, const char *type)
-{
-    return gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: json: cannot unmarshal %s into "
-                                        "Go struct field Kustomization.%s of type %s",
-                        json_kind(v), field, type);
-}
-
-/* Check one field's value against its Go type. */
-static gotk_err *check_field(const char *name, char type, json_object *v)
-{
-    if (!v || type == 'o')
-        return NULL;
-    bool str = json_object_is_type(v, json_type_string);
-    if (type == 's')
-        return str ? NULL : type_err(v, name, "string");
-    if (type == 'm') {
-        if (!json_object_is_type(v, json_type_object))
-            return type_err(v, name, "map[string]string");
-        json_object_object_foreach(v, k, val) {
-            (void)k;
-            if (val && !json_object_is_type(val, json_type_string))
-                return type_err(val, name, "string");
-        }
-        return NULL;
-    }
-    const char *elem = type == 'p' ? "types.PatchStrategicMerge" : "string";
-    if (!json_object_is_type(v, json_type_array))
-        return type_err(v, name, type == 'p' ? "[]types.PatchStrategicMerge" : "[]string");
-    for (size_t i = 0; i < karr_n(v); i++) {
-        json_object *el = json_object_array_get_idx(v, i);
-        if (el && !json_object_is_type(el, json_type_string))
-            return type_err(el, name, elem);
-    }
-    return NULL;
-}
-
-/* Go's JSON decoding matches field names case-insensitively: rename such keys
- * to their canonical spelling. */
-static void canonical_keys(json_object *k)
-{
-    kstrv from = {0}, to = {0};
-    json_object_object_foreach(k, key, val) {
-        (void)val;
-        for (size_t i = 0; i < sizeof kfields / sizeof kfields[0]; i++)
-            if (strcmp(kfields[i].name, key) && !strcasecmp(kfields[i].name, key)) {
-                kstrv_push(&from, key);
-                kstrv_push(&to, kfields[i].name);
-            }
-    }
-    for (size_t i = 0; i < from.n; i++) {
-        json_object *v = json_object_get(json_object_object_get(k, from.v[i]));
-        json_object_object_del(k, from.v[i]);
-        json_object_object_add(k, to.v[i], v);
-    }
-    kstrv_free(&from);
-    kstrv_free(&to);
-}
-
 /* kustomize's strict decoding, CheckEmpty and EnforceFields. */
 static gotk_err *validate_kustomization(json_object *k, const char *dir)
 {
     size_t set = 0;
-    canonical_keys(k);
+    gotk_err *e = kstrict_kustomization(k);
+    if (e)
+        return e;
     json_object_object_foreach(k, key, val) {
-        size_t i = 0, n = sizeof kfields / sizeof kfields[0];
-        while (i < n && strcmp(kfields[i].name, key))
-            i++;
-        if (i == n)
-            return gotk_err_new(GOTK_E_INVALID, "invalid Kustomization: json: unknown field \"%s\"",
-                                key);
-        gotk_err *e = check_field(key, kfields[i].type, val);
-        if (e)
-            return e;
         bool empty = !val || (json_object_is_type(val, json_type_array) &&
                               !karr_n(val)) ||
                      (json_object_is_type(val, json_type_object) &&

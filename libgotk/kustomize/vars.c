@@ -51,7 +51,7 @@ static bool objref_match(const kres *r, json_object *ref)
 static void var_go(gotk_buf *b, json_object *v, bool defaulted)
 {
     json_object *ref = json_object_object_get(v, "objref");
-    const char *kind = gotk_obj_get_str(ref, "kind"), *fp = gotk_obj_get_str(v, "fieldref.fieldpath");
+    const char *kind = gotk_obj_get_str(ref, "kind"), *fp = gotk_obj_get_str(v, "fieldref.fieldPath");
     const char *g = gotk_obj_get_str(ref, "group"), *ver = gotk_obj_get_str(ref, "version");
     const char *av = gotk_obj_get_str(ref, "apiVersion");
     char *group = gotk_xstrdup(g ? g : ""), *version = gotk_xstrdup(ver ? ver : "");
@@ -141,7 +141,7 @@ gotk_err *kvars_merge(kctx *c, json_object *k, kmap *m)
 static gotk_err *var_value(kmap *m, json_object *v, json_object **out)
 {
     const char *name = gotk_obj_get_str(v, "name");
-    const char *fp = gotk_obj_get_str(v, "fieldref.fieldpath");
+    const char *fp = gotk_obj_get_str(v, "fieldref.fieldPath");
     if (!fp || !*fp)
         fp = "metadata.name";
     for (size_t i = 0; i < m->n; i++)

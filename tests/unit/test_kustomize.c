@@ -113,6 +113,27 @@ static void test_config_conflicts(void **state)
     json_object_put(doc);
 }
 
+/* A kustomization decodes strictly at every level; names matching a field
+ * only ignoring case are renamed to it. */
+static void test_kustomization_strict(void **state)
+{
+    (void)state;
+    json_object *k = yaml("images:\n- NAME: a\n  NewTag: b\nvars:\n- name: V\n  objref: {kind: X}\n"
+                          "  fieldref: {fieldpath: a.b}\n");
+    assert_null(kstrict_kustomization(k));
+    assert_string_equal(gotk_obj_get_str(json_object_array_get_idx(
+                            json_object_object_get(k, "images"), 0), "newTag"), "b");
+    assert_string_equal(gotk_obj_get_str(json_object_array_get_idx(
+                            json_object_object_get(k, "vars"), 0), "fieldref.fieldPath"), "a.b");
+    json_object_put(k);
+    k = yaml("replicas:\n- name: a\n  count: x\nimages:\n- name: a\n  zz: 1\n");
+    gotk_err *e = kstrict_kustomization(k);
+    assert_non_null(e);
+    assert_string_equal(gotk_err_msg(e), "invalid Kustomization: json: unknown field \"zz\"");
+    gotk_err_free(e);
+    json_object_put(k);
+}
+
 /* Decoding as UnmarshalStrict: first error in key order, Go's wording. */
 static void test_config_decode(void **state)
 {
@@ -302,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_config_shadowing),
         cmocka_unit_test(test_config_conflicts),
         cmocka_unit_test(test_config_decode),
+        cmocka_unit_test(test_kustomization_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
