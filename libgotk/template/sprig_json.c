@@ -17,7 +17,7 @@ typedef struct {
     const char *s;
     size_t len, pos;
     gotk_buf *err;
-    int depth;
+    int depth, max_depth;
 } json_scan;
 
 /* "invalid character 'c' CONTEXT" as Go's quoteChar writes c. */
@@ -218,7 +218,9 @@ static bool scan_value(json_scan *sc)
     char c = sc->s[sc->pos];
     switch (c) {
     case '{': case '[': {
-        if (++sc->depth > JSON_MAX_DEPTH) {
+        if (++sc->depth > sc->max_depth)
+            sc->max_depth = sc->depth;
+        if (sc->depth > JSON_MAX_DEPTH) {
             gotk_buf_puts(sc->err, "exceeded max depth");
             return false;
         }
@@ -238,16 +240,25 @@ static bool scan_value(json_scan *sc)
     }
 }
 
-/* Go's json.Valid with its error: true, or false with the message in err. */
-bool sprig_json_check(const char *s, size_t len, gotk_buf *err)
+/* json_check with the deepest nesting of arrays and objects in *depth. */
+static bool json_check_depth(const char *s, size_t len, gotk_buf *err, int *depth)
 {
-    json_scan sc = {s, len, 0, err, 0};
-    if (!scan_value(&sc))
+    json_scan sc = {s, len, 0, err, 0, 0};
+    bool ok = scan_value(&sc);
+    *depth = sc.max_depth;
+    if (!ok)
         return false;
     skip_ws(&sc);
     if (sc.pos < len)
         return bad_char(&sc, "after top-level value");
     return true;
+}
+
+/* Go's json.Valid with its error: true, or false with the message in err. */
+bool sprig_json_check(const char *s, size_t len, gotk_buf *err)
+{
+    int depth;
+    return json_check_depth(s, len, err, &depth);
 }
 
 /* Copy valid JSON s into b, integers too long for int64 written as floats
@@ -284,15 +295,26 @@ static void floats_for_long_ints(const char *s, size_t len, gotk_buf *b)
 gotk_err *sprig_json_parse(const char *s, size_t len, json_object **doc)
 {
     gotk_buf b = {0};
+    int depth;
     *doc = NULL;
-    if (!sprig_json_check(s, len, &b)) {
+    if (!json_check_depth(s, len, &b, &depth)) {
         gotk_err *e = gotk_err_new(GOTK_E_INVALID, "%s", b.data);
         gotk_buf_free(&b);
         return e;
     }
     floats_for_long_ints(s, len, &b);
-    gotk_buf_putc(&b, ' '); /* json-c waits for more after a bare number */
-    gotk_err *e = gotk_json_parse(b.data, b.len, doc);
+    /* json-c stops at 32 levels unless told; Go's decoder goes to 10000 */
+    json_tokener *tok = json_tokener_new_ex(depth < 32 ? 32 : depth + 1);
+    json_object *o = tok ? json_tokener_parse_ex(tok, b.data, (int)b.len) : NULL;
+    if (tok && !o && json_tokener_get_error(tok) == json_tokener_continue) /* a bare number */
+        o = json_tokener_parse_ex(tok, " ", 1);
+    bool ok = tok && json_tokener_get_error(tok) == json_tokener_success;
+    json_tokener_free(tok);
     gotk_buf_free(&b);
-    return e;
+    if (!ok) {
+        json_object_put(o);
+        return gotk_err_new(GOTK_E_INVALID, "invalid JSON");
+    }
+    *doc = o;
+    return NULL;
 }

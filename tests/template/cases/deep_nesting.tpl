@@ -1,0 +1,1 @@
+{{ $j := printf "%s1%s" (repeat 300 "{\"a\":") (repeat 300 "}") }}{{ $d := fromJson $j }}{{ toYaml $d | len }}|{{ toJson $d | len }}|{{ toPrettyJson $d | len }}|{{ $l := printf "%s1%s" (repeat 300 "[") (repeat 300 "]") }}{{ fromJsonArray $l | toYaml | len }}|{{ toYaml $d | fromYaml | toJson | len }}
