@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "helm_outdir.h"
 #include "gotk/helm.h"
 #include "gotk/semver.h"
 #include "gotk/template.h"
@@ -42,8 +43,9 @@ static void list_add_csv(str_list *l, str_list *owned, const char *s)
 
 typedef struct {
     str_list files, set, set_string, set_file, set_json, set_literal, show_only, apis, owned, args;
-    const char *namespace_, *kube_version, *name_template, *dry_run;
+    const char *namespace_, *kube_version, *name_template, *dry_run, *output_dir;
     bool is_upgrade, no_hooks, skip_tests, include_crds, skip_schema, generate_name, debug;
+    bool release_name_dir;
     bool enable_dns;
 } helm_cli;
 
@@ -75,6 +77,8 @@ static bool *bool_target(helm_cli *c, const char *name)
         return &c->debug;
     if (!strcmp(name, "--enable-dns"))
         return &c->enable_dns;
+    if (!strcmp(name, "--release-name"))
+        return &c->release_name_dir;
     return &ignored;
 }
 
@@ -103,6 +107,8 @@ static bool value_flag(helm_cli *c, const char *name, const char *v)
         c->kube_version = v;
     else if (!strcmp(name, "--name-template"))
         c->name_template = v;
+    else if (!strcmp(name, "--output-dir"))
+        c->output_dir = v;
     else if (strcmp(name, "--version") && strcmp(name, "--timeout") &&
              strcmp(name, "--description") && strcmp(name, "--labels") && strcmp(name, "-l"))
         return false; /* those change nothing `helm template` prints */
@@ -121,6 +127,8 @@ static int usage(FILE *out, int rc)
           "      --kube-version string    Kubernetes version used for Capabilities.KubeVersion\n"
           "      --name-template string   specify template used to name the release\n"
           "  -n, --namespace string       namespace scope for this request\n"
+          "      --output-dir string      writes the executed templates to files in output-dir instead of stdout\n"
+          "      --release-name           use release name in the output-dir path\n"
           "      --no-hooks               prevent hooks from running during install\n"
           "      --set stringArray        set values on the command line (key1=val1,key2=val2)\n"
           "      --set-file stringArray   set values from respective files\n"
@@ -267,6 +275,44 @@ static gotk_err *check_kube_version(const char *kv)
     return n;
 }
 
+/* --output-dir: the files written, then the empty manifest Helm prints;
+ * --show-only finds nothing left. A failed render reports as without the
+ * flag (the chart is rendered once: rendering processes it). */
+static gotk_err *template_to_dir(gotk_helm_chart *chart, json_object *vals,
+                                 gotk_helm_template_opts *o, const helm_outdir_opts *od,
+                                 gotk_buf *out)
+{
+    const char *const *show_only = o->show_only;
+    o->show_only = NULL;
+    gotk_helm_release *rel = NULL;
+    gotk_err *e = gotk_helm_render(chart, vals, o, &rel);
+    o->show_only = show_only;
+    if (e && rel && o->debug) { /* what was rendered, trimmed as strings.TrimSpace */
+        const char *m = rel->manifest;
+        size_t n = strlen(m);
+        while (n && isspace((unsigned char)m[n - 1]))
+            n--;
+        while (n && isspace((unsigned char)*m))
+            m++, n--;
+        gotk_buf_append(out, m, n);
+        gotk_buf_puts(out, "\n");
+    } else if (e && rel) {
+        gotk_err *n = gotk_err_new(gotk_err_code_of(e),
+                                   "%s\n\nUse --debug flag to render out invalid YAML",
+                                   gotk_err_msg(e));
+        gotk_err_free(e);
+        e = n;
+    } else if (!e) {
+        e = helm_outdir_write(rel, od, out);
+    }
+    gotk_helm_release_free(rel);
+    if (!e && show_only && show_only[0])
+        return gotk_err_new(GOTK_E_INVALID, "could not find template %s in chart", show_only[0]);
+    if (!e)
+        gotk_buf_puts(out, "\n");
+    return e;
+}
+
 static gotk_err *run(helm_cli *c, gotk_buf *out, gotk_buf *warnings)
 {
     char *name = NULL;
@@ -309,8 +355,13 @@ static gotk_err *run(helm_cli *c, gotk_buf *out, gotk_buf *warnings)
         .add_funcs = c->enable_dns ? gotk_template_enable_dns : NULL,
 #endif
     };
-    if (!e)
+    if (!e && c->output_dir) {
+        helm_outdir_opts od = {c->output_dir, c->release_name_dir ? name : NULL, c->no_hooks,
+                               c->skip_tests};
+        e = template_to_dir(chart, vals, &o, &od, out);
+    } else if (!e) {
         e = gotk_helm_template(chart, vals, &o, out);
+    }
     gotk_helm_chart_free(chart);
     json_object_put(vals);
     free(name);

@@ -12,7 +12,10 @@ ARGS are shell words given to `helm template` / `gotk helm template`, run in
 charts/ (so chart and values paths are relative to it). Two special words:
   @tgz:DIR  is replaced by a .tgz of charts/DIR packed as `helm package` lays
             it out (DIR's name as the top directory);
-  @evil:KIND is replaced by a crafted archive (KIND: parent, absolute).
+  @evil:KIND is replaced by a crafted archive (KIND: parent, absolute);
+  @outdir   is replaced by an empty directory of each tool's own (for
+            --output-dir): its path reads OUTDIR in the outputs, and the
+            files written there are compared too.
 A plain case passes when both succeed with byte-identical stdout, or both fail
 with the same message and the same stdout (empty, or what --debug prints),
 and both log the same warnings on stderr ("coalesce.go:298: warning: ...",
@@ -119,6 +122,30 @@ def expand(words, charts, work):
     return out
 
 
+def with_outdir(argv, work, tool):
+    """argv with @outdir made a fresh directory of the tool's own, and it."""
+    d = os.path.join(work, "out-" + tool)
+    if "@outdir" not in argv:
+        return argv, None
+    os.makedirs(d)
+    return [d if w == "@outdir" else w for w in argv], d
+
+
+def outdir_result(res, d):
+    """res with d's path read as OUTDIR and d's files appended to its output."""
+    if d is None:
+        return res
+    tree = []
+    for root, dirs, files in os.walk(d):
+        dirs.sort()
+        for fn in sorted(files):
+            full = os.path.join(root, fn)
+            with open(full, encoding="utf-8", errors="surrogateescape") as f:
+                tree.append("=== %s\n%s" % (os.path.relpath(full, d), f.read()))
+    res = tuple(x.replace(d, "OUTDIR") if isinstance(x, str) else x for x in res)
+    return (res[0], res[1] + "".join(tree)) + res[2:]
+
+
 def error_text(stderr):
     """The "Error: ..." message, without --debug's trace lines after it."""
     i = stderr.find("Error: ")
@@ -169,8 +196,10 @@ def check(args, helm, name, case):
     try:
         argv = expand(words, charts, work)
         env = helm_env(work)
-        want = run([helm, "template"] + argv, charts, env)
-        got = run([args.gotk, "helm", "template"] + argv, charts, env)
+        hargv, hdir = with_outdir(argv, work, "helm")
+        gargv, gdir = with_outdir(argv, work, "gotk")
+        want = outdir_result(run([helm, "template"] + hargv, charts, env), hdir)
+        got = outdir_result(run([args.gotk, "helm", "template"] + gargv, charts, env), gdir)
     finally:
         if not args.keep:
             shutil.rmtree(work)
