@@ -1,0 +1,3 @@
+{{ uniq (list (dict "a" 1) (dict "a" 1) (dict "a" 2) (list 1) (list 1) 1 1.0 "1") }}|{{ has (dict "a" 1) (list (dict "a" 1)) }}|{{ without (list (dict "a" 1) 2 (list 3)) (dict "a" 1) (list 3) }}|{{ has 1 (list 1.0) }}|{{ has 1.0 .Values.nums }}
+{{ deepEqual (dict "a" (list 1 2)) (dict "a" (list 1 2)) }}|{{ deepEqual 1 1.0 }}|{{ deepEqual (list) (list) }}|{{ deepEqual nil nil }}|{{ deepEqual .Values.map (deepCopy .Values.map) }}|{{ deepEqual (list) nil }}|{{ uniq (list nil nil .Values.missing) }}
+{{ compact (list (dict) (list) 0.0 "0" " ") }}|{{ mustCompact (list 1 "" 2) }}|{{ without .Values.mixed nil }}|{{ uniq .Values.mixed }}
