@@ -79,6 +79,11 @@ gotk_err *helm_validate_schema(const gotk_helm_chart *c, json_object *vals);
 /* One schema against one values map: "- field: message\n" lines appended to
  * out; returns false on an unusable schema (message in out). */
 bool helm_schema_check(const char *schema, size_t len, json_object *vals, gotk_buf *out);
+/* schema_check.c: gojsonschema's reading of the bytes (one JSON value, its
+ * errors: "EOF", "unexpected EOF") and its refusals of a schema ("minimum
+ * must be of a number"...): true with the message in err when it refuses. */
+bool helm_schema_json(const char *s, size_t len, json_object **root, gotk_buf *err);
+bool helm_schema_invalid(json_object *root, int draft, gotk_buf *err);
 /* The "format" checkers (schema_format.c): whether gojsonschema knows f, and
  * whether string s (n bytes) passes it (formats it does not know pass). */
 bool helm_schema_known_format(const char *f);

@@ -235,7 +235,9 @@ static void keep_best(sresult *best, sresult *r)
 static void validate_any_one_of(sctx *c, json_object *s, json_object *v, const char *field)
 {
     json_object *l;
-    if ((l = kw(s, "anyOf")) && json_object_is_type(l, json_type_array)) {
+    /* empty lists check nothing, as gojsonschema's */
+    if ((l = kw(s, "anyOf")) && json_object_is_type(l, json_type_array) &&
+        json_object_array_length(l) > 0) {
         bool any = false;
         sresult best = {0}, r;
         for (size_t i = 0; i < json_object_array_length(l) && !any; i++) {
@@ -249,7 +251,8 @@ static void validate_any_one_of(sctx *c, json_object *s, json_object *v, const c
         }
         gotk_buf_free(&best.out);
     }
-    if ((l = kw(s, "oneOf")) && json_object_is_type(l, json_type_array)) {
+    if ((l = kw(s, "oneOf")) && json_object_is_type(l, json_type_array) &&
+        json_object_array_length(l) > 0) {
         int n = 0;
         sresult best = {0}, r;
         for (size_t i = 0; i < json_object_array_length(l); i++) {
@@ -660,6 +663,8 @@ static int schema_draft(json_object *root)
 static void check_parsed(json_object *root, json_object *vals, gotk_buf *out)
 {
     sctx c = {.root = root, .out = out, .draft = schema_draft(root)};
+    if (helm_schema_invalid(root, c.draft, out))
+        return;
     json_object *empty = vals ? NULL : json_object_new_object();
     validate(&c, root, vals ? vals : empty, "(root)");
     json_object_put(empty);
@@ -668,12 +673,8 @@ static void check_parsed(json_object *root, json_object *vals, gotk_buf *out)
 bool helm_schema_check(const char *schema, size_t len, json_object *vals, gotk_buf *out)
 {
     json_object *root = NULL;
-    gotk_err *e = gotk_json_parse(schema, len, &root);
-    if (e) {
-        gotk_buf_puts(out, gotk_err_msg(e));
-        gotk_err_free(e);
+    if (!helm_schema_json(schema, len, &root, out))
         return false;
-    }
     check_parsed(root, vals, out);
     json_object_put(root);
     return true;
@@ -700,12 +701,8 @@ static void check_cached(schema_cache *sc, const gotk_helm_chart *ch, json_objec
             return;
         }
     json_object *root = NULL;
-    gotk_err *e = gotk_json_parse(ch->schema, ch->schema_len, &root);
-    if (e) { /* not kept: the error is reported again for each chart */
-        gotk_buf_puts(out, gotk_err_msg(e));
-        gotk_err_free(e);
-        return;
-    }
+    if (!helm_schema_json(ch->schema, ch->schema_len, &root, out))
+        return; /* not kept: the error is reported again for each chart */
     sc->v = gotk_xrealloc(sc->v, (sc->n + 1) * sizeof *sc->v);
     sc->v[sc->n++] = (parsed_schema){.bytes = ch->schema, .root = root};
     check_parsed(root, vals, out);
