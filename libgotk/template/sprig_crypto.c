@@ -25,6 +25,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -296,6 +297,16 @@ static void cert_pem(X509 *x, gotk_buf *out)
     BIO_free(bio);
 }
 
+/* Go's asn1 writes a name's string as a PrintableString when every byte is
+ * one (letters, digits, space and '()+,-./:=?), else as a UTF8String. */
+static int cn_string_type(const char *cn)
+{
+    for (const char *p = cn; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr(" '()+,-./:=?", *p))
+            return MBSTRING_UTF8;
+    return V_ASN1_PRINTABLESTRING;
+}
+
 /* Go's CreateCertificate for Sprig's template: key signed by signer (issuer
  * NULL: self-signed). Returns the certificate map. */
 static gotk_err *make_cert(gotk_tpl_exec *ex, const cert_spec *s, EVP_PKEY *key, X509 *issuer,
@@ -313,7 +324,8 @@ static gotk_err *make_cert(gotk_tpl_exec *ex, const cert_spec *s, EVP_PKEY *key,
     BN_free(bn);
     X509_NAME *subject = X509_get_subject_name(x);
     if (*s->cn)
-        X509_NAME_add_entry_by_NID(subject, NID_commonName, MBSTRING_UTF8, (const unsigned char *)s->cn, -1, -1, 0);
+        X509_NAME_add_entry_by_NID(subject, NID_commonName, cn_string_type(s->cn),
+                                   (const unsigned char *)s->cn, -1, -1, 0);
     X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : subject);
     time_t now = time(NULL);
     ASN1_TIME_set(X509_getm_notBefore(x), now);

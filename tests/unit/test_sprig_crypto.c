@@ -146,6 +146,34 @@ static void test_ca_and_signed_cert(void **state)
     free(out);
 }
 
+/* The ASN.1 string type of a certificate's subject CN. */
+static int cn_type(const char *pem)
+{
+    X509 *x = read_cert(pem);
+    X509_NAME *n = X509_get_subject_name(x);
+    int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
+    assert_true(i >= 0);
+    int t = ASN1_STRING_type(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i)));
+    X509_free(x);
+    return t;
+}
+
+/* As Go's asn1: a PrintableString CN when it can be one, else UTF8String. */
+static void test_cn_string_types(void **state)
+{
+    (void)state;
+    char *out = render("{{ (genSelfSignedCert \"svc.ns-1.svc:8443 (x)\" nil nil 1).Cert }}|"
+                       "{{ (genCA \"*.example.com\" 1).Cert }}|"
+                       "{{ (genCA \"caf\u00e9\" 1).Cert }}|{{ (genCA \"a&b_c\" 1).Cert }}");
+    char *p[4];
+    split(out, p, 4);
+    assert_int_equal(cn_type(p[0]), V_ASN1_PRINTABLESTRING);
+    assert_int_equal(cn_type(p[1]), V_ASN1_UTF8STRING);
+    assert_int_equal(cn_type(p[2]), V_ASN1_UTF8STRING);
+    assert_int_equal(cn_type(p[3]), V_ASN1_UTF8STRING);
+    free(out);
+}
+
 static void test_self_signed_ecdsa_and_ed25519(void **state)
 {
     (void)state;
@@ -272,6 +300,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ca_and_signed_cert),
+        cmocka_unit_test(test_cn_string_types),
         cmocka_unit_test(test_self_signed_ecdsa_and_ed25519),
         cmocka_unit_test(test_dsa_key_cannot_sign),
         cmocka_unit_test(test_bcrypt_vectors),
