@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotk/regex.h"
 #include "internal.h"
 
 /* Setter data: a key (or NULL to set the slot itself) and a value. */
@@ -253,14 +254,26 @@ gotk_err *kt_prefix_suffix(kmap *m, const char *prefix, const char *suffix,
 
 typedef struct {
     const char *name, *new_name, *new_tag, *digest, *tag_suffix;
+    gotk_regex *re; /* the name holds regexp syntax beyond '.' */
 } kimage;
 
-/* Does s match kustomize's ^name(:tag)?(@sha256:digest)?$ ? */
-static bool image_matches(const char *s, const char *name)
+/* Does the name need a regexp? kustomize pastes it into one unquoted, so a
+ * '.' matches any character (handled below) and '*', '(', ... are syntax. */
+static bool image_name_is_regexp(const char *name)
 {
+    return strpbrk(name, "*+?()[]{}|^$\\") != NULL;
+}
+
+/* Does s match kustomize's ^name(:tag)?(@sha256:digest)?$ ? */
+static bool image_matches(const char *s, const kimage *im)
+{
+    if (im->re)
+        return gotk_regex_match(im->re, s);
+    const char *name = im->name;
     size_t nl = strlen(name);
-    if (strncmp(s, name, nl))
-        return false;
+    for (size_t i = 0; i < nl; i++)
+        if (!s[i] || (s[i] != name[i] && (name[i] != '.' || s[i] == '\n')))
+            return false;
     const char *p = s + nl;
     static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.{}-";
     if (*p == ':') {
@@ -306,7 +319,7 @@ static void image_split(const char *img, char **name, char **tag, char **digest)
 /* The updated image string, or NULL when it does not match. */
 static char *image_update(const char *value, const kimage *im)
 {
-    if (!image_matches(value, im->name))
+    if (!image_matches(value, im))
         return NULL;
     char *name, *tag, *digest;
     image_split(value, &name, &tag, &digest);
@@ -399,10 +412,30 @@ static const char *sfield(json_object *o, const char *key)
 }
 
 /* images: one entry. */
+static gotk_err *kt_image_apply(kmap *m, const kimage *imp, const kfslist *specs);
+
 gotk_err *kt_image(kmap *m, json_object *image, const kfslist *specs)
 {
     kimage im = {sfield(image, "name"), sfield(image, "newName"), sfield(image, "newTag"),
-                 sfield(image, "digest"), sfield(image, "tagSuffix")};
+                 sfield(image, "digest"), sfield(image, "tagSuffix"), NULL};
+    if (image_name_is_regexp(im.name)) {
+        char *pat = gotk_xasprintf("^%s(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$",
+                                   im.name);
+        gotk_err *e = gotk_regex_compile(pat, &im.re);
+        free(pat);
+        if (e) /* kustomize dereferences the nil regexp and panics */
+            return gotk_err_wrap(e, "panic: runtime error: invalid memory address or nil "
+                                    "pointer dereference: image name \"%s\"", im.name);
+    }
+    gotk_err *e = kt_image_apply(m, &im, specs);
+    gotk_regex_free(im.re);
+    return e;
+}
+
+/* Run one image rule over every resource. */
+static gotk_err *kt_image_apply(kmap *m, const kimage *imp, const kfslist *specs)
+{
+    kimage im = *imp;
     for (size_t i = 0; i < m->n; i++) {
         json_object *o = m->v[i]->obj;
         if (!strcmp(kres_kind(m->v[i]), "CustomResourceDefinition"))
