@@ -101,6 +101,8 @@ void helm_docs_free(helm_docs *d);
  * (log.Lshortfile) to the sink gotk_helm_render set for this thread, if any. */
 gotk_buf *helm_warn_sink(gotk_buf *sink); /* returns the one it replaces */
 void helm_warnf(const char *fmt, ...) GOTK_PRINTF(1, 2);
+/* Whether a sink takes warnings (to skip composing them otherwise). */
+bool helm_warn_wanted(void);
 /* Go's %v of a values tree (for warnings), appended. */
 void helm_go_sprint(gotk_buf *b, json_object *v);
 

@@ -25,6 +25,11 @@ gotk_buf *helm_warn_sink(gotk_buf *sink)
     return prev;
 }
 
+bool helm_warn_wanted(void)
+{
+    return warn_to != NULL;
+}
+
 void helm_warnf(const char *fmt, ...)
 {
     if (!warn_to)

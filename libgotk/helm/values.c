@@ -41,6 +41,8 @@ static void kpath_text(gotk_buf *b, const kpath *p)
 static void warn_key_value(int line, const char *what, const kpath *at, const char *tail,
                            json_object *v)
 {
+    if (!helm_warn_wanted())
+        return;
     gotk_buf k = {0}, val = {0};
     kpath_text(&k, at);
     helm_go_sprint(&val, v);
