@@ -84,6 +84,9 @@ bool helm_schema_check(const char *schema, size_t len, json_object *vals, gotk_b
  * must be of a number"...): true with the message in err when it refuses. */
 bool helm_schema_json(const char *s, size_t len, json_object **root, gotk_buf *err);
 bool helm_schema_invalid(json_object *root, int draft, gotk_buf *err);
+/* A "#/a/b" $ref's target in root (tokens unescaped: %XX, ~1, ~0); NULL for
+ * another document's, or with *bad (to free) the token found nowhere. */
+json_object *helm_schema_pointer(json_object *root, const char *ref, char **bad);
 /* The "format" checkers (schema_format.c): whether gojsonschema knows f, and
  * whether string s (n bytes) passes it (formats it does not know pass). */
 bool helm_schema_known_format(const char *f);

@@ -176,21 +176,10 @@ static bool is_multiple(double v, double m)
 
 static json_object *resolve_ref(sctx *c, const char *ref)
 {
-    if (strncmp(ref, "#", 1))
-        return NULL;
-    json_object *cur = c->root;
-    char *copy = gotk_xstrdup(ref + 1), *save = NULL;
-    for (char *t = strtok_r(copy, "/", &save); t && cur; t = strtok_r(NULL, "/", &save)) {
-        json_object *next = NULL;
-        if (json_object_is_type(cur, json_type_object) && json_object_object_get_ex(cur, t, &next))
-            cur = next;
-        else if (json_object_is_type(cur, json_type_array))
-            cur = json_object_array_get_idx(cur, (size_t)atoi(t));
-        else
-            cur = NULL;
-    }
-    free(copy);
-    return cur;
+    char *bad = NULL;
+    json_object *target = helm_schema_pointer(c->root, ref, &bad);
+    free(bad);
+    return target;
 }
 
 /* Validate v against s apart (gojsonschema's subValidateWithContext). */

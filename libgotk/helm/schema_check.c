@@ -6,6 +6,7 @@
  * (in its order of keywords; where it walks a Go map, ours is the file's).
  * Also how it reads the bytes: one JSON value, as a json.Decoder.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,26 +114,63 @@ static bool valid_regex(const char *p)
     return ok;
 }
 
+/* One token of a JSON pointer in a URL fragment: %XX, then ~1 and ~0. */
+static void pointer_token(char *t)
+{
+    char *w = t;
+    for (char *r = t; *r; r++) {
+        if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+            char hex[3] = {r[1], r[2], 0};
+            *w++ = (char)strtol(hex, NULL, 16);
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = 0;
+    w = t;
+    for (char *r = t; *r; r++) {
+        if (r[0] == '~' && (r[1] == '0' || r[1] == '1'))
+            *w++ = *++r == '1' ? '/' : '~';
+        else
+            *w++ = *r;
+    }
+    *w = 0;
+}
+
+json_object *helm_schema_pointer(json_object *root, const char *ref, char **bad)
+{
+    *bad = NULL;
+    if (ref[0] != '#')
+        return NULL;
+    json_object *cur = root;
+    char *copy = gotk_xstrdup(ref + 1), *save = NULL;
+    for (char *t = strtok_r(copy, "/", &save); t && !*bad; t = strtok_r(NULL, "/", &save)) {
+        pointer_token(t);
+        json_object *next = NULL;
+        char *end;
+        long idx = strtol(t, &end, 10);
+        if (json_object_is_type(cur, json_type_object) && json_object_object_get_ex(cur, t, &next))
+            cur = next;
+        else if (json_object_is_type(cur, json_type_array) && *t && !*end && idx >= 0 &&
+                 (size_t)idx < json_object_array_length(cur))
+            cur = json_object_array_get_idx(cur, (size_t)idx);
+        else
+            *bad = gotk_xstrdup(t);
+    }
+    free(copy);
+    return *bad ? NULL : cur;
+}
+
 /* $ref: a JSON pointer into this document that must exist. */
 static bool check_ref(cctx *c, const char *ref)
 {
-    if (ref[0] != '#')
-        return true; /* another document: Helm would fetch it */
-    json_object *cur = c->root;
-    char *copy = gotk_xstrdup(ref + 1), *save = NULL;
-    bool ok = true;
-    for (char *t = strtok_r(copy, "/", &save); t && ok; t = strtok_r(NULL, "/", &save)) {
-        json_object *next = NULL;
-        if (json_object_is_type(cur, json_type_object) && json_object_object_get_ex(cur, t, &next))
-            cur = next;
-        else if (json_object_is_type(cur, json_type_array) && atoi(t) >= 0 &&
-                 (size_t)atoi(t) < json_object_array_length(cur))
-            cur = json_object_array_get_idx(cur, (size_t)atoi(t));
-        else
-            ok = fail(c, "Object has no key '%s'", t);
-    }
-    free(copy);
-    return ok;
+    char *bad = NULL;
+    helm_schema_pointer(c->root, ref, &bad);
+    if (bad)
+        fail(c, "Object has no key '%s'", bad);
+    free(bad);
+    return !bad;
 }
 
 /* The keywords up to $ref (which ends the parse of its schema). */
