@@ -151,6 +151,7 @@ struct gotk_tpl_set {
     char *name; /* the set's own name, for "associated with template" errors */
     tpl_func *methods; /* of named types, see typed.c */
     int nmethods, capmethods;
+    uint64_t method_initials[4]; /* bit c: a method's name starts with byte c */
     tpl_parsed **parsed; /* hash buckets of earlier parses, or NULL */
     const gotk_tpl_set *base; /* a clone's original: what the clone lacks */
 };

@@ -151,6 +151,8 @@ void gotk_template_add_method(gotk_tpl_set *set, const char *go_type, const char
         f = &set->methods[set->nmethods++];
         memset(f, 0, sizeof *f);
         f->name = gotk_xstrdup(name);
+        unsigned char c = (unsigned char)name[0];
+        set->method_initials[c >> 6] |= (uint64_t)1 << (c & 63);
         f->recv = gotk_xstrdup(go_type);
     }
     tpl_func_define(f, params, fn, ud);
@@ -161,16 +163,20 @@ void gotk_template_add_method(gotk_tpl_set *set, const char *go_type, const char
 static const tpl_func *method_on(const gotk_tpl_set *set, const char *type, size_t stars,
                                  const char *name)
 {
-    for (; set; set = set->base)
+    unsigned char c = (unsigned char)name[0];
+    for (; set; set = set->base) {
+        /* field lookups ask every tagged value for a method: most names are
+         * no method's, nor even start as one */
+        if (!((set->method_initials[c >> 6] >> (c & 63)) & 1))
+            continue;
         for (int i = 0; i < set->nmethods; i++) {
             const tpl_func *f = &set->methods[i];
-            /* the name first: it differs at its first byte for nearly all
-             * (field lookups ask every tagged value for a method) */
             if (f->name[0] == name[0] && !strcmp(f->name, name) &&
                 strspn(f->recv, "*") == stars &&
                 !strcmp(f->recv + stars, type))
                 return f;
         }
+    }
     return NULL;
 }
 
