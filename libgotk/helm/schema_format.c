@@ -360,5 +360,13 @@ bool helm_schema_format_ok(const char *f, const char *s, size_t n)
         return re_match("^(?:/(?:[^~/]|~0|~1)*)*$", s);
     if (!strcmp(f, "relative-json-pointer"))
         return re_match("^(?:0|[1-9][0-9]*)(?:#|(?:/(?:[^~/]|~0|~1)*)*)$", s);
-    return true; /* regex, and formats gojsonschema does not know */
+    if (!strcmp(f, "regex")) { /* "" or what Go's regexp compiles */
+        gotk_regex *re = NULL;
+        gotk_err *e = *s ? gotk_regex_compile(s, &re) : NULL;
+        bool ok = !e;
+        gotk_err_free(e);
+        gotk_regex_free(re);
+        return ok;
+    }
+    return true; /* formats gojsonschema does not know */
 }
