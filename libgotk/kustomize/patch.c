@@ -272,168 +272,270 @@ gotk_err *ksmp_apply(json_object **dst, json_object *patch, const kschema *custo
 
 /* ---- JSON 6902 ---------------------------------------------------------------- */
 
-/* Split a JSON pointer into unescaped tokens. */
-static gotk_err *ptr_split(const char *p, kstrv *out)
+/* kustomize applies JSON patches with evanphx/json-patch v4.12.0; what
+ * follows keeps its semantics and its error texts (pkg/errors' "msg: cause"),
+ * quirks included: the first token of a path is skipped whatever it is,
+ * replace may create a missing map key, copy of a missing key copies null,
+ * negative array indices count from the end. */
+
+static const char missing_value[] = "missing value";
+
+/* A pointer token with ~1 and ~0 decoded. */
+static char *decode_key(const char *t, size_t n)
 {
-    if (!*p)
-        return NULL;
-    if (*p != '/')
-        return gotk_err_new(GOTK_E_INVALID, "invalid JSON pointer %s", p);
     gotk_buf b = {0};
-    for (const char *s = p + 1;; s++) {
-        if (*s == '/' || !*s) {
-            kstrv_push(out, b.data ? b.data : "");
-            b.len = 0;
-            if (b.data)
-                b.data[0] = 0;
-            if (!*s)
-                break;
-        } else if (*s == '~' && (s[1] == '0' || s[1] == '1')) {
-            gotk_buf_putc(&b, s[1] == '0' ? '~' : '/');
-            s++;
+    gotk_buf_puts(&b, "");
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] == '~' && i + 1 < n && (t[i + 1] == '0' || t[i + 1] == '1')) {
+            gotk_buf_putc(&b, t[i + 1] == '0' ? '~' : '/');
+            i++;
         } else {
-            gotk_buf_putc(&b, *s);
+            gotk_buf_putc(&b, t[i]);
         }
     }
-    gotk_buf_free(&b);
+    return gotk_buf_steal(&b);
+}
+
+/* Go's strconv.Atoi (optional sign, decimal digits); false with its error. */
+static bool go_atoi(const char *s, long *out, char **err)
+{
+    const char *p = s + (*s == '+' || *s == '-');
+    bool ok = *p && strspn(p, "0123456789") == strlen(p) && strlen(p) < 18;
+    if (ok)
+        *out = strtol(s, NULL, 10);
+    else
+        *err = gotk_xasprintf("strconv.Atoi: parsing \"%s\": invalid syntax", s);
+    return ok;
+}
+
+/* An array index as the library resolves it (negatives from the end). */
+static char *index_of(const char *key, size_t len, size_t *idx)
+{
+    long v = 0;
+    char *err = NULL;
+    if (!go_atoi(key, &v, &err))
+        return err;
+    if (v < 0 && v >= -(long)len)
+        v += (long)len;
+    if (v < 0 || (size_t)v >= len)
+        return gotk_xasprintf("Unable to access invalid index: %ld: invalid index referenced", v);
+    *idx = (size_t)v;
     return NULL;
 }
 
-/* Parse an array index token. */
-static bool arr_index(const char *t, size_t len, bool allow_end, size_t *out)
+/* findObject: the container of the path's last token, or NULL. */
+static json_object *find_object(json_object *doc, const char *path, char **key)
 {
-    if (allow_end && !strcmp(t, "-")) {
-        *out = len;
-        return true;
-    }
-    char *end = NULL;
-    long v = strtol(t, &end, 10);
-    if (!*t || *end || v < 0 || (size_t)v > len || (!allow_end && (size_t)v == len))
-        return false;
-    *out = (size_t)v;
-    return true;
-}
-
-/* The container holding the last token of the pointer. */
-static gotk_err *ptr_parent(json_object *doc, const kstrv *toks, const char *path,
-                            json_object **out)
-{
+    const char *slash = strchr(path, '/');
+    if (!slash)
+        return NULL;
     json_object *cur = doc;
-    for (size_t i = 0; i + 1 < toks->n; i++) {
-        json_object *next = NULL;
+    const char *t = slash + 1;
+    for (const char *next; (next = strchr(t, '/')); t = next + 1) {
+        char *part = decode_key(t, (size_t)(next - t));
+        json_object *child = NULL;
         if (json_object_is_type(cur, json_type_object)) {
-            next = json_object_object_get(cur, toks->v[i]);
+            child = json_object_object_get(cur, part);
         } else if (json_object_is_type(cur, json_type_array)) {
             size_t idx;
-            if (arr_index(toks->v[i], karr_n(cur), false, &idx))
-                next = json_object_array_get_idx(cur, idx);
+            char *err = index_of(part, karr_n(cur), &idx);
+            child = err ? NULL : json_object_array_get_idx(cur, idx);
+            free(err);
         }
-        if (!next)
-            return gotk_err_new(GOTK_E_NOTFOUND, "doc is missing path: \"%s\"", path);
-        cur = next;
+        free(part);
+        if (!json_object_is_type(child, json_type_object) &&
+            !json_object_is_type(child, json_type_array))
+            return NULL;
+        cur = child;
     }
-    *out = cur;
+    *key = decode_key(t, strlen(t));
+    return cur;
+}
+
+/* container.get: a map never fails (a missing key is NULL). */
+static char *c_get(json_object *con, const char *key, json_object **val, bool *present)
+{
+    *val = NULL;
+    *present = false;
+    if (json_object_is_type(con, json_type_object)) {
+        *present = json_object_object_get_ex(con, key, val);
+        return NULL;
+    }
+    size_t idx;
+    char *err = index_of(key, karr_n(con), &idx);
+    if (!err) {
+        *val = json_object_array_get_idx(con, idx);
+        *present = true;
+    }
+    return err;
+}
+
+/* container.add (takes val). */
+static char *c_add(json_object *con, const char *key, json_object *val)
+{
+    if (json_object_is_type(con, json_type_object)) {
+        json_object_object_add(con, key, val);
+        return NULL;
+    }
+    size_t len = karr_n(con);
+    if (!strcmp(key, "-")) {
+        json_object_array_add(con, val);
+        return NULL;
+    }
+    long v = 0;
+    char *err = NULL;
+    if (!go_atoi(key, &v, &err)) {
+        char *w = gotk_xasprintf("value was not a proper array index: '%s': %s", key, err);
+        free(err);
+        json_object_put(val);
+        return w;
+    }
+    if (v < 0 && v >= -(long)(len + 1))
+        v += (long)(len + 1);
+    if (v < 0 || (size_t)v > len) {
+        json_object_put(val);
+        return gotk_xasprintf("Unable to access invalid index: %ld: invalid index referenced", v);
+    }
+    json_object_array_add(con, NULL);
+    for (size_t i = len; i > (size_t)v; i--)
+        json_object_array_put_idx(con, i, json_object_get(json_object_array_get_idx(con, i - 1)));
+    json_object_array_put_idx(con, (size_t)v, val);
     return NULL;
 }
 
-/* Insert into an array at idx (shifting). */
-static void arr_insert(json_object *a, size_t idx, json_object *v)
+/* container.remove. */
+static char *c_remove(json_object *con, const char *key)
 {
-    size_t n = karr_n(a);
-    json_object_array_add(a, NULL);
-    for (size_t i = n; i > idx; i--)
-        json_object_array_put_idx(a, i, json_object_get(json_object_array_get_idx(a, i - 1)));
-    json_object_array_put_idx(a, idx, v);
-}
-
-/* Remove from an array at idx. */
-static void arr_delete(json_object *a, size_t idx)
-{
-    json_object_array_del_idx(a, idx, 1);
-}
-
-/* Get (borrowed) the value at a pointer. */
-static gotk_err *ptr_get(json_object *doc, const char *path, json_object **out)
-{
-    kstrv t = {0};
-    gotk_err *e = ptr_split(path, &t);
-    json_object *par = NULL, *v = NULL;
-    if (!e && !t.n) {
-        *out = doc;
-        kstrv_free(&t);
+    if (json_object_is_type(con, json_type_object)) {
+        if (!json_object_object_get_ex(con, key, NULL))
+            return gotk_xasprintf("Unable to remove nonexistent key: %s: %s", key, missing_value);
+        json_object_object_del(con, key);
         return NULL;
     }
-    if (!e)
-        e = ptr_parent(doc, &t, path, &par);
-    if (!e) {
-        const char *last = t.v[t.n - 1];
-        size_t idx;
-        if (json_object_is_type(par, json_type_object))
-            v = json_object_object_get(par, last);
-        else if (json_object_is_type(par, json_type_array) &&
-                 arr_index(last, karr_n(par), false, &idx))
-            v = json_object_array_get_idx(par, idx);
-        if (!v && !(json_object_is_type(par, json_type_object) &&
-                    json_object_object_get_ex(par, last, NULL)))
-            e = gotk_err_new(GOTK_E_NOTFOUND, "doc is missing key: %s", path);
+    size_t idx;
+    char *err = index_of(key, karr_n(con), &idx);
+    if (!err)
+        json_object_array_del_idx(con, idx, 1);
+    return err;
+}
+
+/* container.set (replace; the index was checked by get). Takes val. */
+static void c_set(json_object *con, const char *key, json_object *val)
+{
+    size_t idx;
+    if (json_object_is_type(con, json_type_object)) {
+        json_object_object_add(con, key, val);
+        return;
     }
-    kstrv_free(&t);
-    if (!e)
-        *out = v;
+    char *err = index_of(key, karr_n(con), &idx);
+    if (!err)
+        json_object_array_put_idx(con, idx, val);
+    else
+        json_object_put(val);
+    free(err);
+}
+
+static gotk_err *op_err(const char *fmt, const char *a, const char *b)
+{
+    return gotk_err_new(GOTK_E_INVALID, fmt, a, b ? b : "");
+}
+
+/* add, remove, replace. */
+static gotk_err *op_put(json_object **doc, const char *o, const char *path, json_object *op)
+{
+    json_object *val = NULL;
+    bool has_val = json_object_object_get_ex(op, "value", &val);
+    (void)has_val;
+    if (!strcmp(o, "replace") && !*path) { /* the whole document, if a map or list */
+        if (json_object_is_type(val, json_type_object) || json_object_is_type(val, json_type_array)) {
+            json_object_put(*doc);
+            *doc = gotk_obj_copy(val);
+        }
+        return NULL;
+    }
+    char *key = NULL, *err = NULL;
+    json_object *con = find_object(*doc, path, &key);
+    gotk_err *e = NULL;
+    if (!con && strcmp(o, "replace"))
+        e = gotk_err_new(GOTK_E_NOTFOUND, "%s operation does not apply: doc is missing path: "
+                                          "\"%s\": %s", o, path, missing_value);
+    else if (!con)
+        e = op_err("replace operation does not apply: doc is missing path: %s: %s", path,
+                   missing_value);
+    else if (!strcmp(o, "add") && (err = c_add(con, key, gotk_obj_copy(val))))
+        e = op_err("error in add for path: '%s': %s", path, err);
+    else if (!strcmp(o, "remove") && (err = c_remove(con, key)))
+        e = op_err("error in remove for path: '%s': %s", path, err);
+    else if (!strcmp(o, "replace")) {
+        json_object *cur;
+        bool present;
+        if ((err = c_get(con, key, &cur, &present)))
+            e = op_err("replace operation does not apply: doc is missing key: %s: %s", path,
+                       missing_value);
+        else
+            c_set(con, key, gotk_obj_copy(val));
+    }
+    free(err);
+    free(key);
     return e;
 }
 
-/* add / replace / remove at a pointer (v owned; NULL for remove). */
-static gotk_err *ptr_put(json_object **doc, const char *op, const char *path, json_object *v)
+/* move and copy. */
+static gotk_err *op_move(json_object **doc, const char *o, const char *path, const char *from)
 {
-    kstrv t = {0};
-    gotk_err *e = ptr_split(path, &t);
-    json_object *par = NULL;
-    if (!e && !t.n) {
-        json_object_put(*doc);
-        *doc = v;
-        kstrv_free(&t);
-        return NULL;
-    }
-    if (!e)
-        e = ptr_parent(*doc, &t, path, &par);
-    if (e) {
-        json_object_put(v);
-        kstrv_free(&t);
-        return e;
-    }
-    const char *last = t.v[t.n - 1];
-    bool add = !strcmp(op, "add"), rm = !strcmp(op, "remove");
-    if (json_object_is_type(par, json_type_object)) {
-        /* kustomize's JSON patch library lets replace create a missing key */
-        if (rm && !json_object_object_get_ex(par, last, NULL))
-            e = gotk_err_new(GOTK_E_NOTFOUND, "%s operation does not apply: doc is missing key: %s",
-                             op, path);
-        else if (rm)
-            json_object_object_del(par, last);
-        else {
-            json_object_object_add(par, last, v);
-            v = NULL;
-        }
-    } else if (json_object_is_type(par, json_type_array)) {
-        size_t idx;
-        if (!arr_index(last, karr_n(par), add, &idx))
-            e = gotk_err_new(GOTK_E_NOTFOUND, "%s operation does not apply: index out of range: %s",
-                             op, path);
-        else if (rm)
-            arr_delete(par, idx);
-        else if (add) {
-            arr_insert(par, idx, v);
-            v = NULL;
-        } else {
-            json_object_array_put_idx(par, idx, v);
-            v = NULL;
-        }
-    } else {
-        e = gotk_err_new(GOTK_E_INVALID, "%s operation does not apply: %s", op, path);
+    bool move = !strcmp(o, "move");
+    char *key = NULL, *err = NULL;
+    json_object *con = find_object(*doc, from, &key), *val = NULL;
+    bool present = false;
+    gotk_err *e = NULL;
+    if (!con)
+        e = gotk_err_new(GOTK_E_NOTFOUND, "%s operation does not apply: doc is missing from path: "
+                                          "%s: %s", o, from, missing_value);
+    else if ((err = c_get(con, key, &val, &present)))
+        e = move ? op_err("error in move for path: '%s': %s", key, err)
+                 : op_err("error in copy for from: '%s': %s", from, err);
+    json_object *v = e ? NULL : gotk_obj_copy(val);
+    if (!e && move && (err = c_remove(con, key)))
+        e = op_err("error in move for path: '%s': %s", key, err);
+    free(key);
+    key = NULL;
+    con = e ? NULL : find_object(*doc, path, &key);
+    if (!e && !con)
+        e = gotk_err_new(GOTK_E_NOTFOUND, "%s operation does not apply: doc is missing "
+                                          "destination path: %s: %s", o, path, missing_value);
+    if (!e && (err = c_add(con, key, v))) {
+        e = move ? op_err("error in move for path: '%s': %s", path, err)
+                 : op_err("error while adding value during copy: %s%s", err, NULL);
+        v = NULL;
+    } else if (!e) {
+        v = NULL;
     }
     json_object_put(v);
-    kstrv_free(&t);
+    free(err);
+    free(key);
+    return e;
+}
+
+/* test. */
+static gotk_err *op_test(json_object *doc, const char *path, json_object *op)
+{
+    json_object *want = NULL;
+    bool has_want = json_object_object_get_ex(op, "value", &want);
+    if (!*path)
+        return gotk_obj_equal(doc, want) ? NULL
+               : op_err("testing value %s failed: test failed%s", path, NULL);
+    char *key = NULL, *err = NULL;
+    json_object *con = find_object(doc, path, &key), *val = NULL;
+    bool present = false;
+    gotk_err *e = NULL;
+    if (!con)
+        e = op_err("test operation does not apply: is missing path: %s: %s", path, missing_value);
+    else if ((err = c_get(con, key, &val, &present)))
+        e = op_err("error in test for path: '%s': %s", path, err);
+    else if (present ? !(has_want && gotk_obj_equal(val, want)) : has_want)
+        e = op_err("testing value %s failed: test failed%s", path, NULL);
+    free(err);
+    free(key);
     return e;
 }
 
@@ -442,33 +544,26 @@ static gotk_err *json6902_op(json_object **doc, json_object *op)
 {
     const char *o = gotk_obj_get_str(op, "op"), *path = gotk_obj_get_str(op, "path");
     const char *from = gotk_obj_get_str(op, "from");
-    json_object *val = json_object_object_get(op, "value");
-    if (!o || !path)
-        return gotk_err_new(GOTK_E_INVALID, "invalid JSON patch operation");
-    if (!strcmp(o, "add") || !strcmp(o, "replace"))
-        return ptr_put(doc, o, path, gotk_obj_copy(val));
-    if (!strcmp(o, "remove"))
-        return ptr_put(doc, o, path, NULL);
-    if (!strcmp(o, "test")) {
-        json_object *cur = NULL;
-        gotk_err *e = ptr_get(*doc, path, &cur);
-        if (!e && !gotk_obj_equal(cur, val))
-            e = gotk_err_new(GOTK_E_INVALID, "testing value %s failed: test failed", path);
-        return e;
-    }
-    if ((!strcmp(o, "move") || !strcmp(o, "copy")) && from) {
-        json_object *cur = NULL;
-        gotk_err *e = ptr_get(*doc, from, &cur);
-        if (e)
-            return e;
-        json_object *cp = gotk_obj_copy(cur);
-        if (!strcmp(o, "move") && (e = ptr_put(doc, "remove", from, NULL))) {
-            json_object_put(cp);
-            return e;
-        }
-        return ptr_put(doc, "add", path, cp);
-    }
-    return gotk_err_new(GOTK_E_INVALID, "Unexpected kind: %s", o);
+    if (!o)
+        o = "unknown";
+    bool put = !strcmp(o, "add") || !strcmp(o, "remove") || !strcmp(o, "replace");
+    bool mv = !strcmp(o, "move") || !strcmp(o, "copy");
+    if (!put && !mv && strcmp(o, "test"))
+        return gotk_err_new(GOTK_E_INVALID, "Unexpected kind: %s", o);
+    if (mv && !from)
+        return gotk_err_new(GOTK_E_INVALID, "%s operation failed to decode from: operation, "
+                                            "missing from field: %s", o, missing_value);
+    if (!path && (!strcmp(o, "add") || !strcmp(o, "remove") || !strcmp(o, "copy")))
+        return gotk_err_new(GOTK_E_INVALID, "%s operation failed to decode path: %s", o,
+                            missing_value);
+    if (!path)
+        return gotk_err_new(GOTK_E_INVALID, "%s operation failed to decode path: operation "
+                                            "missing path field: %s", o, missing_value);
+    if (put)
+        return op_put(doc, o, path, op);
+    if (mv)
+        return op_move(doc, o, path, from);
+    return op_test(*doc, path, op);
 }
 
 /* Apply a list of operations. */
