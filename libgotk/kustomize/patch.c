@@ -957,9 +957,17 @@ static gotk_err *load_patch(kctx *c, const char *root, json_object *pe, json_obj
     if (!e)
         *texts = kmeta_texts(data, len);
     free(data);
+    bool parsed = !e;
     if (e) { /* kustomize names the patch, not the YAML problem */
         gotk_err_free(e);
         raw = NULL;
+    }
+    json_object *d0 = karr_n(raw) == 1 ? json_object_array_get_idx(raw, 0) : NULL;
+    if (parsed && (!karr_n(raw) || (json_object_is_type(d0, json_type_array) && !karr_n(d0)))) {
+        /* nothing, or `[]`: it parses both as strategic merge and as JSON */
+        json_object_put(raw);
+        return gotk_err_new(GOTK_E_INVALID, "illegally qualifies as both an SM and JSON patch: %s",
+                            *src);
     }
     *json = karr_n(raw) == 1 &&
             json_object_is_type(json_object_array_get_idx(raw, 0), json_type_array);
@@ -1087,35 +1095,59 @@ static gotk_err *psm_malformed(gotk_err *e, const char *file)
 }
 
 /* patchesStrategicMerge: files or inline documents. */
+/* Load and parse one patchesStrategicMerge entry (a file or inline text). */
+static gotk_err *psm_load(kctx *c, const char *root, const char *s, json_object **docs,
+                          json_object **texts)
+{
+    char *data = NULL;
+    size_t len = 0;
+    gotk_err *e = NULL;
+    if (strchr(s, '\n')) {
+        data = gotk_xstrdup(s);
+        len = strlen(s);
+    } else {
+        e = kload_file(c, root, s, &data, &len, NULL);
+    }
+    if (!e && (e = gotk_yaml_parse_flags(data, len, s, GOTK_YAML_PARSE_FIRST_KEY, docs)))
+        e = psm_malformed(e, s);
+    if (!e)
+        *texts = kmeta_texts(data, len);
+    free(data);
+    return e;
+}
+
 gotk_err *kpatch_psm(kctx *c, const char *root, json_object *a, kmap *m)
 {
-    for (size_t i = 0; a && i < karr_n(a); i++) {
-        const char *s = kstr(json_object_array_get_idx(a, i));
-        char *data = NULL;
-        size_t len = 0;
-        gotk_err *e = NULL;
-        if (strchr(s, '\n')) {
-            data = gotk_xstrdup(s);
-            len = strlen(s);
-        } else {
-            e = kload_file(c, root, s, &data, &len, NULL);
-        }
-        json_object *docs = NULL, *texts = NULL;
-        if (!e && (e = gotk_yaml_parse_flags(data, len, s, GOTK_YAML_PARSE_FIRST_KEY, &docs)))
-            e = psm_malformed(e, s);
-        if (e)
-            e = psm_config_err(e, a);
-        if (!e)
-            texts = kmeta_texts(data, len);
-        free(data);
-        if (!e)
-            e = apply_patch(m, docs, false, NULL, NULL, s, true, c->schema, texts);
-        json_object_put(docs);
-        json_object_put(texts);
-        if (e)
-            return e;
+    /* kustomize loads every entry first (its plugin's configuration), and a
+     * list that holds no patch at all is an error */
+    size_t n = karr_n(a), total = 0;
+    json_object **docs = gotk_xcalloc(n ? n : 1, sizeof *docs);
+    json_object **texts = gotk_xcalloc(n ? n : 1, sizeof *texts);
+    gotk_err *e = NULL;
+    for (size_t i = 0; !e && i < n; i++) {
+        e = psm_load(c, root, kstr(json_object_array_get_idx(a, i)), &docs[i], &texts[i]);
+        total += karr_n(docs[i]);
     }
-    return NULL;
+    if (!e && n && !total) {
+        gotk_buf files = {0};
+        for (size_t i = 0; i < n; i++)
+            gotk_buf_printf(&files, "%s%s", i ? " " : "", kstr(json_object_array_get_idx(a, i)));
+        e = gotk_err_new(GOTK_E_INVALID, "patch appears to be empty; files=[%s], Patch=",
+                         files.data ? files.data : "");
+        gotk_buf_free(&files);
+    }
+    if (e)
+        e = psm_config_err(e, a);
+    for (size_t i = 0; !e && i < n; i++)
+        e = apply_patch(m, docs[i], false, NULL, NULL, kstr(json_object_array_get_idx(a, i)), true,
+                        c->schema, texts[i]);
+    for (size_t i = 0; i < n; i++) {
+        json_object_put(docs[i]);
+        json_object_put(texts[i]);
+    }
+    free(docs);
+    free(texts);
+    return e;
 }
 
 /* The patches of one level (see internal.h for the phases). */
