@@ -251,7 +251,7 @@ static gotk_err *load_pairs(kctx *c, const char *root, json_object *g, const cha
     for (size_t i = 0; !e && a && i < karr_n(a); i++) {
         const char *lit = kstr(json_object_array_get_idx(a, i));
         const char *eq = strchr(lit, '=');
-        if (!eq)
+        if (!eq || eq == lit) /* a leading '=' names no key */
             return kv_wrap(gotk_err_new(GOTK_E_INVALID, "invalid literal source %s, expected "
                                                         "key=value", lit),
                            "literal sources ", a, NULL);
