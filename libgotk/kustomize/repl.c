@@ -303,7 +303,23 @@ static gotk_err *source_err(int code, const char *what, json_object *src)
         if (!f[i] || !*f[i])
             f[i] = none[i];
     }
-    return gotk_err_new(code, "%s %s.%s.%s/%s.%s", what, f[0], f[1], f[2], f[3], f[4]);
+    /* kustomize's SourceSelector.String: the id, then the field path and the
+     * options when set */
+    gotk_buf tail = {0};
+    const char *fp = gotk_obj_get_str(src, "fieldPath");
+    if (fp && *fp)
+        gotk_buf_printf(&tail, ":%s", fp);
+    json_object *o = json_object_object_get(src, "options");
+    const char *delim = gotk_obj_get_str(o, "delimiter");
+    json_object *cr = json_object_object_get(o, "create"), *ix = json_object_object_get(o, "index");
+    bool create = cr && json_object_get_boolean(cr);
+    if ((delim && *delim) || create)
+        gotk_buf_printf(&tail, ":%s(%d), create=%s", delim ? delim : "",
+                        ix ? json_object_get_int(ix) : 0, create ? "true" : "false");
+    gotk_err *e = gotk_err_new(code, "%s %s.%s.%s/%s.%s%s", what, f[0], f[1], f[2], f[3], f[4],
+                               tail.data ? tail.data : "");
+    gotk_buf_free(&tail);
+    return e;
 }
 
 /* Find the single source object. */
@@ -530,7 +546,8 @@ static gotk_err *apply_one(kmap *m, json_object *rp)
 {
     json_object *src = json_object_object_get(rp, "source");
     json_object *targets = json_object_object_get(rp, "targets");
-    if (!src || !targets)
+    /* (an empty list is dropped on kustomize's way to its plugin: none at all) */
+    if (!src || !targets || (json_object_is_type(targets, json_type_array) && !karr_n(targets)))
         return gotk_err_new(GOTK_E_INVALID,
                             "replacements must specify a source and at least one target");
     json_object *val = NULL;
