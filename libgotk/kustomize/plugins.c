@@ -174,6 +174,50 @@ static gotk_err *iam_cfg(json_object *doc, kmap *m)
     return kmap_append(m, kres_new(o));
 }
 
+/* kustomize's builtin plugin kinds (apiVersion `builtin`), by role. */
+static const char *const builtin_generators[] = {
+    "ConfigMapGenerator", "SecretGenerator", "IAMPolicyGenerator",
+    "HelmChartInflationGenerator", NULL,
+};
+static const char *const builtin_transformers[] = {
+    "AnnotationsTransformer", "HashTransformer", "ImageTagTransformer", "LabelTransformer",
+    "NamespaceTransformer", "PatchJson6902Transformer", "PatchStrategicMergeTransformer",
+    "PatchTransformer", "PrefixSuffixTransformer", "PrefixTransformer", "SuffixTransformer",
+    "ReplicaCountTransformer", "ReplacementTransformer", "SortOrderTransformer",
+    "ValueAddTransformer", NULL,
+};
+
+static bool in_list(const char *const *l, const char *s)
+{
+    for (; *l; l++)
+        if (!strcmp(*l, s))
+            return true;
+    return false;
+}
+
+/* kustomize's plugin loader, with external plugins disabled: only apiVersion
+ * `builtin` loads, a known kind in the role it is listed for. */
+static gotk_err *plugin_check(json_object *doc, bool generator)
+{
+    const char *kind = gotk_obj_get_str(doc, "kind"), *av = gotk_obj_get_str(doc, "apiVersion");
+    kind = kind ? kind : "";
+    if (!av || strcmp(av, "builtin"))
+        return gotk_err_new(GOTK_E_INVALID, "external plugins disabled; unable to load external "
+                                            "plugin '%s'", kind);
+    bool gen = in_list(builtin_generators, kind), tr = in_list(builtin_transformers, kind);
+    if (!gen && !tr)
+        return gotk_err_new(GOTK_E_INVALID, "unable to load builtin %s.builtin.[noGrp]", kind);
+    if (gen == generator)
+        return NULL;
+    kres tmp = {0};
+    tmp.obj = doc;
+    char *id = kres_id_string(&tmp);
+    gotk_err *e = gotk_err_new(GOTK_E_INVALID, "plugin %s not a %s", id,
+                               generator ? "generator" : "transformer");
+    free(id);
+    return e;
+}
+
 /* Run one builtin configuration document. */
 static gotk_err *run_config(kctx *c, const char *root, json_object *doc, kmap *m, kconfig *cfg)
 {
@@ -334,10 +378,14 @@ gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *fi
             if (e && !strcmp(field, "generators"))
                 e = gotk_err_wrap(e, "loading generator plugins");
             c->plugin_file = inl ? NULL : entry;
+            bool gen = !strcmp(field, "generators");
             for (size_t j = 0; !e && j < karr_n(docs); j++) {
                 json_object *doc = json_object_array_get_idx(docs, j);
                 size_t before = m->n;
-                e = run_config(c, root, doc, m, cfg);
+                if ((e = plugin_check(doc, gen)) && gen)
+                    e = gotk_err_wrap(e, "loading generator plugins: failed to load generator");
+                if (!e)
+                    e = run_config(c, root, doc, m, cfg);
                 if (!e && !strcmp(field, "transformers") && j < ins.n)
                     ktrack_plugin(c, m, doc, ins.v[j]);
                 else if (!e && j < ins.n)
