@@ -1,0 +1,1 @@
+{{ date "2006" .Values.big }}|{{ date "2006" (int .Values.big) }}|{{ date "2006-01-02" (int64 0) }}|{{ date "2006" "1999-01-01" }}|{{ date "2006" nil }}|{{ dateInZone "2006 MST" (int 0) "UTC" }}|{{ htmlDate 0 }}|{{ htmlDateInZone (int64 86400) "Asia/Tokyo" }}|{{ unixEpoch now | len }}|{{ now | date "2006" }}|{{ (now).Year }}
