@@ -137,10 +137,15 @@ gotk_tpl_val tpl_helm_to_yaml(gotk_tpl_exec *ex, json_object *j)
     return sprig_take(ex, &b);
 }
 
-/* toYaml v: the value as encoding/json sees it, in YAML. */
+/* toYaml v: the value as encoding/json sees it, in YAML ("" when
+ * json.Marshal fails on NaN or infinities). */
 FN(fn_to_yaml)
 {
     UNUSED;
+    if (sprig_json_unsupported(argv[0])) {
+        *res = gotk_tpl_string(ex, "", 0);
+        return NULL;
+    }
     json_object *v = sprig_to_json(tpl_indirect_iface(argv[0]));
     *res = tpl_helm_to_yaml(ex, tpl_json_marshal_view(v));
     json_object_put(v);

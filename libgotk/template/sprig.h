@@ -60,6 +60,8 @@ void sprig_bcrypt_hash(const char *pw, size_t len, const uint8_t salt[16], int c
 bool sprig_json_check(const char *s, size_t len, gotk_buf *err);
 /* json.Unmarshal of s into interface{}: *doc (NULL for null), or Go's error text. */
 gotk_err *sprig_json_parse(const char *s, size_t len, json_object **doc);
+/* The first float encoding/json refuses in v ("NaN", "+Inf", "-Inf"), or NULL. */
+const char *sprig_json_unsupported(gotk_tpl_val v);
 /* The shortest decimal digits of a finite f: f = ±digits * 10^*exp; true when negative. */
 bool sprig_float_digits(double f, char digits[40], int *exp);
 /* semver and its *semver.Version methods (semverobj.c). */

@@ -377,13 +377,44 @@ static bool json_value(gotk_buf *b, gotk_tpl_val v, int indent, bool html)
     return true;
 }
 
-/* toJson (Helm's: "" on error), toPrettyJson ("p"), toRawJson ("r"). */
+/* The first float encoding/json refuses in v, in encoding order, as Go
+ * prints it ("NaN", "+Inf", "-Inf"); NULL when there is none. */
+const char *sprig_json_unsupported(gotk_tpl_val v)
+{
+    v = tpl_indirect_iface(v);
+    if (v.kind == GOTK_TPL_FLOAT64) {
+        double d = json_object_get_double(v.j);
+        return d != d ? "NaN" : isinf(d) ? (d > 0 ? "+Inf" : "-Inf") : NULL;
+    }
+    const char *bad = NULL;
+    if (v.kind == GOTK_TPL_SLICE && v.j) {
+        for (size_t i = 0, n = tpl_len(v); !bad && i < n; i++)
+            bad = sprig_json_unsupported(gotk_tpl_from_json(json_object_array_get_idx(v.j, i), true));
+    } else if (v.kind == GOTK_TPL_MAP && v.j) {
+        size_t n;
+        const char **keys = tpl_sorted_keys(v.j, &n);
+        for (size_t i = 0; !bad && i < n; i++)
+            bad = sprig_json_unsupported(gotk_tpl_from_json(json_object_object_get(v.j, keys[i]), true));
+        free(keys);
+    }
+    return bad;
+}
+
+/* toJson (Helm's, ud "j"), toPrettyJson ("p"), toRawJson ("r") and their
+ * must variants ("J", "P", "R"). On NaN or infinities toJson and toPrettyJson
+ * give "", toRawJson and the must variants fail with Go's error. */
 FN(fn_to_json)
 {
     UNUSED;
     const char *which = ud;
+    char kind = (char)(which[0] | 0x20);
     gotk_buf b = {0};
-    bool ok = json_value(&b, tpl_indirect_iface(argv[0]), which[0] == 'p' ? 0 : -1, which[0] != 'r');
+    bool ok = json_value(&b, tpl_indirect_iface(argv[0]), kind == 'p' ? 0 : -1, kind != 'r');
+    if (!ok && (which[0] != kind || kind == 'r')) {
+        const char *bad = sprig_json_unsupported(argv[0]);
+        gotk_buf_free(&b);
+        return gotk_err_new(GOTK_E_INVALID, "json: unsupported value: %s", bad ? bad : "?");
+    }
     if (!ok)
         b.len = 0;
     *res = sprig_take(ex, &b);
@@ -791,8 +822,8 @@ void sprig_add_more2(gotk_tpl_set *set)
         {"randAscii", "i", fn_rand, " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"},
         {"uuidv4", "", fn_uuid, NULL},
         {"mustRegexMatch", "ss", fn_regex_match, "m"},
-        {"mustToJson", "v", fn_to_json, "j"}, {"mustToPrettyJson", "v", fn_to_json, "p"},
-        {"mustToRawJson", "v", fn_to_json, "r"}, {"mustSlice", "vv...", fn_slice, NULL},
+        {"mustToJson", "v", fn_to_json, "J"}, {"mustToPrettyJson", "v", fn_to_json, "P"},
+        {"mustToRawJson", "v", fn_to_json, "R"}, {"mustSlice", "vv...", fn_slice, NULL},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);

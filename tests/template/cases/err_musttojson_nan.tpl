@@ -1,0 +1,1 @@
+{{ mustToJson (list (float64 "nan")) }}

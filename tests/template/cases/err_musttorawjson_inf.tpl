@@ -1,0 +1,1 @@
+{{ mustToRawJson (list (float64 "-inf")) }}

@@ -1,0 +1,1 @@
+{{ toRawJson (dict "x" (float64 "nan")) }}

@@ -1,0 +1,1 @@
+{{ $n := float64 "nan" }}{{ $i := float64 "inf" }}{{ list $n $i (mulf -1 0) }}|{{ dict "a" $n }}|{{ toJson (list $n) }}|{{ toPrettyJson (dict "x" $i) }}|{{ toYaml $n }}|{{ toYaml (list $i) }}|{{ printf "%5.1f|%-6v|%+v" $n $i $n }}|{{ eq $n $n }}|{{ lt $i 1.0 }}|{{ $n | int }}|{{ $i | int64 }}|{{ toString $n }}|{{ quote $i }}
