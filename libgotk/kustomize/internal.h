@@ -408,6 +408,9 @@ gotk_err *krepl_run(kctx *c, const char *root, json_object *k, kmap *m);
 
 /* Merge the field specs found in a level's `crds:` definitions into cfg. */
 gotk_err *kcrds_load(kctx *c, const char *root, json_object *k, kconfig *cfg);
+/* `validators:` of one level: run as transformers that must change nothing
+ * (plugins.c). */
+gotk_err *kvalidators_run(kctx *c, const char *root, json_object *k, kmap *m, kconfig *cfg);
 
 /* ---- vars --------------------------------------------------------------- */
 

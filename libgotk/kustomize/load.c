@@ -930,6 +930,8 @@ static gotk_err *build_level(kctx *c, const char *dir, json_object *k, const cha
     c->kfile = kfile; /* components loaded their own */
     if (!e)
         e = run_transformers(c, dir, k, m, cfg);
+    if (!e && karr_n(arr(k, "validators")))
+        e = kvalidators_run(c, dir, k, m, cfg);
     if (!e)
         e = kvars_merge(c, k, m);
     return e;

@@ -388,7 +388,7 @@ gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *fi
                     e = run_config(c, root, doc, m, cfg);
                 if (!e && !strcmp(field, "transformers") && j < ins.n)
                     ktrack_plugin(c, m, doc, ins.v[j]);
-                else if (!e && j < ins.n)
+                else if (!e && gen && j < ins.n)
                     ktrack_generated(c, m, before, doc, ins.v[j]);
             }
             c->plugin_file = NULL;
@@ -398,4 +398,104 @@ gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *fi
                 return e;
         }
     return NULL;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A copy with every map's keys sorted (Go prints a map's JSON so). */
+static json_object *sorted_copy(json_object *v)
+{
+    if (json_object_is_type(v, json_type_array)) {
+        json_object *a = json_object_new_array();
+        for (size_t i = 0; i < karr_n(v); i++)
+            json_object_array_add(a, sorted_copy(json_object_array_get_idx(v, i)));
+        return a;
+    }
+    if (!json_object_is_type(v, json_type_object))
+        return gotk_obj_copy(v);
+    size_t n = (size_t)json_object_object_length(v), i = 0;
+    const char **keys = gotk_xcalloc(n ? n : 1, sizeof *keys);
+    json_object_object_foreach(v, k, val) {
+        (void)val;
+        keys[i++] = k;
+    }
+    qsort(keys, n, sizeof *keys, str_cmp);
+    json_object *o = json_object_new_object();
+    for (i = 0; i < n; i++)
+        json_object_object_add(o, keys[i], sorted_copy(json_object_object_get(v, keys[i])));
+    free(keys);
+    return o;
+}
+
+/* The start of kustomize's "nodes unequal" text: both resources as JSON. */
+static gotk_err *nodes_unequal(json_object *was, json_object *now)
+{
+    json_object *a = sorted_copy(was), *b = sorted_copy(now);
+    char *sa = gotk_json_to_string(a), *sb = gotk_json_to_string(b);
+    gotk_err *e = gotk_err_new(GOTK_E_INVALID, "validator shouldn't modify the resource map: "
+                                               "nodes unequal: \n -- %s,\n -- %s\n", sa, sb);
+    free(sa);
+    free(sb);
+    json_object_put(a);
+    json_object_put(b);
+    return e;
+}
+
+/* validators: kustomize runs them as transformers that must leave the
+ * resources as they were ("validator shouldn't modify the resource map"). */
+gotk_err *kvalidators_run(kctx *c, const char *root, json_object *k, kmap *m, kconfig *cfg)
+{
+    size_t n = m->n;
+    char **ids = gotk_xcalloc(n ? n : 1, sizeof *ids);
+    json_object **objs = gotk_xcalloc(n ? n : 1, sizeof *objs);
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = kres_id_string(m->v[i]);
+        objs[i] = gotk_obj_copy(m->v[i]->obj);
+    }
+    gotk_err *e = kplugins_run(c, root, k, "validators", m, cfg);
+    const char *why = NULL;
+    char *id = NULL;
+    int matches = 0;
+    kres *changed = NULL;
+    size_t changed_at = 0;
+    if (!e && m->n != n)
+        why = "lists have different number of entries";
+    for (size_t i = 0; !e && !why && i < n; i++) {
+        kres *hit = NULL;
+        matches = 0;
+        for (size_t j = 0; j < m->n; j++) {
+            char *other = kres_id_string(m->v[j]);
+            if (!strcmp(other, ids[i])) {
+                hit = m->v[j];
+                matches++;
+            }
+            free(other);
+        }
+        id = ids[i];
+        why = !matches ? "id in self missing from other"
+              : matches > 1 ? "id in self matches"
+              : !gotk_obj_equal(objs[i], hit->obj) ? "nodes unequal" : NULL;
+        changed = hit;
+        changed_at = i;
+    }
+    if (why && !strcmp(why, "id in self matches"))
+        e = gotk_err_new(GOTK_E_INVALID, "validator shouldn't modify the resource map: id in self "
+                                         "matches %d in other; id: %s", matches, id);
+    else if (why && !strcmp(why, "id in self missing from other"))
+        e = gotk_err_new(GOTK_E_INVALID, "validator shouldn't modify the resource map: id in self "
+                                         "missing from other; id: %s", id);
+    else if (why && !strcmp(why, "nodes unequal"))
+        e = nodes_unequal(objs[changed_at], changed->obj);
+    else if (why)
+        e = gotk_err_new(GOTK_E_INVALID, "validator shouldn't modify the resource map: %s", why);
+    for (size_t i = 0; i < n; i++) {
+        free(ids[i]);
+        json_object_put(objs[i]);
+    }
+    free(ids);
+    free(objs);
+    return e;
 }
