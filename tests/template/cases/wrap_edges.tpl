@@ -1,0 +1,4 @@
+[{{ wrap 0 "ab cd" }}][{{ wrap -3 "ab cd" }}][{{ wrap 1 "a b  c" }}][{{ wrapWith 3 "|" "aaaa bbbb c" }}][{{ wrap 5 "" }}][{{ wrap 5 "   leading" }}][{{ wrap 4 "a\nbbbbbb c" }}][{{ wrap 3 "héllo wörld" }}]
+[{{ wrap 10 "line one\nline two is longer than ten" }}][{{ wrapWith 5 "\r\n" "one two three" }}][{{ wrap 6 "tab\tsep words" }}][{{ wrap 3 "a  b" }}][{{ wrap 2 "ab\n\ncd ef" }}]
+[{{ abbrev 4 "hello" }}][{{ abbrev 5 "héllo world" }}][{{ abbrevboth 0 4 "abcdefgh" }}][{{ abbrevboth 5 7 "abcdefghijklmnop" }}][{{ abbrevboth 20 10 "abcdefghijklmnop" }}][{{ abbrevboth -1 10 "abcdefghijklmnop" }}]
+[{{ nospace "" }}][{{ initials "" }}][{{ swapcase "" }}][{{ shuffle "a" }}][{{ repeat 2 "" }}][{{ indent 3 "" }}][{{ nindent 0 "x" }}][{{ trunc 0 "" }}][{{ substr 0 0 "" }}][{{ title "" }}][{{ plural "a" "b" -1 }}]
