@@ -1,0 +1,1 @@
+{{ dig "map" "c" "d" "" .Values }}
