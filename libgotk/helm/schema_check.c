@@ -14,6 +14,7 @@
 
 #include "gotk/obj.h"
 #include "gotk/regex.h"
+#include "gotk/template.h"
 #include "helm_int.h"
 
 typedef struct {
@@ -417,16 +418,12 @@ bool helm_schema_invalid(json_object *root, int draft, gotk_buf *err)
     return !check(&c, root);
 }
 
-/* One pass of json-c over s; *end: where the first value ended. */
-static json_object *parse_value(const char *s, size_t len, bool strict, size_t *end,
-                                enum json_tokener_error *je)
+/* json-c's reading of the first value of s (what follows is left alone). */
+static json_object *parse_value(const char *s, size_t len, enum json_tokener_error *je)
 {
     json_tokener *tok = json_tokener_new();
-    if (strict) /* no trailing commas, single quotes, NaN or raw tabs, as Go */
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
     json_object *o = json_tokener_parse_ex(tok, s, (int)len);
     *je = json_tokener_get_error(tok);
-    *end = *je == json_tokener_success ? json_tokener_get_parse_end(tok) : len;
     if (*je == json_tokener_continue) { /* a bare literal waits for its end */
         o = json_tokener_parse_ex(tok, " ", 1);
         *je = json_tokener_get_error(tok);
@@ -445,21 +442,27 @@ bool helm_schema_json(const char *s, size_t len, json_object **root, gotk_buf *e
         gotk_buf_puts(err, "EOF");
         return false;
     }
-    /* a json.Decoder reads the first value only: find where it ends, then
-     * read just that strictly */
-    size_t end;
-    enum json_tokener_error je;
-    json_object *o = parse_value(s, len, false, &end, &je);
-    json_object_put(o);
-    o = je == json_tokener_success ? parse_value(s, end > len ? len : end, true, &end, &je) : NULL;
-    if (je == json_tokener_continue) {
-        gotk_buf_puts(err, "unexpected EOF");
+    /* a json.Decoder reads the first value only, with encoding/json's
+     * syntax errors, and "unexpected EOF" when the input ends inside it: a
+     * byte no JSON may hold, put at the end, shows where the check stopped */
+    gotk_buf text = {0}, msg = {0};
+    gotk_buf_append(&text, s, len);
+    gotk_buf_putc(&text, '\x01');
+    gotk_template_json_valid(text.data, text.len, &msg);
+    bool ok = msg.data && strstr(msg.data, "after top-level value");
+    if (!ok)
+        gotk_buf_puts(err, !msg.data || strstr(msg.data, "\\x01") ? "unexpected EOF" : msg.data);
+    gotk_buf_free(&text);
+    gotk_buf_free(&msg);
+    if (!ok)
         return false;
-    }
-    if (je != json_tokener_success) { /* json.Decoder words it otherwise */
+    enum json_tokener_error je;
+    *root = parse_value(s, len, &je);
+    if (je != json_tokener_success) { /* cannot happen after Go's check */
+        json_object_put(*root);
+        *root = NULL;
         gotk_buf_printf(err, "invalid JSON: %s", json_tokener_error_desc(je));
         return false;
     }
-    *root = o;
     return true;
 }

@@ -261,6 +261,11 @@ bool sprig_json_check(const char *s, size_t len, gotk_buf *err)
     return json_check_depth(s, len, err, &depth);
 }
 
+bool gotk_template_json_valid(const char *s, size_t len, gotk_buf *err)
+{
+    return sprig_json_check(s, len, err);
+}
+
 /* Copy valid JSON s into b, integers too long for int64 written as floats
  * (json-c would clamp them; Go reads every number as float64 here). */
 static void floats_for_long_ints(const char *s, size_t len, gotk_buf *b)

@@ -104,6 +104,10 @@ void gotk_template_add_helm(gotk_tpl_set *set);
 /* Make getHostByName look names up (Helm's --enable-dns); without this it
  * returns "", as Helm's engine does by default. */
 void gotk_template_enable_dns(gotk_tpl_set *set);
+/* encoding/json's syntax check of s (json.Valid): false with Go's message
+ * ("invalid character '}' looking for beginning of object key string",
+ * "unexpected end of JSON input") appended to err. */
+bool gotk_template_json_valid(const char *s, size_t len, gotk_buf *err);
 /* Remove every "<no value>" from b, as Helm's engine does with what a
  * template wrote (and tpl with what it renders). */
 void gotk_template_strip_no_value(gotk_buf *b);
