@@ -1,12 +1,14 @@
 /*
  * gotk kustomize build DIR: build a kustomization with libgotk's kustomize
- * engine and print the YAML stream on stdout (or to -o FILE), exactly as
+ * engine and print the YAML stream on stdout (or to -o FILE; -o DIR, an
+ * existing directory, gets a file per resource as kustomize writes them), exactly as
  * `kustomize build` / `kubectl kustomize` prints it. Errors go to stderr as
  * "Error: <message>" with exit status 1. --fs-root (gotk's own) confines the
  * build to a directory as kustomize-controller's secure filesystem does.
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "gotk/kustomize.h"
@@ -93,6 +95,20 @@ int cmd_kustomize(int argc, char **argv)
     int rc = parse(argc, argv, &o, &dir, &outfile);
     if (rc)
         return rc < 0 ? 0 : rc;
+    struct stat st;
+    if (outfile && stat(outfile, &st) == 0 && S_ISDIR(st.st_mode)) { /* a file per resource */
+        json_object *docs = NULL;
+        gotk_err *e = gotk_kustomize_build(dir ? dir : ".", &o, &docs);
+        if (!e)
+            e = gotk_kustomize_write_dir(docs, outfile);
+        json_object_put(docs);
+        if (e) {
+            fprintf(stderr, "Error: %s\n", gotk_err_msg(e));
+            gotk_err_free(e);
+            return 1;
+        }
+        return 0;
+    }
     gotk_buf b = {0};
     gotk_err *e = gotk_kustomize_build_yaml(dir ? dir : ".", &o, &b);
     if (e) {

@@ -64,6 +64,11 @@ gotk_err *gotk_kustomize_build(const char *dir, const gotk_kustomize_opts *opts,
 gotk_err *gotk_kustomize_build_yaml(const char *dir, const gotk_kustomize_opts *opts,
                                     gotk_buf *out);
 
+/* `kustomize build -o DIR` with DIR a directory: each resource of `docs` (as
+ * gotk_kustomize_build made them) in a file of its own, named as kustomize
+ * names them. */
+gotk_err *gotk_kustomize_write_dir(json_object *docs, const char *dir);
+
 /* Flux's generator: when `dir` holds no kustomization file, write a
  * kustomization.yaml listing every Kubernetes manifest (*.yaml, *.yml, *.json)
  * found below it, and every subdirectory holding a kustomization file as a
