@@ -46,7 +46,7 @@ typedef struct {
     const char *namespace_, *kube_version, *name_template, *dry_run, *output_dir;
     bool is_upgrade, no_hooks, skip_tests, include_crds, skip_schema, generate_name, debug;
     bool release_name_dir;
-    bool enable_dns;
+    bool enable_dns, validate;
 } helm_cli;
 
 static const char *const bool_flags[] = {
@@ -55,7 +55,7 @@ static const char *const bool_flags[] = {
     "--skip-crds", "--disable-openapi-validation", "--atomic", "--wait", "--force",
     "--wait-for-jobs", "--create-namespace", "--enable-dns", "--render-subchart-notes",
     "--replace", "--hide-notes", "--take-ownership", "--insecure-skip-tls-verify",
-    "--pass-credentials", "--plain-http", "--verify", NULL,
+    "--pass-credentials", "--plain-http", "--verify", "--validate", NULL,
 };
 
 static bool *bool_target(helm_cli *c, const char *name)
@@ -77,12 +77,31 @@ static bool *bool_target(helm_cli *c, const char *name)
         return &c->debug;
     if (!strcmp(name, "--enable-dns"))
         return &c->enable_dns;
+    if (!strcmp(name, "--validate"))
+        return &c->validate;
     if (!strcmp(name, "--release-name"))
         return &c->release_name_dir;
     return &ignored;
 }
 
 /* One value flag; returns false when `name` is not one. */
+/* Flags that take a value, as `helm template` has them. */
+static const char *const value_flags[] = {
+    "-f", "--values", "--set", "--set-string", "--set-file", "--set-json", "--set-literal",
+    "-s", "--show-only", "-a", "--api-versions", "-n", "--namespace", "--kube-version",
+    "--name-template", "--output-dir", "--version", "--timeout", "--description", "--labels",
+    "-l", NULL,
+};
+
+static bool is_value_flag(const char *name)
+{
+    for (size_t i = 0; value_flags[i]; i++)
+        if (!strcmp(value_flags[i], name))
+            return true;
+    return false;
+}
+
+/* Set a value flag of value_flags; false when it is not one. */
 static bool value_flag(helm_cli *c, const char *name, const char *v)
 {
     if (!strcmp(name, "-f") || !strcmp(name, "--values"))
@@ -143,6 +162,34 @@ static int usage(FILE *out, int rc)
     return rc;
 }
 
+/* A value flag at argv[*i] (`a`, named `name`, with "=value" at eq), its value
+ * inline or the next argument; errors as pflag words them. */
+static gotk_err *take_value_flag(helm_cli *c, const char *a, const char *name, const char *eq,
+                                 char **argv, int argc, int *i)
+{
+    bool shorthand = a[1] != '-';
+    char shorty[3] = {'-', a[1], 0};
+    if (shorthand ? !is_value_flag(shorty) : !is_value_flag(name))
+        return shorthand ? gotk_err_new(GOTK_E_INVALID, "unknown shorthand flag: '%c' in %s", a[1], a)
+                         : gotk_err_new(GOTK_E_INVALID, "unknown flag: %s", name);
+    const char *v = shorthand && a[2] ? a + 2 : eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+    if (!v)
+        return shorthand ? gotk_err_new(GOTK_E_INVALID, "flag needs an argument: '%c' in %s", a[1], a)
+                         : gotk_err_new(GOTK_E_INVALID, "flag needs an argument: %s", name);
+    if (!strcmp(name, "--timeout")) {
+        gotk_duration d;
+        gotk_err *e = gotk_duration_parse(v, &d);
+        if (e) {
+            gotk_err *w = gotk_err_new(GOTK_E_INVALID, "invalid argument \"%s\" for \"--timeout\" flag: %s",
+                                       v, gotk_err_msg(e));
+            gotk_err_free(e);
+            return w;
+        }
+    }
+    value_flag(c, shorthand ? shorty : name, v);
+    return NULL;
+}
+
 static gotk_err *parse_args(int argc, char **argv, helm_cli *c)
 {
     bool dashdash = false;
@@ -166,17 +213,8 @@ static gotk_err *parse_args(int argc, char **argv, helm_cli *c)
             *bool_target(c, name) = !eq || strcmp(eq + 1, "false");
         } else if (!strcmp(name, "--dry-run")) {
             c->dry_run = eq ? eq + 1 : "client"; /* its value is optional */
-        } else if (a[1] != '-' && a[2]) {
-            /* -fvalue */
-            char shorty[3] = {'-', a[1], 0};
-            if (!value_flag(c, shorty, a + 2))
-                e = gotk_err_new(GOTK_E_INVALID, "unknown shorthand flag: '%c' in %s", a[1], a);
         } else {
-            const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!v)
-                e = gotk_err_new(GOTK_E_INVALID, "flag needs an argument: %s", name);
-            else if (!value_flag(c, name, v))
-                e = gotk_err_new(GOTK_E_INVALID, "unknown flag: %s", name);
+            e = take_value_flag(c, a, name, eq, argv, argc, &i);
         }
         free(name);
         if (e)
@@ -335,6 +373,10 @@ static gotk_err *run(helm_cli *c, gotk_buf *out, gotk_buf *warnings)
         gotk_buf_puts(warnings, "WARNING: This chart is deprecated\n");
     if (!e)
         e = check_dry_run(c->dry_run);
+    if (!e && c->validate) /* Helm asks the cluster here */
+        e = gotk_err_new(GOTK_E_INVALID, "Kubernetes cluster unreachable: --validate checks the "
+                                         "manifests against a cluster, which gotk helm template "
+                                         "does not use");
     /* HELM_NAMESPACE is the flag's default; an empty one means the
      * kubeconfig's namespace, "default" without a cluster */
     const char *ns = c->namespace_ ? c->namespace_ : getenv("HELM_NAMESPACE");

@@ -129,4 +129,7 @@ out=$($gotk helm template r "$T/dns" | tail -1)
 check "helm: getHostByName is empty without --enable-dns, as helm" "[ \"\$out\" = 'a: \"\"' ]"
 out=$($gotk helm template r "$T/dns" --enable-dns | tail -1)
 check "helm: --enable-dns resolves (in gotk-cluster)" "[ \"\$out\" = 'a: \"127.0.0.1\"' ] || [ \"\$out\" = 'a: \"::1\"' ]"
+err=$($gotk helm template r "$T/dns" --validate 2>&1); rc=$?
+check "helm: --validate fails, naming the cluster it needs" \
+  "[ $rc -eq 1 ] && grep -q '^Error: Kubernetes cluster unreachable: --validate checks the manifests against a cluster' <<<\"\$err\""
 exit $fail
