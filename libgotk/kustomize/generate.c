@@ -25,13 +25,12 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A copy of v with object keys sorted at every level (Go's map encoding). */
-static json_object *sorted_copy(json_object *v)
+json_object *ksorted_copy(json_object *v)
 {
     if (json_object_is_type(v, json_type_array)) {
         json_object *a = json_object_new_array();
         for (size_t i = 0; i < karr_n(v); i++)
-            json_object_array_add(a, sorted_copy(json_object_array_get_idx(v, i)));
+            json_object_array_add(a, ksorted_copy(json_object_array_get_idx(v, i)));
         return a;
     }
     if (!json_object_is_type(v, json_type_object))
@@ -44,7 +43,7 @@ static json_object *sorted_copy(json_object *v)
     qsort(keys.v, keys.n, sizeof *keys.v, cmp_str);
     json_object *o = json_object_new_object();
     for (size_t i = 0; i < keys.n; i++)
-        json_object_object_add(o, keys.v[i], sorted_copy(json_object_object_get(v, keys.v[i])));
+        json_object_object_add(o, keys.v[i], ksorted_copy(json_object_object_get(v, keys.v[i])));
     kstrv_free(&keys);
     return o;
 }
@@ -55,7 +54,7 @@ static void add_field(json_object *h, json_object *obj, const char *field, const
 {
     json_object *v = json_object_object_get(obj, field);
     if (v && json_object_is_type(v, json_type_object))
-        json_object_object_add(h, key, sorted_copy(v));
+        json_object_object_add(h, key, ksorted_copy(v));
     else if (!only_if_map)
         json_object_object_add(h, key, v && !json_object_is_type(v, json_type_null)
                                            ? json_object_new_string(json_object_get_string(v))
@@ -298,7 +297,7 @@ static void set_meta_map(json_object *md, const char *key, json_object *map)
 {
     if (json_object_object_length(map) == 0)
         return;
-    json_object_object_add(md, key, sorted_copy(map));
+    json_object_object_add(md, key, ksorted_copy(map));
 }
 
 /* Build the object for one generator entry. */

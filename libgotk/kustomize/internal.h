@@ -349,6 +349,8 @@ gotk_err *kt_namerefs(kmap *m, const kconfig *cfg);
 gotk_err *kt_hash_names(kmap *m);
 /* kustomize's name hash of a ConfigMap or Secret. */
 gotk_err *kgen_hash(json_object *obj, char out[11]);
+/* A copy of v with map keys sorted at every level, as Go encodes maps. */
+json_object *ksorted_copy(json_object *v);
 
 /* ---- transformer annotations (buildMetadata: [transformerAnnotations]) --- */
 

@@ -400,40 +400,10 @@ gotk_err *kplugins_run(kctx *c, const char *root, json_object *k, const char *fi
     return NULL;
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* A copy with every map's keys sorted (Go prints a map's JSON so). */
-static json_object *sorted_copy(json_object *v)
-{
-    if (json_object_is_type(v, json_type_array)) {
-        json_object *a = json_object_new_array();
-        for (size_t i = 0; i < karr_n(v); i++)
-            json_object_array_add(a, sorted_copy(json_object_array_get_idx(v, i)));
-        return a;
-    }
-    if (!json_object_is_type(v, json_type_object))
-        return gotk_obj_copy(v);
-    size_t n = (size_t)json_object_object_length(v), i = 0;
-    const char **keys = gotk_xcalloc(n ? n : 1, sizeof *keys);
-    json_object_object_foreach(v, k, val) {
-        (void)val;
-        keys[i++] = k;
-    }
-    qsort(keys, n, sizeof *keys, str_cmp);
-    json_object *o = json_object_new_object();
-    for (i = 0; i < n; i++)
-        json_object_object_add(o, keys[i], sorted_copy(json_object_object_get(v, keys[i])));
-    free(keys);
-    return o;
-}
-
 /* The start of kustomize's "nodes unequal" text: both resources as JSON. */
 static gotk_err *nodes_unequal(json_object *was, json_object *now)
 {
-    json_object *a = sorted_copy(was), *b = sorted_copy(now);
+    json_object *a = ksorted_copy(was), *b = ksorted_copy(now);
     char *sa = gotk_json_to_string(a), *sb = gotk_json_to_string(b);
     gotk_err *e = gotk_err_new(GOTK_E_INVALID, "validator shouldn't modify the resource map: "
                                                "nodes unequal: \n -- %s,\n -- %s\n", sa, sb);
