@@ -57,25 +57,32 @@ static bool is_plain_null(const yaml_event_t *ev, const char *text)
            !strcmp(text, "NULL");
 }
 
+/* The next key and value events of a mapping (a complex key skipped); false
+ * at the mapping's end or on an error, with nothing left to free. */
+static bool next_entry(mt_reader *r, yaml_event_t *k, yaml_event_t *v)
+{
+    if (!next(r, k))
+        return false;
+    if (k->type == YAML_MAPPING_END_EVENT) {
+        yaml_event_delete(k);
+        return false;
+    }
+    skip_node(r, k); /* a complex key's events come before its value's */
+    if (!next(r, v)) {
+        yaml_event_delete(k);
+        return false;
+    }
+    return true;
+}
+
 /* A labels or annotations map: key -> text, the last repeated key winning;
  * keys whose (last) value is a null are also set in nulls; first holds each
  * key's first text; dup the first repeated key, as yaml.v3 reports it. */
 static void read_pairs_lines(mt_reader *r, json_object *into, json_object *nulls,
                              json_object *first, char **dup, json_object *first_line)
 {
-    for (;;) {
-        yaml_event_t k, v;
-        if (!next(r, &k))
-            return;
-        if (k.type == YAML_MAPPING_END_EVENT) {
-            yaml_event_delete(&k);
-            return;
-        }
-        skip_node(r, &k); /* a complex key's events come before its value's */
-        if (!next(r, &v)) {
-            yaml_event_delete(&k);
-            return;
-        }
+    yaml_event_t k, v;
+    while (next_entry(r, &k, &v)) {
         if (k.type == YAML_SCALAR_EVENT && v.type != YAML_ALIAS_EVENT) {
             char *key = scalar_text(&k);
             char *val = v.type == YAML_SCALAR_EVENT ? scalar_text(&v) : gotk_xstrdup("");
@@ -115,19 +122,8 @@ static void read_pairs(mt_reader *r, json_object *into, json_object *nulls, json
  * and the labels and annotations maps are noted in doc. */
 static void read_map(mt_reader *r, json_object *doc, int level)
 {
-    for (;;) {
-        yaml_event_t k, v;
-        if (!next(r, &k))
-            return;
-        if (k.type == YAML_MAPPING_END_EVENT) {
-            yaml_event_delete(&k);
-            return;
-        }
-        skip_node(r, &k); /* a complex key's events come before its value's */
-        if (!next(r, &v)) {
-            yaml_event_delete(&k);
-            return;
-        }
+    yaml_event_t k, v;
+    while (next_entry(r, &k, &v)) {
         char *key = k.type == YAML_SCALAR_EVENT ? scalar_text(&k) : gotk_xstrdup("");
         bool map = v.type == YAML_MAPPING_START_EVENT;
         if (level == 0 && map && !strcmp(key, "metadata")) {
