@@ -49,6 +49,15 @@ void cli_strings_free(cli_strings *s)
     s->n = 0;
 }
 
+/* Whether s is one of the NULL-ended words (Go's strconv.ParseBool spellings). */
+static bool is_one_of(const char *s, const char *const *words)
+{
+    for (; *words; words++)
+        if (!strcmp(s, *words))
+            return true;
+    return false;
+}
+
 /* Store `value` into the flag; `shown` is how the user wrote the flag. */
 static gotk_err *store(cli_flag *f, const char *value, const char *shown)
 {
@@ -58,9 +67,9 @@ static gotk_err *store(cli_flag *f, const char *value, const char *shown)
         *(const char **)f->target = value;
         break;
     case FLAG_BOOL:
-        if (!strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "t"))
+        if (is_one_of(value, (const char *[]){"1", "t", "T", "true", "TRUE", "True", NULL}))
             *(bool *)f->target = true;
-        else if (!strcmp(value, "false") || !strcmp(value, "0") || !strcmp(value, "f"))
+        else if (is_one_of(value, (const char *[]){"0", "f", "F", "false", "FALSE", "False", NULL}))
             *(bool *)f->target = false;
         else
             e = gotk_err_new(GOTK_E_INVALID, "strconv.ParseBool: parsing \"%s\": invalid syntax",
