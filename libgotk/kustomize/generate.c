@@ -540,6 +540,7 @@ static gotk_err *run_list(kctx *c, const char *root, json_object *k, const char 
             e = make_object(c, root, g, gopts, secret, &r);
         if (!e) {
             r->behavior = beh;
+            r->generated = true;
             if (c->origin_on)
                 r->origin = gen_origin(c, secret);
             e = absorb(m, r);

@@ -69,6 +69,7 @@ typedef struct kres {
     kstrv prefixes, suffixes;
     int behavior;     /* generator behavior */
     bool needs_hash;  /* generated without disableNameSuffixHash */
+    bool generated;   /* made by a configMapGenerator or secretGenerator entry */
     bool local;       /* config.kubernetes.io/local-config */
     char *origin;     /* the config.kubernetes.io/origin text, when tracked */
     char *transforms; /* the alpha.config.kubernetes.io/transformations list */
@@ -347,6 +348,8 @@ gotk_err *kt_replicas(kmap *m, json_object *replica, const kfslist *specs);
 gotk_err *kt_namerefs(kmap *m, const kconfig *cfg);
 /* Add the content hash to generated names. */
 gotk_err *kt_hash_names(kmap *m);
+/* The namespace transformer's error for resources it gave one id (nsconflict.c). */
+gotk_err *kt_namespace_conflict(const kmap *m);
 /* kustomize's name hash of a ConfigMap or Secret. */
 gotk_err *kgen_hash(json_object *obj, char out[11]);
 /* A copy of v with map keys sorted at every level, as Go encodes maps. */

@@ -20,6 +20,20 @@ typedef struct {
     bool if_empty;
 } kset;
 
+/* kyaml's ErrorIfInvalid: the node kind it wanted, the one it got and its YAML. */
+static gotk_err *wrong_kind(const char *want, json_object *got)
+{
+    const char *kind = json_object_is_type(got, json_type_object)  ? "MappingNode"
+                       : json_object_is_type(got, json_type_array) ? "SequenceNode"
+                                                                   : "ScalarNode";
+    char *yaml = gotk_yaml_to_string(got, 0);
+    gotk_err *e = gotk_err_new(GOTK_E_INVALID,
+                               "wrong node kind: expected %s but got %s: node contents:\n%s",
+                               want, kind, yaml);
+    free(yaml);
+    return e;
+}
+
 /* Set the slot's value, or one key of the map in the slot. */
 static gotk_err *set_entry(const kslot *s, void *ud)
 {
@@ -34,9 +48,9 @@ static gotk_err *set_entry(const kslot *s, void *ud)
         kslot_set(s, cur);
     }
     if (!json_object_is_type(cur, json_type_object))
-        return gotk_err_new(GOTK_E_INVALID, "wrong node kind: expected MappingNode but got %s",
-                            json_object_is_type(cur, json_type_array) ? "SequenceNode"
-                                                                       : "ScalarNode");
+        return wrong_kind("MappingNode", cur);
+    if (!*k->key) /* kyaml sets the map node itself to the value: it must be a scalar */
+        return wrong_kind("ScalarNode", cur);
     json_object_object_add(cur, k->key, kval_share(k->val));
     return NULL;
 }
@@ -57,27 +71,46 @@ static json_object *as_string(json_object *v)
     return r;
 }
 
-/* Apply kv pairs (a map) at every matching field spec of every resource. */
+/* Set one pair at every matching field spec of resource r, failing as
+ * kustomize's field spec filter does. */
+static gotk_err *set_pair(kres *r, const kgvk *g, const char *key, json_object *val,
+                          const kfslist *specs)
+{
+    json_object *sv = as_string(val);
+    kset ks = {key, sv, false};
+    gotk_err *e = NULL;
+    for (size_t j = 0; !e && j < specs->n; j++) {
+        if (!kfs_matches_gvk(&specs->v[j], g))
+            continue;
+        e = kfs_apply_spec(r->obj, &specs->v[j], specs->v[j].create, json_type_object, set_entry,
+                           &ks);
+        if (e) {
+            char *id = kres_id_string(r);
+            e = gotk_err_wrap(e, "considering field '%s' of object %s", specs->v[j].path, id);
+            free(id);
+        }
+    }
+    json_object_put(sv);
+    return e;
+}
+
+/* Apply kv pairs (a map) at every matching field spec of every resource. An
+ * empty key goes first, as it sorts first in kustomize's key order. */
 static gotk_err *set_pairs(kmap *m, json_object *pairs, const kfslist *specs)
 {
     if (!pairs || !json_object_is_type(pairs, json_type_object))
         return NULL;
+    json_object *empty = json_object_object_get(pairs, "");
     for (size_t i = 0; i < m->n; i++) {
-        json_object *o = m->v[i]->obj;
         kgvk g;
-        kgvk_of(o, &g);
+        kgvk_of(m->v[i]->obj, &g);
+        gotk_err *e = empty ? set_pair(m->v[i], &g, "", empty, specs) : NULL;
         json_object_object_foreach(pairs, key, val) {
-            json_object *sv = as_string(val);
-            kset ks = {key, sv, false};
-            gotk_err *e = NULL;
-            for (size_t j = 0; !e && j < specs->n; j++)
-                if (kfs_matches_gvk(&specs->v[j], &g))
-                    e = kfs_apply_spec(o, &specs->v[j], specs->v[j].create, json_type_object,
-                                       set_entry, &ks);
-            json_object_put(sv);
-            if (e)
-                return e;
+            if (!e && *key)
+                e = set_pair(m->v[i], &g, key, val, specs);
         }
+        if (e)
+            return e;
     }
     return NULL;
 }
@@ -171,11 +204,9 @@ gotk_err *kt_namespace(kmap *m, const char *ns, const kfslist *fs, const knsopts
     json_object_put(nsv);
     if (e)
         return e;
-    size_t before = m->idx.n;
-    (void)before;
     kmap_reindex(m);
     if (m->idx.n != m->n)
-        return gotk_err_new(GOTK_E_CONFLICT, "namespace transformation produces ID conflict");
+        return kt_namespace_conflict(m);
     return NULL;
 }
 
