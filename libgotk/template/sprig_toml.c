@@ -144,43 +144,103 @@ static int toml_kind(toml_enc *e, json_object *v)
 
 static void element(toml_enc *e, json_object *v);
 
-/* Sorted keys of m whose values are (tables) or are not (plain) tables. */
-static const char **keys_of(toml_enc *e, json_object *m, bool tables, size_t *n)
+typedef struct {
+    const char *key;
+    json_object *val;
+} toml_entry;
+
+typedef struct {
+    toml_entry *v;
+    size_t n, cap;
+} toml_entries;
+
+static void entries_add(toml_entries *es, const char *k, json_object *v)
 {
-    size_t total;
-    const char **all = tpl_sorted_keys(m, &total);
-    *n = 0;
-    for (size_t i = 0; i < total; i++) {
-        int k = toml_kind(e, json_object_object_get(m, all[i]));
-        if ((k == T_TABLE || k == T_TABLE_ARRAY) == tables)
-            all[(*n)++] = all[i];
+    if (es->n == es->cap) {
+        es->cap = es->cap ? es->cap * 2 : 16;
+        es->v = gotk_xrealloc(es->v, es->cap * sizeof *es->v);
     }
-    return all;
+    es->v[es->n++] = (toml_entry){k, v};
+}
+
+/* Whether a struct field is a nil slice or map, which the encoder skips. The
+ * template module builds absent list and map fields empty, so empty counts. */
+static bool nil_field(json_object *v)
+{
+    const tpl_tag *t = tpl_tag_of(v);
+    bool container = json_object_is_type(v, json_type_array) ||
+                     (json_object_is_type(v, json_type_object) && !(t && t->is_struct));
+    return !v || (container && (json_object_is_type(v, json_type_array)
+                                    ? json_object_array_length(v) == 0
+                                    : json_object_object_length(v) == 0));
+}
+
+/* A struct's fields in declaration order, embedded structs' fields where
+ * the embedded struct is (BurntSushi promotes them; no toml tags here). */
+static void struct_entries(json_object *m, toml_entries *es)
+{
+    const gotk_tpl_json_field *names = tpl_tag_of(m)->json;
+    json_object_object_foreach(m, k, v) {
+        const gotk_tpl_json_field *f = names;
+        while (f && f->go && strcmp(f->go, k))
+            f++;
+        if (f && f->go && !f->json[0] && json_object_is_type(v, json_type_object))
+            struct_entries(v, es);
+        else if (!nil_field(v))
+            entries_add(es, k, v);
+    }
+}
+
+static bool is_struct(json_object *m)
+{
+    const tpl_tag *t = tpl_tag_of(m);
+    return t && t->is_struct;
+}
+
+/* The entries of m whose values are (tables) or are not (plain) tables: a
+ * map's in sorted key order, a struct's in field order. */
+static toml_entries entries_of(toml_enc *e, json_object *m, bool tables)
+{
+    toml_entries all = {0}, out = {0};
+    if (is_struct(m)) {
+        struct_entries(m, &all);
+    } else {
+        size_t total;
+        const char **keys = tpl_sorted_keys(m, &total);
+        for (size_t i = 0; i < total; i++)
+            entries_add(&all, keys[i], json_object_object_get(m, keys[i]));
+        free(keys);
+    }
+    for (size_t i = 0; i < all.n; i++) {
+        int k = toml_kind(e, all.v[i].val);
+        if ((k == T_TABLE || k == T_TABLE_ARRAY) == tables)
+            entries_add(&out, all.v[i].key, all.v[i].val);
+    }
+    free(all.v);
+    return out;
 }
 
 /* A map inline: {a = 1, b = {c = 2}}. */
 static void inline_map(toml_enc *e, json_object *m)
 {
-    size_t nd, ns;
-    const char **direct = keys_of(e, m, false, &nd), **sub = keys_of(e, m, true, &ns);
+    toml_entries direct = entries_of(e, m, false), sub = entries_of(e, m, true);
     puts_(e, "{");
     for (int pass = 0; pass < 2; pass++) {
-        const char **ks = pass ? sub : direct;
-        size_t n = pass ? ns : nd;
-        for (size_t i = 0; i < n; i++) {
-            json_object *v = json_object_object_get(m, ks[i]);
+        const toml_entries *es = pass ? &sub : &direct;
+        for (size_t i = 0; i < es->n; i++) {
+            json_object *v = es->v[i].val;
             if (!v)
                 continue;
-            key_part(e, ks[i]);
+            key_part(e, es->v[i].key);
             puts_(e, " = ");
             element(e, v);
-            if ((!pass && ns > 0) || i != n - 1)
+            if ((!pass && sub.n > 0) || i != es->n - 1)
                 puts_(e, ", ");
         }
     }
     puts_(e, "}");
-    free(direct);
-    free(sub);
+    free(direct.v);
+    free(sub.v);
 }
 
 /* eElement: a value where TOML wants one. */
@@ -272,22 +332,23 @@ static void encode(toml_enc *e, const toml_key *key, json_object *v)
     }
 }
 
-/* eMap: plain values first, then tables. */
+/* eMap and eStruct: plain values first, then tables. */
 static void encode_map(toml_enc *e, const toml_key *key, json_object *m)
 {
-    size_t nd, ns;
-    const char **direct = keys_of(e, m, false, &nd), **sub = keys_of(e, m, true, &ns);
+    toml_entries direct = entries_of(e, m, false), sub = entries_of(e, m, true);
     toml_key k = *key;
     if (k.n < 63) {
         k.n++;
-        for (int pass = 0; pass < 2 && !e->err; pass++)
-            for (size_t i = 0; i < (pass ? ns : nd) && !e->err; i++) {
-                k.parts[k.n - 1] = (pass ? sub : direct)[i];
-                encode(e, &k, json_object_object_get(m, k.parts[k.n - 1]));
+        for (int pass = 0; pass < 2 && !e->err; pass++) {
+            const toml_entries *es = pass ? &sub : &direct;
+            for (size_t i = 0; i < es->n && !e->err; i++) {
+                k.parts[k.n - 1] = es->v[i].key;
+                encode(e, &k, es->v[i].val);
             }
+        }
     }
-    free(direct);
-    free(sub);
+    free(direct.v);
+    free(sub.v);
 }
 
 /* toToml v */

@@ -122,6 +122,59 @@ static void indent_sequences(const char *in, size_t len, gotk_buf *out)
     }
 }
 
+/* Marks a Go struct's field key with its position: go-yaml v3 writes fields
+ * in declaration order while the emitter sorts keys (as v3 sorts a map's). */
+#define FIELD_MARK "gotks"
+#define FIELD_MARK_LEN 9 /* "gotks" and four digits */
+
+static json_object *mark_floats(json_object *j, json_object *floats);
+
+/* omitempty's test for the field values a tagged struct has. */
+static bool empty_field(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null: return true;
+    case json_type_boolean: return !json_object_get_boolean(v);
+    case json_type_string: return json_object_get_string_len(v) == 0;
+    case json_type_array: return json_object_array_length(v) == 0;
+    default: return false;
+    }
+}
+
+/* The yaml tags of a struct's fields: only chart.Dependency of Helm's
+ * structs has them, the same as its json tags. NULL for none. */
+static const gotk_tpl_json_field *yaml_tags(json_object *j)
+{
+    const tpl_tag *t = tpl_tag_of(j);
+    return t->json && strstr(t->type, "chart.Dependency") ? t->json : NULL;
+}
+
+/* A Go struct: v3's default key is the field name lowercased, embedded
+ * structs included (they are not inlined without an ",inline" tag). */
+static json_object *mark_struct(json_object *j, json_object *floats)
+{
+    json_object *o = json_object_new_object();
+    const gotk_tpl_json_field *tags = yaml_tags(j);
+    size_t i = 0;
+    json_object_object_foreach(j, k, v) {
+        const gotk_tpl_json_field *f = tags;
+        while (f && f->go && strcmp(f->go, k))
+            f++;
+        if (f && f->go && f->omitempty && empty_field(v))
+            continue;
+        gotk_buf key = {0};
+        gotk_buf_printf(&key, FIELD_MARK "%04zu", i++ % 10000);
+        if (f && f->go)
+            gotk_buf_puts(&key, f->json);
+        else
+            for (const char *c = k; *c; c++)
+                gotk_buf_putc(&key, (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c));
+        json_object_object_add(o, key.data, mark_floats(v, floats));
+        gotk_buf_free(&key);
+    }
+    return o;
+}
+
 /* A copy of j with each double replaced by a marker string; the markers'
  * texts (go-yaml v3 writes floats as Go's %g) go to floats. */
 static json_object *mark_floats(json_object *j, json_object *floats)
@@ -138,6 +191,8 @@ static json_object *mark_floats(json_object *j, json_object *floats)
         return s;
     }
     case json_type_object: {
+        if (tpl_tag_of(j) && tpl_tag_of(j)->is_struct)
+            return mark_struct(j, floats);
         json_object *o = json_object_new_object();
         json_object_object_foreach(j, k, v)
             json_object_object_add(o, k, mark_floats(v, floats));
@@ -153,17 +208,29 @@ static json_object *mark_floats(json_object *j, json_object *floats)
     }
 }
 
-/* Put the floats' texts where their markers are. */
-static void unmark_floats(gotk_buf *b, json_object *floats)
+static bool field_mark_at(const char *p, size_t left)
 {
-    if (json_object_array_length(floats) == 0)
+    if (left < FIELD_MARK_LEN || strncmp(p, FIELD_MARK, 5) != 0)
+        return false;
+    for (int i = 5; i < FIELD_MARK_LEN; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+    return true;
+}
+
+/* Put the floats' texts where their markers are; drop field key marks. */
+static void unmark_floats(gotk_buf *b, json_object *floats, bool has_structs)
+{
+    if (json_object_array_length(floats) == 0 && !has_structs)
         return;
     gotk_buf o = {0};
     for (size_t i = 0; i < b->len;) {
         const char *p = b->data + i;
         size_t idx;
         int used = 0;
-        if (b->len - i >= 10 && strncmp(p, "gotkf", 5) == 0 && sscanf(p + 5, "%zuloat%n", &idx, &used) == 1 &&
+        if (has_structs && field_mark_at(p, b->len - i)) {
+            i += FIELD_MARK_LEN;
+        } else if (b->len - i >= 10 && strncmp(p, "gotkf", 5) == 0 && sscanf(p + 5, "%zuloat%n", &idx, &used) == 1 &&
             used > 4 && idx < json_object_array_length(floats)) {
             gotk_buf_puts(&o, json_object_get_string(json_object_array_get_idx(floats, idx)));
             i += 5 + (size_t)used;
@@ -176,12 +243,31 @@ static void unmark_floats(gotk_buf *b, json_object *floats)
     *b = o;
 }
 
+static bool has_struct(json_object *j)
+{
+    if (json_object_is_type(j, json_type_object)) {
+        if (tpl_tag_of(j) && tpl_tag_of(j)->is_struct)
+            return true;
+        json_object_object_foreach(j, k, v) {
+            (void)k;
+            if (has_struct(v))
+                return true;
+        }
+    } else if (json_object_is_type(j, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(j); i++)
+            if (has_struct(json_object_array_get_idx(j, i)))
+                return true;
+    }
+    return false;
+}
+
 /* toYamlPretty v */
 FN(fn_to_yaml_pretty)
 {
     (void)argc, (void)ud;
     json_object *j = sprig_to_json(tpl_indirect_iface(argv[0]));
     json_object *floats = json_object_new_array(), *marked = mark_floats(j, floats);
+    bool structs = has_struct(j);
     gotk_buf v2 = {0}, b = {0};
     gotk_err *e = gotk_yaml_emit(marked, GOTK_YAML_SORT_KEYS, &v2);
     json_object_put(j);
@@ -191,7 +277,7 @@ FN(fn_to_yaml_pretty)
     else
         indent_sequences(v2.data ? v2.data : "", v2.len, &b);
     gotk_buf_free(&v2);
-    unmark_floats(&b, floats);
+    unmark_floats(&b, floats, structs);
     json_object_put(floats);
     *res = sprig_take(ex, &b);
     return NULL;
