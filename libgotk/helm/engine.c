@@ -136,12 +136,27 @@ static json_object *files_object(const gotk_helm_chart *c)
     return gotk_tpl_helm_files(m);
 }
 
+/* The parent's .Subcharts entry for a subchart's dot, which t keeps: its
+ * fields shared, untyped (Helm's recAllTpls stores the map before
+ * renderable.vals makes it a chartutil.Values). */
+static json_object *subchart_view(helm_tpls *t, json_object *dot)
+{
+    json_object *view = json_object_new_object();
+    json_object_object_foreach(dot, k, v)
+        json_object_object_add(view, k, json_object_get(v));
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].vals == dot)
+            t->v[i].as_subchart = view;
+    t->dots = gotk_xrealloc(t->dots, (t->ndots + 1) * sizeof *t->dots);
+    t->dots[t->ndots++] = dot;
+    return view;
+}
+
 static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_object *vals)
 {
     json_object *subcharts = json_object_new_object();
     json_object *next = json_object_new_object();
-    /* the templates' dot, as in Helm (.Subcharts shows it so too, where Helm
-     * has a plain map) */
+    /* the templates' dot, as in Helm; .Subcharts gets a plain map view */
     gotk_tpl_tag(next, "chartutil.Values", false);
     json_object_object_add(next, "Chart", helm_chart_object(c));
     json_object_object_add(next, "Files", files_object(c));
@@ -168,7 +183,7 @@ static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_ob
     json_object_object_add(next, "Subcharts", subcharts);
     for (size_t i = 0; i < c->ndeps; i++)
         json_object_object_add(subcharts, helm_chart_name(c->deps[i]),
-                               rec_all_tpls(c->deps[i], t, next));
+                               subchart_view(t, rec_all_tpls(c->deps[i], t, next)));
     char *id = helm_chart_full_path(c);
     char *base = gotk_xasprintf("%s/templates", id);
     bool library = helm_chart_is_library(c);
@@ -197,6 +212,9 @@ void helm_tpls_free(helm_tpls *t)
         free(t->v[i].base_path);
     }
     free(t->v);
+    for (size_t i = 0; i < t->ndots; i++)
+        json_object_put(t->dots[i]);
+    free(t->dots);
 }
 
 /* ---- rendering ----------------------------------------------------------- */
@@ -311,6 +329,8 @@ gotk_err *helm_render(helm_tpls *t, void (*add_funcs)(gotk_tpl_set *set), helm_r
         json_object_object_add(tmpl, "BasePath", json_object_new_string(t->v[i].base_path));
         gotk_tpl_tag(tmpl, "chartutil.Values", false);
         json_object_object_add(t->v[i].vals, "Template", tmpl);
+        if (t->v[i].as_subchart)
+            json_object_object_add(t->v[i].as_subchart, "Template", json_object_get(tmpl));
         gotk_buf buf = {0};
         e = gotk_template_execute(set, t->v[i].name, t->v[i].vals, &buf);
         if (e) {

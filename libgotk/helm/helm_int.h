@@ -155,18 +155,23 @@ gotk_err *helm_sort_manifests(helm_rendered *files, size_t n, helm_sorted *out);
 void helm_sorted_free(helm_sorted *s);
 
 /* A template to render: its full name, text (borrowed from the chart), the
- * data it runs with (borrowed from the table's root), and its .Template.BasePath. */
+ * data it runs with (borrowed from the table), its .Template.BasePath, and
+ * for a subchart the parent's .Subcharts entry (the same map in Helm, there
+ * typed map[string]interface{} rather than chartutil.Values), or NULL. */
 typedef struct {
     char *name;
     const char *text;
     size_t len;
     json_object *vals;
     char *base_path;
+    json_object *as_subchart;
 } helm_tpl;
 
 typedef struct {
     helm_tpl *v;
     size_t n, cap;
+    json_object **dots; /* the subcharts' dots, which the table owns */
+    size_t ndots;
 } helm_tpls;
 
 /* .Chart of a chart: chart.Metadata's fields with Go names, plus IsRoot. */
