@@ -12,6 +12,7 @@
  * land in an "Error" key as Helm's do. lookup finds nothing,
  * as under `helm template`.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,6 +173,65 @@ static gotk_tpl_val error_map(gotk_tpl_exec *ex, const char *msg)
     return gotk_tpl_own(ex, m);
 }
 
+/* The text of the first number in JSON text s (valid) beyond float64, or
+ * NULL: Go's decoder stores nil for it, goes on, and fails in the end. */
+static char *json_overflow(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '"') {
+            for (i++; i < n && s[i] != '"'; i++)
+                i += s[i] == '\\';
+            i++;
+        } else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) {
+            size_t j = i;
+            while (j < n && strchr("+-.eE0123456789", s[j]) && s[j])
+                j++;
+            char *num = gotk_xstrndup(s + i, j - i);
+            if (isinf(strtod(num, NULL)))
+                return num;
+            free(num);
+            i = j;
+        } else {
+            i++;
+        }
+    }
+    return NULL;
+}
+
+/* Replace the infinities (numbers beyond float64) in j by JSON null. */
+static void null_overflows(json_object *j)
+{
+    if (json_object_is_type(j, json_type_object)) {
+        json_object_object_foreach(j, k, v) {
+            if (json_object_is_type(v, json_type_double) && isinf(json_object_get_double(v)))
+                json_object_object_add(j, k, NULL);
+            else
+                null_overflows(v);
+        }
+    } else if (json_object_is_type(j, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(j); i++) {
+            json_object *v = json_object_array_get_idx(j, i);
+            if (json_object_is_type(v, json_type_double) && isinf(json_object_get_double(v)))
+                json_object_array_put_idx(j, i, NULL);
+            else
+                null_overflows(v);
+        }
+    }
+}
+
+/* For fromJson's and fromJsonArray's decoded doc: Go's error text for a
+ * number beyond float64 (such numbers made null), or NULL. */
+static char *json_overflow_error(const char *s, size_t n, json_object *doc)
+{
+    char *num = json_overflow(s, n);
+    if (!num)
+        return NULL;
+    null_overflows(doc);
+    char *msg = gotk_xasprintf("json: cannot unmarshal number %s into Go value of type float64", num);
+    free(num);
+    return msg;
+}
+
 /* fromYaml and fromJson (ud "j") s: a map, numbers as float64. */
 FN(fn_from_yaml)
 {
@@ -196,6 +256,10 @@ FN(fn_from_yaml)
         gotk_buf_free(&m);
         return NULL;
     }
+    char *overflow = doc && ud ? json_overflow_error(SV(argv[0]), SL(argv[0]), doc) : NULL;
+    if (overflow) /* the map as decoded, with the error added */
+        json_object_object_add(doc, "Error", json_object_new_string(overflow));
+    free(overflow);
     if (!doc && ud) /* JSON null sets Go's map to nil */
         *res = (gotk_tpl_val){.kind = GOTK_TPL_MAP};
     else
@@ -211,6 +275,7 @@ FN(fn_from_yaml_array)
     gotk_err *e = ud ? sprig_json_parse(SV(argv[0]), SL(argv[0]), &doc)
                      : parse_yaml_first(SV(argv[0]), SL(argv[0]), &doc);
     json_object *a = json_object_new_array();
+    char *overflow = NULL;
     if (e) {
         json_object_array_add(a, json_object_new_string(gotk_err_msg(e)));
         gotk_err_free(e);
@@ -223,6 +288,9 @@ FN(fn_from_yaml_array)
                         ud ? "json" : "error unmarshaling JSON: while decoding JSON: json", what);
         json_object_array_add(a, json_object_new_string(m.data));
         gotk_buf_free(&m);
+    } else if (doc && ud && (overflow = json_overflow_error(SV(argv[0]), SL(argv[0]), doc))) {
+        json_object_array_add(a, json_object_new_string(overflow)); /* Helm drops the list */
+        free(overflow);
     } else if (doc) {
         json_object_put(a);
         a = json_object_get(gotk_template_floatify(doc));
