@@ -348,8 +348,11 @@ gotk_err *kt_replicas(kmap *m, json_object *replica, const kfslist *specs);
 gotk_err *kt_namerefs(kmap *m, const kconfig *cfg);
 /* Add the content hash to generated names. */
 gotk_err *kt_hash_names(kmap *m);
-/* The namespace transformer's error for resources it gave one id (nsconflict.c). */
+/* The namespace transformer's error for resources it gave one id (inmemory.c). */
 gotk_err *kt_namespace_conflict(const kmap *m);
+/* kyaml's check of a resource a JSON patch rewrote: a map, with a kind, and a
+ * name unless the kind is a List; the error prints its ResourceMeta. */
+gotk_err *kres_validate_meta(const kres *r);
 /* kustomize's name hash of a ConfigMap or Secret. */
 gotk_err *kgen_hash(json_object *obj, char out[11]);
 /* A copy of v with map keys sorted at every level, as Go encodes maps. */

@@ -914,6 +914,11 @@ static gotk_err *apply_patch(kmap *m, json_object *docs, bool json, json_object 
         if (json) {
             kres_store_prev(m->v[i]);
             e = kjson6902_apply(&m->v[i]->obj, json_object_array_get_idx(docs, 0));
+            if (!e)
+                e = kres_validate_meta(m->v[i]);
+            /* kustomize puts its internal annotations back, making metadata */
+            if (!e && !json_object_object_get(m->v[i]->obj, "metadata"))
+                json_object_object_add(m->v[i]->obj, "metadata", json_object_new_object());
         } else {
             json_object *p = json_object_array_get_idx(docs, 0);
             e = smp_one(m, &i, p, options, sch, kmeta_texts_for(texts, p), false);
