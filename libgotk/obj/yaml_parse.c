@@ -314,6 +314,26 @@ static gotk_err *sigs_value(parse_ctx *c, yaml_event_t *ev, const res_value *r, 
     return NULL;
 }
 
+/* A scalar whose text is no value of its tag. go-yaml v2 (sigs) names the
+ * tag the text resolves to ("cannot decode !!str `x` as a !!int"); it
+ * reads timestamps only under !!timestamp and a float beyond float64 as a
+ * string (as obj_resolve_plain does in sigs mode). */
+static gotk_err *tag_mismatch(parse_ctx *c, const yaml_event_t *ev, const res_value *r,
+                              const yaml_char_t *tag)
+{
+    const char *text = (const char *)ev->data.scalar.value;
+    if (!c->sigs)
+        return err_at(c, ev->start_mark, "cannot decode %s with the tag it has", text);
+    const char *rtag = r->kind == RES_NULL ? "null" : r->kind == RES_BOOL ? "bool"
+                     : r->kind == RES_INT || r->kind == RES_UINT ? "int"
+                     : r->kind == RES_FLOAT ? "float" : "str";
+    const char *want = strrchr((const char *)tag, ':') + 1; /* tag_is checked the prefix */
+    char *msg = gotk_xasprintf("cannot decode !!%s `%s` as a !!%s", rtag, text, want);
+    gotk_err *e = sigs_err(c, 0, msg); /* resolve's failf names no line */
+    free(msg);
+    return e;
+}
+
 /* Type a scalar as go-yaml v3 does: quoted and block scalars are strings; plain
  * ones resolve; the standard tags force a type. */
 static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json_object **out)
@@ -356,7 +376,7 @@ static gotk_err *scalar_value(parse_ctx *c, yaml_event_t *ev, bool in_flow, json
                   (tag_is(tag, "null") && r.kind == RES_NULL) ||
                   (tag_is(tag, "timestamp") && r.kind == RES_TIMESTAMP);
         if (!ok)
-            return err_at(c, ev->start_mark, "cannot decode %s with the tag it has", text);
+            return tag_mismatch(c, ev, &r, tag);
     } else if (plain && !tag) {
         obj_resolve_plain(text, c->sigs, &r);
     }
