@@ -11,6 +11,7 @@
  * Applying uses server-side apply: Namespaces and CRDs first, waiting for the
  * CRDs to be Established, then everything else.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,9 +148,16 @@ gotk_err *cli_components_build(const cli_components *c, json_object **docs, char
     if (!e)
         e = gotk_file_temp_dir("gotk-install", &tmp);
     if (!e) {
-        char *k = compose(config, c, comps, n);
+        /* kustomize takes no absolute directory as a resource: config/ is
+         * reached through a link beside the composed kustomization */
+        char *link = gotk_xasprintf("%s/config", tmp);
+        if (symlink(config, link) != 0)
+            e = gotk_err_new(GOTK_E_IO, "symlink %s: %s", link, strerror(errno));
+        free(link);
+        char *k = compose("config", c, comps, n);
         char *path = gotk_xasprintf("%s/kustomization.yaml", tmp);
-        e = gotk_file_write_atomic(path, k, strlen(k), 0644);
+        if (!e)
+            e = gotk_file_write_atomic(path, k, strlen(k), 0644);
         gotk_kustomize_opts ko = {.reorder = GOTK_KUSTOMIZE_REORDER_LEGACY, .load_restrictor_none = true};
         if (!e)
             e = gotk_kustomize_build(tmp, &ko, docs);
