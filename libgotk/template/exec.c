@@ -337,6 +337,12 @@ static gotk_tpl_val eval_field(gotk_tpl_exec *ex, gotk_tpl_val dot, const char *
         }
         if (tag->is_struct || recv.kind != GOTK_TPL_MAP)
             return struct_field(ex, name, cmd, final, recv, typ);
+    } else if (recv.tname && recv.kind == GOTK_TPL_INT64) { /* a named integer type */
+        const tpl_func *m = tpl_find_method(ex->set, recv.tname, name, false);
+        if (m) {
+            recv.iface = false;
+            return eval_call(ex, dot, m, node, cmd, final, &recv);
+        }
     }
     if (recv.kind != GOTK_TPL_MAP)
         exec_errorf(ex, "can't evaluate field %s in type %s", name, typ);
@@ -862,7 +868,8 @@ gotk_tpl_set *gotk_tpl_exec_set(gotk_tpl_exec *ex)
 static bool call_method0(gotk_tpl_val v, const char *name, bool addressable, gotk_buf *out)
 {
     gotk_tpl_exec *ex = current_exec;
-    if (!ex || !v.j || (v.kind != GOTK_TPL_MAP && v.kind != GOTK_TPL_SLICE) || !v.tname)
+    if (!ex || !v.j || (v.kind != GOTK_TPL_MAP && v.kind != GOTK_TPL_SLICE && v.kind != GOTK_TPL_INT64) ||
+        !v.tname)
         return false;
     const tpl_func *m = tpl_find_method(ex->set, v.tname, name, addressable);
     if (!m || m->params[0] || m->variadic)

@@ -611,7 +611,8 @@ static void print_struct(pp *p, gotk_tpl_val v, const char *type, int verb, int 
 static bool print_typed(pp *p, gotk_tpl_val v, int verb, int depth)
 {
     const tpl_tag *t = v.tname && v.j ? tpl_tag_of(v.j) : NULL;
-    if (!t)
+    bool named_int = v.tname && v.kind == GOTK_TPL_INT64; /* time.Duration */
+    if (!t && !named_int)
         return false;
     if (!p->sharp_v && strchr("vsxXq", verb)) {
         gotk_buf str = {0};
@@ -625,7 +626,7 @@ static bool print_typed(pp *p, gotk_tpl_val v, int verb, int depth)
         if (has)
             return true;
     }
-    if (!t->is_struct || v.kind != GOTK_TPL_MAP)
+    if (!t || !t->is_struct || v.kind != GOTK_TPL_MAP)
         return false;
     print_struct(p, v, t->type, verb, depth);
     return true;

@@ -103,6 +103,8 @@ static bool parse_go_int(const char *s, size_t n, int64_t *out)
 /* cast.ToInt64 as Sprig calls it. */
 int64_t sprig_to_int64(gotk_tpl_val v)
 {
+    if (SPRIG_IS_DURATION(v))
+        return 0; /* none of cast's types */
     switch (v.kind) {
     case GOTK_TPL_INT: case GOTK_TPL_INT64: case GOTK_TPL_UINT8: return json_object_get_int64(v.j);
     case GOTK_TPL_FLOAT64: return (int64_t)json_object_get_double(v.j);
@@ -118,6 +120,8 @@ int64_t sprig_to_int64(gotk_tpl_val v)
 /* cast.ToFloat64 as Sprig calls it. */
 double sprig_to_float64(gotk_tpl_val v)
 {
+    if (SPRIG_IS_DURATION(v))
+        return 0; /* as in sprig_to_int64 */
     switch (v.kind) {
     case GOTK_TPL_INT: case GOTK_TPL_INT64: case GOTK_TPL_UINT8: return (double)json_object_get_int64(v.j);
     case GOTK_TPL_FLOAT64: return json_object_get_double(v.j);
@@ -146,7 +150,7 @@ const char *sprig_kind_name(gotk_tpl_val v)
     switch (v.kind) {
     case GOTK_TPL_MAP: return "map";
     case GOTK_TPL_SLICE: return "slice";
-    default: return gotk_tpl_type_name(v);
+    default: return SPRIG_IS_DURATION(v) ? "int64" : gotk_tpl_type_name(v);
     }
 }
 

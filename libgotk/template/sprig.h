@@ -17,6 +17,11 @@ int64_t sprig_to_int64(gotk_tpl_val v);
 double sprig_to_float64(gotk_tpl_val v);
 /* reflect.Kind().String() of a value: "string", "float64", "map", "slice"... */
 const char *sprig_kind_name(gotk_tpl_val v);
+/* A time.Duration (Time.Sub's result, sprig_duration.c): an int64 of that
+ * named type, which cast does not know. */
+#define SPRIG_DURATION_TYPE "time.Duration"
+#define SPRIG_IS_DURATION(v) \
+    ((v).kind == GOTK_TPL_INT64 && (v).tname && !strcmp((v).tname, SPRIG_DURATION_TYPE))
 /* A new json reference holding v (maps and slices are shared, as in Go). */
 json_object *sprig_to_json(gotk_tpl_val v);
 /* reflect.DeepEqual on values (int and float64 differ). */

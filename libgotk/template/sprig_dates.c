@@ -8,7 +8,8 @@
  * e.g. "2023-11-14 22:13:20 +0000 UTC"); the functions and methods taking a
  * time read it back. Its methods: String, MarshalJSON, Format, Unix,
  * UnixMilli, UnixNano, Year, Month, Day, Hour, Minute, Second, Nanosecond,
- * YearDay, Weekday, IsZero, UTC, Local, Add, AddDate, Before, After, Equal. Like Sprig, numbers given as
+ * YearDay, Weekday, IsZero, UTC, Local, Add, AddDate, Before, After, Equal,
+ * Sub (a time.Duration, sprig_duration.c). Like Sprig, numbers given as
  * dates count only when they are Go ints or int64s (seconds since the epoch);
  * anything else (Helm's float64 values, strings) means now.
  */
@@ -444,6 +445,31 @@ FN(time_compare)
     return NULL;
 }
 
+/* Sub u: t - u as a time.Duration, saturated; by the monotonic readings
+ * when both have one. */
+FN(time_sub)
+{
+    (void)argc, (void)ud;
+    gotime_loc *m1, *m2;
+    gotime a = receiver(argv, &m1), b = receiver(argv + 1, &m2);
+    int64_t d;
+    if (a.has_mono && b.has_mono) {
+        if (__builtin_sub_overflow(a.mono, b.mono, &d))
+            d = a.mono > b.mono ? INT64_MAX : INT64_MIN;
+    } else {
+        int64_t s, ns;
+        bool over = __builtin_sub_overflow(a.sec, b.sec, &s) ||
+                    __builtin_mul_overflow(s, (int64_t)1000000000, &ns) ||
+                    __builtin_add_overflow(ns, (int64_t)a.nsec - b.nsec, &d);
+        if (over)
+            d = a.sec > b.sec ? INT64_MAX : INT64_MIN;
+    }
+    *res = sprig_duration_value(ex, d);
+    gotime_loc_free(m1);
+    gotime_loc_free(m2);
+    return NULL;
+}
+
 /* Register time.Time's methods. */
 static void add_time_methods(gotk_tpl_set *set)
 {
@@ -463,7 +489,7 @@ static void add_time_methods(gotk_tpl_set *set)
         {"UTC", "", time_in, 0}, {"Local", "", time_in, 1},
         {"Add", "I", time_add_method, 0}, {"AddDate", "iii", time_add_date, 0},
         {"Before", "R", time_compare, '<'}, {"After", "R", time_compare, '>'},
-        {"Equal", "R", time_compare, '='},
+        {"Equal", "R", time_compare, '='}, {"Sub", "R", time_sub, 0},
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
         gotk_template_add_method(set, TIME_TYPE, m[i].name, m[i].params, m[i].fn, (void *)m[i].ud);
@@ -489,4 +515,5 @@ void sprig_add_dates(gotk_tpl_set *set)
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         gotk_template_add_func(set, t[i].name, t[i].params, t[i].fn, (void *)t[i].ud);
     add_time_methods(set);
+    sprig_add_duration_methods(set);
 }

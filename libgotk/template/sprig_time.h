@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "gotk/core.h"
+#include "gotk/template.h"
 
 /* A zone of a location: offset east of UTC and abbreviation. */
 typedef struct {
@@ -68,6 +69,11 @@ gotime gotime_date(int64_t year, int64_t month, int64_t day, int64_t hour, int64
                    int64_t sec, int64_t nsec, const gotime_loc *loc);
 /* Duration.Round(m). */
 int64_t gotime_round(int64_t d, int64_t m);
+
+/* A time.Duration of d nanoseconds as a template value, and its methods
+ * (sprig_duration.c). */
+gotk_tpl_val sprig_duration_value(gotk_tpl_exec *ex, int64_t d);
+void sprig_add_duration_methods(gotk_tpl_set *set);
 
 /* A time.Time as template data (sprig_dates.c): a new json value. */
 json_object *sprig_time_json(const gotime *t);
