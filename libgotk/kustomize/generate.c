@@ -25,6 +25,19 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+const char **ksorted_keys(json_object *map, size_t *n)
+{
+    size_t i = 0;
+    *n = (size_t)json_object_object_length(map);
+    const char **keys = gotk_xcalloc(*n ? *n : 1, sizeof *keys);
+    json_object_object_foreach(map, k, val) {
+        (void)val;
+        keys[i++] = k;
+    }
+    qsort(keys, *n, sizeof *keys, cmp_str);
+    return keys;
+}
+
 json_object *ksorted_copy(json_object *v)
 {
     if (json_object_is_type(v, json_type_array)) {
@@ -35,16 +48,12 @@ json_object *ksorted_copy(json_object *v)
     }
     if (!json_object_is_type(v, json_type_object))
         return gotk_obj_copy(v);
-    kstrv keys = {0};
-    json_object_object_foreach(v, k, val) {
-        (void)val;
-        kstrv_push(&keys, k);
-    }
-    qsort(keys.v, keys.n, sizeof *keys.v, cmp_str);
+    size_t n;
+    const char **keys = ksorted_keys(v, &n);
     json_object *o = json_object_new_object();
-    for (size_t i = 0; i < keys.n; i++)
-        json_object_object_add(o, keys.v[i], ksorted_copy(json_object_object_get(v, keys.v[i])));
-    kstrv_free(&keys);
+    for (size_t i = 0; i < n; i++)
+        json_object_object_add(o, keys[i], ksorted_copy(json_object_object_get(v, keys[i])));
+    free(keys);
     return o;
 }
 

@@ -357,6 +357,8 @@ gotk_err *kres_validate_meta(const kres *r);
 gotk_err *kgen_hash(json_object *obj, char out[11]);
 /* A copy of v with map keys sorted at every level, as Go encodes maps. */
 json_object *ksorted_copy(json_object *v);
+/* A map's keys in byte order (borrowed from the map). Caller frees the array. */
+const char **ksorted_keys(json_object *map, size_t *n);
 
 /* ---- transformer annotations (buildMetadata: [transformerAnnotations]) --- */
 

@@ -8,11 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int key_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Go's %#v of a decoded YAML value. */
 static void go_sharp(gotk_buf *b, json_object *v)
 {
@@ -44,15 +39,10 @@ static void go_sharp(gotk_buf *b, json_object *v)
         return;
     default: break;
     }
-    size_t n = (size_t)json_object_object_length(v), i = 0;
-    const char **keys = gotk_xcalloc(n ? n : 1, sizeof *keys);
-    json_object_object_foreach(v, k, val) {
-        (void)val;
-        keys[i++] = k;
-    }
-    qsort(keys, n, sizeof *keys, key_cmp);
+    size_t n;
+    const char **keys = ksorted_keys(v, &n);
     gotk_buf_puts(b, "map[string]interface {}{");
-    for (i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         gotk_buf_puts(b, i ? ", " : "");
         kgo_quote(b, keys[i]);
         gotk_buf_putc(b, ':');

@@ -163,23 +163,13 @@ static const tc_field *find_field(const tc_struct *st, const char *key)
     return NULL;
 }
 
-static int key_cmp(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* One struct, its keys in sorted order (the JSON that YAMLToJSON writes). */
 static json_object *decode_struct(tc_decoder *d, json_object *in, const tc_struct *st)
 {
-    size_t n = (size_t)json_object_object_length(in), i = 0;
-    const char **keys = gotk_xcalloc(n ? n : 1, sizeof *keys);
-    json_object_object_foreach(in, k, v) {
-        (void)v;
-        keys[i++] = k;
-    }
-    qsort(keys, n, sizeof *keys, key_cmp);
+    size_t n;
+    const char **keys = ksorted_keys(in, &n);
     json_object *out = json_object_new_object();
-    for (i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const tc_field *f = find_field(st, keys[i]);
         if (!f) {
             if (!d->err)
