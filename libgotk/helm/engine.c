@@ -12,8 +12,7 @@
 #include "gotk/template.h"
 #include "helm_int.h"
 
-/* chart.Metadata's Go field names for Chart.yaml's keys (its json tags). */
-static const gotk_tpl_json_field meta_fields[] = {
+const gotk_tpl_json_field gotk_helm_metadata_json[] = {
     {"Name", "name", true}, {"Home", "home", true}, {"Sources", "sources", true},
     {"Version", "version", true}, {"Description", "description", true},
     {"Keywords", "keywords", true}, {"Maintainers", "maintainers", true},
@@ -106,7 +105,7 @@ json_object *helm_chart_object(const gotk_helm_chart *c)
 {
     /* engine.go's struct { chart.Metadata; IsRoot bool }: Metadata embedded */
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "Metadata", go_struct(c->meta, meta_fields, "chart.Metadata"));
+    json_object_object_add(o, "Metadata", go_struct(c->meta, gotk_helm_metadata_json, "chart.Metadata"));
     json_object_object_add(o, "IsRoot", json_object_new_boolean(c->parent == NULL));
     gotk_tpl_tag(o, "struct { chart.Metadata; IsRoot bool }", true);
     gotk_tpl_tag_json(o, chart_fields);

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "gotk/core.h"
+#include "gotk/helm.h"
 #include "gotk/obj.h"
 #include "gotk/template.h"
 
@@ -119,17 +120,6 @@ static void read_chart_files(const char *dir, const char *rel, json_object *file
     free(path);
 }
 
-/* chart.Metadata's json tags, as libgotk/helm's engine sets them. */
-static const gotk_tpl_json_field meta_json[] = {
-    {"Name", "name", true}, {"Home", "home", true}, {"Sources", "sources", true},
-    {"Version", "version", true}, {"Description", "description", true},
-    {"Keywords", "keywords", true}, {"Maintainers", "maintainers", true},
-    {"Icon", "icon", true}, {"APIVersion", "apiVersion", true},
-    {"Condition", "condition", true}, {"Tags", "tags", true},
-    {"AppVersion", "appVersion", true}, {"Deprecated", "deprecated", true},
-    {"Annotations", "annotations", true}, {"KubeVersion", "kubeVersion", true},
-    {"Dependencies", "dependencies", true}, {"Type", "type", true}, {NULL, NULL, false},
-};
 /* The chart's Metadata is embedded: its fields are promoted. */
 static const gotk_tpl_json_field chart_json[] = {{"Metadata", "", false}, {NULL, NULL, false}};
 
@@ -160,7 +150,7 @@ static json_object *chart_metadata(void)
         json_object_object_add(m, f, v);
     }
     gotk_tpl_tag(m, "chart.Metadata", true);
-    gotk_tpl_tag_json(m, meta_json);
+    gotk_tpl_tag_json(m, gotk_helm_metadata_json);
     json_object *c = json_object_new_object();
     json_object_object_add(c, "Metadata", m);
     json_object_object_add(c, "IsRoot", json_object_new_boolean(true));

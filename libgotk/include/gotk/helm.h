@@ -45,6 +45,9 @@ gotk_err *gotk_helm_load_archive(const void *data, size_t len, gotk_helm_chart *
 void gotk_helm_chart_free(gotk_helm_chart *c);
 /* Chart.yaml's name. */
 const char *gotk_helm_chart_name(const gotk_helm_chart *c);
+/* chart.Metadata's Go field names for Chart.yaml's keys (its json tags), as
+ * .Chart.Metadata is tagged for toJson/toYaml. */
+extern const gotk_tpl_json_field gotk_helm_metadata_json[];
 /* Chart.yaml's deprecated: true (helm template then warns). */
 bool gotk_helm_chart_deprecated(const gotk_helm_chart *c);
 
