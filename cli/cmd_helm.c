@@ -172,7 +172,10 @@ static gotk_err *take_value_flag(helm_cli *c, const char *a, const char *name, c
     if (shorthand ? !is_value_flag(shorty) : !is_value_flag(name))
         return shorthand ? gotk_err_new(GOTK_E_INVALID, "unknown shorthand flag: '%c' in %s", a[1], a)
                          : gotk_err_new(GOTK_E_INVALID, "unknown flag: %s", name);
-    const char *v = shorthand && a[2] ? a + 2 : eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+    /* -fx and -f=x, as pflag reads a shorthand's value */
+    const char *v = shorthand && a[2] ? a + 2 + (a[2] == '=')
+                    : eq          ? eq + 1
+                                  : (*i + 1 < argc ? argv[++*i] : NULL);
     if (!v)
         return shorthand ? gotk_err_new(GOTK_E_INVALID, "flag needs an argument: '%c' in %s", a[1], a)
                          : gotk_err_new(GOTK_E_INVALID, "flag needs an argument: %s", name);
