@@ -178,20 +178,20 @@ static tpl_node *new_node(parser *p, tpl_ntype type, size_t pos)
 {
     tpl_node *n = tpl_alloc(p->a, sizeof *n);
     n->type = type;
-    n->pos = pos;
+    n->pos = (uint32_t)pos;
     return n;
 }
 
-/* Append a child (list nodes, command args, pipeline commands). */
+/* Append a child (list nodes, command args, pipeline commands). The array
+ * doubles from one slot, so it is full when its length is 0 or a power of 2:
+ * most pipelines have one command and most commands a few arguments. */
 static void add_kid(parser *p, tpl_node *n, tpl_node *kid)
 {
-    if (n->nkids == n->capkids) {
-        int cap = n->capkids ? n->capkids * 2 : 4;
-        tpl_node **k = tpl_alloc(p->a, sizeof *k * (size_t)cap);
+    if ((n->nkids & (n->nkids - 1)) == 0) {
+        tpl_node **k = tpl_alloc(p->a, sizeof *k * (size_t)(n->nkids ? 2 * n->nkids : 1));
         if (n->nkids)
             memcpy(k, n->kids, sizeof *k * (size_t)n->nkids);
         n->kids = k;
-        n->capkids = cap;
     }
     n->kids[n->nkids++] = kid;
 }
@@ -206,7 +206,7 @@ static void split_idents(parser *p, tpl_node *n, const char *s, size_t len)
     size_t start = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i == len || s[i] == '.') {
-            n->ident[n->nident++] = tpl_strndup(p->a, s + start, i - start);
+            n->ident[n->nident++] = tpl_intern(p->set, s + start, i - start);
             start = i + 1;
         }
     }
@@ -373,7 +373,7 @@ static tpl_node *with_control(parser *p);
 static void add_tree(parser *p, const char *name, tpl_node *root);
 
 /* A string token's value (strconv.Unquote). */
-static const char *unquote_item(parser *p, const tpl_item *t, size_t *len)
+static const char *unquote_item(parser *p, const tpl_item *t, uint32_t *len)
 {
     gotk_buf b = {0};
     if (!tpl_unquote(t->val, t->len, &b)) {
@@ -381,7 +381,7 @@ static const char *unquote_item(parser *p, const tpl_item *t, size_t *len)
         perrorf(p, "invalid syntax");
     }
     const char *s = tpl_strndup(p->a, b.data ? b.data : "", b.len);
-    *len = b.len;
+    *len = (uint32_t)b.len;
     gotk_buf_free(&b);
     return s;
 }
@@ -396,7 +396,7 @@ static tpl_node *term(parser *p)
         if (!tpl_find_func(p->set, t.val, t.len))
             perrorf(p, "function \"%.*s\" not defined", (int)t.len, t.val);
         n = new_node(p, N_IDENT, t.pos);
-        n->text = tpl_strndup(p->a, t.val, t.len);
+        n->text = tpl_intern(p->set, t.val, t.len);
         return n;
     case IT_DOT: return new_node(p, N_DOT, t.pos);
     case IT_NIL: return new_node(p, N_NIL, t.pos);
@@ -555,7 +555,6 @@ static tpl_node *pipeline(parser *p, const char *context, tpl_itype end)
 {
     tpl_item t = peek_nonspace(p);
     tpl_node *pipe = new_node(p, N_PIPE, t.pos);
-    pipe->line = t.line;
     declarations(p, pipe, context);
     for (;;) {
         t = next_nonspace(p);
@@ -585,7 +584,6 @@ static tpl_node *parse_control(parser *p, tpl_ntype type, const char *context)
     tpl_node *n = new_node(p, type, 0);
     n->pipe = pipeline(p, context, IT_RDELIM);
     n->pos = n->pipe->pos;
-    n->line = n->pipe->line;
     if (type == N_RANGE)
         p->range_depth++;
     tpl_node *next;
@@ -637,12 +635,10 @@ static tpl_node *else_control(parser *p)
     tpl_item pk = peek_nonspace(p);
     if (pk.typ == IT_IF || pk.typ == IT_WITH) {
         tpl_node *n = new_node(p, N_ELSE, pk.pos);
-        n->line = pk.line;
         return n;
     }
     tpl_item t = expect(p, IT_RDELIM, "else");
     tpl_node *n = new_node(p, N_ELSE, t.pos);
-    n->line = t.line;
     return n;
 }
 
@@ -656,14 +652,13 @@ static tpl_node *break_control(parser *p, tpl_ntype type, const tpl_item *kw)
     if (p->range_depth == 0)
         perrorf(p, "%s outside {{range}}", what);
     tpl_node *n = new_node(p, type, kw->pos);
-    n->line = kw->line;
     return n;
 }
 
 /* The quoted name after template/block/define. */
 static const char *template_name(parser *p, const tpl_item *t, const char *context)
 {
-    size_t len;
+    uint32_t len;
     if (t->typ != IT_STRING && t->typ != IT_RAWSTRING)
         unexpected(p, t, context);
     return unquote_item(p, t, &len);
@@ -675,7 +670,6 @@ static tpl_node *template_control(parser *p)
     tpl_item t = next_nonspace(p);
     const char *name = template_name(p, &t, "template clause");
     tpl_node *n = new_node(p, N_TEMPLATE, t.pos);
-    n->line = t.line;
     n->text = name;
     if (next_nonspace(p).typ != IT_RDELIM) {
         pbackup(p);
@@ -717,7 +711,6 @@ static tpl_node *block_control(parser *p)
     tpl_node *root = sub_tree(p, "block clause");
     add_tree(p, name, root);
     tpl_node *n = new_node(p, N_TEMPLATE, t.pos);
-    n->line = t.line;
     n->text = name;
     n->pipe = pipe;
     return n;
@@ -745,7 +738,6 @@ static tpl_node *action(parser *p)
     pbackup(p);
     t = ppeek(p);
     n = new_node(p, N_ACTION, t.pos);
-    n->line = t.line;
     n->pipe = pipeline(p, "command", IT_RDELIM);
     return n;
 }

@@ -4,7 +4,7 @@
  * or vendored into several charts) shares the first parse's nodes instead of
  * building them again. Only successful parses are remembered; parsing never
  * depends on functions added later except to reject a text, so a parse that
- * succeeded stays valid.
+ * succeeded stays valid. Names in nodes are interned here too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -106,4 +106,39 @@ bool tpl_parsed_reuse(gotk_tpl_set *set, const char *name, const char *text, siz
         (*trees)[i] = (tpl_tree){i == top ? src->name : pp->trees[i].name, pp->trees[i].root, src};
     *ntrees = pp->ntrees;
     return true;
+}
+
+/* ---- interned names ------------------------------------------------------ */
+
+/* Grow the name table to twice its size (or 256 slots), rehashing. */
+static void intern_grow(tpl_names *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 256;
+    const char **slots = gotk_xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->slots[i])
+            continue;
+        size_t j = text_hash(t->slots[i], strlen(t->slots[i])) & (cap - 1);
+        while (slots[j])
+            j = (j + 1) & (cap - 1);
+        slots[j] = t->slots[i];
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+}
+
+/* The set's one arena copy of the name s[0..n): field and function names
+ * repeat thousands of times over a chart's templates. */
+const char *tpl_intern(gotk_tpl_set *set, const char *s, size_t n)
+{
+    tpl_names *t = &set->names;
+    if (2 * (t->count + 1) > t->cap)
+        intern_grow(t);
+    size_t j = text_hash(s, n) & (t->cap - 1);
+    for (; t->slots[j]; j = (j + 1) & (t->cap - 1))
+        if (!strncmp(t->slots[j], s, n) && t->slots[j][n] == 0)
+            return t->slots[j];
+    t->count++;
+    return t->slots[j] = tpl_strndup(&set->arena, s, n);
 }

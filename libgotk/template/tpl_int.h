@@ -78,27 +78,46 @@ typedef struct {
     size_t len;
 } tpl_src;
 
+/* A parse node. Templates of a large chart hold tens of thousands, so a node
+ * keeps only what some type of node needs, overlaid where no type needs two
+ * of them at once (see the member comments). */
 typedef struct tpl_node tpl_node;
 struct tpl_node {
-    tpl_ntype type;
-    size_t pos;
-    int line;
-    tpl_node **kids; /* list: nodes; command: args; pipe: commands */
-    int nkids, capkids;
-    const char *text; /* text, string value, identifier, number text, template name */
-    size_t textlen;
-    const char *quoted; /* string: as written */
-    const char **ident; /* field, variable, chain: names (variable: ident[0] is $x) */
-    int nident;
-    tpl_node **decl; /* pipe: declared variables */
-    int ndecl;
-    bool is_assign;
-    tpl_node *pipe, *list, *elselist; /* if/range/with/template/action; chain: node */
-    bool b;
-    bool is_int, is_uint, is_float;
-    int64_t i;
-    uint64_t u;
-    double f;
+    uint8_t type;            /* a tpl_ntype */
+    bool is_assign : 1;      /* pipe: "=" rather than ":=" */
+    bool b : 1;              /* bool */
+    bool is_int : 1, is_uint : 1, is_float : 1; /* number: what its text can be */
+    uint16_t ndecl;          /* pipe: declared variables */
+    union {
+        int nkids;           /* list, command, pipe */
+        int nident;          /* field, variable, chain */
+    };
+    uint32_t pos;            /* byte offset in the source text */
+    uint32_t textlen;
+    const char *text;        /* text, string value, identifier, number text, template name */
+    union {
+        struct {             /* list: nodes; command: args; pipe: commands */
+            tpl_node **kids;
+            tpl_node **decl; /* pipe: declared variables */
+        };
+        struct {
+            tpl_node *pipe;  /* if/range/with/template/action; chain: the node */
+            union {
+                struct {
+                    tpl_node *list, *elselist; /* if/range/with */
+                };
+                const char **ident; /* field, variable, chain: names (variable: $x first) */
+            };
+        };
+        struct {             /* number */
+            union {
+                int64_t i;   /* when is_int */
+                uint64_t u;  /* when is_uint: the same bits when both are */
+            };
+            double f;
+        };
+        const char *quoted;  /* string: as written */
+    };
 };
 
 /* Go's Node.String(), appended to out. */
@@ -138,8 +157,15 @@ typedef struct {
     size_t cap;
 } tpl_index;
 
+/* Open-addressed table of interned names (parsed.c). */
+typedef struct {
+    const char **slots;
+    size_t cap, count;
+} tpl_names;
+
 struct gotk_tpl_set {
     tpl_arena arena;
+    tpl_names names;
     tpl_tree *trees;
     int ntrees, captrees;
     tpl_index tree_index;
@@ -244,6 +270,9 @@ void tpl_parsed_add(gotk_tpl_set *set, const tpl_src *src, const tpl_parse_mode 
  * set's arena; false when there is none to reuse. */
 bool tpl_parsed_reuse(gotk_tpl_set *set, const char *name, const char *text, size_t len,
                       const tpl_parse_mode *mode, tpl_tree **trees, int *ntrees);
+
+/* The set's shared arena copy of the name s[0..n) (parsed.c). */
+const char *tpl_intern(gotk_tpl_set *set, const char *s, size_t n);
 
 /* ---- values ------------------------------------------------------------ */
 

@@ -21,21 +21,34 @@ struct tpl_block {
     max_align_t data[];
 };
 
-/* Zeroed, aligned memory from the arena. */
-void *tpl_alloc(tpl_arena *a, size_t n)
+/* n bytes at the given alignment (a power of two) from the arena's head
+ * block, or from a new one. Parse nodes and strings are small and many, so
+ * they are packed as tightly as their types allow. */
+static void *arena_take(tpl_arena *a, size_t n, size_t align)
 {
-    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
     tpl_block *b = a->head;
-    if (!b || b->cap - b->used < n) {
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->cap || b->cap - at < n) {
         size_t cap = n > 16384 ? n : 16384;
         b = gotk_xmalloc(sizeof *b + cap);
         b->used = 0;
         b->cap = cap;
         b->next = a->head;
         a->head = b;
+        at = 0;
     }
-    void *p = (char *)b->data + b->used;
-    b->used += n;
+    b->used = at + n;
+    return (char *)b->data + at;
+}
+
+/* What arena structs hold at most: pointers, 64-bit integers and doubles. */
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define ARENA_ALIGN MAX2(MAX2(_Alignof(void *), _Alignof(int64_t)), _Alignof(double))
+
+/* Zeroed memory, aligned for any pointer, integer or double. */
+void *tpl_alloc(tpl_arena *a, size_t n)
+{
+    void *p = arena_take(a, n, ARENA_ALIGN);
     memset(p, 0, n);
     return p;
 }
@@ -43,7 +56,7 @@ void *tpl_alloc(tpl_arena *a, size_t n)
 /* A NUL-terminated copy in the arena. */
 char *tpl_strndup(tpl_arena *a, const char *s, size_t n)
 {
-    char *d = tpl_alloc(a, n + 1);
+    char *d = arena_take(a, n + 1, 1);
     if (n)
         memcpy(d, s, n);
     d[n] = 0;
@@ -90,6 +103,7 @@ void gotk_template_free(gotk_tpl_set *set)
     free(set->rdelim);
     free(set->name);
     free(set->parsed);
+    free(set->names.slots);
     tpl_arena_free(&set->arena);
     free(set);
 }
