@@ -176,11 +176,12 @@ static gotk_err *sort_doc(const char *path, char *doc, helm_sorted *out)
         return yaml_error(e, path);
     }
     if (head && !json_object_is_type(head, json_type_object)) {
+        e = gotk_err_new(GOTK_E_INVALID,
+                         "YAML parse error on %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type releaseutil.SimpleHead",
+                         path, helm_json_kind(head));
         json_object_put(head);
         free(doc);
-        return gotk_err_new(GOTK_E_INVALID,
-                            "YAML parse error on %s: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal %s into Go value of type releaseutil.SimpleHead",
-                            path, helm_json_kind(head));
+        return e;
     }
     gotk_buf type_err = {0};
     if (head && head_type_error(head, &type_err)) {
