@@ -357,6 +357,14 @@ static void keep_entry(gotk_tpl_exec *ex, json_object *map, const char *key)
         tpl_exec_keep(ex, json_object_get(old));
 }
 
+/* A map[string]interface{} parameter holds chartutil.Values converted to that
+ * unnamed type, so the function returns it as a plain map (dig then takes it). */
+static gotk_tpl_val as_plain_map(gotk_tpl_val v)
+{
+    v.tname = NULL;
+    return v;
+}
+
 FN(fn_set)
 {
     UNUSED;
@@ -376,7 +384,7 @@ FN(fn_set)
         json_object_object_add(argv[0].j, SV(argv[1]), sprig_to_json(argv[2]));
     else
         json_object_object_del(argv[0].j, SV(argv[1]));
-    *res = argv[0];
+    *res = as_plain_map(argv[0]);
     return NULL;
 }
 
@@ -593,7 +601,7 @@ FN(fn_merge)
     for (int i = 1; i < argc; i++)
         if (argv[i].j)
             merge_maps(ex, dst.j, argv[i].j, ud != NULL);
-    *res = dst;
+    *res = as_plain_map(dst);
     return NULL;
 }
 
