@@ -3,6 +3,7 @@
  */
 #include "gotk/obj.h"
 
+#include <json-c/linkhash.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,12 +109,52 @@ bool gotk_obj_is_go_int64(json_object *j)
     return json_object_is_type(j, json_type_int) && json_object_get_userdata(j) == &go_int64_mark;
 }
 
+/* json-c gives every map a table of 16 slots (640 bytes) and every array 32
+ * (256 bytes), doubling them as they fill; most maps and lists of values and
+ * manifests hold a few entries, and a tree of them takes a fraction of the
+ * memory sized to fit (maps at the load json-c itself grows at: adding more
+ * still works, json-c grows them again). */
+static int fitted_slots(int entries)
+{
+    return entries + entries / 2 + 1;
+}
+
+void gotk_obj_fit(json_object *v)
+{
+    if (json_object_is_type(v, json_type_array)) {
+        json_object_array_shrink(v, 0);
+        return;
+    }
+    struct lh_table *t = json_object_is_type(v, json_type_object) ? json_object_get_object(v)
+                                                                  : NULL;
+    if (t && fitted_slots(t->count) < t->size)
+        lh_table_resize(t, fitted_slots(t->count)); /* on failure t stays as it was */
+}
+
+/* An empty container for a copy of src, sized for what src holds. */
+static json_object *new_fitted(json_object *src)
+{
+    if (json_object_is_type(src, json_type_array)) {
+        size_t n = json_object_array_length(src);
+        return json_object_new_array_ext(n ? (int)n : 1);
+    }
+    json_object *m = json_object_new_object();
+    if (m)
+        lh_table_resize(json_object_get_object(m), fitted_slots(json_object_object_length(src)));
+    return m;
+}
+
 /* json-c's copy of one value, leaving out userdata other than a number's text
  * and the int64 mark (json-c refuses to copy userdata it does not know, such
- * as the template module's type tags, which copies do not keep). */
+ * as the template module's type tags, which copies do not keep); a map's
+ * table is sized for the keys it is about to take. */
 static int copy_one(json_object *src, json_object *parent, const char *key, size_t index,
                     json_object **dst)
 {
+    if (json_object_is_type(src, json_type_object) || json_object_is_type(src, json_type_array)) {
+        *dst = new_fitted(src);
+        return *dst ? 2 : -1;
+    }
     int rc = json_c_shallow_copy_default(src, parent, key, index, dst);
     if (rc == 1 && gotk_obj_is_go_int64(src))
         json_object_set_userdata(*dst, (void *)&go_int64_mark, NULL);

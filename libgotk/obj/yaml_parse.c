@@ -420,6 +420,7 @@ static gotk_err *parse_sequence(parse_ctx *c, int depth, json_object **out, long
         json_object_array_add(arr, item);
         *nodes += n;
     }
+    gotk_obj_fit(arr);
     *out = arr;
     return NULL;
 }
@@ -798,6 +799,7 @@ static gotk_err *parse_mapping(parse_ctx *c, int depth, yaml_mark_t start, json_
         json_object_put(obj);
         return e;
     }
+    gotk_obj_fit(obj);
     *out = obj;
     return NULL;
 }

@@ -114,7 +114,12 @@ gotk_err *gotk_obj_setp(json_object *o, const char *dotted, json_object *val);
 /* Remove the key at a dotted path; returns whether it was there. */
 bool gotk_obj_delp(json_object *o, const char *dotted);
 
-/* A deep copy that keeps key order, number text and Go int64 marks. */
+/* Shrink a map's hash table or an array's slots to fit what it holds
+ * (json-c starts them at 16 and 32): for containers built once and then
+ * mostly read. */
+void gotk_obj_fit(json_object *v);
+/* A deep copy that keeps key order, number text and Go int64 marks (its maps
+ * and arrays sized as gotk_obj_fit's). */
 json_object *gotk_obj_copy(json_object *o);
 /* json ints stand for Go's int; these are marked as Go's int64 instead (Helm's
  * --set integers, fromToml's): the mark is json-c userdata that copies keep. */
