@@ -229,7 +229,7 @@ static gotk_err *new_body(const uint8_t *d, size_t n, size_t *i, gotk_buf *b, un
 {
     bool partial = true;
     while (partial) {
-        size_t len;
+        size_t len = 0; /* set whenever new_length succeeds; gcc -O2 cannot tell */
         gotk_err *e = new_length(d, n, i, &len, &partial);
         if (!e)
             e = take_body(d, n, i, len, b, tag, start);
@@ -356,8 +356,8 @@ static gotk_err *parse_subpackets(pgp_sig *s, const uint8_t *d, size_t n, bool h
 {
     size_t i = 0;
     while (i < n) {
-        size_t len;
-        bool partial;
+        size_t len = 0; /* set whenever new_length succeeds; gcc -O2 cannot tell */
+        bool partial = false;
         gotk_err *e = new_length(d, n, &i, &len, &partial);
         if (e || partial || len == 0 || len > n - i) {
             gotk_err_free(e);

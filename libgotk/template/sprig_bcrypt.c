@@ -8,7 +8,7 @@
  * the password plus its terminating NUL and encodes 23 of the 24 bytes.
  */
 #include <openssl/bn.h>
-#include <openssl/rand.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -185,7 +185,7 @@ static void bcrypt_text(const char *pw, size_t len, gotk_buf *out)
         return;
     }
     uint8_t salt[16];
-    RAND_bytes(salt, sizeof salt);
+    sprig_random(salt, sizeof salt);
     sprig_bcrypt_hash(pw, len, salt, 10, out);
 }
 

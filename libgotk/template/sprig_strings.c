@@ -7,7 +7,6 @@
  * Sprig (a negative repeat count, substr out of range) become the errors Go's
  * template package reports for them. Case mapping covers ASCII and Latin-1.
  */
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -503,17 +502,15 @@ FN(fn_b64dec)
     return NULL;
 }
 
-/* sha1sum, sha256sum and sha512sum (ud: the OpenSSL digest name). */
+/* sha1sum, sha256sum and sha512sum (ud: "1", "256" or "512"). */
 FN(fn_digest)
 {
     UNUSED;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(SV(argv[0]), SL(argv[0]), md, &len, EVP_get_digestbyname(ud), NULL);
-    gotk_buf b = {0};
-    for (unsigned int i = 0; i < len; i++)
-        gotk_buf_printf(&b, "%02x", md[i]);
-    *res = sprig_take(ex, &b);
+    const char *bits = ud;
+    char hex[129];
+    gotk_digest_hex(bits[0] == '1' ? GOTK_SHA1 : bits[0] == '2' ? GOTK_SHA256 : GOTK_SHA512,
+                    SV(argv[0]), SL(argv[0]), hex);
+    *res = gotk_tpl_string(ex, hex, strlen(hex));
     return NULL;
 }
 
@@ -617,8 +614,8 @@ void sprig_add_strings(gotk_tpl_set *set)
         {"toString", "v", fn_to_string, NULL}, {"atoi", "s", fn_atoi, NULL},
         {"int", "v", fn_convert, "i"}, {"int64", "v", fn_convert, "I"},
         {"float64", "v", fn_convert, "f"}, {"b64enc", "s", fn_b64enc, NULL},
-        {"b64dec", "s", fn_b64dec, NULL}, {"sha1sum", "s", fn_digest, "SHA1"},
-        {"sha256sum", "s", fn_digest, "SHA256"}, {"sha512sum", "s", fn_digest, "SHA512"},
+        {"b64dec", "s", fn_b64dec, NULL}, {"sha1sum", "s", fn_digest, "1"},
+        {"sha256sum", "s", fn_digest, "256"}, {"sha512sum", "s", fn_digest, "512"},
         {"base", "s", fn_path, "b"}, {"dir", "s", fn_path, "d"}, {"clean", "s", fn_path, "c"},
         {"ext", "s", fn_path, "e"}, {"isAbs", "s", fn_path, "i"},
     };

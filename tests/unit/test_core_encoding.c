@@ -1,4 +1,4 @@
-/* core: base64 (RFC 4648 vectors, Go's error offsets) and sha256 (FIPS 180-2 vectors). */
+/* core: base64 (RFC 4648 vectors, Go's error offsets) and SHA digests (FIPS 180-2 vectors). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -154,6 +154,22 @@ static void test_sha256_vectors(void **state)
     assert_int_equal(strlen(hex), 64);
 }
 
+/* SHA-1 and SHA-512 of "abc" and "" (FIPS 180-2 vectors), full length hex. */
+static void test_sha1_sha512_vectors(void **state)
+{
+    (void)state;
+    char hex[129];
+    gotk_digest_hex(GOTK_SHA1, "abc", 3, hex);
+    assert_string_equal(hex, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    gotk_digest_hex(GOTK_SHA1, "", 0, hex);
+    assert_string_equal(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    gotk_digest_hex(GOTK_SHA512, "abc", 3, hex);
+    assert_string_equal(hex, "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                             "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+    gotk_digest_hex(GOTK_SHA256, "abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_base64_alphabet_edges),
         cmocka_unit_test(test_base64_decode_errors),
         cmocka_unit_test(test_sha256_vectors),
+        cmocka_unit_test(test_sha1_sha512_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

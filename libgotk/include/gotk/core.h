@@ -8,7 +8,7 @@
  *  - Logging as JSON lines, with the fields Flux's controllers log (level, ts, msg,
  *    controller, name, namespace, reconcileID), or a console encoding.
  *  - Go-style durations ("1m30s", "500ms"), printed exactly as Go's time.Duration.
- *  - base64 (standard alphabet, padded) and sha256 (via OpenSSL).
+ *  - base64 (standard alphabet, padded) and SHA digests (via OpenSSL).
  *  - Files: read whole, atomic write (temp file + rename), recursive remove,
  *    temporary directories.
  *  - A growable byte buffer used by all of the above.
@@ -143,6 +143,9 @@ char *gotk_base64_encode(const void *data, size_t len);
 gotk_err *gotk_base64_decode(const char *s, size_t slen, unsigned char **out, size_t *outlen);
 /* Lowercase hex of sha256(data): 64 chars + NUL. */
 void gotk_sha256_hex(const void *data, size_t len, char out[65]);
+typedef enum { GOTK_SHA1, GOTK_SHA256, GOTK_SHA512 } gotk_digest_alg;
+/* Lowercase hex of a digest of data; out holds 129 bytes (SHA-512's). */
+void gotk_digest_hex(gotk_digest_alg alg, const void *data, size_t len, char *out);
 
 /* ---- files -------------------------------------------------------------- */
 
