@@ -125,14 +125,36 @@ static void tpls_add(helm_tpls *t, char *name, const helm_file *f, json_object *
                               .base_path = base};
 }
 
-static json_object *files_object(const gotk_helm_chart *c)
+/* Whether two charts hold the same files (aliases of one chart share the
+ * bytes of every file). */
+static bool same_files(const helm_files *a, const helm_files *b)
 {
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].data != b->v[i].data || a->v[i].len != b->v[i].len ||
+            strcmp(a->v[i].name, b->v[i].name))
+            return false;
+    return true;
+}
+
+/* .Files: one map for all the charts holding the same files, as templates
+ * cannot change an engine.files (Sprig's set and merge refuse it), so the
+ * aliases of a chart need not each copy its files. */
+static json_object *files_object(helm_tpls *t, const gotk_helm_chart *c)
+{
+    for (size_t i = 0; i < t->nfiles; i++)
+        if (same_files(t->files[i].of, &c->files))
+            return json_object_get(t->files[i].map);
     json_object *m = json_object_new_object();
     for (size_t i = 0; i < c->files.n; i++)
         json_object_object_add(m, c->files.v[i].name,
                                json_object_new_string_len(c->files.v[i].data,
                                                           (int)c->files.v[i].len));
-    return gotk_tpl_helm_files(m);
+    gotk_obj_fit(m);
+    t->files = gotk_xrealloc(t->files, (t->nfiles + 1) * sizeof *t->files);
+    t->files[t->nfiles++] = (helm_tpl_files){&c->files, m};
+    return json_object_get(gotk_tpl_helm_files(m));
 }
 
 /* The parent's .Subcharts entry for a subchart's dot, which t keeps: its
@@ -158,7 +180,7 @@ static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_ob
     /* the templates' dot, as in Helm; .Subcharts gets a plain map view */
     gotk_tpl_tag(next, "chartutil.Values", false);
     json_object_object_add(next, "Chart", helm_chart_object(c));
-    json_object_object_add(next, "Files", files_object(c));
+    json_object_object_add(next, "Files", files_object(t, c));
     json_object_object_add(next, "Release",
                            json_object_get(gotk_obj_get(vals, "Release", NULL)));
     json_object_object_add(next, "Capabilities",
@@ -211,6 +233,9 @@ void helm_tpls_free(helm_tpls *t)
         free(t->v[i].base_path);
     }
     free(t->v);
+    for (size_t i = 0; i < t->nfiles; i++)
+        json_object_put(t->files[i].map);
+    free(t->files);
     for (size_t i = 0; i < t->ndots; i++)
         json_object_put(t->dots[i]);
     free(t->dots);
@@ -340,7 +365,8 @@ gotk_err *helm_render(helm_tpls *t, void (*add_funcs)(gotk_tpl_set *set), helm_r
         gotk_template_strip_no_value(&buf);
         r[nr].name = gotk_xstrdup(t->v[i].name);
         r[nr].len = buf.len;
-        r[nr].text = buf.data ? gotk_buf_steal(&buf) : gotk_xstrdup("");
+        /* the buffer as long as its text: all are kept until sorted */
+        r[nr].text = buf.data ? gotk_xrealloc(buf.data, buf.len + 1) : gotk_xstrdup("");
         nr++;
     }
     gotk_template_free(set);

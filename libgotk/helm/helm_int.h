@@ -167,11 +167,19 @@ typedef struct {
     json_object *as_subchart;
 } helm_tpl;
 
+/* A .Files map and the files it was made of. */
+typedef struct {
+    const helm_files *of;
+    json_object *map;
+} helm_tpl_files;
+
 typedef struct {
     helm_tpl *v;
     size_t n, cap;
     json_object **dots; /* the subcharts' dots, which the table owns */
     size_t ndots;
+    helm_tpl_files *files; /* the .Files maps made so far (shared by aliases) */
+    size_t nfiles;
 } helm_tpls;
 
 /* .Chart of a chart: chart.Metadata's fields with Go names, plus IsRoot. */

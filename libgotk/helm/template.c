@@ -226,7 +226,7 @@ static char *files_blob(helm_rendered *r, size_t nr)
 }
 
 /* Hook annotations: the events as Helm reads them, the weight, the policy. */
-static void fill_hook(gotk_helm_hook *h, const helm_manifest *m)
+static void fill_hook(gotk_helm_hook *h, helm_manifest *m)
 {
     json_object *head = NULL;
     gotk_err *e = helm_yaml_one(m->content, strlen(m->content), NULL, &head);
@@ -258,20 +258,57 @@ static void fill_hook(gotk_helm_hook *h, const helm_manifest *m)
     h->events = b.data ? gotk_buf_steal(&b) : gotk_xstrdup("");
     h->path = gotk_xstrdup(m->path);
     h->kind = gotk_xstrdup(m->kind);
-    h->manifest = gotk_xstrdup(m->content);
+    h->manifest = m->content; /* moved: the sorted lists are dropped next */
+    m->content = NULL;
     h->test = m->test;
     json_object_put(head);
 }
 
-/* renderResources: render, sort, and the release's manifest and hooks. */
+/* The release's manifest: the CRDs asked for, then the sorted documents,
+ * each let go of once copied (they add up to the whole output). */
+static char *manifest_text(const gotk_helm_chart *c, const gotk_helm_template_opts *o,
+                           helm_manifest_list *docs)
+{
+    gotk_buf man = {0};
+    if (o->include_crds)
+        print_crds(c, &man);
+    for (size_t i = 0; i < docs->n; i++) {
+        put_source_doc(&man, docs->v[i].path, docs->v[i].content);
+        free(docs->v[i].content);
+        docs->v[i].content = NULL;
+    }
+    return man.data ? gotk_xrealloc(man.data, man.len + 1) : gotk_xstrdup("");
+}
+
+/* The rendered texts, once sorted into documents (their names stay: the
+ * documents borrow them). */
+static void drop_rendered_texts(helm_rendered *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].text);
+        r[i].text = NULL;
+    }
+}
+
+/* renderResources: render, sort, and the release's manifest and hooks. What
+ * rendering alone needs (the templates' data, and with !keep_values the
+ * values) goes before sorting. */
 static gotk_err *render_resources(gotk_helm_chart *c, json_object *top,
-                                  const gotk_helm_template_opts *o, gotk_helm_release *rel)
+                                  const gotk_helm_template_opts *o, bool keep_values,
+                                  gotk_helm_release *rel)
 {
     helm_tpls t;
     json_object *root = helm_all_templates(c, top, &t);
     helm_rendered *r = NULL;
     size_t nr = 0;
     gotk_err *e = helm_render(&t, o->add_funcs, &r, &nr);
+    helm_tpls_free(&t);
+    json_object_put(root);
+    if (!keep_values) {
+        json_object_object_del(top, "Values");
+        json_object_put(rel->values);
+        rel->values = NULL;
+    }
     helm_sorted s = {0};
     if (!e) {
         rel->notes = take_notes(c, r, &nr);
@@ -280,12 +317,8 @@ static gotk_err *render_resources(gotk_helm_chart *c, json_object *top,
             rel->manifest = files_blob(r, nr);
     }
     if (!e) {
-        gotk_buf man = {0};
-        if (o->include_crds)
-            print_crds(c, &man);
-        for (size_t i = 0; i < s.generic.n; i++)
-            put_source_doc(&man, s.generic.v[i].path, s.generic.v[i].content);
-        rel->manifest = man.data ? gotk_buf_steal(&man) : gotk_xstrdup("");
+        drop_rendered_texts(r, nr);
+        rel->manifest = manifest_text(c, o, &s.generic);
         rel->hooks = gotk_xcalloc(s.hooks.n + 1, sizeof *rel->hooks);
         for (size_t i = 0; i < s.hooks.n; i++)
             fill_hook(&rel->hooks[i], &s.hooks.v[i]);
@@ -293,8 +326,6 @@ static gotk_err *render_resources(gotk_helm_chart *c, json_object *top,
     }
     helm_sorted_free(&s);
     helm_rendered_free(r, nr);
-    helm_tpls_free(&t);
-    json_object_put(root);
     return e;
 }
 
@@ -330,9 +361,11 @@ void gotk_helm_release_free(gotk_helm_release *rel)
 }
 
 /* action.Install.RunWithContext in client-only dry-run mode, up to the
- * release. */
-gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
-                           const gotk_helm_template_opts *o, gotk_helm_release **out)
+ * release; without keep_values the release has no values (helm template
+ * does not print them, and lets them go before the output is put together). */
+static gotk_err *render_release(gotk_helm_chart *c, json_object *user_values,
+                                const gotk_helm_template_opts *o, bool keep_values,
+                                gotk_helm_release **out)
 {
     *out = NULL;
     if (o->warnings && c->load_log) /* Helm logged it as it loaded the chart */
@@ -368,7 +401,7 @@ gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
         rel->values = json_object_get(cv);
         e = check_kube_version(c, caps);
         if (!e)
-            e = render_resources(c, top, o, rel);
+            e = render_resources(c, top, o, keep_values, rel);
         if (!rel->manifest)
             rel->manifest = gotk_xstrdup("");
         if (!rel->notes)
@@ -383,31 +416,41 @@ gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
     return e;
 }
 
-/* template.go: the manifest trimmed, then the hooks; or the --show-only ones. */
-static gotk_err *print_release(const gotk_helm_release *rel, const gotk_helm_template_opts *o,
-                               gotk_buf *out)
+gotk_err *gotk_helm_render(gotk_helm_chart *c, json_object *user_values,
+                           const gotk_helm_template_opts *o, gotk_helm_release **out)
 {
-    gotk_buf all = {0};
+    return render_release(c, user_values, o, true, out);
+}
+
+/* template.go: the manifest trimmed, then the hooks; or the --show-only ones. */
+static void put_release(const gotk_helm_release *rel, const gotk_helm_template_opts *o,
+                        gotk_buf *out)
+{
     const char *m = rel->manifest;
     size_t ml = strlen(m);
     trim_space(&m, &ml);
-    gotk_buf_append(&all, m, ml);
-    gotk_buf_putc(&all, '\n');
+    gotk_buf_append(out, m, ml);
+    gotk_buf_putc(out, '\n');
     for (size_t i = 0; !o->no_hooks && i < rel->nhooks; i++) {
         if (o->skip_tests && rel->hooks[i].test)
             continue;
-        put_source_doc(&all, rel->hooks[i].path, rel->hooks[i].manifest);
+        put_source_doc(out, rel->hooks[i].path, rel->hooks[i].manifest);
     }
-    gotk_err *e = NULL;
-    if (o->show_only && o->show_only[0]) {
-        gotk_buf shown = {0};
-        e = show_only(all.data, all.len, o->show_only, &shown);
-        if (!e)
-            gotk_buf_append(out, shown.data, shown.len);
-        gotk_buf_free(&shown);
-    } else {
-        gotk_buf_append(out, all.data, all.len);
+}
+
+static gotk_err *print_release(const gotk_helm_release *rel, const gotk_helm_template_opts *o,
+                               gotk_buf *out)
+{
+    if (!o->show_only || !o->show_only[0]) {
+        put_release(rel, o, out);
+        return NULL;
     }
+    gotk_buf all = {0}, shown = {0};
+    put_release(rel, o, &all);
+    gotk_err *e = show_only(all.data, all.len, o->show_only, &shown);
+    if (!e)
+        gotk_buf_append(out, shown.data, shown.len);
+    gotk_buf_free(&shown);
     gotk_buf_free(&all);
     return e;
 }
@@ -416,7 +459,7 @@ gotk_err *gotk_helm_template(gotk_helm_chart *c, json_object *user_values,
                              const gotk_helm_template_opts *o, gotk_buf *out)
 {
     gotk_helm_release *rel = NULL;
-    gotk_err *e = gotk_helm_render(c, user_values, o, &rel);
+    gotk_err *e = render_release(c, user_values, o, false, &rel);
     if (e && rel) {
         if (o->debug) {
             /* --debug prints what was rendered, then fails */
