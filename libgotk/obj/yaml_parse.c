@@ -48,6 +48,8 @@ typedef struct {
     bool strict;        /* GOTK_YAML_PARSE_STRICT: a repeated key is an error */
     bool head;          /* GOTK_YAML_PARSE_HEAD (see skip_node) */
     bool fallback;      /* HEAD met what only a full parse reads the same way */
+    size_t empty_key;   /* SIGS: 1 + byte offset of an empty flow collection where a
+                         * key is required (see empty_flow_key) */
     gotk_buf dup_keys;  /* STRICT: "\n  line N: key ... already set in map" lines */
     char *bad_key;      /* SIGS: the first key JSON cannot have, as its message */
     anchor *anchors;
@@ -116,11 +118,43 @@ static gotk_err *unknown_anchor(parse_ctx *c, yaml_mark_t mark, const char *name
     return e;
 }
 
+static size_t byte_at(parse_ctx *c, size_t char_index);
+
+/* An empty flow collection ("{}", "[ ]") at the byte offset `at`: its length, or 0. */
+static size_t empty_flow_at(const char *data, size_t len, size_t at)
+{
+    if (at >= len || (data[at] != '{' && data[at] != '['))
+        return 0;
+    char close = data[at] == '{' ? '}' : ']';
+    size_t i = at + 1;
+    while (i < len && strchr(" \t\r\n", data[i]))
+        i++;
+    return i < len && data[i] == close ? i + 1 - at : 0;
+}
+
+/* go-yaml v2 forgets the simple key an empty flow collection may start (its
+ * decrease_flow_level drops the key saved for the same token number), so where
+ * a key is required such a "{}" is no key-to-be but reaches the parser, which
+ * fails there ("did not find expected key"); libyaml instead reports the key
+ * missing its ':'. Remember where, for parse_all to read it go-yaml's way. */
+static void empty_flow_key(parse_ctx *c)
+{
+    yaml_parser_t *p = &c->parser;
+    if (p->error != YAML_SCANNER_ERROR || !p->problem || !p->context ||
+        strcmp(p->problem, "could not find expected ':'") ||
+        strcmp(p->context, "while scanning a simple key"))
+        return;
+    size_t at = byte_at(c, p->context_mark.index);
+    if (empty_flow_at(c->data, c->len, at))
+        c->empty_key = at + 1;
+}
+
 /* go-yaml v2's report of a parser error: the problem's line (0-based, but one
  * more for scanner errors), else the context's, else none. */
 static gotk_err *sigs_parser_error(parse_ctx *c)
 {
     yaml_parser_t *p = &c->parser;
+    empty_flow_key(c);
     size_t line = 0;
     if (p->problem_mark.line != 0)
         line = p->problem_mark.line + (p->error == YAML_SCANNER_ERROR);
@@ -895,6 +929,26 @@ static gotk_err *parse_stream(parse_ctx *c, json_object *docs)
     }
 }
 
+static gotk_err *parse_all(const char *data, size_t len, const char *source, bool literal_folds,
+                           unsigned sigs_flags, json_object **docs);
+
+/* The input again with the empty flow collection at `at` read as a closing
+ * bracket where no flow is open: libyaml's parser then meets an unexpected
+ * token right there, as go-yaml v2's does (see empty_flow_key). */
+static gotk_err *parse_empty_key_closed(const char *data, size_t len, const char *source,
+                                        bool literal_folds, unsigned sigs_flags, size_t at,
+                                        json_object **docs)
+{
+    char *copy = gotk_xmalloc(len + 1);
+    memcpy(copy, data, len);
+    size_t n = empty_flow_at(data, len, at);
+    copy[at] = data[at + n - 1];
+    memset(copy + at + 1, ' ', n - 1);
+    gotk_err *e = parse_all(copy, len, source, literal_folds, sigs_flags, docs);
+    free(copy);
+    return e;
+}
+
 /* Parse the whole stream as libyaml reads it, with or without kustomize's
  * treatment of folded scalars, or as sigs.k8s.io/yaml. */
 static gotk_err *parse_all(const char *data, size_t len, const char *source, bool literal_folds,
@@ -928,6 +982,11 @@ static gotk_err *parse_all(const char *data, size_t len, const char *source, boo
         gotk_err_free(e);
         return parse_all(data, len, source, literal_folds, sigs_flags & ~GOTK_YAML_PARSE_HEAD,
                          docs);
+    }
+    if (e && c.empty_key) {
+        gotk_err_free(e);
+        return parse_empty_key_closed(data, len, source, literal_folds, sigs_flags,
+                                      c.empty_key - 1, docs);
     }
     if (e)
         return e;
