@@ -196,13 +196,16 @@ static void add_kid(parser *p, tpl_node *n, tpl_node *kid)
     n->kids[n->nkids++] = kid;
 }
 
-/* Split "a.b.c" (after a leading '.' for fields) into identifiers. */
+/* Append the names of "a.b.c" (after a leading '.' for fields) to n's. */
 static void split_idents(parser *p, tpl_node *n, const char *s, size_t len)
 {
     int count = 1;
     for (size_t i = 0; i < len; i++)
         count += s[i] == '.';
-    n->ident = tpl_alloc(p->a, sizeof *n->ident * (size_t)count);
+    const char **ident = tpl_alloc(p->a, sizeof *ident * (size_t)(n->nident + count));
+    if (n->nident)
+        memcpy(ident, n->ident, sizeof *ident * (size_t)n->nident);
+    n->ident = ident;
     size_t start = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i == len || s[i] == '.') {
@@ -431,25 +434,19 @@ static tpl_node *operand(parser *p)
     tpl_node *node = term(p);
     if (!node || ppeek(p).typ != IT_FIELD)
         return node;
-    tpl_node *chain = new_node(p, N_CHAIN, ppeek(p).pos);
-    chain->pipe = node;
+    size_t pos = ppeek(p).pos;
     gotk_buf s = {0};
     while (ppeek(p).typ == IT_FIELD) {
         tpl_item f = pnext(p);
         gotk_buf_append(&s, f.val, f.len);
     }
-    tpl_node *r = NULL;
     switch (node->type) {
     case N_FIELD:
-    case N_VARIABLE: {
-        gotk_buf full = {0};
-        tpl_node_string(node, &full);
-        gotk_buf_append(&full, s.data, s.len);
-        r = node->type == N_FIELD ? new_field(p, chain->pos, full.data, full.len)
-                                  : new_variable(p, chain->pos, full.data, full.len);
-        gotk_buf_free(&full);
+    case N_VARIABLE:
+        /* Go makes a new node of the joined names, at the first added field */
+        node->pos = (uint32_t)pos;
+        split_idents(p, node, s.data + 1, s.len - 1);
         break;
-    }
     case N_BOOL: case N_STRING: case N_NUMBER: case N_NIL: case N_DOT: {
         gotk_buf ns = {0};
         tpl_node_string(node, &ns);
@@ -461,12 +458,15 @@ static tpl_node *operand(parser *p)
         free(m);
         longjmp(*p->jb, 1);
     }
-    default:
+    default: {
+        tpl_node *chain = new_node(p, N_CHAIN, pos);
+        chain->pipe = node;
         split_idents(p, chain, s.data + 1, s.len - 1);
-        r = chain;
+        node = chain;
+    }
     }
     gotk_buf_free(&s);
-    return r;
+    return node;
 }
 
 /* command: operand (space operand)* up to a pipe or the end. */
