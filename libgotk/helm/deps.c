@@ -366,7 +366,7 @@ static void process_import_values(gotk_helm_chart *c)
      * tables of cvals that would otherwise appear twice in the result */
     json_object *merged = cvals;
     if (json_object_object_length(b) > 0) {
-        merged = gotk_obj_copy(cvals);
+        merged = helm_copy_values(cvals);
         gotk_helm_coalesce_tables(merged, b, true);
         json_object_put(cvals);
     }

@@ -61,6 +61,12 @@ bool helm_compatible_range(const char *constraint, const char *version);
 /* Dependencies: enable/disable and import values (ProcessDependenciesWithMerge). */
 gotk_err *helm_process_dependencies(gotk_helm_chart *c, json_object *vals);
 
+/* copystructure.Copy of values: the maps and lists are copied, the scalars
+ * in them shared (nothing changes a json-c scalar in place: templates and
+ * coalescing replace them in their containers), so that the copies of a
+ * chart's values, one for each of its aliases, hold no copies of its text. */
+json_object *helm_copy_values(json_object *v);
+
 /* Coalesce `vals` (owned, modified) with chart defaults; returns it. With
  * `share`, as helm_coalesce_shared: what it does not write into is shared. */
 json_object *helm_coalesce(const gotk_helm_chart *c, json_object *vals, bool merge, bool share);

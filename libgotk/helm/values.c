@@ -71,6 +71,23 @@ json_object *gotk_helm_merge_maps(json_object *a, json_object *b)
     return out;
 }
 
+json_object *helm_copy_values(json_object *v)
+{
+    if (json_object_is_type(v, json_type_object)) {
+        json_object *m = gotk_obj_new_map(json_object_object_length(v));
+        json_object_object_foreach(v, k, e) json_object_object_add(m, k, helm_copy_values(e));
+        return m;
+    }
+    if (json_object_is_type(v, json_type_array)) {
+        size_t n = json_object_array_length(v);
+        json_object *a = gotk_obj_new_list(n);
+        for (size_t i = 0; i < n; i++)
+            json_object_array_add(a, helm_copy_values(json_object_array_get_idx(v, i)));
+        return a;
+    }
+    return json_object_get(v);
+}
+
 /* coalesceTablesFullKey; with `copy`, what dst takes from src is a deep copy
  * (src is then a chart's own values, which Helm copies before coalescing:
  * copying only what is taken gives the same result for a fraction of the
@@ -88,7 +105,7 @@ static void coalesce_tables(json_object *dst, json_object *src, bool merge, bool
         if (ok && !merge && !dv)
             json_object_object_del(dst, key);
         else if (!ok)
-            json_object_object_add(dst, key, copy ? gotk_obj_copy(val) : json_object_get(val));
+            json_object_object_add(dst, key, copy ? helm_copy_values(val) : json_object_get(val));
         else if (is_table(val) && is_table(dv))
             coalesce_tables(dv, val, merge, copy, &here);
         else if (is_table(val))
@@ -197,7 +214,7 @@ static void coalesce_chart_values(const gotk_helm_chart *c, json_object *v, bool
         kpath here = {&sub, key};
         bool copy = takes_copy(c, key, mode);
         if (!json_object_object_get_ex(v, key, &value)) {
-            json_object_object_add(v, key, copy ? gotk_obj_copy(val) : json_object_get(val));
+            json_object_object_add(v, key, copy ? helm_copy_values(val) : json_object_get(val));
         } else if (!value && !merge) {
             json_object_object_del(v, key);
         } else if (is_table(value) && is_table(val)) {
@@ -281,7 +298,7 @@ static json_object *copy_for_coalesce(const gotk_helm_chart *c, json_object *val
 {
     json_object *v = json_object_new_object();
     json_object_object_foreach(vals, key, val) {
-        json_object_object_add(v, key, touched_key(c, key) ? gotk_obj_copy(val)
+        json_object_object_add(v, key, touched_key(c, key) ? helm_copy_values(val)
                                                            : json_object_get(val));
     }
     return v;

@@ -131,17 +131,25 @@ void gotk_obj_fit(json_object *v)
         lh_table_resize(t, fitted_slots(t->count)); /* on failure t stays as it was */
 }
 
+json_object *gotk_obj_new_map(int entries)
+{
+    json_object *m = json_object_new_object();
+    if (m && fitted_slots(entries) != json_object_get_object(m)->size)
+        lh_table_resize(json_object_get_object(m), fitted_slots(entries));
+    return m;
+}
+
+json_object *gotk_obj_new_list(size_t entries)
+{
+    return json_object_new_array_ext(entries ? (int)entries : 1);
+}
+
 /* An empty container for a copy of src, sized for what src holds. */
 static json_object *new_fitted(json_object *src)
 {
-    if (json_object_is_type(src, json_type_array)) {
-        size_t n = json_object_array_length(src);
-        return json_object_new_array_ext(n ? (int)n : 1);
-    }
-    json_object *m = json_object_new_object();
-    if (m)
-        lh_table_resize(json_object_get_object(m), fitted_slots(json_object_object_length(src)));
-    return m;
+    if (json_object_is_type(src, json_type_array))
+        return gotk_obj_new_list(json_object_array_length(src));
+    return gotk_obj_new_map(json_object_object_length(src));
 }
 
 /* json-c's copy of one value, leaving out userdata other than a number's text

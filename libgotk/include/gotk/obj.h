@@ -118,6 +118,9 @@ bool gotk_obj_delp(json_object *o, const char *dotted);
  * (json-c starts them at 16 and 32): for containers built once and then
  * mostly read. */
 void gotk_obj_fit(json_object *v);
+/* An empty map or array sized for `entries` (as gotk_obj_fit leaves them). */
+json_object *gotk_obj_new_map(int entries);
+json_object *gotk_obj_new_list(size_t entries);
 /* A deep copy that keeps key order, number text and Go int64 marks (its maps
  * and arrays sized as gotk_obj_fit's). */
 json_object *gotk_obj_copy(json_object *o);
