@@ -94,29 +94,28 @@ struct tpl_node {
     };
     uint32_t pos;            /* byte offset in the source text */
     uint32_t textlen;
-    const char *text;        /* text, string value, identifier, number text, template name */
     union {
-        struct {             /* list: nodes; command: args; pipe: commands */
-            tpl_node **kids;
+        struct {
+            tpl_node **kids; /* list: nodes; command: args; pipe: commands */
             tpl_node **decl; /* pipe: declared variables */
         };
-        struct {
-            tpl_node *pipe;  /* if/range/with/template/action; chain: the node */
+        struct { /* three slots, each used by the types named */
             union {
-                struct {
-                    tpl_node *list, *elselist; /* if/range/with */
-                };
+                tpl_node *pipe;     /* if/range/with/template/action; chain: the node */
+                double f;           /* number */
+                const char *quoted; /* string: as written */
+            };
+            union {
+                const char *text;   /* text, string value, identifier, number, template name */
+                tpl_node *list;     /* if/range/with */
                 const char **ident; /* field, variable, chain: names (variable: $x first) */
             };
-        };
-        struct {             /* number */
             union {
-                int64_t i;   /* when is_int */
-                uint64_t u;  /* when is_uint: the same bits when both are */
+                tpl_node *elselist; /* if/range/with */
+                int64_t i;          /* number, when is_int */
+                uint64_t u;         /* number, when is_uint: the same bits when both are */
             };
-            double f;
         };
-        const char *quoted;  /* string: as written */
     };
 };
 
