@@ -932,21 +932,39 @@ static gotk_err *parse_stream(parse_ctx *c, json_object *docs)
 static gotk_err *parse_all(const char *data, size_t len, const char *source, bool literal_folds,
                            unsigned sigs_flags, json_object **docs);
 
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
 /* The input again with the empty flow collection at `at` read as a closing
  * bracket where no flow is open: libyaml's parser then meets an unexpected
- * token right there, as go-yaml v2's does (see empty_flow_key). */
+ * token right there, as go-yaml v2's meets the collection (see
+ * empty_flow_key). Where the parser wants a node (a value on the line below
+ * its key, at the key's column), v2 reads the collection as that value and
+ * fails later on the forgotten key as libyaml did: `orig` stands. */
 static gotk_err *parse_empty_key_closed(const char *data, size_t len, const char *source,
                                         bool literal_folds, unsigned sigs_flags, size_t at,
-                                        json_object **docs)
+                                        gotk_err *orig)
 {
     char *copy = gotk_xmalloc(len + 1);
     memcpy(copy, data, len);
     size_t n = empty_flow_at(data, len, at);
     copy[at] = data[at + n - 1];
     memset(copy + at + 1, ' ', n - 1);
-    gotk_err *e = parse_all(copy, len, source, literal_folds, sigs_flags, docs);
+    json_object *none = NULL;
+    gotk_err *e = parse_all(copy, len, source, literal_folds, sigs_flags, &none);
     free(copy);
-    return e;
+    json_object_put(none);
+    const char *msg = e ? gotk_err_msg(e) : "";
+    if (ends_with(msg, "did not find expected key") ||
+        ends_with(msg, "did not find expected '-' indicator")) {
+        gotk_err_free(orig);
+        return e;
+    }
+    gotk_err_free(e);
+    return orig;
 }
 
 /* Parse the whole stream as libyaml reads it, with or without kustomize's
@@ -983,11 +1001,9 @@ static gotk_err *parse_all(const char *data, size_t len, const char *source, boo
         return parse_all(data, len, source, literal_folds, sigs_flags & ~GOTK_YAML_PARSE_HEAD,
                          docs);
     }
-    if (e && c.empty_key) {
-        gotk_err_free(e);
+    if (e && c.empty_key)
         return parse_empty_key_closed(data, len, source, literal_folds, sigs_flags,
-                                      c.empty_key - 1, docs);
-    }
+                                      c.empty_key - 1, e);
     if (e)
         return e;
     *docs = arr;

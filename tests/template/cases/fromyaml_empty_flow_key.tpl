@@ -13,3 +13,6 @@ h: {{ include "probe" "é: ü\nk:\n  b: é\n  {}\n" }}
 i: {{ include "probe" "x: 1\ny: {}\nz: []\n- {}\n" }}
 j: {{ include "probe" "x: 1\nk:\n  b: c\n  {a: 1}\n" }}
 k: {{ include "probe" "x: 1\nk:\n  b: c\n  [a]\n" }}
+l: {{ include "probe" "a:\n  k:\n  []\n" }}
+m: {{ include "probe" "a:\n  k:\n  {}\nb: 1\n" }}
+n: {{ include "probe" "a:\n  k:\n  {}\n  c: 1\n" }}
