@@ -96,6 +96,7 @@ static json_object *go_struct(json_object *src, const gotk_tpl_json_field *field
             gotk_tpl_tag(fv, t, false);
         json_object_object_add(o, fields[i].go, fv);
     }
+    gotk_obj_fit(o);
     gotk_tpl_tag(o, tag, true);
     gotk_tpl_tag_json(o, fields);
     return o;
@@ -165,6 +166,7 @@ static json_object *subchart_view(helm_tpls *t, json_object *dot)
     json_object *view = json_object_new_object();
     json_object_object_foreach(dot, k, v)
         json_object_object_add(view, k, json_object_get(v));
+    gotk_obj_fit(view);
     for (size_t i = 0; i < t->n; i++)
         if (t->v[i].vals == dot)
             t->v[i].as_subchart = view;
@@ -197,6 +199,7 @@ static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_ob
              * which stays a plain map in the parent's .Values */
             json_object_object_foreach(pv, k, v)
                 json_object_object_add(values, k, json_object_get(v));
+            gotk_obj_fit(values);
         }
         gotk_tpl_tag(values, "chartutil.Values", false);
     }
@@ -338,7 +341,8 @@ gotk_err *helm_render(helm_tpls *t, void (*add_funcs)(gotk_tpl_set *set), helm_r
         add_funcs(set);
     gotk_err *e = gotk_template_option(set, "missingkey=zero");
     for (size_t i = 0; i < t->n && !e; i++) {
-        e = gotk_template_parse(set, t->v[i].name, t->v[i].text, t->v[i].len);
+        /* the chart, and so its files, outlives the set */
+        e = gotk_template_parse_borrowed(set, t->v[i].name, t->v[i].text, t->v[i].len);
         if (e)
             e = parse_error(t->v[i].name, e);
     }
