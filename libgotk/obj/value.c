@@ -116,7 +116,11 @@ bool gotk_obj_is_go_int64(json_object *j)
  * still works, json-c grows them again). */
 static int fitted_slots(int entries)
 {
-    return entries + entries / 2 + 1;
+    /* json-c grows a table on an insert into one at 0.66 load, also while
+     * lh_table_resize moves the entries over (and then keeps the size asked
+     * for: entries lost), so every insert up to `entries` must stay below */
+    int below_load = (entries - 1) * 50 / 33 + 2;
+    return below_load > entries + 1 ? below_load : entries + 1;
 }
 
 void gotk_obj_fit(json_object *v)

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,6 +166,60 @@ static void test_go_int64_mark(void **state)
     json_object_put(b);
 }
 
+/* Every key of a map of n keys is found, in order, and one more goes in. */
+static void assert_map_of(json_object *m, int n)
+{
+    char key[32];
+    assert_int_equal(json_object_object_length(m), n);
+    for (int i = 0; i < n; i++) {
+        json_object *v = NULL;
+        snprintf(key, sizeof key, "k%d", i);
+        assert_true(json_object_object_get_ex(m, key, &v));
+        assert_int_equal(json_object_get_int(v), i);
+    }
+    int i = 0;
+    json_object_object_foreach(m, k, v) {
+        snprintf(key, sizeof key, "k%d", i++);
+        assert_string_equal(k, key);
+        (void)v;
+    }
+    assert_false(json_object_object_get_ex(m, "absent", NULL));
+    json_object_object_add(m, "more", json_object_new_int(-1));
+    assert_true(json_object_object_get_ex(m, "more", NULL));
+    json_object_object_del(m, "more");
+}
+
+/* Maps of every size up to past json-c's growth steps, shrunk to fit, copied
+ * and made by size: nothing lost (json-c's resize loses entries when it
+ * grows the table it moves them into). */
+static void test_fitted_maps(void **state)
+{
+    (void)state;
+    char key[32];
+    for (int n = 0; n <= 700; n += n < 40 ? 1 : 37) {
+        json_object *m = json_object_new_object();
+        json_object *sized = gotk_obj_new_map(n);
+        for (int i = 0; i < n; i++) {
+            snprintf(key, sizeof key, "k%d", i);
+            json_object_object_add(m, key, json_object_new_int(i));
+            json_object_object_add(sized, key, json_object_new_int(i));
+        }
+        gotk_obj_fit(m);
+        assert_map_of(m, n);
+        assert_map_of(sized, n);
+        json_object *c = gotk_obj_copy(m);
+        assert_map_of(c, n);
+        json_object_put(c);
+        json_object_put(m);
+        json_object_put(sized);
+    }
+    json_object *a = gotk_obj_new_list(0);
+    json_object_array_add(a, json_object_new_int(1));
+    gotk_obj_fit(a);
+    assert_int_equal(json_object_array_length(a), 1);
+    json_object_put(a);
+}
+
 static void test_merge_patch(void **state)
 {
     (void)state;
@@ -191,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_copy_and_equal),
         cmocka_unit_test(test_go_int64_mark),
+        cmocka_unit_test(test_fitted_maps),
         cmocka_unit_test(test_merge_patch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
