@@ -882,10 +882,14 @@ static void associate(gotk_tpl_set *set, const tpl_tree *t, bool force)
     tpl_index_add(&set->tree_index, set->trees, sizeof *set->trees, set->ntrees, set->ntrees - 1);
 }
 
+static gotk_err *parse_text(gotk_tpl_set *set, const char *name, const char *text, size_t len,
+                            bool fresh, bool borrow);
+
 /* Parse text into the set, adding its trees only when all of it parsed. */
-gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_t len)
+gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_t len,
+                    bool borrow)
 {
-    return tpl_parse_new(set, name, text, len, false);
+    return parse_text(set, name, text, len, false, borrow);
 }
 
 /* Add a parse's trees to the set. */
@@ -896,11 +900,18 @@ static void associate_all(gotk_tpl_set *set, const tpl_tree *trees, int ntrees,
         associate(set, &trees[i], fresh && !strcmp(trees[i].name, name));
 }
 
-/* Parse; with `fresh` the template `name` gets the new tree even when empty.
- * Without it (a plain parse, not tpl's), a text parsed before is not parsed
- * again: its trees are shared under the new name. */
 gotk_err *tpl_parse_new(gotk_tpl_set *set, const char *name, const char *text, size_t len,
                         bool fresh)
+{
+    return parse_text(set, name, text, len, fresh, false);
+}
+
+/* Parse; with `fresh` the template `name` gets the new tree even when empty.
+ * Without it (a plain parse, not tpl's), a text parsed before is not parsed
+ * again: its trees are shared under the new name. With `borrow` the nodes
+ * point into text itself, which the caller keeps for the set's lifetime. */
+static gotk_err *parse_text(gotk_tpl_set *set, const char *name, const char *text, size_t len,
+                            bool fresh, bool borrow)
 {
     tpl_parse_mode mode = {set->ldelim, set->rdelim, !tpl_find_func(set, "break", 5),
                            !tpl_find_func(set, "continue", 8)};
@@ -913,7 +924,7 @@ gotk_err *tpl_parse_new(gotk_tpl_set *set, const char *name, const char *text, s
     }
     tpl_src *src = tpl_alloc(&set->arena, sizeof *src);
     src->name = tpl_strndup(&set->arena, name, strlen(name));
-    src->text = tpl_strndup(&set->arena, text, len);
+    src->text = borrow ? text : tpl_strndup(&set->arena, text, len);
     src->len = len;
     tpl_lexer lex;
     tpl_lex_init(&lex, src->text, len, set->ldelim, set->rdelim);

@@ -244,8 +244,10 @@ void tpl_index_add(tpl_index *ix, const void *base, size_t stride, int count, in
 void tpl_add_builtins(gotk_tpl_set *set);
 enum { BI_AND = 1, BI_OR, BI_CALL };
 
-/* Parse into the set (parse.c). */
-gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_t len);
+/* Parse into the set (parse.c); with `borrow` the set keeps pointers into
+ * text, which must outlive it, instead of a copy. */
+gotk_err *tpl_parse(gotk_tpl_set *set, const char *name, const char *text, size_t len,
+                    bool borrow);
 /* The same as Go's t.New(name).Parse(text) followed by executing that new t:
  * with `fresh`, template `name` takes the new tree even when it is empty (Go
  * keeps an older non-empty one in the set but runs the new one). */

@@ -285,7 +285,14 @@ void gotk_template_delims(gotk_tpl_set *set, const char *left, const char *right
 gotk_err *gotk_template_parse(gotk_tpl_set *set, const char *name, const char *text,
                               size_t len)
 {
-    return tpl_parse(set, name, text, len);
+    return tpl_parse(set, name, text, len, false);
+}
+
+/* The same, keeping pointers into text instead of a copy. */
+gotk_err *gotk_template_parse_borrowed(gotk_tpl_set *set, const char *name, const char *text,
+                                       size_t len)
+{
+    return tpl_parse(set, name, text, len, true);
 }
 
 /* Whether a non-empty template of that name exists. */

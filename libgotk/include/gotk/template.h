@@ -121,6 +121,10 @@ void gotk_template_delims(gotk_tpl_set *set, const char *left, const char *right
  * except by an empty one. */
 gotk_err *gotk_template_parse(gotk_tpl_set *set, const char *name, const char *text,
                               size_t len);
+/* gotk_template_parse without copying text: the set's templates point into
+ * it, so it must stay unchanged until the set is freed (a chart's files). */
+gotk_err *gotk_template_parse_borrowed(gotk_tpl_set *set, const char *name, const char *text,
+                                       size_t len);
 /* Name the set, as Go's root template (Helm's is "gotpl"); it appears in
  * `no template "x" associated with template "gotpl"`. */
 void gotk_template_set_name(gotk_tpl_set *set, const char *name);
