@@ -115,15 +115,15 @@ json_object *helm_chart_object(const gotk_helm_chart *c)
 
 /* ---- the template table (recAllTpls) ------------------------------------ */
 
-static void tpls_add(helm_tpls *t, char *name, const helm_file *f, json_object *vals,
-                     char *base)
+static void tpls_add(helm_tpls *t, const gotk_helm_chart *c, char *name, const helm_file *f,
+                     json_object *vals, char *base)
 {
     if (t->n == t->cap) {
         t->cap = t->cap ? t->cap * 2 : 64;
         t->v = gotk_xrealloc(t->v, t->cap * sizeof *t->v);
     }
     t->v[t->n++] = (helm_tpl){.name = name, .text = f->data, .len = f->len, .vals = vals,
-                              .base_path = base};
+                              .base_path = base, .chart = c};
 }
 
 /* Whether two charts hold the same files (aliases of one chart share the
@@ -149,9 +149,7 @@ static json_object *files_object(helm_tpls *t, const gotk_helm_chart *c)
             return json_object_get(t->files[i].map);
     json_object *m = json_object_new_object();
     for (size_t i = 0; i < c->files.n; i++)
-        json_object_object_add(m, c->files.v[i].name,
-                               json_object_new_string_len(c->files.v[i].data,
-                                                          (int)c->files.v[i].len));
+        json_object_object_add(m, c->files.v[i].name, json_object_get(c->files.v[i].bytes));
     gotk_obj_fit(m);
     t->files = gotk_xrealloc(t->files, (t->nfiles + 1) * sizeof *t->files);
     t->files[t->nfiles++] = (helm_tpl_files){&c->files, m};
@@ -200,6 +198,7 @@ static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_ob
             json_object_object_foreach(pv, k, v)
                 json_object_object_add(values, k, json_object_get(v));
             gotk_obj_fit(values);
+            helm_view_add(t, c, values, pv);
         }
         gotk_tpl_tag(values, "chartutil.Values", false);
     }
@@ -216,7 +215,7 @@ static json_object *rec_all_tpls(const gotk_helm_chart *c, helm_tpls *t, json_ob
         const char *b = strrchr(f->name, '/');
         if (library && (b ? b[1] : f->name[0]) != '_')
             continue;
-        tpls_add(t, gotk_xasprintf("%s/%s", id, f->name), f, next, gotk_xstrdup(base));
+        tpls_add(t, c, gotk_xasprintf("%s/%s", id, f->name), f, next, gotk_xstrdup(base));
     }
     free(base);
     free(id);
@@ -239,6 +238,7 @@ void helm_tpls_free(helm_tpls *t)
     for (size_t i = 0; i < t->nfiles; i++)
         json_object_put(t->files[i].map);
     free(t->files);
+    helm_views_free(t);
     for (size_t i = 0; i < t->ndots; i++)
         json_object_put(t->dots[i]);
     free(t->dots);
@@ -361,6 +361,7 @@ gotk_err *helm_render(helm_tpls *t, void (*add_funcs)(gotk_tpl_set *set), helm_r
             json_object_object_add(t->v[i].as_subchart, "Template", json_object_get(tmpl));
         gotk_buf buf = {0};
         e = gotk_template_execute(set, t->v[i].name, t->v[i].vals, &buf);
+        helm_views_sync(t, t->v[i].chart);
         if (e) {
             e = exec_error(t->v[i].name, e);
             gotk_buf_free(&buf);

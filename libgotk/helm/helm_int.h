@@ -12,9 +12,13 @@
 #include "gotk/helm.h"
 
 /* One file of a chart: a path relative to the chart root and its bytes. */
+/* A chart file. Its bytes are a json-c string, so that .Files hands templates
+ * the same bytes (a reference, not a copy) and the aliases of a chart share
+ * them; data is that string's text (NUL-terminated after len bytes). */
 typedef struct {
     char *name;
-    char *data;
+    json_object *bytes;
+    const char *data;
     size_t len;
 } helm_file;
 
@@ -23,20 +27,18 @@ typedef struct {
     size_t n, cap;
 } helm_files;
 
-void helm_files_add(helm_files *fs, const char *name, const char *data, size_t len);
+gotk_err *helm_files_add(helm_files *fs, const char *name, const char *data, size_t len);
 /* Add src's bytes under `name` without copying them (they are reference-counted). */
 void helm_files_share(helm_files *fs, const char *name, const helm_file *src);
 void helm_files_free(helm_files *fs);
-/* Another reference to the bytes of a helm_file, and the release of one. */
-char *helm_bytes_ref(char *data);
-void helm_bytes_unref(char *data);
 
 struct gotk_helm_chart {
     json_object *meta;   /* chart.Metadata, keys as in Chart.yaml (name, version, ...) */
     json_object *values; /* values.yaml: a map, float64 numbers */
     bool values_shared;  /* values may hold objects of other charts' values */
-    char *schema;        /* values.schema.json (bytes of a helm_file), or NULL */
+    const char *schema;  /* values.schema.json (bytes of a helm_file), or NULL */
     size_t schema_len;
+    json_object *schema_bytes; /* the reference that keeps them */
     helm_files templates; /* templates/... */
     helm_files files;     /* everything else, for .Files and crds/ */
     gotk_helm_chart **deps;
@@ -171,7 +173,15 @@ typedef struct {
     json_object *vals;
     char *base_path;
     json_object *as_subchart;
+    const gotk_helm_chart *chart; /* whose template it is */
 } helm_tpl;
+
+/* A subchart's .Values (view) over its parent's map (src), and the entries
+ * both had when last in step (values_view.c). */
+typedef struct {
+    const gotk_helm_chart *chart;
+    json_object *view, *src, *seen;
+} helm_values_view;
 
 /* A .Files map and the files it was made of. */
 typedef struct {
@@ -186,7 +196,16 @@ typedef struct {
     size_t ndots;
     helm_tpl_files *files; /* the .Files maps made so far (shared by aliases) */
     size_t nfiles;
+    helm_values_view *views;
+    size_t nviews;
 } helm_tpls;
+
+/* values_view.c: record a subchart's .Values over its parent's map; after a
+ * template of chart `ran` has run, bring every view of ran and its
+ * subcharts in step with its parent's map; and let go of them. */
+void helm_view_add(helm_tpls *t, const gotk_helm_chart *c, json_object *view, json_object *src);
+void helm_views_sync(helm_tpls *t, const gotk_helm_chart *ran);
+void helm_views_free(helm_tpls *t);
 
 /* .Chart of a chart: chart.Metadata's fields with Go names, plus IsRoot. */
 json_object *helm_chart_object(const gotk_helm_chart *c);
