@@ -69,7 +69,7 @@ void gotk_helm_chart_free(gotk_helm_chart *c)
         return;
     json_object_put(c->meta);
     json_object_put(c->values);
-    helm_bytes_unref(c->schema);
+    json_object_put(c->schema_bytes);
     helm_files_free(&c->templates);
     helm_files_free(&c->files);
     free(c->load_log);
@@ -494,8 +494,9 @@ static gotk_err *place_file(gotk_helm_chart *c, const helm_file *f, helm_files *
         if (!c->values)
             c->values = json_object_new_object();
     } else if (!strcmp(n, "values.schema.json")) {
-        helm_bytes_unref(c->schema);
-        c->schema = helm_bytes_ref(f->data);
+        json_object_put(c->schema_bytes);
+        c->schema_bytes = json_object_get(f->bytes);
+        c->schema = f->data;
         c->schema_len = f->len;
     } else if (!strcmp(n, "requirements.yaml")) {
         if (!v1)
@@ -574,7 +575,8 @@ gotk_helm_chart *helm_chart_alias(gotk_helm_chart *c, const char *alias)
     a->values = json_object_get(c->values);
     a->values_shared = c->values_shared = true;
     if (c->schema) {
-        a->schema = helm_bytes_ref(c->schema);
+        a->schema_bytes = json_object_get(c->schema_bytes);
+        a->schema = c->schema;
         a->schema_len = c->schema_len;
     }
     for (size_t i = 0; i < c->templates.n; i++)

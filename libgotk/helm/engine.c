@@ -149,9 +149,7 @@ static json_object *files_object(helm_tpls *t, const gotk_helm_chart *c)
             return json_object_get(t->files[i].map);
     json_object *m = json_object_new_object();
     for (size_t i = 0; i < c->files.n; i++)
-        json_object_object_add(m, c->files.v[i].name,
-                               json_object_new_string_len(c->files.v[i].data,
-                                                          (int)c->files.v[i].len));
+        json_object_object_add(m, c->files.v[i].name, json_object_get(c->files.v[i].bytes));
     gotk_obj_fit(m);
     t->files = gotk_xrealloc(t->files, (t->nfiles + 1) * sizeof *t->files);
     t->files[t->nfiles++] = (helm_tpl_files){&c->files, m};

@@ -12,9 +12,13 @@
 #include "gotk/helm.h"
 
 /* One file of a chart: a path relative to the chart root and its bytes. */
+/* A chart file. Its bytes are a json-c string, so that .Files hands templates
+ * the same bytes (a reference, not a copy) and the aliases of a chart share
+ * them; data is that string's text (NUL-terminated after len bytes). */
 typedef struct {
     char *name;
-    char *data;
+    json_object *bytes;
+    const char *data;
     size_t len;
 } helm_file;
 
@@ -23,20 +27,18 @@ typedef struct {
     size_t n, cap;
 } helm_files;
 
-void helm_files_add(helm_files *fs, const char *name, const char *data, size_t len);
+gotk_err *helm_files_add(helm_files *fs, const char *name, const char *data, size_t len);
 /* Add src's bytes under `name` without copying them (they are reference-counted). */
 void helm_files_share(helm_files *fs, const char *name, const helm_file *src);
 void helm_files_free(helm_files *fs);
-/* Another reference to the bytes of a helm_file, and the release of one. */
-char *helm_bytes_ref(char *data);
-void helm_bytes_unref(char *data);
 
 struct gotk_helm_chart {
     json_object *meta;   /* chart.Metadata, keys as in Chart.yaml (name, version, ...) */
     json_object *values; /* values.yaml: a map, float64 numbers */
     bool values_shared;  /* values may hold objects of other charts' values */
-    char *schema;        /* values.schema.json (bytes of a helm_file), or NULL */
+    const char *schema;  /* values.schema.json (bytes of a helm_file), or NULL */
     size_t schema_len;
+    json_object *schema_bytes; /* the reference that keeps them */
     helm_files templates; /* templates/... */
     helm_files files;     /* everything else, for .Files and crds/ */
     gotk_helm_chart **deps;

@@ -175,7 +175,7 @@ static gotk_err *walk(const char *dir, const char *rel, const ignore_rules *rule
                 } else {
                     const char *d = data;
                     strip_bom(&d, &len);
-                    helm_files_add(fs, r, d, len);
+                    e = helm_files_add(fs, r, d, len);
                     free(data);
                 }
             }
@@ -319,9 +319,11 @@ static gotk_err *read_entries(struct archive *a, helm_files *fs)
         const char *d = b.data ? b.data : "";
         size_t len = b.len;
         strip_bom(&d, &len);
-        helm_files_add(fs, name, d, len);
+        e = helm_files_add(fs, name, d, len);
         free(name);
         gotk_buf_free(&b);
+        if (e)
+            return e;
     }
     if (r != ARCHIVE_EOF)
         return gotk_err_new(GOTK_E_INVALID, "%s", archive_error_string(a));

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -47,14 +48,6 @@ void helm_go_sprint(gotk_buf *b, json_object *v)
     gotk_tpl_sprint(b, 1, &a);
 }
 
-/* File bytes are shared between charts (a subchart under several aliases,
- * a chart and the files it was loaded from): a reference count sits just
- * before the bytes. */
-static size_t *refcount(const char *data)
-{
-    return (size_t *)(void *)(data - sizeof(size_t));
-}
-
 static helm_file *files_push(helm_files *fs, const char *name)
 {
     if (fs->n == fs->cap) {
@@ -66,42 +59,32 @@ static helm_file *files_push(helm_files *fs, const char *name)
     return f;
 }
 
-void helm_files_add(helm_files *fs, const char *name, const char *data, size_t len)
+/* The bytes go into a json-c string, which holds at most INT_MAX of them. */
+gotk_err *helm_files_add(helm_files *fs, const char *name, const char *data, size_t len)
 {
+    if (len > INT_MAX)
+        return gotk_err_new(GOTK_E_INVALID, "cannot load %s: %zu bytes is more than %d", name,
+                            len, INT_MAX);
     helm_file *f = files_push(fs, name);
-    size_t *block = gotk_xmalloc(sizeof(size_t) + len + 1);
-    *block = 1;
-    f->data = (char *)(block + 1);
-    memcpy(f->data, data, len);
-    f->data[len] = 0;
+    f->bytes = json_object_new_string_len(data, (int)len);
+    if (!f->bytes)
+        abort(); /* out of memory, as gotk_xmalloc */
+    f->data = json_object_get_string(f->bytes);
     f->len = len;
+    return NULL;
 }
 
 void helm_files_share(helm_files *fs, const char *name, const helm_file *src)
 {
     helm_file *f = files_push(fs, name);
-    f->data = src->data;
-    f->len = src->len;
-    (*refcount(f->data))++;
-}
-
-char *helm_bytes_ref(char *data)
-{
-    (*refcount(data))++;
-    return data;
-}
-
-void helm_bytes_unref(char *data)
-{
-    if (data && --*refcount(data) == 0)
-        free(refcount(data));
+    *f = (helm_file){f->name, json_object_get(src->bytes), src->data, src->len};
 }
 
 void helm_files_free(helm_files *fs)
 {
     for (size_t i = 0; i < fs->n; i++) {
         free(fs->v[i].name);
-        helm_bytes_unref(fs->v[i].data);
+        json_object_put(fs->v[i].bytes);
     }
     free(fs->v);
     memset(fs, 0, sizeof *fs);
