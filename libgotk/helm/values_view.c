@@ -7,6 +7,7 @@
  * other, so both read as one map would (within one template, a key set
  * through one shows through the other from the next template on).
  */
+#include <json-c/linkhash.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,8 +81,24 @@ static char **all_keys(const helm_values_view *w, size_t *n)
     return keys;
 }
 
+/* Whether maps a and b hold the same keys and values in the same order (the
+ * common case, checked without hashing: most templates set nothing). */
+static bool same_entries(json_object *a, json_object *b)
+{
+    if (json_object_object_length(a) != json_object_object_length(b))
+        return false;
+    struct lh_entry *x = lh_table_head(json_object_get_object(a));
+    struct lh_entry *y = lh_table_head(json_object_get_object(b));
+    for (; x && y; x = lh_entry_next(x), y = lh_entry_next(y))
+        if (lh_entry_v(x) != lh_entry_v(y) || strcmp(lh_entry_k(x), lh_entry_k(y)))
+            return false;
+    return !x && !y;
+}
+
 static void sync_view(helm_values_view *w)
 {
+    if (same_entries(w->view, w->seen) && same_entries(w->src, w->seen))
+        return;
     size_t n;
     char **keys = all_keys(w, &n);
     bool changed = false;
