@@ -62,6 +62,15 @@ static void arg_string(const tpl_node *n, gotk_buf *out)
     }
 }
 
+/* The length of the Go string literal at q, quotes included. */
+static size_t quoted_len(const char *q)
+{
+    size_t i = 1;
+    for (; q[i] != q[0]; i++)
+        i += q[0] == '"' && q[i] == '\\';
+    return i + 1;
+}
+
 /* Go's Node.String() of any node. */
 void tpl_node_string(const tpl_node *n, gotk_buf *out)
 {
@@ -97,7 +106,7 @@ void tpl_node_string(const tpl_node *n, gotk_buf *out)
     case N_NIL: gotk_buf_puts(out, "nil"); break;
     case N_NUMBER: gotk_buf_puts(out, n->text); break;
     case N_PIPE: pipe_string(n, out); break;
-    case N_STRING: gotk_buf_puts(out, n->quoted); break;
+    case N_STRING: gotk_buf_append(out, n->quoted, quoted_len(n->quoted)); break;
     case N_TEMPLATE:
         gotk_buf_puts(out, "{{template ");
         tpl_quote(out, n->text, strlen(n->text));

@@ -389,6 +389,20 @@ static const char *unquote_item(parser *p, const tpl_item *t, uint32_t *len)
     return s;
 }
 
+/* A string literal's value: the text between its quotes when unquoting would
+ * not change it (no escapes, no carriage returns, valid UTF-8), else a copy
+ * unquoted. Charts carry whole dashboards in raw strings. */
+static const char *string_value(parser *p, const tpl_item *t, uint32_t *len)
+{
+    const char *inner = t->val + 1;
+    size_t n = t->len - 2;
+    if (!memchr(inner, '\\', n) && !memchr(inner, '\r', n) && gotk_utf8_valid(inner, n)) {
+        *len = (uint32_t)n;
+        return inner;
+    }
+    return unquote_item(p, t, len);
+}
+
 /* term: literal, function, ., .Field, $x or a parenthesized pipeline. */
 static tpl_node *term(parser *p)
 {
@@ -419,8 +433,8 @@ static tpl_node *term(parser *p)
         return n;
     case IT_STRING: case IT_RAWSTRING:
         n = new_node(p, N_STRING, t.pos);
-        n->quoted = tpl_strndup(p->a, t.val, t.len);
-        n->text = unquote_item(p, &t, &n->textlen);
+        n->quoted = t.val; /* the source text lives as long as the set */
+        n->text = string_value(p, &t, &n->textlen);
         return n;
     default:
         pbackup(p);

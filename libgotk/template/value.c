@@ -655,6 +655,15 @@ bool tpl_unquote(const char *s, size_t n, gotk_buf *out)
             i++;
             if (i >= end || !unquote_escape(s, end, &i, q, out))
                 return false;
+        } else if ((unsigned char)s[i] >= 0x80) {
+            /* as UnquoteChar: a byte that starts no rune reads as U+FFFD */
+            int32_t r;
+            int w = tpl_utf8_decode(s + i, end - i, &r);
+            if (w == 1)
+                tpl_utf8_encode(out, 0xFFFD);
+            else
+                gotk_buf_append(out, s + i, (size_t)w);
+            i += (size_t)w;
         } else {
             gotk_buf_putc(out, s[i++]);
         }
