@@ -37,6 +37,9 @@ typedef struct {
     tpl_tree *trees; /* trees of this parse, added to the set at the end */
     int ntrees, captrees;
     bool own_name_defined; /* a {{define}} has the top-level template's name */
+    tpl_node **kids; /* children of the nodes being built, see take_kids */
+    int nkids, capkids;
+    tpl_node end; /* every {{end}}: only its type is ever read */
     jmp_buf *jb;
     gotk_buf err;
 } parser;
@@ -182,18 +185,27 @@ static tpl_node *new_node(parser *p, tpl_ntype type, size_t pos)
     return n;
 }
 
-/* Append a child (list nodes, command args, pipeline commands). The array
- * doubles from one slot, so it is full when its length is 0 or a power of 2:
- * most pipelines have one command and most commands a few arguments. */
-static void add_kid(parser *p, tpl_node *n, tpl_node *kid)
+/* Collect a child of the node being built (list nodes, command args,
+ * pipeline commands). Nodes are built inside one another, so their children
+ * stack up here and each node takes its own run when done: arrays in the
+ * arena are then exactly as long as needed. */
+static void push_kid(parser *p, tpl_node *kid)
 {
-    if ((n->nkids & (n->nkids - 1)) == 0) {
-        tpl_node **k = tpl_alloc(p->a, sizeof *k * (size_t)(n->nkids ? 2 * n->nkids : 1));
-        if (n->nkids)
-            memcpy(k, n->kids, sizeof *k * (size_t)n->nkids);
-        n->kids = k;
+    if (p->nkids == p->capkids) {
+        p->capkids = p->capkids ? 2 * p->capkids : 64;
+        p->kids = gotk_xrealloc(p->kids, sizeof *p->kids * (size_t)p->capkids);
     }
-    n->kids[n->nkids++] = kid;
+    p->kids[p->nkids++] = kid;
+}
+
+/* Give n the children collected since `base`. */
+static void take_kids(parser *p, tpl_node *n, int base)
+{
+    n->nkids = p->nkids - base;
+    n->kids = tpl_alloc(p->a, sizeof *n->kids * (size_t)n->nkids);
+    if (n->nkids)
+        memcpy(n->kids, p->kids + base, sizeof *n->kids * (size_t)n->nkids);
+    p->nkids = base;
 }
 
 /* Append the names of "a.b.c" (after a leading '.' for fields) to n's. */
@@ -487,11 +499,12 @@ static tpl_node *operand(parser *p)
 static tpl_node *command(parser *p)
 {
     tpl_node *cmd = new_node(p, N_COMMAND, peek_nonspace(p).pos);
+    int base = p->nkids;
     for (;;) {
         peek_nonspace(p);
         tpl_node *o = operand(p);
         if (o)
-            add_kid(p, cmd, o);
+            push_kid(p, o);
         tpl_item t = pnext(p);
         if (t.typ == IT_SPACE)
             continue;
@@ -501,6 +514,7 @@ static tpl_node *command(parser *p)
             unexpected(p, &t, "operand");
         break;
     }
+    take_kids(p, cmd, base);
     if (cmd->nkids == 0)
         perrorf(p, "empty command");
     return cmd;
@@ -570,9 +584,11 @@ static tpl_node *pipeline(parser *p, const char *context, tpl_itype end)
     tpl_item t = peek_nonspace(p);
     tpl_node *pipe = new_node(p, N_PIPE, t.pos);
     declarations(p, pipe, context);
+    int base = p->nkids;
     for (;;) {
         t = next_nonspace(p);
         if (t.typ == end) {
+            take_kids(p, pipe, base);
             check_pipeline(p, pipe, context);
             return pipe;
         }
@@ -581,7 +597,7 @@ static tpl_node *pipeline(parser *p, const char *context, tpl_itype end)
         case IT_IDENT: case IT_NUMBER: case IT_NIL: case IT_RAWSTRING: case IT_STRING:
         case IT_VARIABLE: case IT_LPAREN:
             pbackup(p);
-            add_kid(p, pipe, command(p));
+            push_kid(p, command(p));
             break;
         default:
             unexpected(p, &t, context);
@@ -608,11 +624,13 @@ static tpl_node *parse_control(parser *p, tpl_ntype type, const char *context)
         if (type == N_IF && ppeek(p).typ == IT_IF) {
             pnext(p);
             n->elselist = new_node(p, N_LIST, next->pos);
-            add_kid(p, n->elselist, if_control(p));
+            push_kid(p, if_control(p));
+            take_kids(p, n->elselist, p->nkids - 1);
         } else if (type == N_WITH && ppeek(p).typ == IT_WITH) {
             pnext(p);
             n->elselist = new_node(p, N_LIST, next->pos);
-            add_kid(p, n->elselist, with_control(p));
+            push_kid(p, with_control(p));
+            take_kids(p, n->elselist, p->nkids - 1);
         } else {
             n->elselist = item_list(p, &next);
             if (next->type != N_END) {
@@ -741,8 +759,8 @@ static tpl_node *action(parser *p)
     case IT_CONTINUE: return break_control(p, N_CONTINUE, &t);
     case IT_ELSE: return else_control(p);
     case IT_END:
-        n = new_node(p, N_END, expect(p, IT_RDELIM, "end").pos);
-        return n;
+        expect(p, IT_RDELIM, "end");
+        return &p->end;
     case IT_IF: return if_control(p);
     case IT_RANGE: return parse_control(p, N_RANGE, "range");
     case IT_TEMPLATE: return template_control(p);
@@ -779,13 +797,15 @@ static tpl_node *text_or_action(parser *p)
 static tpl_node *item_list(parser *p, tpl_node **next)
 {
     tpl_node *list = new_node(p, N_LIST, peek_nonspace(p).pos);
+    int base = p->nkids;
     while (peek_nonspace(p).typ != IT_EOF) {
         tpl_node *n = text_or_action(p);
         if (n->type == N_END || n->type == N_ELSE) {
+            take_kids(p, list, base);
             *next = n;
             return list;
         }
-        add_kid(p, list, n);
+        push_kid(p, n);
     }
     perrorf(p, "unexpected EOF");
 }
@@ -828,6 +848,7 @@ static void add_tree(parser *p, const char *name, tpl_node *root)
 static tpl_node *parse_top(parser *p)
 {
     tpl_node *root = new_node(p, N_LIST, ppeek(p).pos);
+    int base = p->nkids;
     while (ppeek(p).typ != IT_EOF) {
         if (ppeek(p).typ == IT_LDELIM) {
             tpl_item delim = pnext(p);
@@ -849,8 +870,9 @@ static tpl_node *parse_top(parser *p)
             free(m);
             longjmp(*p->jb, 1);
         }
-        add_kid(p, root, n);
+        push_kid(p, n);
     }
+    take_kids(p, root, base);
     return root;
 }
 
@@ -945,7 +967,8 @@ static gotk_err *parse_text(gotk_tpl_set *set, const char *name, const char *tex
     lex.break_ok = mode.break_ok;
     lex.continue_ok = mode.continue_ok;
     jmp_buf jb;
-    parser p = {.set = set, .a = &set->arena, .lex = &lex, .src = src, .jb = &jb};
+    parser p = {.set = set, .a = &set->arena, .lex = &lex, .src = src, .jb = &jb,
+                .end = {.type = N_END}};
     gotk_err *err = NULL;
     if (setjmp(jb) == 0) {
         push_var(&p, "$");
@@ -959,6 +982,7 @@ static gotk_err *parse_text(gotk_tpl_set *set, const char *name, const char *tex
     }
     free(p.vars);
     free(p.trees);
+    free(p.kids);
     gotk_buf_free(&p.err);
     return err;
 }
