@@ -27,7 +27,9 @@ typedef struct {
     json_object *root;
     gotk_buf *out;
     int errors;
-    int score; /* gojsonschema's: keyword groups checked, to pick the closest schema */
+    int score; /* gojsonschema's, to pick the closest schema: +1 a keyword group or node
+                * checked, a required key present, a key matching patternProperties;
+                * -2 an error */
     int draft; /* 4, 6 or 7 from $schema; DRAFT_HYBRID (all keywords) otherwise */
 } sctx;
 
@@ -59,6 +61,7 @@ static void add_error(sctx *c, const char *field, const char *fmt, ...)
     gotk_buf_putc(c->out, '\n');
     va_end(ap);
     c->errors++;
+    c->score -= 2; /* gojsonschema's addInternalError */
 }
 
 static bool is_int_value(json_object *v)
@@ -519,6 +522,7 @@ static bool pattern_property(sctx *c, json_object *s, const char *key, json_obje
         gotk_err_free(e);
         gotk_regex_free(re);
     }
+    c->score += matched;
     return matched;
 }
 
@@ -532,7 +536,9 @@ static void validate_object(sctx *c, json_object *s, json_object *v, const char 
     if ((l = kw(s, "required")) && json_object_is_type(l, json_type_array))
         for (size_t i = 0; i < json_object_array_length(l); i++) {
             const char *r = json_object_get_string(json_object_array_get_idx(l, i));
-            if (!json_object_object_get_ex(v, r, NULL))
+            if (json_object_object_get_ex(v, r, NULL))
+                c->score++;
+            else
                 add_error(c, field, "%s is required", r);
         }
     json_object *ap = kw(s, "additionalProperties");
@@ -626,6 +632,7 @@ static void validate(sctx *c, json_object *s, json_object *v, const char *field)
         validate_common(c, s, v, field);
         break;
     }
+    c->score++;
 }
 
 /* The draft "$schema" names, as gojsonschema's AutoDetect reads it (an empty
