@@ -319,7 +319,6 @@ static tpl_node *new_number(parser *p, const tpl_item *t)
 {
     tpl_node *n = new_node(p, N_NUMBER, t->pos);
     n->text = tpl_strndup(p->a, t->val, t->len);
-    n->textlen = t->len;
     if (t->typ == IT_CHARCONST) {
         gotk_buf b = {0};
         int32_t r;
@@ -335,15 +334,15 @@ static tpl_node *new_number(parser *p, const tpl_item *t)
     }
     if (t->typ == IT_COMPLEX || (t->len && t->val[t->len - 1] == 'i'))
         perrorf(p, "complex constants are not supported: %s", n->text);
-    n->is_uint = parse_uint(n->text, n->textlen, &n->u);
-    n->is_int = parse_int(n->text, n->textlen, &n->i);
+    n->is_uint = parse_uint(n->text, t->len, &n->u);
+    n->is_int = parse_int(n->text, t->len, &n->i);
     if (n->is_int && n->i == 0)
         n->is_uint = true;
     if (n->is_int) {
         n->is_float = true, n->f = (double)n->i;
     } else if (n->is_uint) {
         n->is_float = true, n->f = (double)n->u;
-    } else if (parse_float(n->text, n->textlen, &n->f)) {
+    } else if (parse_float(n->text, t->len, &n->f)) {
         if (!strpbrk(n->text, ".eEpP"))
             perrorf(p, "integer overflow: \"%s\"", n->text);
         n->is_float = true;

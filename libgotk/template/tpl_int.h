@@ -88,34 +88,26 @@ struct tpl_node {
     bool b : 1;              /* bool */
     bool is_int : 1, is_uint : 1, is_float : 1; /* number: what its text can be */
     uint16_t ndecl;          /* pipe: declared variables */
+    uint32_t pos;            /* byte offset in the source text */
+    union { /* three slots, each used by the types named */
+        tpl_node **kids;     /* list: nodes; command: args; pipe: commands */
+        tpl_node *pipe;      /* if/range/with/template/action; chain: the node */
+        double f;            /* number */
+        const char *quoted;  /* string: as written */
+    };
     union {
+        tpl_node **decl;     /* pipe: declared variables */
+        const char *text;    /* text, string value, identifier, number, template name */
+        tpl_node *list;      /* if/range/with */
+        const char **ident;  /* field, variable, chain: names (variable: $x first) */
+    };
+    union {
+        tpl_node *elselist;  /* if/range/with */
+        int64_t i;           /* number, when is_int */
+        uint64_t u;          /* number, when is_uint: the same bits when both are */
+        uint32_t textlen;    /* text, string */
         int nkids;           /* list, command, pipe */
         int nident;          /* field, variable, chain */
-    };
-    uint32_t pos;            /* byte offset in the source text */
-    uint32_t textlen;
-    union {
-        struct {
-            tpl_node **kids; /* list: nodes; command: args; pipe: commands */
-            tpl_node **decl; /* pipe: declared variables */
-        };
-        struct { /* three slots, each used by the types named */
-            union {
-                tpl_node *pipe;     /* if/range/with/template/action; chain: the node */
-                double f;           /* number */
-                const char *quoted; /* string: as written */
-            };
-            union {
-                const char *text;   /* text, string value, identifier, number, template name */
-                tpl_node *list;     /* if/range/with */
-                const char **ident; /* field, variable, chain: names (variable: $x first) */
-            };
-            union {
-                tpl_node *elselist; /* if/range/with */
-                int64_t i;          /* number, when is_int */
-                uint64_t u;         /* number, when is_uint: the same bits when both are */
-            };
-        };
     };
 };
 
