@@ -78,6 +78,14 @@ static json_object *field_value(const char *go, json_object *v)
     return json_object_new_string("");
 }
 
+/* A list or map field Helm leaves nil: unset in Chart.yaml, and an empty
+ * dependencies list (Helm's loaded chart has none then). */
+static bool nil_field(const char *go, json_object *v)
+{
+    return !v || (!strcmp(go, "Dependencies") && json_object_is_type(v, json_type_array) &&
+                  json_object_array_length(v) == 0);
+}
+
 static json_object *go_struct(json_object *src, const gotk_tpl_json_field *fields, const char *tag)
 {
     json_object *o = json_object_new_object();
@@ -92,8 +100,11 @@ static json_object *go_struct(json_object *src, const gotk_tpl_json_field *field
         }
         const char *t = field_go_type(fields[i].go);
         if (t && (json_object_is_type(fv, json_type_array) ||
-                  (json_object_is_type(fv, json_type_object) && !strcmp(fields[i].go, "Annotations"))))
+                  (json_object_is_type(fv, json_type_object) && !strcmp(fields[i].go, "Annotations")))) {
             gotk_tpl_tag(fv, t, false);
+            if (nil_field(fields[i].go, v))
+                gotk_tpl_tag_nil(fv);
+        }
         json_object_object_add(o, fields[i].go, fv);
     }
     gotk_obj_fit(o);

@@ -332,7 +332,7 @@ static bool json_value(gotk_buf *b, gotk_tpl_val v, int indent, bool html)
         return true;
     }
     case GOTK_TPL_STRING:
-        if (TPL_IS_BYTES(v) && tpl_tag_of(v.j)->nil_bytes)
+        if (TPL_IS_BYTES(v) && tpl_tag_of(v.j)->is_nil)
             break; /* null */
         if (TPL_IS_BYTES(v)) { /* encoding/json writes []byte in base64 */
             char *b64 = gotk_base64_encode(SV(v), SL(v));
@@ -343,9 +343,9 @@ static bool json_value(gotk_buf *b, gotk_tpl_val v, int indent, bool html)
         json_string(b, SV(v), SL(v), html);
         return true;
     case GOTK_TPL_MAP: {
-        if (!v.j)
-            break;
-        const tpl_tag *t = tpl_tag_of(v.j);
+        const tpl_tag *t = v.j ? tpl_tag_of(v.j) : NULL;
+        if (!v.j || (t && t->is_nil))
+            break; /* null */
         if (!t || !t->json)
             return json_map(b, v.j, indent, html);
         json_object *view = tpl_json_marshal_view(v.j); /* json field names */
@@ -354,8 +354,8 @@ static bool json_value(gotk_buf *b, gotk_tpl_val v, int indent, bool html)
         return ok;
     }
     case GOTK_TPL_SLICE: {
-        if (!v.j)
-            break;
+        if (!v.j || (tpl_tag_of(v.j) && tpl_tag_of(v.j)->is_nil))
+            break; /* null */
         size_t n = tpl_len(v);
         bool ok = true;
         gotk_buf_putc(b, '[');

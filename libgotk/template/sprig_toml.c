@@ -163,11 +163,14 @@ static void entries_add(toml_entries *es, const char *k, json_object *v)
     es->v[es->n++] = (toml_entry){k, v};
 }
 
-/* Whether a struct field is a nil slice or map, which the encoder skips. The
- * template module builds absent list and map fields empty, so empty counts. */
+/* Whether a struct field is a nil slice or map, which the encoder skips: one
+ * marked so (gotk_tpl_tag_nil), or an empty untyped one. */
 static bool nil_field(json_object *v)
 {
     const tpl_tag *t = tpl_tag_of(v);
+    if (t && !t->is_struct && (json_object_is_type(v, json_type_array) ||
+                               json_object_is_type(v, json_type_object)))
+        return t->is_nil;
     bool container = json_object_is_type(v, json_type_array) ||
                      (json_object_is_type(v, json_type_object) && !(t && t->is_struct));
     return !v || (container && (json_object_is_type(v, json_type_array)

@@ -185,7 +185,7 @@ typedef struct {
     bool is_struct;
     bool addressable; /* reached through a pointer: has "*T" methods too */
     bool bytes_elems; /* a map of []byte (engine.files) */
-    bool nil_bytes;   /* a nil []byte (JSON null) */
+    bool is_nil;      /* Go's nil []byte, slice or map (JSON null) */
     const gotk_tpl_json_field *json; /* a struct's json names, or NULL */
 } tpl_tag;
 

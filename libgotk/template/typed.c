@@ -36,7 +36,7 @@ static void tag(json_object *j, const char *go_type, bool is_struct, bool addres
     t->is_struct = is_struct;
     t->addressable = addressable;
     t->bytes_elems = false;
-    t->nil_bytes = false;
+    t->is_nil = false;
     t->json = NULL;
     json_object_set_userdata(j, t, tag_free);
 }
@@ -73,6 +73,13 @@ json_object *tpl_copy_typed(json_object *j)
 void gotk_tpl_tag(json_object *j, const char *go_type, bool is_struct)
 {
     tag(j, go_type, is_struct, true);
+}
+
+void gotk_tpl_tag_nil(json_object *j)
+{
+    tpl_tag *t = (tpl_tag *)tpl_tag_of(j);
+    if (t)
+        t->is_nil = true;
 }
 
 void gotk_tpl_tag_json(json_object *j, const gotk_tpl_json_field *fields)
@@ -114,7 +121,7 @@ gotk_tpl_val tpl_map_zero(gotk_tpl_exec *ex, gotk_tpl_val map)
         return (gotk_tpl_val){GOTK_TPL_NIL, true, NULL, NULL};
     gotk_tpl_val z = gotk_tpl_string(ex, "", 0);
     tpl_tag_bytes(z.j);
-    ((tpl_tag *)json_object_get_userdata(z.j))->nil_bytes = true;
+    ((tpl_tag *)json_object_get_userdata(z.j))->is_nil = true;
     z.tname = TPL_BYTES_TYPE;
     return z;
 }
@@ -226,13 +233,13 @@ static const gotk_tpl_json_field *json_fields(json_object *j)
     return t && t->is_struct ? t->json : NULL;
 }
 
-/* Whether the tree holds a []byte, a struct with json tags or a value with a
- * MarshalJSON method. */
+/* Whether the tree holds a []byte, a struct with json tags, a nil slice or
+ * map or a value with a MarshalJSON method. */
 static bool has_bytes(json_object *j)
 {
     if (json_object_is_type(j, json_type_string))
         return tpl_tag_of(j) != NULL;
-    if (json_fields(j))
+    if (json_fields(j) || (tpl_tag_of(j) && tpl_tag_of(j)->is_nil))
         return true;
     json_object *m = marshaled(j);
     if (m) {
@@ -303,9 +310,9 @@ static json_object *bytes_as_base64(json_object *j)
         tpl_tag_value(o, tpl_tag_of(j)->type, true);
         return o;
     }
+    if (tpl_tag_of(j) && tpl_tag_of(j)->is_nil)
+        return NULL; /* JSON null */
     if (json_object_is_type(j, json_type_string) && tpl_tag_of(j)) {
-        if (tpl_tag_of(j)->nil_bytes)
-            return NULL; /* JSON null */
         char *b64 = gotk_base64_encode(json_object_get_string(j), (size_t)json_object_get_string_len(j));
         json_object *s = json_object_new_string(b64);
         free(b64);

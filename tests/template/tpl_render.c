@@ -147,6 +147,8 @@ static json_object *chart_metadata(void)
             gotk_tpl_tag(v, slice_type, false);
         if (!strcmp(f, "Annotations"))
             gotk_tpl_tag(v, "map[string]string", false);
+        if (json_object_is_type(v, json_type_array) || !strcmp(f, "Annotations"))
+            gotk_tpl_tag_nil(v); /* unset in Chart.yaml */
         json_object_object_add(m, f, v);
     }
     gotk_tpl_tag(m, "chart.Metadata", true);

@@ -186,6 +186,9 @@ void gotk_tpl_sprintln(gotk_buf *out, int argc, const gotk_tpl_val *argv);
  * up as in a map. Methods registered for the type are found first; a "String"
  * method is used when the value is printed. */
 void gotk_tpl_tag(json_object *j, const char *go_type, bool is_struct);
+/* Mark an empty list or map tagged with gotk_tpl_tag as Go's nil slice or map
+ * (a struct field left unset): encoding/json writes null, toToml leaves it out. */
+void gotk_tpl_tag_nil(json_object *j);
 /* encoding/json's view of a struct field (toJson, toYaml): its json key, or ""
  * for an embedded struct whose fields are promoted; omitempty leaves out false,
  * 0, "", null and empty lists and maps. */
