@@ -554,12 +554,33 @@ static void print_string(pp *p, gotk_tpl_val v, int verb)
     }
 }
 
+/* %#v's type of a map or slice: a Go typed one's own ("[]string" of
+ * .Chart.Keywords), else the template's interface{} element type. */
+static const char *container_type(gotk_tpl_val v, const char *plain)
+{
+    const tpl_tag *t = v.j ? tpl_tag_of(v.j) : NULL;
+    return t && !t->is_struct && v.tname && strchr("[m", v.tname[0]) ? v.tname : plain;
+}
+
+/* %#v of a nil map or slice: "[]string(nil)"; false for others. */
+static bool print_nil_container(pp *p, gotk_tpl_val v, const char *plain)
+{
+    const tpl_tag *t = v.j ? tpl_tag_of(v.j) : NULL;
+    if (!p->sharp_v || (v.j && !(t && t->is_nil)))
+        return false;
+    gotk_buf_printf(p->out, "%s(nil)", container_type(v, plain));
+    return true;
+}
+
 /* map[k:v k:v] with sorted keys, each part formatted with the verb. */
 static void print_map(pp *p, gotk_tpl_val v, int verb, int depth)
 {
     size_t n;
     const char **keys = tpl_sorted_keys(v.j, &n);
-    gotk_buf_puts(p->out, p->sharp_v ? "map[string]interface {}{" : "map[");
+    if (p->sharp_v)
+        gotk_buf_printf(p->out, "%s{", container_type(v, "map[string]interface {}"));
+    else
+        gotk_buf_puts(p->out, "map[");
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             gotk_buf_puts(p->out, p->sharp_v ? ", " : " ");
@@ -578,7 +599,10 @@ static void print_map(pp *p, gotk_tpl_val v, int verb, int depth)
 static void print_slice(pp *p, gotk_tpl_val v, int verb, int depth)
 {
     size_t n = tpl_len(v);
-    gotk_buf_puts(p->out, p->sharp_v ? "[]interface {}{" : "[");
+    if (p->sharp_v)
+        gotk_buf_printf(p->out, "%s{", container_type(v, "[]interface {}"));
+    else
+        gotk_buf_putc(p->out, '[');
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             gotk_buf_puts(p->out, p->sharp_v ? ", " : " ");
@@ -685,18 +709,12 @@ static void print_arg(pp *p, gotk_tpl_val v, int verb, int depth)
     case GOTK_TPL_FLOAT64: print_float(p, v, verb); return;
     case GOTK_TPL_STRING: print_string(p, v, verb); return;
     case GOTK_TPL_MAP:
-        if (!v.j && p->sharp_v) {
-            gotk_buf_puts(p->out, "map[string]interface {}(nil)");
-            return;
-        }
-        print_map(p, v, verb, depth);
+        if (!print_nil_container(p, v, "map[string]interface {}"))
+            print_map(p, v, verb, depth);
         return;
     case GOTK_TPL_SLICE:
-        if (!v.j && p->sharp_v) {
-            gotk_buf_puts(p->out, "[]interface {}(nil)");
-            return;
-        }
-        print_slice(p, v, verb, depth);
+        if (!print_nil_container(p, v, "[]interface {}"))
+            print_slice(p, v, verb, depth);
         return;
     }
 }
