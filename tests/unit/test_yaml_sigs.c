@@ -12,11 +12,11 @@
 
 #include "gotk/obj.h"
 
-/* Parse in SIGS mode; compact JSON of the documents, or "ERROR msg". */
-static char *sigs_json(const char *yaml, const char *source)
+/* Parse with flags; compact JSON of the documents, or "ERROR msg". */
+static char *parse_json(const char *yaml, const char *source, unsigned flags)
 {
     json_object *docs = NULL;
-    gotk_err *e = gotk_yaml_parse_flags(yaml, strlen(yaml), source, GOTK_YAML_PARSE_SIGS, &docs);
+    gotk_err *e = gotk_yaml_parse_flags(yaml, strlen(yaml), source, flags, &docs);
     if (e) {
         char *msg = gotk_xasprintf("ERROR %s", gotk_err_msg(e));
         gotk_err_free(e);
@@ -25,6 +25,12 @@ static char *sigs_json(const char *yaml, const char *source)
     char *s = gotk_json_to_string(docs);
     json_object_put(docs);
     return s;
+}
+
+/* SIGS mode. */
+static char *sigs_json(const char *yaml, const char *source)
+{
+    return parse_json(yaml, source, GOTK_YAML_PARSE_SIGS);
 }
 
 static void check(const char *yaml, const char *want)
@@ -155,17 +161,7 @@ static void test_default_mode_unchanged(void **state)
 /* GOTK_YAML_PARSE_HEAD: a SIGS parse keeping apiVersion, kind and metadata. */
 static char *head_json(const char *yaml)
 {
-    json_object *docs = NULL;
-    gotk_err *e = gotk_yaml_parse_flags(yaml, strlen(yaml), NULL,
-                                        GOTK_YAML_PARSE_SIGS | GOTK_YAML_PARSE_HEAD, &docs);
-    if (e) {
-        char *msg = gotk_xasprintf("ERROR %s", gotk_err_msg(e));
-        gotk_err_free(e);
-        return msg;
-    }
-    char *s = gotk_json_to_string(docs);
-    json_object_put(docs);
-    return s;
+    return parse_json(yaml, NULL, GOTK_YAML_PARSE_SIGS | GOTK_YAML_PARSE_HEAD);
 }
 
 static void test_head_mode(void **state)
